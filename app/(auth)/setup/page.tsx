@@ -1,0 +1,19 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { userCount } from '@/lib/dal/users';
+import { SetupForm } from './setup-form';
+
+export const metadata: Metadata = { title: 'First-run setup' };
+export const dynamic = 'force-dynamic';
+
+// Exists only until the first user does; afterwards it is a 404 and its action refuses.
+export default async function SetupPage() {
+  if ((await userCount()) > 0) notFound();
+  return (
+    <>
+      <h1 className="mb-1 text-base font-medium">Create the first administrator</h1>
+      <p className="mb-4 text-sm text-slate-600">This page is shown once, while the console has no users.</p>
+      <SetupForm />
+    </>
+  );
+}

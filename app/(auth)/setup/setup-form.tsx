@@ -1,0 +1,37 @@
+'use client';
+import { useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { setupSchema, type SetupInput } from '@/lib/schemas/auth';
+import { setupAdminAction } from '@/lib/actions/setup';
+import { Field } from '@/components/ui/field';
+import { Button } from '@/components/ui/button';
+import { Alert } from '@/components/ui/alert';
+
+export function SetupForm() {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const { register, handleSubmit, setError: setFieldError, formState: { errors, isSubmitting } } =
+    useForm<SetupInput>({ resolver: zodResolver(setupSchema) });
+
+  const onSubmit = handleSubmit(async (values) => {
+    setError(null);
+    const res = await setupAdminAction(values);
+    if (res.ok) return router.replace('/signin?setup=1');
+    for (const [field, messages] of Object.entries(res.fieldErrors ?? {})) {
+      setFieldError(field as keyof SetupInput, { message: messages[0] });
+    }
+    setError(res.message);
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-3">
+      {error ? <Alert>{error}</Alert> : null}
+      <Field label="Email" type="email" autoComplete="username" autoFocus error={errors.email?.message} {...register('email')} />
+      <Field label="Password" type="password" autoComplete="new-password" hint="At least 12 characters." error={errors.password?.message} {...register('password')} />
+      <Field label="Confirm password" type="password" autoComplete="new-password" error={errors.confirm?.message} {...register('confirm')} />
+      <Button type="submit" variant="primary" className="w-full" disabled={isSubmitting}>Create administrator</Button>
+    </form>
+  );
+}

@@ -1,0 +1,48 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { requirePageActor } from '@/lib/session';
+import { getNamespace } from '@/lib/dal/namespaces';
+import { AppError } from '@/lib/dal/errors';
+import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { NamespaceActions } from './namespace-actions';
+
+export const metadata: Metadata = { title: 'Namespace' };
+
+async function loadNamespace(id: string) {
+  const actor = await requirePageActor();
+  try {
+    return { actor, ns: await getNamespace(actor, id) };
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') notFound();
+    throw err;
+  }
+}
+
+export default async function NamespacePage({ params }: { params: Promise<{ id: string }> }) {
+  const { ns } = await loadNamespace((await params).id);
+  return (
+    <div className="max-w-4xl">
+      <Breadcrumbs path={ns.path} />
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
+        <h1 className="text-xl font-semibold">{ns.name}</h1>
+        <NamespaceActions id={ns.id} name={ns.name} isRoot={ns.parentId === null} parentId={ns.parentId} />
+      </div>
+      <section aria-labelledby="children-heading" className="rounded-lg border border-slate-200 bg-white">
+        <h2 id="children-heading" className="border-b border-slate-200 px-4 py-2 text-sm font-medium">Child namespaces</h2>
+        {ns.children.length === 0 ? (
+          <p className="px-4 py-3 text-slate-500">No child namespaces yet.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {ns.children.map((c) => (
+              <li key={c.id}><Link href={`/ns/${c.id}`} className="block px-4 py-2 hover:bg-slate-50">{c.name}</Link></li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <p className="mt-4 text-sm">
+        <Link className="text-indigo-700 hover:underline" href={`/ns/${ns.id}/service-accounts`}>Service accounts in {ns.name} →</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+// Sections that exist link to the selected namespace's page; the rest are shown greyed
+// out, never as fake pages.
+const ITEMS: { label: string; segment: string; ready: boolean }[] = [
+  { label: 'Service Accounts', segment: 'service-accounts', ready: true },
+  { label: 'Routes', segment: 'routes', ready: false },
+  { label: 'Policies', segment: 'policies', ready: false },
+  { label: 'Directory', segment: 'directory', ready: true },
+  { label: 'Change History', segment: 'history', ready: false },
+];
+
+export function ConfigureNav({ namespaceId }: { namespaceId: string }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Configure" className="mt-4">
+      <h2 className="px-2 pb-1 text-[11px] font-semibold tracking-wider text-slate-500 uppercase">Configure</h2>
+      <ul className="space-y-0.5">
+        {ITEMS.map((item) => {
+          const href = item.segment === 'directory' ? '/directory' : `/ns/${namespaceId}/${item.segment}`;
+          const active = pathname === href;
+          return (
+            <li key={item.segment}>
+              {item.ready ? (
+                <Link href={href} aria-current={active ? 'page' : undefined}
+                  className={`block rounded px-2 py-1 ${active ? 'bg-indigo-50 font-medium text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`}>
+                  {item.label}
+                </Link>
+              ) : (
+                <span aria-disabled="true" title="Not available yet" className="block cursor-not-allowed px-2 py-1 text-slate-400">
+                  {item.label}
+                </span>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

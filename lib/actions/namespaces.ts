@@ -1,0 +1,23 @@
+'use server';
+import { revalidatePath } from 'next/cache';
+import { authedAction } from '@/lib/actions/safe-action';
+import { createNamespace, deleteNamespace, renameNamespace } from '@/lib/dal/namespaces';
+import { createNamespaceSchema, deleteNamespaceSchema, renameNamespaceSchema } from '@/lib/schemas/namespace';
+
+export const createNamespaceAction = authedAction(createNamespaceSchema, async ({ parentId, name }, actor) => {
+  const ns = await createNamespace(actor, parentId, name);
+  revalidatePath('/', 'layout');
+  return ns;
+});
+
+export const renameNamespaceAction = authedAction(renameNamespaceSchema, async ({ id, name }, actor) => {
+  const ns = await renameNamespace(actor, id, name);
+  revalidatePath('/', 'layout');
+  return ns;
+});
+
+export const deleteNamespaceAction = authedAction(deleteNamespaceSchema, async ({ id }, actor) => {
+  await deleteNamespace(actor, id);
+  revalidatePath('/', 'layout');
+  return { parentId: null };
+});

@@ -1,0 +1,15 @@
+import 'server-only';
+import path from 'node:path';
+
+// Settings read once from the environment. Nothing here is secret except SECRET_KEY,
+// which only lib/keys.ts reads.
+export const config = {
+  databaseUrl: process.env.DATABASE_URL || undefined,
+  dataDir: path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR || './data'),
+  /** The console's public URL: the `iss` of every token it signs. */
+  publicUrl: (process.env.POSTERN_URL || process.env.NEXTAUTH_URL || 'http://localhost:3000').replace(/\/+$/, ''),
+  /** `aud` of service-account tokens: they are meant for this console's verify endpoint. */
+  tokenAudience: 'postern',
+  adminEmail: process.env.ADMIN_EMAIL || undefined,
+  adminPassword: process.env.ADMIN_PASSWORD || undefined,
+};

@@ -1,0 +1,11 @@
+import 'server-only';
+
+/**
+ * The signed-in console user on whose behalf the data-access layer acts. Only
+ * lib/session.ts (from a verified session) and tests (from a real user row) make one.
+ */
+export interface Actor {
+  userId: string;
+  email: string;
+  isAdmin: boolean;
+}

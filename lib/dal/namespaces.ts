@@ -1,0 +1,113 @@
+import 'server-only';
+import { getPrisma } from '@/lib/db';
+import type { Actor } from '@/lib/dal/actor';
+import { authorize } from '@/lib/dal/authz';
+import { conflict, invalid, isForeignKeyViolation, isUniqueViolation, notFound } from '@/lib/dal/errors';
+import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
+
+export interface NamespaceNode { id: string; name: string; parentId: string | null }
+export interface NamespaceDetail {
+  id: string;
+  name: string;
+  parentId: string | null;
+  /** From Global down to this namespace, inclusive. */
+  path: NamespaceNode[];
+  children: NamespaceNode[];
+}
+
+const nameTaken = (name: string) =>
+  conflict('A namespace with that name already exists here.', { name: [`"${name}" is already used by a sibling namespace.`] });
+
+/** The whole tree in one query: a few thousand rows are cheap, and the sidebar needs them all. */
+export async function listNamespaces(actor: Actor | null): Promise<NamespaceNode[]> {
+  authorize(actor, GLOBAL_NAMESPACE_ID, 'viewer');
+  return (await getPrisma()).namespace.findMany({
+    select: { id: true, name: true, parentId: true },
+    orderBy: [{ nameKey: 'asc' }],
+  });
+}
+
+/** Ancestors of a namespace, Global first, the namespace last. */
+export function pathTo(all: NamespaceNode[], id: string): NamespaceNode[] {
+  const byId = new Map(all.map((n) => [n.id, n]));
+  const path: NamespaceNode[] = [];
+  for (let n = byId.get(id); n && path.length <= all.length; n = n.parentId ? byId.get(n.parentId) : undefined) path.unshift(n);
+  return path;
+}
+
+/** Ids of a namespace and all its descendants. */
+export function subtreeIds(all: NamespaceNode[], id: string): string[] {
+  const kids = new Map<string, string[]>();
+  for (const n of all) if (n.parentId) (kids.get(n.parentId) ?? kids.set(n.parentId, []).get(n.parentId)!).push(n.id);
+  const out: string[] = [];
+  const stack = [id];
+  while (stack.length) {
+    const cur = stack.pop()!;
+    out.push(cur);
+    stack.push(...(kids.get(cur) ?? []));
+  }
+  return out;
+}
+
+export async function getNamespace(actor: Actor | null, id: string): Promise<NamespaceDetail> {
+  authorize(actor, id, 'viewer');
+  const all = await listNamespaces(actor);
+  const node = all.find((n) => n.id === id);
+  if (!node) throw notFound('The namespace');
+  return { ...node, path: pathTo(all, id), children: all.filter((n) => n.parentId === id) };
+}
+
+export async function createNamespace(actor: Actor | null, parentId: string, name: string): Promise<NamespaceNode> {
+  authorize(actor, parentId, 'manager');
+  const prisma = await getPrisma();
+  try {
+    return await prisma.namespace.create({
+      data: { name, nameKey: name.toLowerCase(), parentId },
+      select: { id: true, name: true, parentId: true },
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(name);
+    if (isForeignKeyViolation(err)) throw notFound('The parent namespace');
+    throw err;
+  }
+}
+
+export async function renameNamespace(actor: Actor | null, id: string, name: string): Promise<NamespaceNode> {
+  authorize(actor, id, 'manager');
+  if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be renamed.');
+  const prisma = await getPrisma();
+  try {
+    const updated = await prisma.namespace.updateMany({ where: { id }, data: { name, nameKey: name.toLowerCase() } });
+    if (updated.count === 0) throw notFound('The namespace');
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(name);
+    throw err;
+  }
+  return { id, name, parentId: (await prisma.namespace.findUnique({ where: { id }, select: { parentId: true } }))?.parentId ?? null };
+}
+
+/** Refused while anything lives in the namespace: deleting never loses data silently. */
+export async function deleteNamespace(actor: Actor | null, id: string): Promise<void> {
+  authorize(actor, id, 'manager');
+  if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be deleted.');
+  const prisma = await getPrisma();
+  await prisma.$transaction(async (tx) => {
+    const ns = await tx.namespace.findUnique({
+      where: { id },
+      select: { _count: { select: { children: true, serviceAccounts: true } } },
+    });
+    if (!ns) throw notFound('The namespace');
+    const blockers = [
+      [ns._count.children, 'child namespace'],
+      [ns._count.serviceAccounts, 'service account'],
+    ] as const;
+    const left = blockers.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}${n === 1 ? '' : 's'}`);
+    if (left.length) throw conflict(`This namespace still has ${left.join(' and ')}. Move or delete them first.`);
+    try {
+      await tx.namespace.delete({ where: { id } });
+    } catch (err) {
+      if (isForeignKeyViolation(err)) throw conflict('This namespace is still in use. Move or delete what it holds first.');
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,97 @@
+import 'server-only';
+import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { PrismaClient } from '@/lib/generated/prisma/client';
+import { config } from '@/lib/config';
+import { log } from '@/lib/log';
+import { migrate, readMigrations, type SqlSession } from '@/lib/migrate';
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'pglite' | 'postgres';
+  /** A cheap round trip, for health checks and the cache-freshness poll. */
+  ping(): Promise<void>;
+  /** Single-row read of the cache epoch; a raw query keeps it off Prisma's overhead. */
+  readEpoch(): Promise<bigint>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS_DIR = path.join(process.cwd(), 'prisma', 'migrations');
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PrismaPGlite } = await import('pglite-prisma-adapter');
+  const dir = path.join(dataDir, 'pglite');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const pglite = new PGlite(dir);
+  await pglite.waitReady;
+  const session: SqlSession = {
+    exec: async (sql) => { await pglite.exec(sql); },
+    query: async <T,>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+  };
+  await runMigrations(session);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: 'pglite',
+    ping: async () => { await pglite.query('SELECT 1'); },
+    readEpoch: async () => {
+      const { rows } = await pglite.query<{ version: string }>('SELECT version::text AS version FROM cache_epoch WHERE id = 1');
+      return BigInt(rows[0]?.version ?? '0');
+    },
+    close: async () => { await prisma.$disconnect(); await pglite.close(); },
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pg = (await import('pg')).default;
+  const { PrismaPg } = await import('@prisma/adapter-pg');
+  // Short timeouts: when the server is unreachable the verify path must answer 503 quickly.
+  const poolConfig = { connectionString: url, max: 10, connectionTimeoutMillis: 3000, query_timeout: 5000, idleTimeoutMillis: 30_000 };
+  const pool = new pg.Pool(poolConfig);
+  pool.on('error', (err) => log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
+  const client = await pool.connect();
+  try {
+    await runMigrations({
+      exec: async (sql) => { await client.query(sql); },
+      query: async <T,>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+    });
+  } finally {
+    client.release();
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(poolConfig) });
+  return {
+    prisma,
+    kind: 'postgres',
+    ping: async () => { await pool.query('SELECT 1'); },
+    readEpoch: async () => {
+      const { rows } = await pool.query<{ version: string }>('SELECT version::text AS version FROM cache_epoch WHERE id = 1');
+      return BigInt(rows[0]?.version ?? '0');
+    },
+    close: async () => { await prisma.$disconnect(); await pool.end(); },
+  };
+}
+
+async function runMigrations(session: SqlSession) {
+  const result = await migrate(session, await readMigrations(MIGRATIONS_DIR));
+  for (const w of result.warnings) log.warn(w);
+  if (result.applied.length) log.info({ migrations: result.applied }, 'applied database migrations');
+}
+
+// One database per process, shared by every route bundle: Next.js may evaluate this
+// module more than once, and a PGlite directory must never be opened twice.
+const slot = globalThis as unknown as { __posternDb?: Promise<Database> };
+
+export function getDatabase(): Promise<Database> {
+  if (!slot.__posternDb) {
+    const opening = config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
+    slot.__posternDb = opening;
+    // A failed open is not cached: the next caller tries again (the server may come back).
+    opening.catch(() => { if (slot.__posternDb === opening) slot.__posternDb = undefined; });
+  }
+  return slot.__posternDb;
+}
+
+export async function getPrisma(): Promise<PrismaClient> {
+  return (await getDatabase()).prisma;
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const namespaceName = z
+  .string()
+  .trim()
+  .min(1, 'Enter a name.')
+  .max(64, 'Use at most 64 characters.')
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Control characters are not allowed.');
+
+export const createNamespaceSchema = z.object({ parentId: z.string().min(1).max(64), name: namespaceName });
+export const renameNamespaceSchema = z.object({ id: z.string().min(1).max(64), name: namespaceName });
+export const deleteNamespaceSchema = z.object({ id: z.string().min(1).max(64) });
+
+export type CreateNamespaceInput = z.infer<typeof createNamespaceSchema>;
+export type RenameNamespaceInput = z.infer<typeof renameNamespaceSchema>;
+
+export const GLOBAL_NAMESPACE_ID = 'global';

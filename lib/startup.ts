@@ -1,0 +1,19 @@
+import 'server-only';
+import { config } from '@/lib/config';
+import { getDatabase } from '@/lib/db';
+import { ensureAdminFromEnv } from '@/lib/dal/users';
+import { log } from '@/lib/log';
+
+export async function startup() {
+  try {
+    const db = await getDatabase();
+    log.info({ database: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'database ready');
+    await ensureAdminFromEnv(config.adminEmail, config.adminPassword);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // Plain stderr as well as the log: this is the line a newcomer has to read.
+    console.error(`\nPostern cannot start: ${message}\n`);
+    log.fatal({ err: message }, 'startup failed');
+    process.exit(1);
+  }
+}
