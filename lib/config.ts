@@ -6,6 +6,8 @@ import path from 'node:path';
 export const config = {
   databaseUrl: process.env.DATABASE_URL || undefined,
   dataDir: path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR || './data'),
+  /** Tests only: an in-memory PGlite instead of DATA_DIR/pglite. */
+  pgliteInMemory: process.env.PGLITE_IN_MEMORY === '1',
   /** The console's public URL: the `iss` of every token it signs. */
   publicUrl: (process.env.POSTERN_URL || process.env.NEXTAUTH_URL || 'http://localhost:3000').replace(/\/+$/, ''),
   /** `aud` of service-account tokens: they are meant for this console's verify endpoint. */

@@ -18,12 +18,12 @@ export interface Database {
 
 const MIGRATIONS_DIR = path.join(process.cwd(), 'prisma', 'migrations');
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, inMemory: boolean): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PrismaPGlite } = await import('pglite-prisma-adapter');
   const dir = path.join(dataDir, 'pglite');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const pglite = new PGlite(dir);
+  if (!inMemory) await mkdir(dir, { recursive: true, mode: 0o700 });
+  const pglite = inMemory ? new PGlite() : new PGlite(dir);
   await pglite.waitReady;
   const session: SqlSession = {
     exec: async (sql) => { await pglite.exec(sql); },
@@ -84,7 +84,7 @@ const slot = globalThis as unknown as { __posternDb?: Promise<Database> };
 
 export function getDatabase(): Promise<Database> {
   if (!slot.__posternDb) {
-    const opening = config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir);
+    const opening = config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir, config.pgliteInMemory);
     slot.__posternDb = opening;
     // A failed open is not cached: the next caller tries again (the server may come back).
     opening.catch(() => { if (slot.__posternDb === opening) slot.__posternDb = undefined; });

@@ -4,12 +4,16 @@ import { usePathname } from 'next/navigation';
 
 // Sections that exist link to the selected namespace's page; the rest are shown greyed
 // out, never as fake pages.
+// Install-wide pages, not per namespace.
+const GLOBAL_PAGES = new Set(['directory', 'keys']);
+
 const ITEMS: { label: string; segment: string; ready: boolean }[] = [
   { label: 'Service Accounts', segment: 'service-accounts', ready: true },
   { label: 'Routes', segment: 'routes', ready: false },
   { label: 'Policies', segment: 'policies', ready: false },
   { label: 'Directory', segment: 'directory', ready: true },
   { label: 'Change History', segment: 'history', ready: false },
+  { label: 'Signing Keys', segment: 'keys', ready: true },
 ];
 
 export function ConfigureNav({ namespaceId }: { namespaceId: string }) {
@@ -19,7 +23,7 @@ export function ConfigureNav({ namespaceId }: { namespaceId: string }) {
       <h2 className="px-2 pb-1 text-[11px] font-semibold tracking-wider text-slate-500 uppercase">Configure</h2>
       <ul className="space-y-0.5">
         {ITEMS.map((item) => {
-          const href = item.segment === 'directory' ? '/directory' : `/ns/${namespaceId}/${item.segment}`;
+          const href = GLOBAL_PAGES.has(item.segment) ? `/${item.segment}` : `/ns/${namespaceId}/${item.segment}`;
           const active = pathname === href;
           return (
             <li key={item.segment}>

@@ -1,0 +1,131 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { requirePageActor } from '@/lib/session';
+import { getNamespace } from '@/lib/dal/namespaces';
+import { listServiceAccounts } from '@/lib/dal/service-accounts';
+import { listDirectoryUsers } from '@/lib/dal/directory';
+import { AppError } from '@/lib/dal/errors';
+import { listServiceAccountsQuery } from '@/lib/schemas/service-account';
+import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { LocalTime } from '@/components/ui/local-time';
+import { AddServiceAccount } from './add-service-account';
+import { RowActions } from './row-actions';
+
+export const metadata: Metadata = { title: 'Service Accounts' };
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function expiryTone(expiresAt: Date | null, now: number) {
+  if (!expiresAt) return '';
+  if (expiresAt.getTime() <= now) return 'font-medium text-red-700';
+  if (expiresAt.getTime() - now < 7 * DAY) return 'font-medium text-amber-700';
+  return '';
+}
+
+export default async function ServiceAccountsPage({ params, searchParams }: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await requirePageActor();
+  const { id } = await params;
+  const query = listServiceAccountsQuery.parse(await searchParams);
+  let ns;
+  try { ns = await getNamespace(actor, id); } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') notFound();
+    throw err;
+  }
+  const includeChildren = query.children === '1';
+  const sort = query.sort ?? 'issued';
+  const dir = query.dir ?? 'desc';
+  const [list, directory] = await Promise.all([
+    listServiceAccounts(actor, id, { q: query.q, includeChildren, sort, dir, page: query.page }),
+    listDirectoryUsers(actor),
+  ]);
+  const now = Date.now();
+  const href = (patch: Record<string, string | undefined>) => {
+    const sp = new URLSearchParams();
+    const merged = { q: query.q, children: includeChildren ? '1' : undefined, sort, dir, page: String(list.page), ...patch };
+    for (const [k, v] of Object.entries(merged)) if (v) sp.set(k, v);
+    return `?${sp.toString()}`;
+  };
+  const sortHeader = (key: 'issued' | 'accessed' | 'expires', label: string) => {
+    const active = sort === key;
+    const next = active && dir === 'desc' ? 'asc' : 'desc';
+    return (
+      <th scope="col" className="px-3 py-2 font-medium" aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+        <Link href={href({ sort: key, dir: next, page: '1' })} className="hover:underline">
+          {label}{active ? (dir === 'asc' ? ' ↑' : ' ↓') : ''}
+        </Link>
+      </th>
+    );
+  };
+
+  return (
+    <div>
+      <Breadcrumbs path={ns.path} current="Service Accounts" />
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
+        <h1 className="text-xl font-semibold">Service Accounts</h1>
+        <AddServiceAccount namespaceId={ns.id} namespaceName={ns.name}
+          directoryUsers={directory.map((u) => ({ id: u.id, label: u.email ? `${u.id} (${u.email})` : u.id }))} />
+      </div>
+      <form method="get" className="mb-3 flex flex-wrap items-center gap-3" role="search">
+        <label className="sr-only" htmlFor="sa-filter">Filter</label>
+        <input id="sa-filter" name="q" defaultValue={query.q ?? ''} placeholder="Filter by user ID or description"
+          className="w-72 rounded-md border border-slate-300 px-2.5 py-1.5" />
+        <label className="flex items-center gap-1.5">
+          <input type="checkbox" name="children" value="1" defaultChecked={includeChildren} /> Include child namespaces
+        </label>
+        <input type="hidden" name="sort" value={sort} />
+        <input type="hidden" name="dir" value={dir} />
+        <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Apply</button>
+      </form>
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <table className="w-full text-left">
+          <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600 uppercase">
+            <tr>
+              <th scope="col" className="px-3 py-2 font-medium">User ID</th>
+              <th scope="col" className="px-3 py-2 font-medium">Namespace</th>
+              <th scope="col" className="px-3 py-2 font-medium">Description</th>
+              {sortHeader('accessed', 'Accessed')}
+              {sortHeader('issued', 'Issued')}
+              {sortHeader('expires', 'Expires')}
+              <th scope="col" className="px-3 py-2 font-medium"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {list.rows.length === 0 ? (
+              <tr><td colSpan={7} className="px-3 py-6 text-center text-slate-500">
+                {query.q ? 'No service account matches this filter.' : 'No service accounts here yet.'}
+              </td></tr>
+            ) : list.rows.map((a) => (
+              <tr key={a.id} className={a.disabled ? 'bg-slate-50 text-slate-500' : ''}>
+                <td className="px-3 py-2 font-mono text-xs">
+                  {a.userId}
+                  {a.impersonating ? <span className="ml-1.5 rounded bg-sky-50 px-1 py-0.5 font-sans text-[11px] text-sky-800">impersonates</span> : null}
+                  {a.disabled ? <span className="ml-1.5 rounded bg-slate-200 px-1 py-0.5 font-sans text-[11px] text-slate-700">disabled</span> : null}
+                </td>
+                <td className="px-3 py-2"><Link href={`/ns/${a.namespaceId}`} className="hover:underline">{a.namespaceName}</Link></td>
+                <td className="max-w-xs truncate px-3 py-2" title={a.description}>{a.description}</td>
+                <td className="px-3 py-2 whitespace-nowrap"><LocalTime iso={a.accessedAt?.toISOString() ?? null} empty="Never" /></td>
+                <td className="px-3 py-2 whitespace-nowrap"><LocalTime iso={a.issuedAt.toISOString()} /></td>
+                <td className={`px-3 py-2 whitespace-nowrap ${expiryTone(a.expiresAt, now)}`} data-expiry={a.expiresAt ? (a.expiresAt.getTime() <= now ? 'expired' : a.expiresAt.getTime() - now < 7 * DAY ? 'soon' : 'later') : 'never'}>
+                  <LocalTime iso={a.expiresAt?.toISOString() ?? null} empty="Never" />
+                  {a.expiresAt && a.expiresAt.getTime() <= now ? <span className="ml-1">(expired)</span> : null}
+                </td>
+                <td className="px-3 py-2 text-right"><RowActions id={a.id} userId={a.userId} description={a.description} disabled={a.disabled} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <nav aria-label="Pagination" className="mt-3 flex items-center justify-between text-sm text-slate-600">
+        <span>{list.total} account{list.total === 1 ? '' : 's'} · page {list.page} of {list.pageCount}</span>
+        <span className="flex gap-2">
+          {list.page > 1 ? <Link className="hover:underline" href={href({ page: String(list.page - 1) })}>Previous</Link> : null}
+          {list.page < list.pageCount ? <Link className="hover:underline" href={href({ page: String(list.page + 1) })}>Next</Link> : null}
+        </span>
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,6 @@
+// ANY /api/v1/verify: forward-auth check of a service-account token, called by the proxy on every request.
+import { handleVerify } from '@/lib/verify/handle';
+
+export const dynamic = 'force-dynamic';
+
+export { handleVerify as GET, handleVerify as POST, handleVerify as PUT, handleVerify as PATCH, handleVerify as DELETE, handleVerify as HEAD, handleVerify as OPTIONS };

@@ -1,0 +1,56 @@
+import 'server-only';
+import { getPrisma } from '@/lib/db';
+import type { Actor } from '@/lib/dal/actor';
+import { authorize } from '@/lib/dal/authz';
+import { bumpEpoch } from '@/lib/dal/epoch';
+import { conflict, isUniqueViolation, notFound } from '@/lib/dal/errors';
+import { changed } from '@/lib/verify/invalidate';
+import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
+
+export interface DirectoryUserRow { id: string; email: string | null; name: string | null; groups: string[]; impersonatedBy: number }
+
+// The directory is install-wide: it belongs to Global.
+export async function listDirectoryUsers(actor: Actor | null, q?: string): Promise<DirectoryUserRow[]> {
+  authorize(actor, GLOBAL_NAMESPACE_ID, 'viewer');
+  const rows = await (await getPrisma()).directoryUser.findMany({
+    where: q ? { OR: [{ id: { contains: q, mode: 'insensitive' } }, { email: { contains: q, mode: 'insensitive' } }, { name: { contains: q, mode: 'insensitive' } }] } : {},
+    orderBy: { id: 'asc' },
+    take: 500,
+    select: { id: true, email: true, name: true, groups: true, _count: { select: { serviceAccounts: true } } },
+  });
+  return rows.map(({ _count, ...r }) => ({ ...r, impersonatedBy: _count.serviceAccounts }));
+}
+
+export async function createDirectoryUser(actor: Actor | null, input: { id: string; email: string; name: string; groups: string[] }) {
+  authorize(actor, GLOBAL_NAMESPACE_ID, 'manager');
+  const prisma = await getPrisma();
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const sa = await tx.serviceAccount.findFirst({ where: { userIdKey: input.id.toLowerCase() }, select: { id: true } });
+      if (sa) throw conflict('A service account already uses this ID.', { id: ['A service account already uses this ID.'] });
+      const clash = await tx.directoryUser.findFirst({ where: { id: { equals: input.id, mode: 'insensitive' } }, select: { id: true } });
+      if (clash) throw conflict('A directory user with this ID exists.', { id: ['A directory user with this ID exists.'] });
+      return tx.directoryUser.create({
+        data: { id: input.id, email: input.email || null, name: input.name || null, groups: input.groups },
+        select: { id: true },
+      });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('A directory user with this ID exists.', { id: ['A directory user with this ID exists.'] });
+    throw err;
+  }
+}
+
+/** Refused while service accounts impersonate the user: revoke those first. */
+export async function deleteDirectoryUser(actor: Actor | null, id: string): Promise<void> {
+  authorize(actor, GLOBAL_NAMESPACE_ID, 'manager');
+  await (await getPrisma()).$transaction(async (tx) => {
+    const user = await tx.directoryUser.findUnique({ where: { id }, select: { _count: { select: { serviceAccounts: true } } } });
+    if (!user) throw notFound('The directory user');
+    const n = user._count.serviceAccounts;
+    if (n) throw conflict(`${n} service account${n === 1 ? '' : 's'} impersonate${n === 1 ? 's' : ''} this user. Revoke ${n === 1 ? 'it' : 'them'} first.`);
+    await tx.directoryUser.delete({ where: { id } });
+    await bumpEpoch(tx);
+  });
+  changed();
+}

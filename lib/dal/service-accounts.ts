@@ -1,0 +1,153 @@
+import 'server-only';
+import { getPrisma } from '@/lib/db';
+import type { Prisma } from '@/lib/generated/prisma/client';
+import type { Actor } from '@/lib/dal/actor';
+import { authorize } from '@/lib/dal/authz';
+import { bumpEpoch } from '@/lib/dal/epoch';
+import { conflict, invalid, isForeignKeyViolation, isUniqueViolation, notFound } from '@/lib/dal/errors';
+import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
+import { getSigner } from '@/lib/verify/keys';
+import { config } from '@/lib/config';
+import { mintServiceAccountToken } from '@/lib/tokens';
+import { changed } from '@/lib/verify/invalidate';
+import { expiryFor, type SORT_KEYS, createServiceAccountSchema } from '@/lib/schemas/service-account';
+import type { z } from 'zod';
+
+export interface ServiceAccountRow {
+  id: string;
+  userId: string;
+  namespaceId: string;
+  namespaceName: string;
+  description: string;
+  impersonating: { id: string; email: string | null } | null;
+  disabled: boolean;
+  issuedAt: Date;
+  expiresAt: Date | null;
+  accessedAt: Date | null;
+}
+
+// Explicit columns: what a page may show. The record holds no secret, and no token.
+const rowSelect = {
+  id: true, userId: true, namespaceId: true, description: true, disabled: true, issuedAt: true, expiresAt: true, accessedAt: true,
+  namespace: { select: { name: true } },
+  directoryUser: { select: { id: true, email: true } },
+} satisfies Prisma.ServiceAccountSelect;
+
+type Selected = Prisma.ServiceAccountGetPayload<{ select: typeof rowSelect }>;
+const toRow = (a: Selected): ServiceAccountRow => ({
+  id: a.id, userId: a.userId, namespaceId: a.namespaceId, namespaceName: a.namespace.name, description: a.description,
+  impersonating: a.directoryUser, disabled: a.disabled, issuedAt: a.issuedAt, expiresAt: a.expiresAt, accessedAt: a.accessedAt,
+});
+
+export const PAGE_SIZE = 100;
+
+export async function listServiceAccounts(
+  actor: Actor | null,
+  namespaceId: string,
+  opts: { q?: string; includeChildren?: boolean; sort?: (typeof SORT_KEYS)[number]; dir?: 'asc' | 'desc'; page?: number } = {},
+): Promise<{ rows: ServiceAccountRow[]; total: number; page: number; pageCount: number }> {
+  authorize(actor, namespaceId, 'viewer');
+  const ids = opts.includeChildren ? subtreeIds(await listNamespaces(actor), namespaceId) : [namespaceId];
+  const q = opts.q?.trim();
+  const where: Prisma.ServiceAccountWhereInput = {
+    namespaceId: { in: ids },
+    ...(q ? { OR: [{ userId: { contains: q, mode: 'insensitive' } }, { description: { contains: q, mode: 'insensitive' } }] } : {}),
+  };
+  const dir = opts.dir ?? 'desc';
+  const orderBy: Prisma.ServiceAccountOrderByWithRelationInput[] =
+    opts.sort === 'accessed' ? [{ accessedAt: { sort: dir, nulls: 'last' } }]
+    : opts.sort === 'expires' ? [{ expiresAt: { sort: dir, nulls: 'last' } }]
+    : opts.sort === 'userId' ? [{ userId: dir }]
+    : [{ issuedAt: dir }];
+  orderBy.push({ id: 'asc' });
+  const prisma = await getPrisma();
+  const total = await prisma.serviceAccount.count({ where });
+  const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const page = Math.min(Math.max(1, opts.page ?? 1), pageCount);
+  const rows = await prisma.serviceAccount.findMany({ where, orderBy, select: rowSelect, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE });
+  return { rows: rows.map(toRow), total, page, pageCount };
+}
+
+export async function getServiceAccount(actor: Actor | null, id: string): Promise<ServiceAccountRow> {
+  const row = await (await getPrisma()).serviceAccount.findUnique({ where: { id }, select: rowSelect });
+  if (!row) throw notFound('The service account');
+  authorize(actor, row.namespaceId, 'viewer');
+  return toRow(row);
+}
+
+/**
+ * Creates the account and signs its JWT in one transaction: if signing fails nothing is
+ * kept. The token is returned to this caller only; it is never stored or logged.
+ */
+export async function createServiceAccount(
+  actor: Actor | null,
+  input: z.output<typeof createServiceAccountSchema>,
+): Promise<{ account: ServiceAccountRow; token: string }> {
+  const who = authorize(actor, input.namespaceId, 'manager');
+  const expiresAt = expiryFor(input.expiration, input.customExpiresAt);
+  if (expiresAt && expiresAt.getTime() <= Date.now()) {
+    throw invalid('The expiry must lie in the future.', { customExpiresAt: ['The expiry must lie in the future.'] });
+  }
+  const prisma = await getPrisma();
+  const signer = await getSigner();
+  try {
+    return await prisma.$transaction(async (tx) => {
+      let userId: string;
+      let directoryUserId: string | null = null;
+      if (input.kind === 'impersonate') {
+        const user = await tx.directoryUser.findUnique({ where: { id: input.directoryUserId ?? '' }, select: { id: true } });
+        if (!user) throw invalid('That directory user no longer exists.', { directoryUserId: ['That directory user no longer exists. Pick another.'] });
+        userId = directoryUserId = user.id;
+      } else {
+        userId = (input.userId ?? '').trim();
+        // A service-only id must not pass for a directory user in a policy's `user` criterion.
+        const clash = await tx.directoryUser.findFirst({ where: { id: { equals: userId, mode: 'insensitive' } }, select: { id: true } });
+        if (clash) throw conflict('That user ID belongs to a directory user.', { userId: ['A directory user has this ID. Impersonate them instead, or pick another ID.'] });
+      }
+      const created = await tx.serviceAccount.create({
+        data: {
+          namespaceId: input.namespaceId, userId, userIdKey: directoryUserId ? null : userId.toLowerCase(), directoryUserId,
+          description: input.description ?? '', originatorId: who.userId, expiresAt,
+        },
+        select: rowSelect,
+      });
+      const token = await mintServiceAccountToken({
+        signer, issuer: config.publicUrl, audience: config.tokenAudience,
+        subject: created.userId, accountId: created.id, expiresAt, now: created.issuedAt,
+      });
+      return { account: toRow(created), token };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('That user ID is already taken.', { userId: ['This user ID is already taken (user IDs are unique, whatever their case).'] });
+    if (isForeignKeyViolation(err)) {
+      throw input.kind === 'impersonate'
+        ? invalid('That directory user no longer exists.', { directoryUserId: ['That directory user no longer exists. Pick another.'] })
+        : notFound('The namespace');
+    }
+    throw err;
+  }
+}
+
+async function mutate(actor: Actor | null, id: string, data: Prisma.ServiceAccountUpdateInput | 'delete'): Promise<void> {
+  const prisma = await getPrisma();
+  await prisma.$transaction(async (tx) => {
+    const found = await tx.serviceAccount.findUnique({ where: { id }, select: { namespaceId: true } });
+    if (!found) throw notFound('The service account');
+    authorize(actor, found.namespaceId, 'manager');
+    if (data === 'delete') await tx.serviceAccount.delete({ where: { id } });
+    else await tx.serviceAccount.update({ where: { id }, data });
+    await bumpEpoch(tx);
+  });
+  changed();
+}
+
+/** Only the description changes after creation (as in Pomerium). */
+export const updateServiceAccountDescription = (actor: Actor | null, id: string, description: string) =>
+  mutate(actor, id, { description });
+
+/** Suspends or resumes the account without deleting it. */
+export const setServiceAccountDisabled = (actor: Actor | null, id: string, disabled: boolean) =>
+  mutate(actor, id, { disabled });
+
+/** Revocation deletes the record: its token can never verify again. */
+export const revokeServiceAccount = (actor: Actor | null, id: string) => mutate(actor, id, 'delete');

@@ -1,0 +1,81 @@
+import 'server-only';
+import type { JWK } from 'jose';
+import { getPrisma } from '@/lib/db';
+import type { Actor } from '@/lib/dal/actor';
+import { authorize } from '@/lib/dal/authz';
+import { bumpEpoch, type Tx } from '@/lib/dal/epoch';
+import { conflict, notFound } from '@/lib/dal/errors';
+import { keyEncryptionKey } from '@/lib/secrets';
+import { generateSigningKey, importSigningKey, importVerifyKey, openSecret, sealSecret, type Signer } from '@/lib/tokens';
+import { changed } from '@/lib/verify/invalidate';
+import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
+
+export interface SigningKeyInfo { kid: string; createdAt: Date; retiredAt: Date | null; active: boolean }
+
+async function insertKey(tx: Tx) {
+  const pair = await generateSigningKey();
+  await tx.signingKey.create({
+    data: { kid: pair.kid, publicJwk: pair.publicJwk as object, privateSealed: sealSecret(JSON.stringify(pair.privateJwk), keyEncryptionKey()) },
+  });
+  await bumpEpoch(tx);
+  return pair.kid;
+}
+
+/** The key new tokens are signed with: the newest one not retired, made on first use. */
+export async function loadActiveSigner(): Promise<Signer> {
+  const prisma = await getPrisma();
+  let row = await prisma.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
+  if (!row) {
+    await prisma.$transaction(async (tx) => {
+      // One key, even when two instances start signing at the same moment.
+      await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(4242002)');
+      if (!(await tx.signingKey.count({ where: { retiredAt: null } }))) await insertKey(tx);
+    });
+    row = await prisma.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
+  }
+  if (!row) throw new Error('no signing key could be created');
+  const privateJwk = JSON.parse(openSecret(row.privateSealed, keyEncryptionKey())) as JWK;
+  return { kid: row.kid, key: await importSigningKey(privateJwk) };
+}
+
+/** Public keys of every key that still verifies (not retired). */
+export async function loadVerifyKeys(): Promise<Map<string, CryptoKey>> {
+  const rows = await (await getPrisma()).signingKey.findMany({ where: { retiredAt: null }, select: { kid: true, publicJwk: true } });
+  const out = new Map<string, CryptoKey>();
+  for (const r of rows) out.set(r.kid, await importVerifyKey(r.publicJwk as JWK));
+  return out;
+}
+
+/** The JWKS document: public on purpose, so anyone can check a signature offline. */
+export async function loadPublicJwks(): Promise<JWK[]> {
+  const rows = await (await getPrisma()).signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'asc' }, select: { publicJwk: true } });
+  return rows.map((r) => r.publicJwk as JWK);
+}
+
+export async function listSigningKeys(actor: Actor | null): Promise<SigningKeyInfo[]> {
+  authorize(actor, GLOBAL_NAMESPACE_ID, 'admin');
+  const rows = await (await getPrisma()).signingKey.findMany({ orderBy: { createdAt: 'desc' }, select: { kid: true, createdAt: true, retiredAt: true } });
+  const activeKid = rows.find((r) => !r.retiredAt)?.kid;
+  return rows.map((r) => ({ ...r, active: r.kid === activeKid }));
+}
+
+/** Adds a new signing key; older keys keep verifying until they are retired. */
+export async function rotateSigningKey(actor: Actor | null): Promise<string> {
+  authorize(actor, GLOBAL_NAMESPACE_ID, 'admin');
+  const kid = await (await getPrisma()).$transaction((tx) => insertKey(tx));
+  changed();
+  return kid;
+}
+
+/** Retires a key: tokens it signed stop verifying at once. The newest key cannot be retired. */
+export async function retireSigningKey(actor: Actor | null, kid: string): Promise<void> {
+  authorize(actor, GLOBAL_NAMESPACE_ID, 'admin');
+  await (await getPrisma()).$transaction(async (tx) => {
+    const keys = await tx.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' }, select: { kid: true } });
+    if (!keys.some((k) => k.kid === kid)) throw notFound('The signing key');
+    if (keys[0]?.kid === kid) throw conflict('This is the key new tokens are signed with. Rotate first, then retire the older key.');
+    await tx.signingKey.update({ where: { kid }, data: { retiredAt: new Date() } });
+    await bumpEpoch(tx);
+  });
+  changed();
+}

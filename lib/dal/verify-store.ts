@@ -1,0 +1,47 @@
+import 'server-only';
+import { getDatabase, getPrisma } from '@/lib/db';
+import { log } from '@/lib/log';
+
+/**
+ * Reads for the verify path. No console user is involved: the caller is authorized by
+ * the token it presents, which the verify engine checks before and after these reads.
+ */
+export interface AccountState {
+  id: string;
+  userId: string;
+  namespaceId: string;
+  disabled: boolean;
+  expiresAt: number | null; // epoch ms
+  email: string | null;
+  groups: string[];
+}
+
+export async function loadAccountState(id: string): Promise<AccountState | null> {
+  const a = await (await getPrisma()).serviceAccount.findUnique({
+    where: { id },
+    select: { id: true, userId: true, namespaceId: true, disabled: true, expiresAt: true, directoryUser: { select: { email: true, groups: true } } },
+  });
+  if (!a) return null;
+  return {
+    id: a.id, userId: a.userId, namespaceId: a.namespaceId, disabled: a.disabled,
+    expiresAt: a.expiresAt ? a.expiresAt.getTime() : null,
+    email: a.directoryUser?.email ?? null, groups: a.directoryUser?.groups ?? [],
+  };
+}
+
+export async function readEpoch(): Promise<bigint> {
+  return (await getDatabase()).readEpoch();
+}
+
+/**
+ * "Accessed" is written in batches off the request path (as Pomerium does: ≤ 1,000 ids
+ * at a time). A raw update, so neither the modified time nor the cache epoch moves.
+ */
+export async function recordAccessed(ids: string[], at: Date): Promise<void> {
+  const prisma = await getPrisma();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const batch = ids.slice(i, i + 1000);
+    await prisma.$executeRaw`UPDATE service_accounts SET accessed_at = ${at} WHERE id = ANY(${batch}::uuid[]) AND (accessed_at IS NULL OR accessed_at < ${at})`;
+  }
+  log.debug({ count: ids.length }, 'recorded service-account access');
+}

@@ -1,0 +1,64 @@
+// Per-evaluation view of a request. Derived values (upper-cased method, path without
+// query, parsed source IP) are computed on first use only, since most policies read
+// one or two of them.
+import { parseIp, type IpAddress } from './cidr';
+import type { PolicyRequest, PolicyUser } from './types';
+
+/** Three-valued result: an identity criterion cannot be decided for an anonymous caller. */
+export const F = 0;
+export const T = 1;
+export const U = 2;
+export type Tri = typeof F | typeof T | typeof U;
+
+export interface Ctx {
+  readonly request: PolicyRequest;
+  readonly user: PolicyUser | null;
+  readonly now: number;
+  method: string | undefined;
+  path: string | undefined;
+  ip: IpAddress | null | undefined;
+}
+
+export function makeContext(request: PolicyRequest): Ctx {
+  return {
+    request,
+    user: request.user ?? null,
+    now: request.now ? request.now.getTime() : Date.now(),
+    method: undefined,
+    path: undefined,
+    ip: undefined,
+  };
+}
+
+export function methodOf(ctx: Ctx): string {
+  if (ctx.method === undefined) ctx.method = (ctx.request.method ?? '').toUpperCase();
+  return ctx.method;
+}
+
+export function pathOf(ctx: Ctx): string {
+  if (ctx.path === undefined) {
+    const p = ctx.request.path ?? '';
+    // The query string and fragment are not part of the path a policy talks about.
+    const cut = p.search(/[?#]/);
+    ctx.path = cut === -1 ? p : p.slice(0, cut);
+  }
+  return ctx.path;
+}
+
+export function ipOf(ctx: Ctx): IpAddress | null {
+  if (ctx.ip === undefined) {
+    const s = ctx.request.sourceIp;
+    ctx.ip = s ? parseIp(s) : null;
+  }
+  return ctx.ip;
+}
+
+export function headerOf(ctx: Ctx, lowerName: string): string | undefined {
+  const headers = ctx.request.headers;
+  if (!headers) return undefined;
+  if (Object.hasOwn(headers, lowerName)) return headers[lowerName];
+  for (const k of Object.keys(headers)) {
+    if (k.length === lowerName.length && k.toLowerCase() === lowerName) return headers[k];
+  }
+  return undefined;
+}

@@ -1,0 +1,57 @@
+import { stringify } from 'yaml';
+import { OPERATORS, type Block, type Criterion, type Item, type Policy, type Rule } from './types';
+
+/**
+ * The policy as plain PPL data (what YAML or JSON would hold), with explicit matchers
+ * and canonical key order. A single rule is written as a mapping, otherwise a list.
+ */
+export function policyToValue(policy: Policy): unknown {
+  const rules = policy.rules.map(ruleValue);
+  return rules.length === 1 ? rules[0] : rules;
+}
+
+function ruleValue(rule: Rule): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (rule.allow) out.allow = blockValue(rule.allow);
+  if (rule.deny) out.deny = blockValue(rule.deny);
+  return out;
+}
+
+function blockValue(block: Block): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const op of OPERATORS) {
+    const items = block[op];
+    if (items) out[op] = items.map(itemValue);
+  }
+  return out;
+}
+
+function itemValue(item: Item): Record<string, unknown> {
+  return item.kind === 'block' ? blockValue(item) : criterionValue(item);
+}
+
+const copy = (o: object): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? [...(v as unknown[])] : v]));
+
+export function criterionValue(c: Criterion): Record<string, unknown> {
+  switch (c.name) {
+    case 'claim':
+      return { [`claim/${c.key}`]: copy(c.value) };
+    case 'source_ip':
+      return { source_ip: [...c.value] };
+    case 'day_of_week':
+      return { day_of_week: c.value };
+    case 'accept':
+    case 'reject':
+    case 'authenticated_user':
+    case 'cors_preflight':
+      return { [c.name]: true };
+    default:
+      return { [c.name]: copy(c.value) };
+  }
+}
+
+/** Canonical YAML for a PPL value from policyToValue(); see printPolicy(). */
+export function printValue(value: unknown): string {
+  return stringify(value, { compat: 'yaml-1.1', aliasDuplicateObjects: false, lineWidth: 0 });
+}

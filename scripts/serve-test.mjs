@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Starts the built console for end-to-end tests on a database of its own:
+//   node scripts/serve-test.mjs pglite <port>    fresh DATA_DIR, embedded PGlite
+//   node scripts/serve-test.mjs postgres <port>  fresh database on the local PostgreSQL
+// Extra environment passes through (ADMIN_EMAIL, ...). The database is removed on exit.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+const [kind, port] = process.argv.slice(2);
+if (!['pglite', 'postgres'].includes(kind) || !port) {
+  console.error('usage: serve-test.mjs pglite|postgres <port>');
+  process.exit(2);
+}
+const dataDir = mkdtempSync(path.join(tmpdir(), `postern-e2e-${kind}-`));
+const env = { ...process.env, DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1', PORT: port, POSTERN_URL: `http://127.0.0.1:${port}`, NEXTAUTH_URL: `http://127.0.0.1:${port}` };
+delete env.DATABASE_URL;
+let dbName;
+const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+if (kind === 'postgres') {
+  dbName = `postern_e2e_${port}_${Date.now()}`;
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${dbName}`);
+  await c.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  env.DATABASE_URL = url.toString();
+}
+const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'], { env, stdio: 'inherit' });
+let cleaning = false;
+async function cleanup(code) {
+  if (cleaning) return;
+  cleaning = true;
+  child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
+  rmSync(dataDir, { recursive: true, force: true });
+  if (dbName) {
+    const c = new pg.Client({ connectionString: adminUrl });
+    await c.connect().then(() => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(() => undefined);
+    await c.end().catch(() => undefined);
+  }
+  process.exit(code ?? 0);
+}
+child.on('exit', (code) => cleanup(code ?? 1));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => cleanup(0));

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    tsconfigPaths: true,
+    alias: { 'server-only': path.resolve(here, 'tests/support/empty.ts') },
+  },
+  test: {
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      // Pure logic: no database, no framework.
+      { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts'] } },
+      // Data-access layer, actions and HTTP handlers against a real database of their own.
+      { extends: true, test: { name: 'integration', include: ['tests/**/*.test.ts'], setupFiles: ['tests/support/setup-db.ts'] } },
+    ],
+  },
+});
