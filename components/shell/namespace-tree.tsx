@@ -24,18 +24,18 @@ function ancestorsOf(index: TreeIndex, id: string): string[] {
 
 /**
  * The namespace tree: links in nested lists, collapsible, with the selected path
- * expanded. Only expanded branches are rendered, so thousands of namespaces stay fast.
+ * (and its children) expanded. Only expanded branches are rendered, so thousands of namespaces stay fast.
  * Keys: ↑/↓ move between visible items, → expands or enters, ← collapses or goes up.
  */
 export function NamespaceTree({ namespaces, selectedId, onNavigate }: { namespaces: NamespaceNode[]; selectedId: string; onNavigate?: () => void }) {
   const index = useMemo(() => indexTree(namespaces), [namespaces]);
-  const [expanded, setExpanded] = useState<Set<string>>(() => new Set(['global', ...ancestorsOf(index, selectedId)]));
+  const [expanded, setExpanded] = useState<Set<string>>(() => new Set(['global', selectedId, ...ancestorsOf(index, selectedId)]));
   const navRef = useRef<HTMLElement>(null);
 
-  // Whenever the selection changes (a link, a reload, a new child), open its path.
+  // Whenever the selection changes (a link, a reload, a new child), open its path and its children.
   useEffect(() => {
     setExpanded((prev) => {
-      const need = ancestorsOf(index, selectedId).filter((id) => !prev.has(id));
+      const need = [selectedId, ...ancestorsOf(index, selectedId)].filter((id) => !prev.has(id));
       return need.length ? new Set([...prev, ...need]) : prev;
     });
   }, [index, selectedId]);

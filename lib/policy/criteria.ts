@@ -21,32 +21,40 @@ const list = z
   .min(1, { error: 'needs at least one value' })
   .max(MAX_LIST, { error: `has more than ${MAX_LIST} values` });
 
-const unknownKey = (what: string) => (iss: { code?: string; keys?: string[] }) =>
-  iss.code === 'unrecognized_keys' ? `unknown ${what} "${iss.keys?.[0] ?? ''}"` : undefined;
+const mapping = (shape: string) => (iss: { code?: string; keys?: string[] }) =>
+  iss.code === 'unrecognized_keys'
+    ? `unknown matcher "${iss.keys?.[0] ?? ''}"`
+    : iss.code === 'invalid_type'
+      ? `expected a mapping with ${shape}`
+      : undefined;
 const nonEmpty = (o: object) => Object.keys(o).length > 0;
 
 const stringMatch = z
   .strictObject(
     { is: text, starts_with: text, ends_with: text, contains: text, in: list, not_in: list, not: text },
-    { error: unknownKey('matcher') },
+    { error: mapping('matchers') },
   )
   .partial()
   .refine(nonEmpty, { error: 'needs at least one matcher' });
 
 const listMatch = z
-  .strictObject({ has: text, is: text, exclude: text }, { error: unknownKey('matcher') })
+  .strictObject({ has: text, is: text, exclude: text }, { error: mapping('matchers') })
   .partial()
   .refine(nonEmpty, { error: 'needs at least one matcher' });
 
 const dateMatch = z
-  .strictObject({ after: text, before: text }, { error: unknownKey('matcher') })
+  .strictObject({ after: text, before: text }, { error: mapping('after and/or before') })
   .partial()
   .refine(nonEmpty, { error: 'needs after and/or before' });
 
 const timeOfDayMatch = z
   .strictObject(
-    { timezone: z.string({ error: 'is required (e.g. timezone: UTC)' }), after: text.optional(), before: text.optional() },
-    { error: unknownKey('matcher') },
+    {
+      timezone: z.string({ error: (iss) => (iss.input === undefined ? 'is required (e.g. timezone: UTC)' : 'expected a string') }),
+      after: text.optional(),
+      before: text.optional(),
+    },
+    { error: mapping('timezone and after and/or before') },
   )
   .refine((o) => o.after !== undefined || o.before !== undefined, { error: 'needs after and/or before' });
 

@@ -7,8 +7,11 @@
 // decide is not (`or: [email: x, source_ip: 10.0.0.0/8]` is true from 10.1.2.3).
 // An unknown allow block does not allow. An unknown deny block DOES deny (fail
 // closed): otherwise `deny: {not: [{domain: corp.com}]}` would let any anonymous
-// caller through a route whose allow side matched on, say, source_ip alone. This is
-// the same outcome as Pomerium, which answers such a request with "sign in".
+// caller through a route whose allow side matched on, say, source_ip alone (Pomerium
+// also denies there, and asks the caller to sign in). The price, where we are
+// stricter than Pomerium: `deny: {or: [{email: bad@x.io}]}` refuses anonymous callers
+// too, since they cannot show they are not bad@x.io. Decision.deny is then true and,
+// with explain, the reasons say the caller is not authenticated.
 import { compileRules, type CNode, type CompiledRules } from './compile';
 import { F, T, U, makeContext, type Ctx, type Tri } from './context';
 import type { Decision, EvaluateOptions, MultiDecision, Policy, PolicyRequest } from './types';

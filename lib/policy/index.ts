@@ -1,7 +1,7 @@
 // Pomerium Policy Language (PPL): parse, print, evaluate. Pure TypeScript, safe to
 // import from server and client code alike (the console editor validates as you type).
 export { PolicyError } from './errors';
-export { parsePolicy, normalizePolicy, MAX_CRITERIA, MAX_DEPTH } from './parse';
+export { parsePolicy, MAX_CRITERIA, MAX_DEPTH } from './parse';
 export { MAX_TEXT_BYTES, MAX_ALIASES } from './yaml-source';
 export { policyToValue } from './print';
 export { compilePolicy, evaluatePolicies, evaluatePolicy, printPolicy } from './api';

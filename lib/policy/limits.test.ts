@@ -43,6 +43,16 @@ describe('hostile input', () => {
     expect(parseError('- '.repeat(50_000) + 'x').message).toBe('policy text is nested more than 128 levels deep');
   });
 
+  it('refuses `a: a: a: …` chains, which nest an implicit key each', () => {
+    expect(parseError('a: '.repeat(80_000)).message).toBe('policy text is nested more than 128 levels deep');
+    expect(parseError('[' + 'a: '.repeat(80_000) + ']').message).toBe('policy text is nested more than 128 levels deep');
+  });
+
+  it('reads a mapping with many keys in linear time, refusing the unknown ones', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: v`).join('\n');
+    expect(parseError(keys).message).toBe('k0: unknown key "k0" (a rule has allow and/or deny)');
+  });
+
   it('is not fooled by brackets inside quoted strings or comments', () => {
     const brackets = '['.repeat(300);
     const p = parsePolicy(`allow:\n  or:\n    - http_path: "${brackets}" # ${brackets}\n    - http_path: '${brackets}'\n`);

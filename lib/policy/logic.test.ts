@@ -5,6 +5,7 @@ import {
   evaluatePolicy,
   parsePolicy,
   PolicyError,
+  policyRequestSchema,
   type Policy,
   type PolicyRequest,
 } from './index';
@@ -116,6 +117,12 @@ describe('anonymous callers (user: null)', () => {
     expect(run(policy, { sourceIp: '10.0.0.1', user: { id: 'x', email: 'x@evil.example' } }).allowed).toBe(false);
   });
 
+  it('refuses an anonymous caller that a deny over identity cannot rule out', () => {
+    const policy = 'allow: {or: [{accept: true}]}\ndeny: {or: [{email: banned@x.io}]}';
+    expect(anon(policy)).toMatchObject({ allowed: false, allow: true, deny: true });
+    expect(run(policy).allowed).toBe(true);
+  });
+
   it('explains that the caller is not authenticated', () => {
     const d = evaluatePolicy(parsePolicy('allow: {not: [{email: m@x.io}]}'), req({ user: null }), { explain: true });
     expect(d.reasons).toEqual(['no allow rule matched', 'allow.not[0] email is "m@x.io": unknown: the caller is not authenticated']);
@@ -154,7 +161,7 @@ deny:
     const p = parsePolicy('- allow: {not: [{http_method: DELETE}]}\n- allow: {nor: [{http_method: GET}, {http_path: /x}]}\n');
     expect(evaluatePolicy(p, req(), { explain: true }).reasons).toEqual(['[0].allow.not[0] http_method is "DELETE": no match']);
     expect(evaluatePolicy(p, req({ method: 'DELETE' }), { explain: true }).reasons).toEqual([
-      '[1].allow.nor[1] http_path is "/x": no match',
+      '[1].allow.nor[0] http_method is "GET": no match',
     ]);
   });
 
@@ -204,5 +211,15 @@ describe('compiling', () => {
     const broken = { rules: [{ allow: { kind: 'block', or: [] } }] } as unknown as Policy;
     expect(() => evaluatePolicy(broken, req())).toThrow(PolicyError);
     expect(() => evaluatePolicy({} as Policy, req())).toThrow(PolicyError);
+  });
+});
+
+describe('policyRequestSchema', () => {
+  it('validates a request from a form, turning the time into a Date', () => {
+    const r = policyRequestSchema.parse({ user: { id: 'u1', groups: ['eng'] }, method: 'GET', now: '2025-01-06T12:00:00Z' });
+    expect(r.now).toEqual(new Date('2025-01-06T12:00:00Z'));
+    expect(evaluatePolicy(parsePolicy('allow: {and: [{groups: eng}, {day_of_week: mon}]}'), r).allowed).toBe(true);
+    expect(policyRequestSchema.safeParse({ user: { id: 5 } }).success).toBe(false);
+    expect(policyRequestSchema.safeParse({ user: null }).success).toBe(true);
   });
 });

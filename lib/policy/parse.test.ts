@@ -65,6 +65,14 @@ deny:
     });
   });
 
+  it('keeps YAML 1.2 scalars even when the text declares %YAML 1.1', () => {
+    const p = parsePolicy('%YAML 1.1\n---\nallow:\n  and:\n    - time_of_day: {timezone: UTC, after: 17:00}\n    - claim/flag: yes\n');
+    expect(p.rules[0]?.allow?.and?.map((c) => c.kind === 'criterion' && c.value)).toEqual([
+      { timezone: 'UTC', after: '17:00' },
+      { has: 'yes' },
+    ]);
+  });
+
   it('keeps matchers in canonical order whatever the input order', () => {
     const p = parsePolicy('allow:\n  and:\n    - http_path: {not: /x, ends_with: .json, starts_with: /api}\n');
     const c = firstCriterion(p);
@@ -120,6 +128,13 @@ describe('parsePolicy: errors name the place', () => {
     ['allow:\n  and:\n    - time_of_day: {timezone: Mars/Olympus, after: "9:00"}\n', 'allow.and[0].time_of_day.timezone: unknown time zone "Mars/Olympus" (use an IANA name such as Europe/Paris)', 3],
     ['allow:\n  and:\n    - time_of_day: {after: "9:00"}\n', 'allow.and[0].time_of_day.timezone: is required (e.g. timezone: UTC)', 3],
     ['allow:\n  and:\n    - time_of_day: {timezone: UTC, after: "25:00"}\n', 'allow.and[0].time_of_day.after: "25:00" is not a time of day such as 17:00, 2:20:00 or 4:30PM', 3],
+    ['allow:\n  and:\n    - time_of_day: "9:00"\n', 'allow.and[0].time_of_day: expected a mapping with timezone and after and/or before', 3],
+    ['allow:\n  and:\n    - time_of_day: {timezone: 1, after: "9:00"}\n', 'allow.and[0].time_of_day.timezone: expected a string', 3],
+    ['allow:\n  and:\n    - date: "2025-01-01T00:00:00Z"\n', 'allow.and[0].date: expected a mapping with after and/or before', 3],
+    ['allow:\n  and:\n    - date: {on: "2025-01-01T00:00:00Z"}\n', 'allow.and[0].date: unknown matcher "on"', 3],
+    ['allow:\n  and:\n    - day_of_week: [mon]\n', 'allow.and[0].day_of_week: expected a string', 3],
+    ['allow:\n  and:\n    - source_ip: {in: [10.0.0.0/8]}\n', 'allow.and[0].source_ip: expected an IP address, a CIDR range, or a list of them', 3],
+    ['allow:\n  and:\n    - groups: [a, b]\n', 'allow.and[0].groups: expected a string or a mapping of matchers (has, is, exclude), got a list', 3],
     ['allow:\n  and:\n    - time_of_day: {timezone: UTC}\n', 'allow.and[0].time_of_day: needs after and/or before', 3],
     ['allow:\n  and:\n    - accept: false\n', 'allow.and[0].accept: expected true, got false', 3],
     ['allow:\n  and:\n    - claim: x\n', 'allow.and[0].claim: "claim" needs a name after a slash, e.g. claim/groups', 3],
@@ -142,6 +157,14 @@ describe('parsePolicy: errors name the place', () => {
     expect(e.message).toMatch(/^YAML syntax error at line \d+/);
     expect(e.line).toBeGreaterThanOrEqual(4);
     expect(parseError('allow:\n  or: [{accept: true}]\nallow:\n  or: [{reject: true}]\n').line).toBe(3);
+  });
+
+  it('refuses duplicate and non-scalar keys with their line', () => {
+    const dup = parseError('allow:\n  or: [{accept: true}]\ndeny:\n  or: [{reject: true}]\ndeny:\n  or: [{accept: true}]\n');
+    expect(dup.message).toBe('YAML syntax error at line 5, column 1: duplicate key "deny"');
+    expect(dup.line).toBe(5);
+    expect(parseError('allow:\n  or:\n    - {email: a@x.io, email: b@x.io}\n').line).toBe(3);
+    expect(parseError('allow:\n  or:\n    - ? [email]\n      : a@x.io\n').message).toMatch(/line 3, column 9: mapping keys must be plain strings$/);
   });
 
   it('refuses several YAML documents in one text', () => {

@@ -1,6 +1,6 @@
 // Turns policy text into a plain JS value, refusing hostile input before the YAML
 // parser spends time on it, and keeps the document so errors can name a line.
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
 import { PolicyError, type PathSegment } from './errors';
 
 export const MAX_TEXT_BYTES = 256 * 1024;
@@ -32,13 +32,15 @@ function utf8Length(s: string): number {
 const OPENS_TOKEN = new Set([' ', '\t', '\n', '\r', '[', '{', ',', ':', '-', '?']);
 
 /**
- * Deep nesting (`[[[[…` or `- - - - …`) makes the YAML parser slow and, past some
- * depth, exhausts memory, so it is measured first with a cheap scan that skips
+ * Deep nesting (`[[[[…`, `- - - - …`, `a: a: a: …`) makes the YAML parser slow and,
+ * past some depth, overflows the stack or exhausts memory, so it is measured first with a cheap scan that skips
  * comments and quoted strings. It may overcount brackets inside plain strings, but
  * a valid policy is nowhere near the limit.
  */
 export function exceedsNesting(s: string, limit: number): boolean {
   let flow = 0;
+  // `a: a: a: …` nests an implicit key per ": " until a separator; valid YAML chains at most two.
+  let chain = 0;
   let i = 0;
   const n = s.length;
   let lineStart = true;
@@ -46,6 +48,7 @@ export function exceedsNesting(s: string, limit: number): boolean {
     const c = s[i] as string;
     if (c === '\n') {
       lineStart = true;
+      chain = 0;
       i++;
       continue;
     }
@@ -82,10 +85,42 @@ export function exceedsNesting(s: string, limit: number): boolean {
     }
     if (c === '[' || c === '{') {
       if (++flow > limit) return true;
-    } else if ((c === ']' || c === '}') && flow > 0) flow--;
+      chain = 0;
+    } else if (c === ']' || c === '}' || c === ',') {
+      if (c !== ',' && flow > 0) flow--;
+      chain = 0;
+    } else if (c === ':') {
+      const next = s[i + 1];
+      if ((next === undefined || next === ' ' || next === '\t' || next === '\n') && ++chain > limit) return true;
+    }
     i++;
   }
   return false;
+}
+
+function syntaxError(lines: LineCounter, offset: number, message: string): PolicyError {
+  const pos = lines.linePos(offset);
+  const err = new PolicyError([], `YAML syntax error at line ${pos.line}, column ${pos.col}: ${message}`);
+  err.line = pos.line;
+  err.column = pos.col;
+  return err;
+}
+
+/** Refuses duplicate keys (a second `deny:` must not silently replace the first) and non-scalar keys. */
+function checkKeys(doc: Document.Parsed, lines: LineCounter): void {
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key: unknown = pair.key;
+        const offset = (key as { range?: [number, number, number] } | null)?.range?.[0] ?? map.range?.[0] ?? 0;
+        if (!isScalar(key)) throw syntaxError(lines, offset, 'mapping keys must be plain strings');
+        const name = String(key.value);
+        if (seen.has(name)) throw syntaxError(lines, offset, `duplicate key "${name.slice(0, 64)}"`);
+        seen.add(name);
+      }
+    },
+  });
 }
 
 export function loadYaml(text: string): LoadedYaml {
@@ -98,18 +133,17 @@ export function loadYaml(text: string): LoadedYaml {
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: '1.2' });
+    // schema 'core' pins YAML 1.2 scalars even under a `%YAML 1.1` directive, so 17:00
+    // never turns into the sexagesimal number 1020 and `yes` stays a string.
+    // uniqueKeys is off because yaml checks it in quadratic time (20,000 keys: 15 s);
+    // checkKeys() below does the same in linear time.
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, version: '1.2', schema: 'core' });
   } catch {
     throw new PolicyError([], 'policy text could not be read as YAML');
   }
   const first = doc.errors[0];
-  if (first) {
-    const pos = lines.linePos(first.pos[0]);
-    const err = new PolicyError([], `YAML syntax error at line ${pos.line}, column ${pos.col}: ${first.message.split('\n')[0]}`);
-    err.line = pos.line;
-    err.column = pos.col;
-    throw err;
-  }
+  if (first) throw syntaxError(lines, first.pos[0], first.message.split('\n')[0] ?? '');
+  checkKeys(doc, lines);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });

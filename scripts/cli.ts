@@ -1,0 +1,190 @@
+#!/usr/bin/env -S node --conditions=react-server --import tsx
+// Admin CLI for automation. It reuses the data-access layer, so it must run with the
+// `react-server` condition (lib/dal imports `server-only`) and tsx (TypeScript, `@/` paths):
+//
+//   npm run cli -- create-service-account --namespace global --user-id ci-bot \
+//                  [--description "CI deploys"] [--expires-in-days 30]
+//   (= node --conditions=react-server --import tsx scripts/cli.ts ...)
+//
+// It uses the same environment as the server (DATA_DIR or DATABASE_URL, SECRET_KEY), and
+// must not run while a server holds the same PGlite DATA_DIR (one process per data dir).
+//
+// stdout carries only the result (for create-service-account: the JWT, on one line), so
+// `TOKEN=$(npm run -s cli -- create-service-account ...)` works. Everything else, logs
+// included, goes to stderr.
+//
+// Exit codes: 0 done; 1 rejected (invalid input, a DAL AppError) or unexpected failure;
+// 2 usage error, or no administrator to act as.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { Actor } from '@/lib/dal/actor';
+import type { PrismaClient } from '@/lib/generated/prisma/client';
+
+// Route every write to stdout (console.log, pino logs, library chatter) to stderr before
+// any app module loads: the token must be the only thing on stdout. pino notices the
+// replaced `write` and logs through it instead of opening fd 1 directly.
+const writeResult = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((...args: Parameters<typeof process.stderr.write>) =>
+  process.stderr.write(...args)) as typeof process.stdout.write;
+
+class CliError extends Error {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
+const USAGE = `usage: cli.ts create-service-account --namespace <id> --user-id <id> [--description <text>] [--expires-in-days <N>]
+
+  Creates a service account acting as the administrator named by ADMIN_EMAIL (created
+  if missing) or else the first administrator, and prints its JWT, once, on stdout.`;
+
+/** Set once a command opens the database, so main() closes it (and only then). */
+let databaseUsed = false;
+
+const EXPIRATION_PRESET_DAYS = new Set(['7', '30', '60', '90']);
+
+/** argv → the input of createServiceAccountSchema (validated by the schema itself). */
+function createServiceAccountInput(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      namespace: { type: 'string' },
+      'user-id': { type: 'string' },
+      description: { type: 'string' },
+      'expires-in-days': { type: 'string' },
+    },
+  });
+  if (!values.namespace) throw new CliError('--namespace is required (e.g. --namespace global)', 2);
+  if (values['user-id'] === undefined) throw new CliError('--user-id is required', 2);
+
+  // The schema speaks the form's language: a preset, or "custom" with an instant.
+  let expiration: string = 'never';
+  let customExpiresAt: string | undefined;
+  const days = values['expires-in-days'];
+  if (days !== undefined) {
+    if (!/^[1-9][0-9]{0,4}$/.test(days)) throw new CliError('--expires-in-days must be a whole number of days, 1 or more', 1);
+    if (EXPIRATION_PRESET_DAYS.has(days)) expiration = days;
+    else {
+      expiration = 'custom';
+      customExpiresAt = new Date(Date.now() + Number(days) * 24 * 60 * 60 * 1000).toISOString();
+    }
+  }
+  return {
+    namespaceId: values.namespace,
+    kind: 'service',
+    userId: values['user-id'],
+    description: values.description,
+    expiration,
+    customExpiresAt,
+  };
+}
+
+/** One line from a zod error: "userId: Use only letters, …; description: …". */
+function describeZodError(err: z.ZodError): string {
+  return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/**
+ * The console user the CLI acts as. ADMIN_EMAIL names it (and it is created, without a
+ * password unless ADMIN_PASSWORD is set, if it does not exist yet); without ADMIN_EMAIL,
+ * the first administrator. An existing non-admin user is refused rather than promoted.
+ */
+async function adminActor(prisma: PrismaClient): Promise<Actor> {
+  const envEmail = process.env.ADMIN_EMAIL;
+  if (envEmail) {
+    const parsed = z.string().trim().toLowerCase().pipe(z.email()).safeParse(envEmail);
+    if (!parsed.success) throw new CliError('ADMIN_EMAIL is not a valid e-mail address', 2);
+    const email = parsed.data;
+    let user = await prisma.user.findUnique({ where: { email }, select: { id: true, email: true, isAdmin: true } });
+    if (!user) {
+      const password = process.env.ADMIN_PASSWORD;
+      const { hashPassword } = await import('@/lib/auth/password');
+      // upsert: another process creating the same user at the same moment is not an error.
+      user = await prisma.user.upsert({
+        where: { email },
+        update: {},
+        create: { email, isAdmin: true, passwordHash: password ? await hashPassword(password) : null },
+        select: { id: true, email: true, isAdmin: true },
+      });
+      console.error(`cli: created administrator ${email}${password ? '' : ' (no password: it cannot sign in to the console)'}`);
+    }
+    if (!user.isAdmin) throw new CliError(`ADMIN_EMAIL (${email}) is a console user but not an administrator`, 2);
+    return { userId: user.id, email: user.email, isAdmin: true };
+  }
+  const first = await prisma.user.findFirst({ where: { isAdmin: true }, orderBy: { createdAt: 'asc' }, select: { id: true, email: true } });
+  if (!first) {
+    throw new CliError('no administrator exists yet: finish the console setup first, or set ADMIN_EMAIL to act as (and create) one', 2);
+  }
+  return { userId: first.id, email: first.email, isAdmin: true };
+}
+
+async function createServiceAccountCommand(argv: string[]): Promise<string> {
+  const { createServiceAccountSchema } = await import('@/lib/schemas/service-account');
+  const input = createServiceAccountSchema.parse(createServiceAccountInput(argv));
+  const { getPrisma } = await import('@/lib/db');
+  databaseUsed = true;
+  const actor = await adminActor(await getPrisma());
+  const { createServiceAccount } = await import('@/lib/dal/service-accounts');
+  const { account, token } = await createServiceAccount(actor, input);
+  // The account id is not secret and helps whoever runs the CLI; the token is never logged.
+  console.error(`cli: created service account ${account.id} (user id ${account.userId}, namespace ${account.namespaceId})`);
+  return token;
+}
+
+async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  try {
+    let result: string;
+    switch (command) {
+      case 'create-service-account':
+        result = await createServiceAccountCommand(rest);
+        break;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.error(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);
+    }
+    await new Promise<void>((resolve, reject) => writeResult(`${result}\n`, (err) => (err ? reject(err) : resolve())));
+    return 0;
+  } catch (err) {
+    const { AppError } = await import('@/lib/dal/errors');
+    if (err instanceof CliError) {
+      console.error(`cli: ${err.message}`);
+      return err.exitCode;
+    }
+    if (err instanceof z.ZodError) {
+      console.error(`cli: invalid input: ${describeZodError(err)}`);
+      return 1;
+    }
+    if (err instanceof AppError) {
+      const fields = err.fieldErrors ? Object.values(err.fieldErrors).flat().join(' ') : '';
+      console.error(`cli: ${err.message}${fields && fields !== err.message ? ` ${fields}` : ''}`);
+      return 1;
+    }
+    // parseArgs throws TypeErrors with codes such as ERR_PARSE_ARGS_UNKNOWN_OPTION.
+    if ((err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`cli: ${(err as Error).message}\n${USAGE}`);
+      return 2;
+    }
+    console.error(`cli: failed: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  } finally {
+    // Closing lets PGlite flush to DATA_DIR before a server opens the same directory.
+    if (databaseUsed) {
+      const { getDatabase } = await import('@/lib/db');
+      await getDatabase().then((db) => db.close()).catch(() => undefined);
+    }
+  }
+}
+
+// Exit explicitly: pools, pollers or log streams must not keep a finished CLI alive.
+main().then((code) => process.exit(code), (err) => {
+  console.error(`cli: failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
