@@ -163,8 +163,8 @@ async function main(): Promise<number> {
       return 1;
     }
     if (err instanceof AppError) {
-      const fields = err.fieldErrors ? Object.values(err.fieldErrors).flat().join(' ') : '';
-      console.error(`cli: ${err.message}${fields && fields !== err.message ? ` ${fields}` : ''}`);
+      // The message alone: the field texts repeat it in the form's words.
+      console.error(`cli: ${err.message}`);
       return 1;
     }
     // parseArgs throws TypeErrors with codes such as ERR_PARSE_ARGS_UNKNOWN_OPTION.

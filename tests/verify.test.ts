@@ -37,7 +37,8 @@ describe('verify endpoint, in process', () => {
 
   it('accepts the three header forms and HEAD without a body', async () => {
     const { token } = await newAccount();
-    for (const headers of [{ 'x-pomerium-authorization': token }, { authorization: `Pomerium ${token}` }, { authorization: `Bearer Pomerium-${token}` }]) {
+    const forms: Record<string, string>[] = [{ 'x-pomerium-authorization': token }, { authorization: `Pomerium ${token}` }, { authorization: `Bearer Pomerium-${token}` }];
+    for (const headers of forms) {
       expect((await verify(headers)).status).toBe(200);
     }
     const head = await verify(pomerium(token), 'HEAD');
