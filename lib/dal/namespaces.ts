@@ -94,15 +94,18 @@ export async function deleteNamespace(actor: Actor | null, id: string): Promise<
   await prisma.$transaction(async (tx) => {
     const ns = await tx.namespace.findUnique({
       where: { id },
-      select: { _count: { select: { children: true, serviceAccounts: true } } },
+      select: { _count: { select: { children: true, serviceAccounts: true, routes: true, policies: true } } },
     });
     if (!ns) throw notFound('The namespace');
     const blockers = [
       [ns._count.children, 'child namespace'],
       [ns._count.serviceAccounts, 'service account'],
+      [ns._count.routes, 'route'],
+      [ns._count.policies, 'polic'],
     ] as const;
-    const left = blockers.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}${n === 1 ? '' : 's'}`);
-    if (left.length) throw conflict(`This namespace still has ${left.join(' and ')}. Move or delete them first.`);
+    const plural = (n: number, what: string) => (what === 'polic' ? `${n} polic${n === 1 ? 'y' : 'ies'}` : `${n} ${what}${n === 1 ? '' : 's'}`);
+    const left = blockers.filter(([n]) => n > 0).map(([n, what]) => plural(n, what));
+    if (left.length) throw conflict(`This namespace still has ${left.join(', ')}. Move or delete them first.`);
     try {
       await tx.namespace.delete({ where: { id } });
     } catch (err) {

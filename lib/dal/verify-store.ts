@@ -45,3 +45,24 @@ export async function recordAccessed(ids: string[], at: Date): Promise<void> {
   }
   log.debug({ count: ids.length }, 'recorded service-account access');
 }
+
+export interface RouteTableData {
+  namespaces: { id: string; parentId: string | null }[];
+  routes: { id: string; namespaceId: string; host: string; pathPrefix: string; policyIds: string[] }[];
+  policies: { id: string; namespaceId: string; name: string; enforced: boolean; ppl: string; explanation: string; remediation: string }[];
+}
+
+/** Everything route enforcement needs, in three queries; the verify engine keeps it in memory. */
+export async function loadRouteTable(): Promise<RouteTableData> {
+  const prisma = await getPrisma();
+  const [namespaces, routes, policies] = await Promise.all([
+    prisma.namespace.findMany({ select: { id: true, parentId: true } }),
+    prisma.route.findMany({ select: { id: true, namespaceId: true, host: true, pathPrefix: true, policies: { select: { policyId: true } } } }),
+    prisma.policy.findMany({ select: { id: true, namespaceId: true, name: true, enforced: true, ppl: true, explanation: true, remediation: true } }),
+  ]);
+  return {
+    namespaces,
+    routes: routes.map(({ policies: p, ...r }) => ({ ...r, policyIds: p.map((x) => x.policyId) })),
+    policies,
+  };
+}

@@ -2,7 +2,8 @@ import 'server-only';
 import { LRUCache } from 'lru-cache';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
-import { loadAccountState, readEpoch, recordAccessed, type AccountState } from '@/lib/dal/verify-store';
+import { loadAccountState, loadRouteTable, readEpoch, recordAccessed, type AccountState } from '@/lib/dal/verify-store';
+import { RouteTable } from '@/lib/verify/route-table';
 import { AssertionCache, extractToken, verifyServiceAccountToken, type ServiceAccountClaims } from '@/lib/tokens';
 import { getSigner, getVerifyKeys } from '@/lib/verify/keys';
 import { changed, onChange } from '@/lib/verify/invalidate';
@@ -19,7 +20,7 @@ const POLL_MS = 1000;
 const FRESH_MS = 5000;
 const ACCESS_FLUSH_MS = 10_000;
 
-class Unavailable extends Error {}
+export class Unavailable extends Error {}
 
 /**
  * The verify path's memory: verified tokens, account state and signing keys, so a valid
@@ -35,6 +36,7 @@ class VerifyEngine {
   private lastPollOk = 0;
   private started: Promise<void> | null = null;
   private accessed = new Set<string>();
+  private routeTable: Promise<RouteTable> | null = null;
 
   constructor() {
     onChange(() => this.clear());
@@ -44,6 +46,25 @@ class VerifyEngine {
     this.tokens.clear();
     this.accounts.clear();
     this.assertions.clear();
+    this.routeTable = null;
+  }
+
+  /** Routes and their compiled policies; loaded once, rebuilt after any change. */
+  async routes(): Promise<RouteTable> {
+    await this.ensureFresh();
+    if (!this.routeTable) {
+      const loading = loadRouteTable().then((data) => new RouteTable(data));
+      this.routeTable = loading;
+      loading.catch(() => { if (this.routeTable === loading) this.routeTable = null; });
+    }
+    return this.routeTable;
+  }
+
+  private async ensureFresh(): Promise<void> {
+    if (!this.started || !this.fresh()) {
+      await this.start();
+      if (!this.fresh()) throw new Unavailable('cache freshness unknown: database unreachable');
+    }
   }
 
   private async poll(): Promise<void> {
@@ -89,10 +110,7 @@ class VerifyEngine {
     const found = extractToken(get);
     if (!found.ok) return { ok: false, status: 401, error: found.error };
     try {
-      if (!this.started || !this.fresh()) {
-        await this.start();
-        if (!this.fresh()) throw new Unavailable('cache freshness unknown: database unreachable');
-      }
+      await this.ensureFresh();
       let claims = this.tokens.get(found.token);
       if (!claims) {
         const keys = await getVerifyKeys();

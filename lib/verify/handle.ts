@@ -1,19 +1,56 @@
 import 'server-only';
-import { verifyEngine, type TokenError } from '@/lib/verify/engine';
+import { Unavailable, verifyEngine, type Identity, type TokenError } from '@/lib/verify/engine';
+import { readForwarded, type ForwardedRequest } from '@/lib/verify/forwarded';
+import { decide, type CompiledRoute } from '@/lib/verify/route-table';
+import type { PolicyRequest } from '@/lib/policy';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 
-const NO_STORE = 'no-store';
+const PREFIX = '/api/v1/verify';
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}, head = false): Response {
   return new Response(head ? null : JSON.stringify(body), {
     status,
-    headers: { 'content-type': 'application/json', 'cache-control': NO_STORE, ...headers },
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
   });
 }
 
-const unauthenticated = (error: TokenError, head: boolean) =>
-  json(401, { error }, { 'www-authenticate': 'Pomerium' }, head);
+const unauthenticated = (error: TokenError, head: boolean) => json(401, { error }, { 'www-authenticate': 'Pomerium' }, head);
+const unavailable = (head: boolean) => json(503, { error: 'unavailable' }, { 'retry-after': '5' }, head);
+
+function policyRequest(identity: Identity | null, fwd: ForwardedRequest, get: (n: string) => string | null): PolicyRequest {
+  const a = identity?.account;
+  return {
+    user: a ? { id: a.userId, email: a.email ?? undefined, groups: a.groups, claims: identity!.claims as unknown as Record<string, unknown> } : null,
+    method: fwd.method, path: fwd.path, sourceIp: fwd.sourceIp,
+    headers: { origin: get('origin') ?? undefined, 'access-control-request-method': get('access-control-request-method') ?? undefined },
+  };
+}
+
+function forbidden(route: CompiledRoute, d: ReturnType<typeof decide>, head: boolean) {
+  const p = d.policy ?? route.policies.find((x) => x.explanation || x.remediation);
+  return json(403, {
+    error: 'forbidden',
+    explanation: p?.explanation || (route.policies.length ? 'No policy on this route allows this request.' : 'This route has no policy that allows access.'),
+    remediation: p?.remediation || 'Ask the route owner to grant this service account access.',
+  }, {}, head);
+}
+
+async function allow(identity: Identity, audience: string, head: boolean): Promise<Response> {
+  const { account } = identity;
+  const assertion = await verifyEngine.assertion(identity, audience);
+  const out: Record<string, string> = {
+    'x-pomerium-claim-sub': account.userId,
+    'x-pomerium-service-account-id': account.id,
+    'x-pomerium-jwt-assertion': assertion,
+  };
+  if (account.email) out['x-pomerium-claim-email'] = account.email;
+  if (account.groups.length) out['x-pomerium-claim-groups'] = account.groups.join(',');
+  return json(200, {
+    status: 'ok', sub: account.userId, service_account_id: account.id,
+    email: account.email, groups: account.groups, jwt_assertion: assertion,
+  }, out, head);
+}
 
 /**
  * The forward-auth answer for nginx auth_request, Envoy ext_authz (HTTP), Traefik
@@ -24,28 +61,40 @@ export async function handleVerify(req: Request): Promise<Response> {
   const head = req.method === 'HEAD';
   try {
     const headers = req.headers;
-    const checked = await verifyEngine.check((name) => headers.get(name));
-    if (!checked.ok) {
-      return checked.status === 401
-        ? unauthenticated(checked.error, head)
-        : json(503, { error: 'unavailable' }, { 'retry-after': '5' }, head);
+    const get = (name: string) => headers.get(name);
+    const pathname = new URL(req.url).pathname;
+    const suffix = pathname.length > PREFIX.length && pathname.startsWith(`${PREFIX}/`) ? pathname.slice(PREFIX.length) : null;
+    const fwd = readForwarded(get, req.method, suffix);
+    const checked = await verifyEngine.check(get);
+
+    if (!fwd) {
+      // No forwarded request described: the token-only check.
+      if (!checked.ok) return checked.status === 401 ? unauthenticated(checked.error, head) : unavailable(head);
+      return allow(checked.identity, get('x-forwarded-host') || config.tokenAudience, head);
     }
-    const { account } = checked.identity;
-    const audience = headers.get('x-forwarded-host') || config.tokenAudience;
-    const assertion = await verifyEngine.assertion(checked.identity, audience);
-    const out: Record<string, string> = {
-      'x-pomerium-claim-sub': account.userId,
-      'x-pomerium-service-account-id': account.id,
-      'x-pomerium-jwt-assertion': assertion,
-    };
-    if (account.email) out['x-pomerium-claim-email'] = account.email;
-    if (account.groups.length) out['x-pomerium-claim-groups'] = account.groups.join(',');
-    return json(200, {
-      status: 'ok', sub: account.userId, service_account_id: account.id,
-      email: account.email, groups: account.groups, jwt_assertion: assertion,
-    }, out, head);
+
+    if (!checked.ok && checked.status === 503) return unavailable(head);
+    const route = (await verifyEngine.routes()).match(fwd.host, fwd.path);
+    if (!checked.ok) {
+      // Only a route whose policies allow anonymous access (public access) passes without a token.
+      if (checked.error === 'missing_token' && route && decide(route, policyRequest(null, fwd, get)).allowed) {
+        return json(200, { status: 'ok', public: true }, {}, head);
+      }
+      return unauthenticated(checked.error, head);
+    }
+    if (!route) return json(403, { error: 'no_route' }, {}, head);
+    if (!route.scope.has(checked.identity.account.namespaceId)) {
+      return json(403, {
+        error: 'forbidden',
+        explanation: "This service account's namespace does not include this route.",
+        remediation: "Use a service account created in the route's namespace or one of its parents.",
+      }, {}, head);
+    }
+    const d = decide(route, policyRequest(checked.identity, fwd, get));
+    if (!d.allowed) return forbidden(route, d, head);
+    return allow(checked.identity, route.host, head);
   } catch (err) {
-    log.error({ err: (err as Error)?.message }, 'verify failed unexpectedly; failing closed');
-    return json(503, { error: 'unavailable' }, { 'retry-after': '5' }, head);
+    if (!(err instanceof Unavailable)) log.error({ err: (err as Error)?.message }, 'verify failed unexpectedly; failing closed');
+    return unavailable(head);
   }
 }

@@ -1,4 +1,4 @@
-// ANY /api/v1/verify: forward-auth check of a service-account token, called by the proxy on every request.
+// ANY /api/v1/verify[/<original path>]: forward-auth check of a service-account token and the route's policies, on every proxied request.
 import { handleVerify } from '@/lib/verify/handle';
 
 export const dynamic = 'force-dynamic';

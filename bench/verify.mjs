@@ -1,0 +1,408 @@
+#!/usr/bin/env node
+// npm run bench:verify: how much does the forward-auth check cost on top of the framework?
+//
+// It starts the *built* app (npm run build first) on a fresh PGlite DATA_DIR with one
+// service account made by scripts/cli.ts, plus bench/bare-server.mjs (a bare ES256 check
+// per request), and drives each target with autocannon, one at a time:
+//   trivial  the app's GET /api/version: what any route costs in this framework
+//   verify   the app's GET /api/v1/verify with a valid token
+//   bare     node:http + jose jwtVerify per request, no cache: the cost of the crypto alone
+// See bench/README.md for how to read the ratios.
+//
+// Environment: BENCH_DURATION (seconds per target, default 10), BENCH_CONNECTIONS
+// (default 50), BENCH_STRICT=1 (exit 1 when a target is missed), BENCH_CPU_PROF=1 (run the
+// server with --cpu-prof; profiles land in bench/results/prof-<timestamp>/).
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(ROOT); // the server and the CLI read prisma/migrations and .next relative to cwd
+
+const DURATION = positiveInt('BENCH_DURATION', 10);
+const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 50);
+const WARMUP_SECONDS = 2; // JIT, caches and keep-alive sockets settle before we measure
+const STRICT = process.env.BENCH_STRICT === '1';
+const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
+const GOALS = { throughputRatio: 0.9, p99Ratio: 1.2 }; // verify vs trivial, see README
+const STAMP = new Date().toISOString().replace(/[:.]/g, '-');
+const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
+
+function positiveInt(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) {
+    console.error(`bench: ${name} must be a positive whole number, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+// ─── Child processes and cleanup ────────────────────────────────────────────────────────
+// Every child runs in its own process group (detached), so a forked grandchild (next
+// start may fork) is stopped with it, and a terminal Ctrl-C reaches only us: we stop them.
+const children = new Set();
+let tmpDir = null;
+let currentLoad = null; // the running autocannon instance, stopped on Ctrl-C
+
+function start(label, args, options) {
+  const child = spawn(process.execPath, args, { ...options, detached: true });
+  child.label = label;
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+const exited = (child) => child.exitCode !== null || child.signalCode !== null;
+
+function waitExit(child, ms) {
+  if (exited(child)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => { clearTimeout(timer); resolve(true); });
+  });
+}
+
+function signalGroup(child, signal) {
+  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+}
+
+let finishing = false;
+async function finish(code) {
+  if (finishing) return;
+  finishing = true;
+  currentLoad?.stop();
+  const running = [...children];
+  for (const child of running) signalGroup(child, 'SIGTERM');
+  // A --cpu-prof server writes its profile while exiting: give it time.
+  const grace = CPU_PROF ? 20_000 : 5_000;
+  await Promise.all(running.map(async (child) => {
+    if (!(await waitExit(child, grace))) {
+      signalGroup(child, 'SIGKILL');
+      await waitExit(child, 2_000);
+    }
+  }));
+  if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+  process.exit(code);
+}
+
+process.on('SIGINT', () => { console.error('\nbench: interrupted, cleaning up'); void finish(130); });
+process.on('SIGTERM', () => void finish(143));
+process.on('uncaughtException', (err) => { console.error(`bench: ${err?.stack ?? err}`); void finish(1); });
+process.on('unhandledRejection', (err) => { console.error(`bench: ${err?.stack ?? err}`); void finish(1); });
+
+class BenchError extends Error {}
+
+// ─── Setup ──────────────────────────────────────────────────────────────────────────────
+function checkBuild() {
+  const buildId = path.join(ROOT, '.next', 'BUILD_ID');
+  if (!existsSync(buildId)) throw new BenchError('no build found (.next/BUILD_ID): run npm run build first');
+  // Not fatal, but a stale build benchmarks old code: say so.
+  const built = statSync(buildId).mtimeMs;
+  const newer = newestSource(['app', 'lib', 'components', 'instrumentation.ts', 'next.config.ts'], built);
+  if (newer) console.warn(`bench: WARNING: ${newer} changed after the last build; run npm run build to measure the current code`);
+  return readFileSync(buildId, 'utf8').trim();
+}
+
+function newestSource(entries, than) {
+  for (const entry of entries) {
+    const full = path.join(ROOT, entry);
+    if (!existsSync(full)) continue;
+    const st = statSync(full);
+    if (st.isDirectory()) {
+      if (entry.endsWith('generated')) continue;
+      const hit = newestSource(readdirSync(full).map((n) => path.join(entry, n)), than);
+      if (hit) return hit;
+    } else if (/\.(ts|tsx|mjs|js|json|css)$/.test(entry) && !/\.test\.tsx?$/.test(entry) && st.mtimeMs > than) {
+      return entry;
+    }
+  }
+  return null;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs scripts/cli.ts to completion; its stdout is the token. */
+async function createToken(env) {
+  const cli = start('cli', ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts',
+    'create-service-account', '--namespace', 'global', '--user-id', 'bench-bot', '--description', 'bench:verify'],
+  { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  cli.stdout.on('data', (d) => { out += d; });
+  cli.stderr.on('data', (d) => { err += d; });
+  const code = await new Promise((resolve) => cli.once('exit', (c) => resolve(c ?? 1)));
+  const token = out.trim();
+  if (code !== 0 || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) {
+    throw new BenchError(`the CLI failed (exit ${code}):\n${err.trim()}`);
+  }
+  return token;
+}
+
+function tail(file, lines = 30) {
+  try { return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
+}
+
+async function waitHealthy(server, base, logFile) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (exited(server)) throw new BenchError(`the server exited (code ${server.exitCode}) before it was ready:\n${tail(logFile)}`);
+    try {
+      const res = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return;
+    } catch { /* not listening yet */ }
+    await sleep(250);
+  }
+  throw new BenchError(`the server was not healthy after 120 s:\n${tail(logFile)}`);
+}
+
+async function startBare(jwksUrl) {
+  const bare = start('bare-server', ['bench/bare-server.mjs'], {
+    env: { ...process.env, JWKS_URL: jwksUrl, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: bare.stdout });
+  const port = await new Promise((resolve, reject) => {
+    bare.once('exit', (code) => reject(new BenchError(`bench/bare-server.mjs exited (code ${code}) before listening`)));
+    lines.on('line', (line) => {
+      const m = /^LISTENING (\d+)$/.exec(line);
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  return { child: bare, base: `http://127.0.0.1:${port}` };
+}
+
+/** One request per target before any load: a target that cannot answer right wastes the run. */
+async function probe(url, headers, expected, what) {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
+  await res.arrayBuffer();
+  if (res.status !== expected) throw new BenchError(`${what}: expected ${expected}, got ${res.status} from ${url}`);
+}
+
+// ─── Measurement ───────────────────────────────────────────────────────────────────────
+function load(target, seconds) {
+  return new Promise((resolve, reject) => {
+    currentLoad = autocannon({
+      url: target.url, method: target.method ?? 'GET', headers: target.headers ?? {},
+      connections: CONNECTIONS, duration: seconds,
+    }, (err, result) => { currentLoad = null; if (err) reject(err); else resolve(result); });
+  });
+}
+
+/** VmRSS of a process and all its descendants, from /proc (Linux only). */
+function rssTree(rootPid) {
+  const parentOf = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Field 4 (ppid) follows the ")" that closes the command name, which may hold spaces.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parentOf.set(Number(name), ppid);
+    } catch { /* exited meanwhile */ }
+  }
+  const procs = [];
+  const queue = [rootPid];
+  while (queue.length) {
+    const pid = queue.shift();
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const name = /^Name:\s*(.*)$/m.exec(status)?.[1] ?? '?';
+      const kb = Number(/^VmRSS:\s*(\d+) kB$/m.exec(status)?.[1] ?? 0);
+      procs.push({ pid, name, rssMiB: +(kb / 1024).toFixed(1) });
+    } catch { continue; }
+    for (const [child, parent] of parentOf) if (parent === pid) queue.push(child);
+  }
+  return { processes: procs, totalMiB: +procs.reduce((s, p) => s + p.rssMiB, 0).toFixed(1) };
+}
+
+const round = (n, d = 2) => (Number.isFinite(n) ? +n.toFixed(d) : null);
+
+// ─── Main ──────────────────────────────────────────────────────────────────────────────
+async function main() {
+  const buildId = checkBuild();
+  tmpDir = mkdtempSync(path.join(os.tmpdir(), 'postern-bench-'));
+  const port = await freePort();
+  const app = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    DATA_DIR: tmpDir,
+    SECRET_KEY: randomBytes(32).toString('base64url'), // shared by the CLI and the server: it seals the signing key
+    POSTERN_URL: app,
+    NEXTAUTH_URL: app,
+    NEXT_TELEMETRY_DISABLED: '1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    ADMIN_EMAIL: 'bench@postern.invalid', // the CLI creates this (password-less) admin to act as
+  };
+  // This benchmark measures the embedded PGlite setup, whatever the caller's shell says.
+  delete env.DATABASE_URL;
+  delete env.PGLITE_IN_MEMORY;
+  delete env.ADMIN_PASSWORD;
+
+  // 1. The account first: PGlite allows one process per data dir, and the CLI closes it.
+  console.log(`bench: data dir ${tmpDir}; creating a service account with scripts/cli.ts`);
+  const token = await createToken(env);
+
+  const logFile = path.join(tmpDir, 'server.log');
+  const logFd = openSync(logFile, 'a');
+  const profDir = path.join(RESULTS_DIR, `prof-${STAMP}`);
+  const nodeFlags = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  console.log(`bench: starting the built app (${buildId}) on ${app}`);
+  const server = start('server', [...nodeFlags, 'node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'],
+    { env, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  await waitHealthy(server, app, logFile);
+
+  // 2. The reference server reads the app's public keys once.
+  const bare = await startBare(`${app}/.well-known/pomerium/jwks.json`);
+
+  const auth = { authorization: `Pomerium ${token}` };
+  // The target list. `gated` targets are held to the goals against the trivial baseline.
+  const targets = [
+    { id: 'trivial', label: 'app GET /api/version', url: `${app}/api/version`, role: 'baseline', rssAfter: server },
+    { id: 'verify', label: 'app GET /api/v1/verify', url: `${app}/api/v1/verify`, headers: auth, role: 'gated', rssAfter: server },
+    // ── HOOK: policy path (to be added) ───────────────────────────────────────────────
+    // A second verify variant, the "policy path": GET /api/v1/verify with the token and
+    // X-Forwarded-Host / -Proto / -Uri / -Method naming a route that carries policies, so
+    // route lookup and PPL evaluation are measured too. It needs setup above (a route and
+    // a policy allowing bench-bot, e.g. through a new CLI command, before the server starts)
+    // and then only an entry here; ratios and checks apply to every `gated` target:
+    // { id: 'verify-policy', label: 'app GET /api/v1/verify (policy)', url: `${app}/api/v1/verify`,
+    //   headers: { ...auth, 'x-forwarded-host': 'app.bench.invalid', 'x-forwarded-proto': 'https',
+    //              'x-forwarded-uri': '/some/path', 'x-forwarded-method': 'GET' },
+    //   role: 'gated', rssAfter: server },
+    // ──────────────────────────────────────────────────────────────────────────────────
+    { id: 'bare', label: 'bare node:http + jose ES256', url: `${bare.base}/`, headers: auth, role: 'reference', rssAfter: bare.child },
+  ];
+
+  // Sanity: the right answers for a valid token, and a 401 without one (so a 200 means a check ran).
+  await probe(`${app}/api/version`, {}, 200, 'trivial');
+  await probe(`${app}/api/v1/verify`, auth, 200, 'verify with the token');
+  await probe(`${app}/api/v1/verify`, {}, 401, 'verify without a token');
+  await probe(`${bare.base}/`, auth, 200, 'bare with the token');
+  await probe(`${bare.base}/`, { authorization: 'Pomerium x.y.z' }, 401, 'bare with a bad token');
+
+  // 3. One target at a time, so they never compete for the CPU.
+  const loadAtStart = os.loadavg();
+  console.log(`bench: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${DURATION} s per target, ${os.cpus().length} CPUs, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+  // The load generator shares the machine with the servers; other work skews every figure.
+  if (loadAtStart[0] > os.cpus().length / 2) {
+    console.warn('bench: WARNING: the machine is busy (1-min load average above half the CPUs): expect noisy figures');
+  }
+  const rows = [];
+  for (const t of targets) {
+    process.stdout.write(`bench: ${t.id} … `);
+    await load(t, WARMUP_SECONDS);
+    const r = await load(t, DURATION);
+    const rss = rssTree(t.rssAfter.pid);
+    console.log(`${Math.round(r.requests.mean)} req/s`);
+    const row = {
+      id: t.id, label: t.label, role: t.role, url: t.url,
+      reqPerSec: round(r.requests.mean, 1), totalRequests: r.requests.total,
+      latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: round(r.latency.mean), max: r.latency.max },
+      errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, statusCodes: r.statusCodeStats, rssAfter: rss,
+    };
+    rows.push(row);
+    // A benchmark of errors is worthless: stop here, loudly.
+    if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) {
+      throw new BenchError([
+        '',
+        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+        `!!! ${t.id}: ${r.non2xx} non-2xx responses, ${r.errors} errors, ${r.timeouts} timeouts`,
+        `!!! status codes: ${JSON.stringify(r.statusCodeStats)}`,
+        '!!! the figures are not valid; fix the target first',
+        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+        t.rssAfter === server ? `server log (tail):\n${tail(logFile)}` : '',
+      ].join('\n'));
+    }
+    await sleep(500); // let the closed sockets drain before the next target
+  }
+
+  // 4. Ratios and verdicts.
+  const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+  const base = byId.trivial;
+  const ratios = [];
+  for (const row of rows.filter((r) => r.role === 'gated')) {
+    const tput = row.reqPerSec / base.reqPerSec;
+    const p99 = row.latencyMs.p99 / base.latencyMs.p99;
+    const checks = [
+      { name: `${row.id} / trivial throughput`, value: round(tput), goal: `>= ${GOALS.throughputRatio.toFixed(2)}`, pass: tput >= GOALS.throughputRatio },
+      { name: `${row.id} p99 / trivial p99`, value: round(p99), goal: `<= ${GOALS.p99Ratio.toFixed(2)}`, pass: p99 <= GOALS.p99Ratio },
+    ];
+    if (byId.bare) checks.push({ name: `${row.id} / bare throughput`, value: round(row.reqPerSec / byId.bare.reqPerSec), goal: 'info', pass: null });
+    row.pass = checks.every((c) => c.pass !== false);
+    ratios.push(...checks);
+  }
+
+  printReport(rows, ratios);
+
+  // 5. The figures, for comparison across runs.
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `verify-${STAMP}.json`);
+  writeFileSync(file, `${JSON.stringify({
+    timestamp: new Date().toISOString(), buildId, node: process.version, platform: `${os.platform()} ${os.release()}`,
+    cpus: { count: os.cpus().length, model: os.cpus()[0]?.model }, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg() },
+    settings: { durationSeconds: DURATION, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, database: 'pglite' },
+    goals: GOALS, targets: rows, ratios, pass: rows.every((r) => r.pass !== false),
+  }, null, 2)}\n`);
+  console.log(`\nbench: figures written to ${path.relative(ROOT, file)}`);
+  if (CPU_PROF) console.log(`bench: the server's CPU profile will be in ${path.relative(ROOT, profDir)}/ once it has stopped`);
+
+  const missed = rows.some((r) => r.pass === false);
+  if (missed && STRICT) {
+    console.error('bench: a target was missed (BENCH_STRICT=1): exit 1');
+    return 1;
+  }
+  return 0;
+}
+
+function printReport(rows, ratios) {
+  const verdict = (r) => (r.role === 'baseline' ? 'baseline' : r.role === 'reference' ? 'reference' : r.pass ? 'PASS' : 'FAIL');
+  const table = [
+    ['target', 'req/s (mean)', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'verdict'],
+    ...rows.map((r) => [`${r.id}: ${r.label}`, r.reqPerSec.toFixed(1), String(r.latencyMs.p50), String(r.latencyMs.p99), String(r.errors + r.timeouts), String(r.non2xx), verdict(r)]),
+  ];
+  const widths = table[0].map((_, i) => Math.max(...table.map((line) => line[i].length)));
+  const fmt = (line) => line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  console.log(`\n${fmt(table[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const line of table.slice(1)) console.log(fmt(line));
+
+  console.log('');
+  const nameWidth = Math.max(...ratios.map((c) => c.name.length));
+  for (const c of ratios) {
+    const mark = c.pass === null ? '(reference, no goal)' : `goal ${c.goal}  ${c.pass ? 'PASS' : 'FAIL  <<<<<<<<<<'}`;
+    console.log(`${c.name.padEnd(nameWidth)}  ${String(c.value).padStart(6)}   ${mark}`);
+  }
+
+  // RSS right after each run; the server's figure after verify is the one to watch.
+  console.log('');
+  for (const r of rows) {
+    const parts = r.rssAfter.processes.map((p) => `${p.name}[${p.pid}] ${p.rssMiB}`).join(' + ');
+    console.log(`RSS after ${r.id}: ${r.role === 'reference' ? 'bare-server' : 'app server'} ${r.rssAfter.totalMiB} MiB (${parts})`);
+  }
+}
+
+main().then(
+  (code) => finish(code),
+  (err) => {
+    console.error(err instanceof BenchError ? `bench: ${err.message}` : `bench: ${err?.stack ?? err}`);
+    return finish(1);
+  },
+);

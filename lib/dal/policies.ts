@@ -1,0 +1,155 @@
+import 'server-only';
+import { getPrisma } from '@/lib/db';
+import type { Actor } from '@/lib/dal/actor';
+import { authorize } from '@/lib/dal/authz';
+import { bumpEpoch } from '@/lib/dal/epoch';
+import { conflict, isForeignKeyViolation, isUniqueViolation, notFound } from '@/lib/dal/errors';
+import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
+import { changed } from '@/lib/verify/invalidate';
+import { parsePolicy, printPolicy, type Item, type Policy } from '@/lib/policy';
+import type { PolicyFormValues } from '@/lib/schemas/policy';
+
+export interface PolicySummary {
+  id: string; namespaceId: string; namespaceName: string; name: string; description: string; enforced: boolean;
+  routes: { id: string; name: string }[];
+  /** `user` values that match no service account or directory user (e.g. a revoked account). */
+  unknownUsers: string[];
+}
+export interface PolicyDetail extends PolicyFormValues { id: string; namespaceId: string }
+
+const nameTaken = () => conflict('A policy with that name already exists in this namespace.', { name: ['This name is already used in this namespace.'] });
+
+/** The `user` criterion values of a policy (is / in), to flag references to accounts that are gone. */
+function userRefs(policy: Policy): string[] {
+  const out = new Set<string>();
+  const visit = (items: readonly Item[] | undefined) => {
+    for (const item of items ?? []) {
+      if (item.kind === 'block') { visit(item.and); visit(item.or); visit(item.not); visit(item.nor); continue; }
+      if (item.name !== 'user') continue;
+      const v = item.value as { is?: string; in?: readonly string[] };
+      if (v.is) out.add(v.is);
+      for (const x of v.in ?? []) out.add(x);
+    }
+  };
+  for (const rule of policy.rules) for (const block of [rule.allow, rule.deny]) if (block) { visit(block.and); visit(block.or); visit(block.not); visit(block.nor); }
+  return [...out];
+}
+
+export async function listPolicies(actor: Actor | null, namespaceId: string): Promise<PolicySummary[]> {
+  authorize(actor, namespaceId, 'viewer');
+  const prisma = await getPrisma();
+  const rows = await prisma.policy.findMany({
+    where: { namespaceId },
+    orderBy: { nameKey: 'asc' },
+    select: { id: true, namespaceId: true, name: true, description: true, enforced: true, ppl: true, namespace: { select: { name: true } }, routes: { select: { route: { select: { id: true, name: true } } } } },
+  });
+  const refs = new Map(rows.map((r) => [r.id, (() => { try { return userRefs(parsePolicy(r.ppl)); } catch { return []; } })()]));
+  const wanted = [...new Set([...refs.values()].flat())];
+  const known = new Set<string>();
+  if (wanted.length) {
+    const [sas, dus] = await Promise.all([
+      prisma.serviceAccount.findMany({ where: { userId: { in: wanted } }, select: { userId: true } }),
+      prisma.directoryUser.findMany({ where: { id: { in: wanted } }, select: { id: true } }),
+    ]);
+    for (const s of sas) known.add(s.userId);
+    for (const d of dus) known.add(d.id);
+  }
+  return rows.map((r) => ({
+    id: r.id, namespaceId: r.namespaceId, namespaceName: r.namespace.name, name: r.name, description: r.description, enforced: r.enforced,
+    routes: r.routes.map((x) => x.route), unknownUsers: (refs.get(r.id) ?? []).filter((u) => !known.has(u)),
+  }));
+}
+
+export async function getPolicy(actor: Actor | null, id: string): Promise<PolicyDetail> {
+  const p = await (await getPrisma()).policy.findUnique({ where: { id } });
+  if (!p) throw notFound('The policy');
+  authorize(actor, p.namespaceId, 'viewer');
+  return { id: p.id, namespaceId: p.namespaceId, name: p.name, description: p.description, enforced: p.enforced, explanation: p.explanation, remediation: p.remediation, ppl: p.ppl };
+}
+
+const data = (v: PolicyFormValues) => ({
+  name: v.name, nameKey: v.name.toLowerCase(), description: v.description, enforced: v.enforced,
+  explanation: v.explanation, remediation: v.remediation, ppl: printPolicy(parsePolicy(v.ppl)),
+});
+
+export async function createPolicy(actor: Actor | null, namespaceId: string, values: PolicyFormValues): Promise<{ id: string }> {
+  authorize(actor, namespaceId, 'manager');
+  const prisma = await getPrisma();
+  try {
+    const created = await prisma.$transaction(async (tx) => {
+      const p = await tx.policy.create({ data: { namespaceId, ...data(values) }, select: { id: true } });
+      await bumpEpoch(tx);
+      return p;
+    });
+    changed();
+    return created;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken();
+    if (isForeignKeyViolation(err)) throw notFound('The namespace');
+    throw err;
+  }
+}
+
+export async function updatePolicy(actor: Actor | null, id: string, values: PolicyFormValues): Promise<{ id: string }> {
+  const prisma = await getPrisma();
+  try {
+    await prisma.$transaction(async (tx) => {
+      const found = await tx.policy.findUnique({ where: { id }, select: { namespaceId: true } });
+      if (!found) throw notFound('The policy');
+      authorize(actor, found.namespaceId, 'manager');
+      await tx.policy.update({ where: { id }, data: data(values) });
+      await bumpEpoch(tx);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken();
+    throw err;
+  }
+  changed();
+  return { id };
+}
+
+/** Refused while routes pick the policy: detach it first, so no route silently loses a rule. */
+export async function deletePolicy(actor: Actor | null, id: string): Promise<void> {
+  await (await getPrisma()).$transaction(async (tx) => {
+    const found = await tx.policy.findUnique({ where: { id }, select: { namespaceId: true, _count: { select: { routes: true } } } });
+    if (!found) throw notFound('The policy');
+    authorize(actor, found.namespaceId, 'manager');
+    const n = found._count.routes;
+    if (n) throw conflict(`${n} route${n === 1 ? ' uses' : 's use'} this policy. Remove it from ${n === 1 ? 'that route' : 'those routes'} first.`);
+    await tx.policy.delete({ where: { id } });
+    await bumpEpoch(tx);
+  });
+  changed();
+}
+
+/** Policies a route in this namespace may use: its own and its ancestors'. */
+export async function policiesInScope(actor: Actor | null, namespaceId: string) {
+  authorize(actor, namespaceId, 'viewer');
+  const ids = pathTo(await listNamespaces(actor), namespaceId).map((n) => n.id);
+  return (await getPrisma()).policy.findMany({
+    where: { namespaceId: { in: ids } },
+    orderBy: [{ enforced: 'desc' }, { nameKey: 'asc' }],
+    select: { id: true, name: true, enforced: true, namespaceId: true, namespace: { select: { name: true } } },
+  });
+}
+
+/** Identities a policy here can name: accounts usable in this namespace (its own and its ancestors') and directory users. */
+export async function usersInScope(actor: Actor | null, namespaceId: string): Promise<{ id: string; label: string }[]> {
+  authorize(actor, namespaceId, 'viewer');
+  const ids = pathTo(await listNamespaces(actor), namespaceId).map((n) => n.id);
+  const prisma = await getPrisma();
+  const [sas, dus] = await Promise.all([
+    prisma.serviceAccount.findMany({ where: { namespaceId: { in: ids }, directoryUserId: null }, select: { userId: true }, orderBy: { userId: 'asc' }, take: 2000 }),
+    prisma.directoryUser.findMany({ select: { id: true, email: true }, orderBy: { id: 'asc' }, take: 2000 }),
+  ]);
+  return [
+    ...sas.map((s) => ({ id: s.userId, label: `${s.userId} (service account)` })),
+    ...dus.map((d) => ({ id: d.id, label: d.email ? `${d.id} (${d.email})` : d.id })),
+  ];
+}
+
+export async function knownGroups(actor: Actor | null): Promise<string[]> {
+  authorize(actor, 'global', 'viewer');
+  const rows = await (await getPrisma()).$queryRaw<{ g: string }[]>`SELECT DISTINCT unnest(groups) AS g FROM directory_users ORDER BY g LIMIT 2000`;
+  return rows.map((r) => r.g);
+}

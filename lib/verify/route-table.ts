@@ -1,0 +1,75 @@
+import 'server-only';
+import { evaluatePolicies, parsePolicy, type MultiDecision, type Policy, type PolicyRequest } from '@/lib/policy';
+import type { RouteTableData } from '@/lib/dal/verify-store';
+import { log } from '@/lib/log';
+
+export interface EffectivePolicy { id: string; name: string; policy: Policy; explanation: string; remediation: string }
+export interface CompiledRoute {
+  id: string;
+  namespaceId: string;
+  host: string;
+  pathPrefix: string;
+  /** The route's namespace and all its ancestors: accounts from any of them may use the route. */
+  scope: ReadonlySet<string>;
+  /** Enforced policies of the namespace and its ancestors, then the route's own picks. */
+  policies: EffectivePolicy[];
+  compiled: Policy[];
+}
+
+/** Longest-prefix route matching and precompiled policies, rebuilt whenever anything changes. */
+export class RouteTable {
+  private byHost = new Map<string, CompiledRoute[]>();
+
+  constructor(data: RouteTableData) {
+    const parent = new Map(data.namespaces.map((n) => [n.id, n.parentId]));
+    const ancestors = (id: string) => {
+      const out: string[] = [];
+      for (let cur: string | null | undefined = id; cur && out.length <= data.namespaces.length; cur = parent.get(cur)) out.push(cur);
+      return out;
+    };
+    const policies = new Map<string, EffectivePolicy>();
+    for (const p of data.policies) {
+      try {
+        policies.set(p.id, { id: p.id, name: p.name, policy: parsePolicy(p.ppl), explanation: p.explanation, remediation: p.remediation });
+      } catch (err) {
+        // Stored policies were validated on save; one that no longer parses denies (see below).
+        log.error({ policy: p.id, err: (err as Error).message }, 'stored policy does not parse');
+      }
+    }
+    const enforcedByNs = new Map<string, string[]>();
+    for (const p of data.policies) if (p.enforced) (enforcedByNs.get(p.namespaceId) ?? enforcedByNs.set(p.namespaceId, []).get(p.namespaceId)!).push(p.id);
+    for (const r of data.routes) {
+      const chain = ancestors(r.namespaceId);
+      const ids = [...new Set([...chain.flatMap((ns) => enforcedByNs.get(ns) ?? []), ...r.policyIds])];
+      const effective: EffectivePolicy[] = [];
+      for (const id of ids) {
+        const p = policies.get(id);
+        // Fail closed: an unreadable policy becomes a deny-all, never a silent skip.
+        effective.push(p ?? { id, name: '(unreadable policy)', policy: parsePolicy({ deny: { or: [{ accept: true }] } }), explanation: 'A policy on this route could not be read.', remediation: 'Ask an administrator to fix the policy.' });
+      }
+      const route: CompiledRoute = {
+        id: r.id, namespaceId: r.namespaceId, host: r.host, pathPrefix: r.pathPrefix, scope: new Set(chain),
+        policies: effective, compiled: effective.map((p) => p.policy),
+      };
+      const list = this.byHost.get(r.host) ?? [];
+      list.push(route);
+      this.byHost.set(r.host, list);
+    }
+    for (const list of this.byHost.values()) list.sort((a, b) => b.pathPrefix.length - a.pathPrefix.length);
+  }
+
+  match(host: string, path: string): CompiledRoute | undefined {
+    const list = this.byHost.get(host.toLowerCase()) ?? (host.endsWith(':443') ? this.byHost.get(host.slice(0, -4).toLowerCase()) : undefined);
+    if (!list) return undefined;
+    for (const r of list) {
+      if (r.pathPrefix === '/' || path === r.pathPrefix || path.startsWith(`${r.pathPrefix}/`)) return r;
+    }
+    return undefined;
+  }
+}
+
+/** Deny wins; access needs an allow. A route without any policy allows nobody. */
+export function decide(route: CompiledRoute, request: PolicyRequest, explain = false): MultiDecision & { policy?: EffectivePolicy } {
+  const d = evaluatePolicies(route.compiled, request, { explain });
+  return { ...d, policy: d.policyIndex === null ? undefined : route.policies[d.policyIndex] };
+}
