@@ -9,8 +9,8 @@ const GLOBAL_PAGES = new Set(['directory', 'keys']);
 
 const ITEMS: { label: string; segment: string; ready: boolean }[] = [
   { label: 'Service Accounts', segment: 'service-accounts', ready: true },
-  { label: 'Routes', segment: 'routes', ready: false },
-  { label: 'Policies', segment: 'policies', ready: false },
+  { label: 'Routes', segment: 'routes', ready: true },
+  { label: 'Policies', segment: 'policies', ready: true },
   { label: 'Directory', segment: 'directory', ready: true },
   { label: 'Change History', segment: 'history', ready: false },
   { label: 'Signing Keys', segment: 'keys', ready: true },
@@ -24,7 +24,7 @@ export function ConfigureNav({ namespaceId }: { namespaceId: string }) {
       <ul className="space-y-0.5">
         {ITEMS.map((item) => {
           const href = GLOBAL_PAGES.has(item.segment) ? `/${item.segment}` : `/ns/${namespaceId}/${item.segment}`;
-          const active = pathname === href;
+          const active = pathname === href || pathname.startsWith(`${href}/`);
           return (
             <li key={item.segment}>
               {item.ready ? (

@@ -1,0 +1,27 @@
+import type { Metadata } from 'next';
+import { requirePageActor } from '@/lib/session';
+import { getNamespace, listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
+import { listRoutes } from '@/lib/dal/routes';
+import { usersInScope } from '@/lib/dal/policies';
+import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { PolicyCheckForm } from './policy-check-form';
+
+export const metadata: Metadata = { title: 'Check access' };
+
+export default async function PolicyCheckPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePageActor();
+  const { id } = await params;
+  const ns = await getNamespace(actor, id);
+  const all = await listNamespaces(actor);
+  // Routes in this namespace and below: the ones its accounts may reach.
+  const routes = (await Promise.all(subtreeIds(all, id).map((nsId) => listRoutes(actor, nsId)))).flat();
+  const users = await usersInScope(actor, id);
+  return (
+    <div className="max-w-3xl">
+      <Breadcrumbs path={ns.path} current="Check access" />
+      <h1 className="mb-1 text-xl font-semibold">Check access</h1>
+      <p className="mb-4 text-slate-600">See what the verify endpoint would answer for an account and a request, and which rule decided, without testing by curl.</p>
+      <PolicyCheckForm routes={routes.map((r) => ({ id: r.id, label: `${r.name} (${r.from})` }))} users={users} />
+    </div>
+  );
+}

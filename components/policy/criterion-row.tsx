@@ -1,0 +1,122 @@
+'use client';
+import { useContext, useId } from 'react';
+import { CRITERIA, type CriterionName } from '@/lib/policy';
+import { Button } from '@/components/ui/button';
+import { nextId, retypeCriterion, type CriterionDraft, type MatchDraft } from './policy-model';
+import { BuilderUiContext } from './builder-context';
+import { inputClass, Labeled, MatchValue, TimeZoneSelect, toClockInput } from './value-inputs';
+
+const CRITERION_OPTIONS = Object.values(CRITERIA);
+const MATCH_KINDS: ReadonlySet<string> = new Set(['string', 'method', 'list', 'date']);
+
+export function CriterionRow({ draft, onChange, onRemove }: {
+  draft: CriterionDraft;
+  onChange: (next: CriterionDraft) => void;
+  onRemove: () => void;
+}) {
+  const id = useId();
+  const { issues, focusId } = useContext(BuilderUiContext);
+  const info = CRITERIA[draft.name];
+  const issue = issues.get(draft.id);
+  const keyInvalid = info.subKey && draft.key.trim() === '';
+  const valueInvalid = !!issue && !keyInvalid;
+  const describedBy = issue ? `${id}-issue` : `${id}-about`;
+  const set = (patch: Partial<CriterionDraft>) => onChange({ ...draft, ...patch });
+  const setMatch = (i: number, patch: Partial<MatchDraft>) =>
+    set({ matches: draft.matches.map((m, j) => (j === i ? { ...m, ...patch } : m)) });
+  const unused = info.matchers.filter((m) => !draft.matches.some((x) => x.matcher === m));
+
+  return (
+    <li className="rounded-md border border-slate-200 bg-white p-2">
+      <div className="flex flex-wrap items-start gap-2">
+        <Labeled id={`${id}-name`} label="Criterion" className="w-44">
+          <select
+            id={`${id}-name`}
+            value={draft.name}
+            autoFocus={focusId === draft.id}
+            onChange={(e) => onChange(retypeCriterion(draft, e.target.value as CriterionName))}
+            className={inputClass()}
+          >
+            {CRITERION_OPTIONS.map((c) => <option key={c.name} value={c.name}>{c.label}</option>)}
+          </select>
+        </Labeled>
+
+        {info.subKey ? (
+          <Labeled id={`${id}-key`} label="Claim name" className="w-40">
+            <div className="flex items-center gap-1">
+              <span aria-hidden="true" className="font-mono text-xs text-slate-500">claim/</span>
+              <input id={`${id}-key`} value={draft.key} onChange={(e) => set({ key: e.target.value })} placeholder="roles" autoComplete="off" spellCheck={false}
+                aria-invalid={keyInvalid || undefined} aria-describedby={describedBy} className={inputClass(keyInvalid)} />
+            </div>
+          </Labeled>
+        ) : null}
+
+        {MATCH_KINDS.has(info.kind) ? (
+          <div className="flex min-w-0 flex-1 flex-col gap-1.5">
+            {draft.matches.map((m, i) => (
+              <div key={m.id} className="flex flex-wrap items-start gap-2">
+                <Labeled id={`${id}-m${i}`} label="Matcher" className="w-32">
+                  <select id={`${id}-m${i}`} value={m.matcher} onChange={(e) => setMatch(i, { matcher: e.target.value })} className={`${inputClass()} font-mono`}>
+                    {info.matchers.map((name) => (
+                      <option key={name} value={name} disabled={name !== m.matcher && draft.matches.some((x) => x.matcher === name)}>{name}</option>
+                    ))}
+                  </select>
+                </Labeled>
+                <div className="min-w-40 flex-1">
+                  <MatchValue name={draft.name} kind={info.kind} matcher={m.matcher} value={m.value} onChange={(value) => setMatch(i, { value })}
+                    invalid={valueInvalid} describedBy={describedBy} />
+                </div>
+                {draft.matches.length > 1 ? (
+                  <Button variant="ghost" className="mt-4 px-2" aria-label="Remove matcher" onClick={() => set({ matches: draft.matches.filter((_, j) => j !== i) })}>×</Button>
+                ) : null}
+              </div>
+            ))}
+            {unused.length > 0 ? (
+              <div>
+                <Button variant="ghost" className="px-1.5 py-0.5 text-xs" onClick={() => set({ matches: [...draft.matches, { id: nextId(), matcher: unused[0] as string, value: '' }] })}>
+                  Add Matcher
+                </Button>
+              </div>
+            ) : null}
+          </div>
+        ) : null}
+
+        {info.kind === 'cidr' ? (
+          <Labeled id={`${id}-text`} label="Value" className="min-w-48 flex-1">
+            <input id={`${id}-text`} value={draft.text} onChange={(e) => set({ text: e.target.value })} placeholder="10.0.0.0/8, 192.168.1.10, 2001:db8::/32"
+              autoComplete="off" spellCheck={false} aria-invalid={valueInvalid || undefined} aria-describedby={describedBy} className={`${inputClass(valueInvalid)} font-mono`} />
+          </Labeled>
+        ) : null}
+
+        {info.kind === 'day_of_week' ? (
+          <Labeled id={`${id}-text`} label="Value" className="w-48">
+            <input id={`${id}-text`} value={draft.text} onChange={(e) => set({ text: e.target.value })} placeholder="mon-fri"
+              autoComplete="off" spellCheck={false} aria-invalid={valueInvalid || undefined} aria-describedby={describedBy} className={`${inputClass(valueInvalid)} font-mono`} />
+          </Labeled>
+        ) : null}
+
+        {info.kind === 'time_of_day' ? (
+          <>
+            {(['after', 'before'] as const).map((k) => (
+              <Labeled key={k} id={`${id}-${k}`} label={k === 'after' ? 'After' : 'Before'} className="w-32">
+                <input id={`${id}-${k}`} type="time" value={toClockInput(draft[k])} step={toClockInput(draft[k]).length > 5 ? 1 : undefined}
+                  onChange={(e) => set({ [k]: e.target.value })} aria-invalid={valueInvalid || undefined} aria-describedby={describedBy} className={inputClass(valueInvalid)} />
+              </Labeled>
+            ))}
+            <Labeled id={`${id}-tz`} label="Time zone" className="w-56">
+              <TimeZoneSelect id={`${id}-tz`} value={draft.timezone} onChange={(timezone) => set({ timezone })} invalid={valueInvalid} describedBy={describedBy} />
+            </Labeled>
+          </>
+        ) : null}
+
+        <Button variant="ghost" className="ml-auto mt-4 px-2 text-slate-600" aria-label="Remove criterion" onClick={onRemove}>Remove</Button>
+      </div>
+      <p id={`${id}-about`} className="mt-1 text-xs text-slate-500">
+        {info.description}
+        {info.kind === 'day_of_week' ? ' Examples: mon-fri, mon,wed,fri, sat-sun, *.' : ''}
+        {info.kind === 'cidr' ? ' Separate several with commas.' : ''}
+      </p>
+      <p id={`${id}-issue`} aria-live="polite" className="text-xs text-red-700 empty:hidden">{issue ?? ''}</p>
+    </li>
+  );
+}

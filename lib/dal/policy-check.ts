@@ -1,0 +1,59 @@
+import 'server-only';
+import { getPrisma } from '@/lib/db';
+import type { Actor } from '@/lib/dal/actor';
+import { authorize } from '@/lib/dal/authz';
+import { notFound } from '@/lib/dal/errors';
+import { loadRouteTable } from '@/lib/dal/verify-store';
+import { RouteTable, decide } from '@/lib/verify/route-table';
+import type { z } from 'zod';
+import type { policyCheckSchema } from '@/lib/schemas/route';
+
+export interface CheckResult {
+  allowed: boolean;
+  status: 200 | 403;
+  summary: string;
+  /** The policy that decided, when one did. */
+  decidedBy: { name: string; explanation: string; remediation: string } | null;
+  reasons: string[];
+  policies: string[];
+}
+
+/**
+ * What the verify endpoint would answer for this identity and request, with the rule that
+ * decided. Uses the same route table and evaluation as the verify path.
+ */
+export async function checkAccess(actor: Actor | null, input: z.output<typeof policyCheckSchema>): Promise<CheckResult> {
+  const prisma = await getPrisma();
+  const routeRow = await prisma.route.findUnique({ where: { id: input.routeId }, select: { namespaceId: true, host: true, pathPrefix: true } });
+  if (!routeRow) throw notFound('The route');
+  authorize(actor, routeRow.namespaceId, 'viewer');
+  const table = new RouteTable(await loadRouteTable());
+  const route = table.match(routeRow.host, routeRow.pathPrefix)!;
+  const policies = route.policies.map((p) => p.name);
+
+  const sa = await prisma.serviceAccount.findFirst({
+    where: { OR: [{ userId: input.subject }, { id: /^[0-9a-f-]{36}$/.test(input.subject) ? input.subject : undefined }] },
+    select: { userId: true, namespaceId: true, disabled: true, expiresAt: true, directoryUser: { select: { email: true, groups: true } } },
+  });
+  const du = sa ? null : await prisma.directoryUser.findUnique({ where: { id: input.subject }, select: { id: true, email: true, groups: true } });
+  if (!sa && !du) throw notFound('That account or user');
+  if (sa && !route.scope.has(sa.namespaceId)) {
+    return { allowed: false, status: 403, summary: "Denied: the service account's namespace does not include this route.", decidedBy: null, reasons: ['namespace scope'], policies };
+  }
+  const user = sa
+    ? { id: sa.userId, email: sa.directoryUser?.email ?? undefined, groups: sa.directoryUser?.groups ?? [] }
+    : { id: du!.id, email: du!.email ?? undefined, groups: du!.groups };
+  const path = input.path.startsWith(route.pathPrefix) || route.pathPrefix === '/' ? input.path : route.pathPrefix;
+  const d = decide(route, { user, method: input.method, path, sourceIp: input.sourceIp || undefined }, true);
+  const notes: string[] = [];
+  if (sa?.disabled) notes.push('Note: this account is disabled, so its token is refused (401) before policies run.');
+  if (sa?.expiresAt && sa.expiresAt.getTime() <= Date.now()) notes.push('Note: this account has expired (401).');
+  return {
+    allowed: d.allowed,
+    status: d.allowed ? 200 : 403,
+    summary: `${d.allowed ? 'Allowed' : 'Denied'}${d.policy ? ` by policy "${d.policy.name}"` : d.allowed ? '' : ': no policy allows this request'}.`,
+    decidedBy: d.policy ? { name: d.policy.name, explanation: d.policy.explanation, remediation: d.policy.remediation } : null,
+    reasons: [...d.reasons, ...notes],
+    policies,
+  };
+}

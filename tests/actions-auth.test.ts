@@ -1,0 +1,55 @@
+// Every server action is a public endpoint. Whatever the input, an anonymous caller gets
+// "unauthorized" and nothing is read or written. New action files are picked up by the glob.
+import { describe, it, expect, vi, beforeAll } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { getPrisma } from '@/lib/db';
+import { makeAdmin } from './support/actors';
+
+const session = vi.hoisted(() => ({ actor: null as null | { userId: string; email: string; isAdmin: boolean } }));
+vi.mock('@/lib/session', () => ({ getActor: async () => session.actor, requirePageActor: async () => session.actor }));
+vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
+
+const dir = path.resolve(__dirname, '../lib/actions');
+const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && readFileSync(path.join(dir, f), 'utf8').startsWith("'use server'"));
+// The first-run setup is the one action open to anonymous callers, and only while no user exists.
+const PUBLIC = new Set(['setupAdminAction']);
+
+async function counts() {
+  const prisma = await getPrisma();
+  return Promise.all([prisma.namespace.count(), prisma.serviceAccount.count(), prisma.policy.count(), prisma.route.count(), prisma.directoryUser.count(), prisma.signingKey.count(), prisma.user.count()]);
+}
+
+beforeAll(async () => { await makeAdmin(); });
+
+describe('server actions refuse anonymous callers', () => {
+  it('finds the action files', () => {
+    expect(files).toEqual(expect.arrayContaining(['namespaces.ts', 'service-accounts.ts', 'policies.ts', 'routes.ts', 'directory.ts', 'signing-keys.ts']));
+  });
+
+  for (const file of files) {
+    it(`${file}: every export is an action that checks the caller first`, async () => {
+      const mod = (await import(path.join(dir, file))) as Record<string, unknown>;
+      const before = await counts();
+      for (const [name, fn] of Object.entries(mod)) {
+        expect(name, `${file} exports ${name}`).toMatch(/Action$/);
+        expect(typeof fn).toBe('function');
+        if (PUBLIC.has(name)) continue;
+        const inputs = [{}, { id: '00000000-0000-4000-8000-000000000000', name: 'x', parentId: 'global', namespaceId: 'global' }, null, 'junk'];
+        for (const input of inputs) {
+          const res = await (fn as (i: unknown) => Promise<{ ok: boolean; code?: string }>)(input);
+          expect(res, `${name}(${JSON.stringify(input)})`).toMatchObject({ ok: false, code: 'unauthorized' });
+        }
+      }
+      expect(await counts()).toEqual(before);
+    });
+  }
+
+  it('the setup action refuses once a user exists, creating nothing', async () => {
+    const { setupAdminAction } = await import('@/lib/actions/setup');
+    const before = await counts();
+    const res = await setupAdminAction({ email: 'intruder@example.com', password: 'long-enough-password', confirm: 'long-enough-password' });
+    expect(res).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await counts()).toEqual(before);
+  });
+});
