@@ -4,7 +4,7 @@
 //   node scripts/serve-test.mjs postgres <port>  fresh database on the local PostgreSQL
 // Extra environment passes through (ADMIN_EMAIL, ...). The database is removed on exit.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -29,7 +29,12 @@ if (kind === 'postgres') {
   url.pathname = `/${dbName}`;
   env.DATABASE_URL = url.toString();
 }
-const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'], { env, stdio: 'inherit' });
+// The server's output goes to a file the tests can read (they check that no token is ever logged).
+mkdirSync('e2e/.state', { recursive: true });
+const logFile = path.resolve(`e2e/.state/${kind}.log`);
+const log = openSync(logFile, 'w');
+writeFileSync(`e2e/.state/${kind}.json`, JSON.stringify({ logFile, dataDir, databaseUrl: env.DATABASE_URL ?? null }));
+const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'], { env, stdio: ['ignore', log, log] });
 let cleaning = false;
 async function cleanup(code) {
   if (cleaning) return;

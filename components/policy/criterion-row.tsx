@@ -29,7 +29,7 @@ export function CriterionRow({ draft, onChange, onRemove }: {
   return (
     <li className="rounded-md border border-slate-200 bg-white p-2">
       <div className="flex flex-wrap items-start gap-2">
-        <Labeled id={`${id}-name`} label="Criterion" className="w-44">
+        <Labeled id={`${id}-name`} label="Criterion" className="w-52">
           <select
             id={`${id}-name`}
             value={draft.name}
@@ -55,7 +55,7 @@ export function CriterionRow({ draft, onChange, onRemove }: {
           <div className="flex min-w-0 flex-1 flex-col gap-1.5">
             {draft.matches.map((m, i) => (
               <div key={m.id} className="flex flex-wrap items-start gap-2">
-                <Labeled id={`${id}-m${i}`} label="Matcher" className="w-32">
+                <Labeled id={`${id}-m${i}`} label="Matcher" className="w-36">
                   <select id={`${id}-m${i}`} value={m.matcher} onChange={(e) => setMatch(i, { matcher: e.target.value })} className={`${inputClass()} font-mono`}>
                     {info.matchers.map((name) => (
                       <option key={name} value={name} disabled={name !== m.matcher && draft.matches.some((x) => x.matcher === name)}>{name}</option>
@@ -71,13 +71,6 @@ export function CriterionRow({ draft, onChange, onRemove }: {
                 ) : null}
               </div>
             ))}
-            {unused.length > 0 ? (
-              <div>
-                <Button variant="ghost" className="px-1.5 py-0.5 text-xs" onClick={() => set({ matches: [...draft.matches, { id: nextId(), matcher: unused[0] as string, value: '' }] })}>
-                  Add Matcher
-                </Button>
-              </div>
-            ) : null}
           </div>
         ) : null}
 
@@ -111,11 +104,19 @@ export function CriterionRow({ draft, onChange, onRemove }: {
 
         <Button variant="ghost" className="ml-auto mt-4 px-2 text-slate-600" aria-label="Remove criterion" onClick={onRemove}>Remove</Button>
       </div>
-      <p id={`${id}-about`} className="mt-1 text-xs text-slate-500">
-        {info.description}
-        {info.kind === 'day_of_week' ? ' Examples: mon-fri, mon,wed,fri, sat-sun, *.' : ''}
-        {info.kind === 'cidr' ? ' Separate several with commas.' : ''}
-      </p>
+      <div className="mt-1 flex items-center gap-2">
+        <p id={`${id}-about`} className="flex-1 text-xs text-slate-500">
+          {info.description}
+          {info.kind === 'day_of_week' ? ' Examples: mon-fri, mon,wed,fri, sat-sun, *.' : ''}
+          {info.kind === 'cidr' ? ' Separate several with commas.' : ''}
+        </p>
+        {MATCH_KINDS.has(info.kind) && unused.length > 0 ? (
+          // Several matchers in one criterion must all hold, e.g. starts_with /api and not /api/admin.
+          <Button variant="ghost" className="px-1.5 py-0.5 text-xs text-indigo-700" onClick={() => set({ matches: [...draft.matches, { id: nextId(), matcher: unused[0] as string, value: '' }] })}>
+            Add Matcher
+          </Button>
+        ) : null}
+      </div>
       <p id={`${id}-issue`} aria-live="polite" className="text-xs text-red-700 empty:hidden">{issue ?? ''}</p>
     </li>
   );

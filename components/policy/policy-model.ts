@@ -206,16 +206,14 @@ export function newGroup(op: Operator = 'and', items: ItemDraft[] = []): GroupDr
   return { kind: 'group', id: nextId(), operators: [{ id: nextId(), op, items }] };
 }
 
-const family = (name: CriterionName) => {
-  const kind = CRITERIA[name].kind;
-  return kind === 'method' ? 'string' : kind;
-};
-
-/** Changes a row's criterion, keeping what still makes sense (matchers of the same family). */
+/**
+ * Changes a row's criterion, keeping the matchers when the value is of the same kind
+ * (email → user). A method's values are picked from a list, so nothing carries over to it.
+ */
 export function retypeCriterion(d: CriterionDraft, name: CriterionName, timeZone?: string): CriterionDraft {
   if (name === d.name) return d;
   const fresh = { ...newCriterion(name, timeZone), id: d.id, key: d.key };
-  if (family(name) !== family(d.name)) return fresh;
+  if (CRITERIA[name].kind !== CRITERIA[d.name].kind) return fresh;
   const kept = d.matches.filter((m) => CRITERIA[name].matchers.includes(m.matcher));
   return { ...fresh, text: d.text, matches: kept.length ? kept : fresh.matches };
 }
