@@ -402,6 +402,7 @@ function printReport(rows, ratios) {
 main().then(
   (code) => finish(code),
   (err) => {
+    if (finishing) return; // interrupted: the children were stopped on purpose
     console.error(err instanceof BenchError ? `bench: ${err.message}` : `bench: ${err?.stack ?? err}`);
     return finish(1);
   },
