@@ -1,0 +1,209 @@
+// End to end with real proxies: Debian's nginx (auth_request) and Caddy (forward_auth) in
+// front of an upstream that echoes what it received, asking the production build's
+// /api/v1/verify about every request. The test process is a second console instance on
+// the same PostgreSQL database and creates everything through the DAL.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createServiceAccount, revokeServiceAccount } from '@/lib/dal/service-accounts';
+import { createNamespace } from '@/lib/dal/namespaces';
+import { createPolicy } from '@/lib/dal/policies';
+import { createRoute } from '@/lib/dal/routes';
+import { createServiceAccountSchema } from '@/lib/schemas/service-account';
+import { policyFormSchema } from '@/lib/schemas/policy';
+import { routeFormSchema } from '@/lib/schemas/route';
+import type { Actor } from '@/lib/dal/actor';
+import { makeAdmin } from '../support/actors';
+import { startServer, type RunningServer } from '../support/server';
+import {
+  proxyRequest, proxyUnavailable, startCaddy, startNginx, startUpstream,
+  type ProxyName, type ProxyOptions, type RunningProxy, type Upstream,
+} from '../support/proxies';
+
+const proxies: { name: ProxyName; start: (o: ProxyOptions) => Promise<RunningProxy>; unavailable: string | null }[] = [
+  { name: 'nginx', start: startNginx, unavailable: proxyUnavailable('nginx') },
+  { name: 'caddy', start: startCaddy, unavailable: proxyUnavailable('caddy') },
+];
+for (const p of proxies) if (p.unavailable) console.warn(`[proxies.test] skipping ${p.name}: ${p.unavailable}`);
+
+let admin: Actor;
+let server: RunningServer | undefined;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'postern-http-proxies-'));
+
+beforeAll(async () => {
+  admin = await makeAdmin(); // also applies the migrations from this process
+  if (proxies.every((p) => p.unavailable)) return;
+  server = await startServer({ DATABASE_URL: process.env.DATABASE_URL, SECRET_KEY: process.env.SECRET_KEY, DATA_DIR: dataDir });
+}, 90_000);
+
+afterAll(async () => {
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const uid = () => Math.random().toString(36).slice(2, 10);
+
+async function until(fn: () => Promise<boolean>, ms: number): Promise<number | null> {
+  const start = Date.now();
+  while (Date.now() - start < ms) {
+    if (await fn()) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+}
+
+describe.each(proxies)('$name in front of an upstream', ({ name, start, unavailable }) => {
+  describe.skipIf(unavailable !== null)(`through ${name}`, () => {
+    // The client sends the public host name without a port, as it would to a proxy on
+    // 443/80; the proxy listens on a high port of 127.0.0.1 and forwards that Host (nginx in
+    // X-Original-URL, Caddy as Host), so the route's From is the bare https host. Postern
+    // matches routes by host and path only: the http scheme the proxies see here is irrelevant.
+    const host = `api-${uid()}.example.test`;
+    let proxy: RunningProxy;
+    let upstream: Upstream;
+    let owner: { token: string; userId: string; id: string };
+    let other: { token: string };
+    let doomed: { token: string; userId: string; id: string };
+
+    const get = (headers: Record<string, string> = {}, method = 'GET', path = '/things/1?x=1') =>
+      proxyRequest(proxy.url, { host, path, method, headers });
+    const bearer = (token: string) => ({ authorization: `Bearer Pomerium-${token}` });
+
+    beforeAll(async () => {
+      const ns = await createNamespace(admin, 'global', `px-${name}-${uid()}`);
+      const account = async () => {
+        const r = await createServiceAccount(admin, createServiceAccountSchema.parse({
+          namespaceId: ns.id, kind: 'service', userId: `px-${name}-${uid()}`, expiration: 'never',
+        }));
+        return { token: r.token, userId: r.account.userId, id: r.account.id };
+      };
+      owner = await account();
+      other = await account();
+      doomed = await account();
+      const ppl = [
+        'allow:', '  and:',
+        '    - or:', '        - http_method:', '            in: [GET, HEAD]',
+        '    - or:', '        - user:', `            is: ${owner.userId}`, '        - user:', `            is: ${doomed.userId}`,
+        '',
+      ].join('\n');
+      const policy = await createPolicy(admin, ns.id, policyFormSchema.parse({
+        name: `get-only-${uid()}`, description: '', enforced: false, explanation: 'Read-only for the owner.', remediation: '', ppl,
+      }));
+      upstream = await startUpstream();
+      await createRoute(admin, ns.id, routeFormSchema.parse({ name: `r-${uid()}`, from: `https://${host}`, to: upstream.url, policyIds: [policy.id] }));
+      proxy = await start({ verifyUrl: `${server!.url}/api/v1/verify`, upstreamUrl: upstream.url, serverName: host });
+
+      // The server sees changes made here within about a second (cache_epoch poll): wait
+      // for the route directly at the endpoint, so the upstream's hit count stays clean.
+      const seen = await until(async () => (await fetch(`${server!.url}/api/v1/verify`, {
+        headers: { ...bearer(owner.token), 'x-original-url': `https://${host}/`, 'x-original-method': 'GET' },
+      })).status === 200, 10_000);
+      expect(seen, 'the console never saw the new route').not.toBeNull();
+    }, 60_000);
+
+    afterAll(async () => {
+      await proxy?.stop();
+      await upstream?.stop();
+    });
+
+    /** Runs a refused request and proves the upstream never saw it. */
+    async function refused(p: Promise<Awaited<ReturnType<typeof get>>>) {
+      const before = upstream.hits();
+      const res = await p;
+      expect(upstream.hits(), 'a refused request reached the upstream').toBe(before);
+      return res;
+    }
+
+    it('no token: 401 with WWW-Authenticate, the upstream is never called', async () => {
+      const res = await refused(get());
+      expect(res.status, proxy.logs()).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Pomerium');
+      // Caddy relays Postern's answer; nginx replaces the body with its own error page.
+      if (name === 'caddy') expect(JSON.parse(res.body)).toEqual({ error: 'missing_token' });
+    });
+
+    it('a valid token: 200 from the upstream, which gets the identity and a verifiable assertion', async () => {
+      const before = upstream.hits();
+      const res = await get(bearer(owner.token));
+      expect(res.status, proxy.logs()).toBe(200);
+      expect(upstream.hits()).toBe(before + 1);
+      const seen = JSON.parse(res.body) as { method: string; url: string; headers: Record<string, string> };
+      expect(seen.method).toBe('GET');
+      expect(seen.url).toBe('/things/1?x=1');
+      expect(seen.headers.host).toBe(host);
+      expect(seen.headers['x-pomerium-claim-sub']).toBe(owner.userId);
+      const assertion = seen.headers['x-pomerium-jwt-assertion'];
+      expect(assertion).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+      const jwks = await (await fetch(`${server!.url}/.well-known/pomerium/jwks.json`)).json() as JSONWebKeySet;
+      const { payload, protectedHeader } = await jwtVerify(assertion!, createLocalJWKSet(jwks), { audience: host, issuer: server!.url });
+      expect(protectedHeader.alg).toBe('ES256');
+      expect(payload.sub).toBe(owner.userId);
+      expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(300);
+      // Signed for this route's host only.
+      await expect(jwtVerify(assertion!, createLocalJWKSet(jwks), { audience: 'other.example.test' })).rejects.toThrow();
+    });
+
+    it('identity headers sent by the client are replaced by what Postern answered', async () => {
+      const res = await get({ ...bearer(owner.token), 'x-pomerium-claim-sub': 'root', 'x-pomerium-jwt-assertion': 'forged.jwt.value' });
+      expect(res.status).toBe(200);
+      const seen = JSON.parse(res.body) as { headers: Record<string, string> };
+      expect(seen.headers['x-pomerium-claim-sub']).toBe(owner.userId);
+      expect(seen.headers['x-pomerium-jwt-assertion']).not.toBe('forged.jwt.value');
+    });
+
+    it('HEAD is allowed by the policy too', async () => {
+      const before = upstream.hits();
+      const res = await get(bearer(owner.token), 'HEAD');
+      expect(res.status, proxy.logs()).toBe(200);
+      expect(upstream.hits()).toBe(before + 1);
+      expect(upstream.requests.at(-1)!.method).toBe('HEAD');
+    });
+
+    it('POST: 403, the policy refuses and the upstream is never called', async () => {
+      const res = await refused(proxyRequest(proxy.url, {
+        host, path: '/things', method: 'POST', headers: { ...bearer(owner.token), 'content-type': 'application/json' }, body: '{"a":1}',
+      }));
+      expect(res.status, proxy.logs()).toBe(403);
+      if (name === 'caddy') expect(JSON.parse(res.body)).toMatchObject({ error: 'forbidden', explanation: 'Read-only for the owner.' });
+    });
+
+    it("another account's token: 403, the upstream is never called", async () => {
+      const res = await refused(get(bearer(other.token)));
+      expect(res.status, proxy.logs()).toBe(403);
+      if (name === 'caddy') expect(JSON.parse(res.body)).toMatchObject({ error: 'forbidden' });
+    });
+
+    it('a garbage token: 401, the upstream is never called', async () => {
+      const res = await refused(get(bearer(`${owner.token.slice(0, -4)}AAAA`)));
+      expect(res.status).toBe(401);
+    });
+
+    it('every header form works through the proxy', async () => {
+      const forms: Record<string, string>[] = [
+        { 'x-pomerium-authorization': owner.token },
+        { authorization: `Pomerium ${owner.token}` },
+        { authorization: `Bearer Pomerium-${owner.token}` },
+      ];
+      for (const headers of forms) {
+        const before = upstream.hits();
+        const res = await get(headers);
+        expect(res.status, `${Object.keys(headers)[0]}: ${proxy.logs()}`).toBe(200);
+        expect(upstream.hits()).toBe(before + 1);
+        expect((JSON.parse(res.body) as { headers: Record<string, string> }).headers['x-pomerium-claim-sub']).toBe(owner.userId);
+      }
+    });
+
+    it('an account revoked by another instance: 401 through the proxy within 5 s', async () => {
+      expect((await get(bearer(doomed.token))).status).toBe(200);
+      await revokeServiceAccount(admin, doomed.id);
+      const took = await until(async () => (await get(bearer(doomed.token))).status === 401, 5000);
+      expect(took, `revocation not seen through ${name} within 5 s`).not.toBeNull();
+      const res = await refused(get(bearer(doomed.token)));
+      expect(res.status).toBe(401);
+      if (name === 'caddy') expect(JSON.parse(res.body)).toEqual({ error: 'revoked' });
+    });
+  });
+});
