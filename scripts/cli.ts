@@ -97,27 +97,30 @@ async function adminActor(prisma: PrismaClient): Promise<Actor> {
     const parsed = z.string().trim().toLowerCase().pipe(z.email()).safeParse(envEmail);
     if (!parsed.success) throw new CliError('ADMIN_EMAIL is not a valid e-mail address', 2);
     const email = parsed.data;
-    let user = await prisma.user.findUnique({ where: { email }, select: { id: true, email: true, isAdmin: true } });
-    if (!user) {
+    const existing = await prisma.user.findUnique({ where: { email }, select: { id: true } });
+    if (!existing) {
       const password = process.env.ADMIN_PASSWORD;
-      const { hashPassword } = await import('@/lib/auth/password');
-      // upsert: another process creating the same user at the same moment is not an error.
-      user = await prisma.user.upsert({
-        where: { email },
-        update: {},
-        create: { email, isAdmin: true, passwordHash: password ? await hashPassword(password) : null },
-        select: { id: true, email: true, isAdmin: true },
-      });
-      console.error(`cli: created administrator ${email}${password ? '' : ' (no password: it cannot sign in to the console)'}`);
+      const { ensureAdminFromEnv } = await import('@/lib/dal/users');
+      if (!password) throw new CliError(`ADMIN_EMAIL (${email}) is not a console user yet: set ADMIN_PASSWORD to create it`, 2);
+      await ensureAdminFromEnv(email, password);
+      console.error(`cli: created administrator ${email}`);
     }
-    if (!user.isAdmin) throw new CliError(`ADMIN_EMAIL (${email}) is a console user but not an administrator`, 2);
-    return { userId: user.id, email: user.email, isAdmin: true };
+    const { actorForUserId } = await import('@/lib/dal/users');
+    const user = await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
+    const actor = await actorForUserId(user.id);
+    if (!actor) throw new CliError(`ADMIN_EMAIL (${email}) could not be loaded`, 2);
+    // Permission is checked by the data-access layer itself, as for any console user.
+    return actor;
   }
-  const first = await prisma.user.findFirst({ where: { isAdmin: true }, orderBy: { createdAt: 'asc' }, select: { id: true, email: true } });
-  if (!first) {
-    throw new CliError('no administrator exists yet: finish the console setup first, or set ADMIN_EMAIL to act as (and create) one', 2);
+  const first = await prisma.grant.findFirst({
+    where: { namespaceId: 'global', role: 'admin', userId: { not: null } }, orderBy: { createdAt: 'asc' }, select: { userId: true },
+  });
+  const { actorForUserId } = await import('@/lib/dal/users');
+  const actor = first?.userId ? await actorForUserId(first.userId) : null;
+  if (!actor) {
+    throw new CliError('no administrator exists yet: finish the console setup first, or set ADMIN_EMAIL and ADMIN_PASSWORD to create one', 2);
   }
-  return { userId: first.id, email: first.email, isAdmin: true };
+  return actor;
 }
 
 async function createServiceAccountCommand(argv: string[]): Promise<string> {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { getPrisma } from '@/lib/db';
 import { makeAdmin } from './support/actors';
 
-const session = vi.hoisted(() => ({ actor: null as null | { userId: string; email: string; isAdmin: boolean } }));
+const session = vi.hoisted(() => ({ actor: null as null | { userId: string; email: string; groups: string[] } }));
 vi.mock('@/lib/session', () => ({ getActor: async () => session.actor, requirePageActor: async () => session.actor }));
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 

@@ -17,7 +17,7 @@ beforeAll(async () => { admin = await makeAdmin(); });
 describe('namespace tree', () => {
   it('starts with Global as the only root', async () => {
     const all = await listNamespaces(admin);
-    expect(all.filter((n) => n.parentId === null)).toEqual([{ id: 'global', name: 'Global', parentId: null }]);
+    expect(all.filter((n) => n.parentId === null)).toEqual([{ id: 'global', name: 'Global', parentId: null, role: 'admin' }]);
   });
 
   it('creates children with trimmed names, shown with their path', async () => {

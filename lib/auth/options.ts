@@ -5,6 +5,7 @@ import { authenticate } from '@/lib/dal/users';
 import { config } from '@/lib/config';
 import { sessionSecret } from '@/lib/secrets';
 import { signInSchema } from '@/lib/schemas/auth';
+import { SSO_PROVIDER_ID, admitSsoUser, admittedSsoUser, ssoProvider } from '@/lib/auth/sso';
 
 process.env.NEXTAUTH_URL ??= config.publicUrl;
 
@@ -18,6 +19,7 @@ function clientIp(headers: Record<string, unknown> | undefined): string {
 }
 
 export function authOptions(): NextAuthOptions {
+  const sso = ssoProvider();
   return {
     secret: sessionSecret(),
     session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
@@ -36,9 +38,18 @@ export function authOptions(): NextAuthOptions {
           return null;
         },
       }),
+      ...(sso ? [sso] : []),
     ],
     callbacks: {
-      jwt({ token, user }) {
+      signIn({ user, account, profile }) {
+        return account?.provider === SSO_PROVIDER_ID ? admitSsoUser(user, profile) : true;
+      },
+      jwt({ token, user, account }) {
+        if (user && account?.provider === SSO_PROVIDER_ID) {
+          // Our user id, never the provider's `sub`.
+          const ours = admittedSsoUser(user, account);
+          return { ...token, sub: ours.id, email: ours.email, name: ours.name };
+        }
         if (user) token.sub = user.id;
         return token;
       },

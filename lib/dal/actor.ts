@@ -3,9 +3,11 @@ import 'server-only';
 /**
  * The signed-in console user on whose behalf the data-access layer acts. Only
  * lib/session.ts (from a verified session) and tests (from a real user row) make one.
+ * `groups` are the directory groups of the directory user with the same email: group
+ * grants apply through them.
  */
 export interface Actor {
   userId: string;
   email: string;
-  isAdmin: boolean;
+  groups: string[];
 }

@@ -1,7 +1,8 @@
 import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
-import { authorize } from '@/lib/dal/authz';
+import { authorizeAnyRole, authorizeGlobal } from '@/lib/dal/authz';
+import { recordAudit } from '@/lib/dal/audit';
 import { bumpEpoch } from '@/lib/dal/epoch';
 import { conflict, isUniqueViolation, notFound } from '@/lib/dal/errors';
 import { changed } from '@/lib/verify/invalidate';
@@ -11,7 +12,8 @@ export interface DirectoryUserRow { id: string; email: string | null; name: stri
 
 // The directory is install-wide: it belongs to Global.
 export async function listDirectoryUsers(actor: Actor | null, q?: string): Promise<DirectoryUserRow[]> {
-  authorize(actor, GLOBAL_NAMESPACE_ID, 'viewer');
+  // Anyone with a role may read it: the impersonation and policy pickers list its users.
+  await authorizeAnyRole(actor);
   const rows = await (await getPrisma()).directoryUser.findMany({
     where: q ? { OR: [{ id: { contains: q, mode: 'insensitive' } }, { email: { contains: q, mode: 'insensitive' } }, { name: { contains: q, mode: 'insensitive' } }] } : {},
     orderBy: { id: 'asc' },
@@ -22,7 +24,7 @@ export async function listDirectoryUsers(actor: Actor | null, q?: string): Promi
 }
 
 export async function createDirectoryUser(actor: Actor | null, input: { id: string; email: string; name: string; groups: string[] }) {
-  authorize(actor, GLOBAL_NAMESPACE_ID, 'manager');
+  const who = await authorizeGlobal(actor, 'manager');
   const prisma = await getPrisma();
   try {
     return await prisma.$transaction(async (tx) => {
@@ -30,10 +32,12 @@ export async function createDirectoryUser(actor: Actor | null, input: { id: stri
       if (sa) throw conflict('A service account already uses this ID.', { id: ['A service account already uses this ID.'] });
       const clash = await tx.directoryUser.findFirst({ where: { id: { equals: input.id, mode: 'insensitive' } }, select: { id: true } });
       if (clash) throw conflict('A directory user with this ID exists.', { id: ['A directory user with this ID exists.'] });
-      return tx.directoryUser.create({
+      const created = await tx.directoryUser.create({
         data: { id: input.id, email: input.email || null, name: input.name || null, groups: input.groups },
-        select: { id: true },
+        select: { id: true, email: true, name: true, groups: true },
       });
+      await recordAudit(tx, who, { action: 'create', entityType: 'directory_user', entityId: created.id, namespaceId: GLOBAL_NAMESPACE_ID, after: created });
+      return { id: created.id };
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('A directory user with this ID exists.', { id: ['A directory user with this ID exists.'] });
@@ -43,13 +47,14 @@ export async function createDirectoryUser(actor: Actor | null, input: { id: stri
 
 /** Refused while service accounts impersonate the user: revoke those first. */
 export async function deleteDirectoryUser(actor: Actor | null, id: string): Promise<void> {
-  authorize(actor, GLOBAL_NAMESPACE_ID, 'manager');
+  const who = await authorizeGlobal(actor, 'manager');
   await (await getPrisma()).$transaction(async (tx) => {
-    const user = await tx.directoryUser.findUnique({ where: { id }, select: { _count: { select: { serviceAccounts: true } } } });
+    const user = await tx.directoryUser.findUnique({ where: { id }, select: { email: true, name: true, groups: true, _count: { select: { serviceAccounts: true } } } });
     if (!user) throw notFound('The directory user');
     const n = user._count.serviceAccounts;
     if (n) throw conflict(`${n} service account${n === 1 ? '' : 's'} impersonate${n === 1 ? 's' : ''} this user. Revoke ${n === 1 ? 'it' : 'them'} first.`);
     await tx.directoryUser.delete({ where: { id } });
+    await recordAudit(tx, who, { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL_NAMESPACE_ID, before: { id, email: user.email, name: user.name, groups: user.groups } });
     await bumpEpoch(tx);
   });
   changed();

@@ -1,15 +1,19 @@
 import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
-import { authorize } from '@/lib/dal/authz';
-import { conflict, invalid, isForeignKeyViolation, isUniqueViolation, notFound } from '@/lib/dal/errors';
+import { atLeast, authorize, effectiveRoles, type Role } from '@/lib/dal/authz';
+import { recordAudit } from '@/lib/dal/audit';
+import { conflict, invalid, isForeignKeyViolation, isUniqueViolation, notFound, unauthorized } from '@/lib/dal/errors';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 
 export interface NamespaceNode { id: string; name: string; parentId: string | null }
+/** A node of the sidebar tree, with the viewer's effective role (null: shown only as an ancestor). */
+export interface NamespaceTreeNode extends NamespaceNode { role: Role | null }
 export interface NamespaceDetail {
   id: string;
   name: string;
   parentId: string | null;
+  role: Role;
   /** From Global down to this namespace, inclusive. */
   path: NamespaceNode[];
   children: NamespaceNode[];
@@ -18,13 +22,24 @@ export interface NamespaceDetail {
 const nameTaken = (name: string) =>
   conflict('A namespace with that name already exists here.', { name: [`"${name}" is already used by a sibling namespace.`] });
 
-/** The whole tree in one query: a few thousand rows are cheap, and the sidebar needs them all. */
-export async function listNamespaces(actor: Actor | null): Promise<NamespaceNode[]> {
-  authorize(actor, GLOBAL_NAMESPACE_ID, 'viewer');
-  return (await getPrisma()).namespace.findMany({
-    select: { id: true, name: true, parentId: true },
-    orderBy: [{ nameKey: 'asc' }],
-  });
+async function allNamespaces(): Promise<NamespaceNode[]> {
+  return (await getPrisma()).namespace.findMany({ select: { id: true, name: true, parentId: true }, orderBy: [{ nameKey: 'asc' }] });
+}
+
+/**
+ * The namespaces the actor can read, with their ancestors so the tree hangs together,
+ * in one pass: a few thousand rows are cheap, and the sidebar needs them all.
+ */
+export async function listNamespaces(actor: Actor | null): Promise<NamespaceTreeNode[]> {
+  if (!actor) throw unauthorized();
+  const [all, roles] = await Promise.all([allNamespaces(), effectiveRoles(actor)]);
+  const keep = new Set<string>();
+  const byId = new Map(all.map((n) => [n.id, n]));
+  for (const n of all) {
+    if (!atLeast(roles.get(n.id), 'viewer')) continue;
+    for (let cur: NamespaceNode | undefined = n; cur && !keep.has(cur.id); cur = cur.parentId ? byId.get(cur.parentId) : undefined) keep.add(cur.id);
+  }
+  return all.filter((n) => keep.has(n.id)).map((n) => ({ ...n, role: roles.get(n.id) ?? null }));
 }
 
 /** Ancestors of a namespace, Global first, the namespace last. */
@@ -50,20 +65,22 @@ export function subtreeIds(all: NamespaceNode[], id: string): string[] {
 }
 
 export async function getNamespace(actor: Actor | null, id: string): Promise<NamespaceDetail> {
-  authorize(actor, id, 'viewer');
+  await authorize(actor, id, 'viewer');
   const all = await listNamespaces(actor);
   const node = all.find((n) => n.id === id);
-  if (!node) throw notFound('The namespace');
-  return { ...node, path: pathTo(all, id), children: all.filter((n) => n.parentId === id) };
+  if (!node?.role) throw notFound('The namespace');
+  const strip = ({ id: i, name, parentId }: NamespaceNode): NamespaceNode => ({ id: i, name, parentId });
+  return { ...strip(node), role: node.role, path: pathTo(all, id).map(strip), children: all.filter((n) => n.parentId === id).map(strip) };
 }
 
 export async function createNamespace(actor: Actor | null, parentId: string, name: string): Promise<NamespaceNode> {
-  authorize(actor, parentId, 'manager');
+  const who = await authorize(actor, parentId, 'manager');
   const prisma = await getPrisma();
   try {
-    return await prisma.namespace.create({
-      data: { name, nameKey: name.toLowerCase(), parentId },
-      select: { id: true, name: true, parentId: true },
+    return await prisma.$transaction(async (tx) => {
+      const ns = await tx.namespace.create({ data: { name, nameKey: name.toLowerCase(), parentId }, select: { id: true, name: true, parentId: true } });
+      await recordAudit(tx, who, { action: 'create', entityType: 'namespace', entityId: ns.id, namespaceId: ns.id, after: ns });
+      return ns;
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(name);
@@ -73,28 +90,32 @@ export async function createNamespace(actor: Actor | null, parentId: string, nam
 }
 
 export async function renameNamespace(actor: Actor | null, id: string, name: string): Promise<NamespaceNode> {
-  authorize(actor, id, 'manager');
+  const who = await authorize(actor, id, 'manager');
   if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be renamed.');
   const prisma = await getPrisma();
   try {
-    const updated = await prisma.namespace.updateMany({ where: { id }, data: { name, nameKey: name.toLowerCase() } });
-    if (updated.count === 0) throw notFound('The namespace');
+    return await prisma.$transaction(async (tx) => {
+      const before = await tx.namespace.findUnique({ where: { id }, select: { id: true, name: true, parentId: true } });
+      if (!before) throw notFound('The namespace');
+      const after = await tx.namespace.update({ where: { id }, data: { name, nameKey: name.toLowerCase() }, select: { id: true, name: true, parentId: true } });
+      await recordAudit(tx, who, { action: 'update', entityType: 'namespace', entityId: id, namespaceId: id, before, after });
+      return after;
+    });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(name);
     throw err;
   }
-  return { id, name, parentId: (await prisma.namespace.findUnique({ where: { id }, select: { parentId: true } }))?.parentId ?? null };
 }
 
 /** Refused while anything lives in the namespace: deleting never loses data silently. */
 export async function deleteNamespace(actor: Actor | null, id: string): Promise<void> {
-  authorize(actor, id, 'manager');
+  const who = await authorize(actor, id, 'manager');
   if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be deleted.');
   const prisma = await getPrisma();
   await prisma.$transaction(async (tx) => {
     const ns = await tx.namespace.findUnique({
       where: { id },
-      select: { _count: { select: { children: true, serviceAccounts: true, routes: true, policies: true } } },
+      select: { name: true, parentId: true, _count: { select: { children: true, serviceAccounts: true, routes: true, policies: true } } },
     });
     if (!ns) throw notFound('The namespace');
     const blockers = [
@@ -108,6 +129,7 @@ export async function deleteNamespace(actor: Actor | null, id: string): Promise<
     if (left.length) throw conflict(`This namespace still has ${left.join(', ')}. Move or delete them first.`);
     try {
       await tx.namespace.delete({ where: { id } });
+      await recordAudit(tx, who, { action: 'delete', entityType: 'namespace', entityId: id, namespaceId: ns.parentId, before: { id, name: ns.name, parentId: ns.parentId } });
     } catch (err) {
       if (isForeignKeyViolation(err)) throw conflict('This namespace is still in use. Move or delete what it holds first.');
       throw err;

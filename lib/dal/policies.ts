@@ -1,8 +1,9 @@
 import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
-import { authorize } from '@/lib/dal/authz';
+import { authorize, authorizeAnyRole } from '@/lib/dal/authz';
 import { bumpEpoch } from '@/lib/dal/epoch';
+import { recordAudit } from '@/lib/dal/audit';
 import { conflict, isForeignKeyViolation, isUniqueViolation, notFound } from '@/lib/dal/errors';
 import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
 import { changed } from '@/lib/verify/invalidate';
@@ -36,7 +37,7 @@ function userRefs(policy: Policy): string[] {
 }
 
 export async function listPolicies(actor: Actor | null, namespaceId: string): Promise<PolicySummary[]> {
-  authorize(actor, namespaceId, 'viewer');
+  await authorize(actor, namespaceId, 'viewer');
   const prisma = await getPrisma();
   const rows = await prisma.policy.findMany({
     where: { namespaceId },
@@ -63,7 +64,7 @@ export async function listPolicies(actor: Actor | null, namespaceId: string): Pr
 export async function getPolicy(actor: Actor | null, id: string): Promise<PolicyDetail> {
   const p = await (await getPrisma()).policy.findUnique({ where: { id } });
   if (!p) throw notFound('The policy');
-  authorize(actor, p.namespaceId, 'viewer');
+  await authorize(actor, p.namespaceId, 'viewer');
   return { id: p.id, namespaceId: p.namespaceId, name: p.name, description: p.description, enforced: p.enforced, explanation: p.explanation, remediation: p.remediation, ppl: p.ppl };
 }
 
@@ -72,14 +73,18 @@ const data = (v: PolicyFormValues) => ({
   explanation: v.explanation, remediation: v.remediation, ppl: printPolicy(parsePolicy(v.ppl)),
 });
 
+const auditView = (p: { name: string; description: string; enforced: boolean; explanation: string; remediation: string; ppl: string }) =>
+  ({ name: p.name, description: p.description, enforced: p.enforced, explanation: p.explanation, remediation: p.remediation, ppl: p.ppl });
+
 export async function createPolicy(actor: Actor | null, namespaceId: string, values: PolicyFormValues): Promise<{ id: string }> {
-  authorize(actor, namespaceId, 'manager');
+  const who = await authorize(actor, namespaceId, 'manager');
   const prisma = await getPrisma();
   try {
     const created = await prisma.$transaction(async (tx) => {
-      const p = await tx.policy.create({ data: { namespaceId, ...data(values) }, select: { id: true } });
+      const p = await tx.policy.create({ data: { namespaceId, ...data(values) } });
+      await recordAudit(tx, who, { action: 'create', entityType: 'policy', entityId: p.id, namespaceId, after: auditView(p) });
       await bumpEpoch(tx);
-      return p;
+      return { id: p.id };
     });
     changed();
     return created;
@@ -94,10 +99,11 @@ export async function updatePolicy(actor: Actor | null, id: string, values: Poli
   const prisma = await getPrisma();
   try {
     await prisma.$transaction(async (tx) => {
-      const found = await tx.policy.findUnique({ where: { id }, select: { namespaceId: true } });
-      if (!found) throw notFound('The policy');
-      authorize(actor, found.namespaceId, 'manager');
-      await tx.policy.update({ where: { id }, data: data(values) });
+      const before = await tx.policy.findUnique({ where: { id } });
+      if (!before) throw notFound('The policy');
+      const who = await authorize(actor, before.namespaceId, 'manager', tx);
+      const after = await tx.policy.update({ where: { id }, data: data(values) });
+      await recordAudit(tx, who, { action: 'update', entityType: 'policy', entityId: id, namespaceId: before.namespaceId, before: auditView(before), after: auditView(after) });
       await bumpEpoch(tx);
     });
   } catch (err) {
@@ -111,12 +117,13 @@ export async function updatePolicy(actor: Actor | null, id: string, values: Poli
 /** Refused while routes pick the policy: detach it first, so no route silently loses a rule. */
 export async function deletePolicy(actor: Actor | null, id: string): Promise<void> {
   await (await getPrisma()).$transaction(async (tx) => {
-    const found = await tx.policy.findUnique({ where: { id }, select: { namespaceId: true, _count: { select: { routes: true } } } });
+    const found = await tx.policy.findUnique({ where: { id }, include: { _count: { select: { routes: true } } } });
     if (!found) throw notFound('The policy');
-    authorize(actor, found.namespaceId, 'manager');
+    const who = await authorize(actor, found.namespaceId, 'manager', tx);
     const n = found._count.routes;
     if (n) throw conflict(`${n} route${n === 1 ? ' uses' : 's use'} this policy. Remove it from ${n === 1 ? 'that route' : 'those routes'} first.`);
     await tx.policy.delete({ where: { id } });
+    await recordAudit(tx, who, { action: 'delete', entityType: 'policy', entityId: id, namespaceId: found.namespaceId, before: auditView(found) });
     await bumpEpoch(tx);
   });
   changed();
@@ -124,7 +131,7 @@ export async function deletePolicy(actor: Actor | null, id: string): Promise<voi
 
 /** Policies a route in this namespace may use: its own and its ancestors'. */
 export async function policiesInScope(actor: Actor | null, namespaceId: string) {
-  authorize(actor, namespaceId, 'viewer');
+  await authorize(actor, namespaceId, 'viewer');
   const ids = pathTo(await listNamespaces(actor), namespaceId).map((n) => n.id);
   return (await getPrisma()).policy.findMany({
     where: { namespaceId: { in: ids } },
@@ -135,7 +142,7 @@ export async function policiesInScope(actor: Actor | null, namespaceId: string) 
 
 /** Identities a policy here can name: accounts usable in this namespace (its own and its ancestors') and directory users. */
 export async function usersInScope(actor: Actor | null, namespaceId: string): Promise<{ id: string; label: string }[]> {
-  authorize(actor, namespaceId, 'viewer');
+  await authorize(actor, namespaceId, 'viewer');
   const ids = pathTo(await listNamespaces(actor), namespaceId).map((n) => n.id);
   const prisma = await getPrisma();
   const [sas, dus] = await Promise.all([
@@ -149,7 +156,7 @@ export async function usersInScope(actor: Actor | null, namespaceId: string): Pr
 }
 
 export async function knownGroups(actor: Actor | null): Promise<string[]> {
-  authorize(actor, 'global', 'viewer');
+  await authorizeAnyRole(actor);
   const rows = await (await getPrisma()).$queryRaw<{ g: string }[]>`SELECT DISTINCT unnest(groups) AS g FROM directory_users ORDER BY g LIMIT 2000`;
   return rows.map((r) => r.g);
 }

@@ -26,7 +26,7 @@ export async function checkAccess(actor: Actor | null, input: z.output<typeof po
   const prisma = await getPrisma();
   const routeRow = await prisma.route.findUnique({ where: { id: input.routeId }, select: { namespaceId: true, host: true, pathPrefix: true } });
   if (!routeRow) throw notFound('The route');
-  authorize(actor, routeRow.namespaceId, 'viewer');
+  await authorize(actor, routeRow.namespaceId, 'viewer');
   const table = new RouteTable(await loadRouteTable());
   const route = table.match(routeRow.host, routeRow.pathPrefix)!;
   const policies = route.policies.map((p) => p.name);

@@ -3,6 +3,7 @@ import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize } from '@/lib/dal/authz';
 import { bumpEpoch, type Tx } from '@/lib/dal/epoch';
+import { recordAudit } from '@/lib/dal/audit';
 import { conflict, invalid, isUniqueViolation, notFound } from '@/lib/dal/errors';
 import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
 import { changed } from '@/lib/verify/invalidate';
@@ -21,7 +22,7 @@ export interface RouteRow {
 const fromTaken = (url: string) => conflict('Another route already serves this URL.', { from: [`${url} is already served by another route (From + path prefix are unique across the install).`] });
 
 export async function listRoutes(actor: Actor | null, namespaceId: string): Promise<RouteRow[]> {
-  authorize(actor, namespaceId, 'viewer');
+  await authorize(actor, namespaceId, 'viewer');
   const path = pathTo(await listNamespaces(actor), namespaceId);
   const prisma = await getPrisma();
   const [routes, enforced] = await Promise.all([
@@ -57,18 +58,23 @@ function fields(input: RouteInput) {
   return { from, data: { name: input.name, host: from.host, pathPrefix: from.pathPrefix, toUrls: splitUrls(input.to) } };
 }
 
+const routeView = { name: true, host: true, pathPrefix: true, toUrls: true, policies: { select: { policyId: true } } } as const;
+type RouteView = { name: string; host: string; pathPrefix: string; toUrls: string[]; policies: { policyId: string }[] };
+const auditView = (r: RouteView) => ({ name: r.name, from: `https://${r.host}${r.pathPrefix === '/' ? '' : r.pathPrefix}`, to: r.toUrls, policyIds: r.policies.map((p) => p.policyId) });
+
 export async function createRoute(actor: Actor | null, namespaceId: string, input: RouteInput): Promise<{ id: string }> {
-  authorize(actor, namespaceId, 'manager');
+  const who = await authorize(actor, namespaceId, 'manager');
   const { from, data } = fields(input);
   try {
     const created = await (await getPrisma()).$transaction(async (tx) => {
       await checkPolicies(tx, namespaceId, input.policyIds);
       const r = await tx.route.create({
         data: { ...data, namespaceId, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } },
-        select: { id: true },
+        select: { id: true, ...routeView },
       });
+      await recordAudit(tx, who, { action: 'create', entityType: 'route', entityId: r.id, namespaceId, after: auditView(r) });
       await bumpEpoch(tx);
-      return r;
+      return { id: r.id };
     });
     changed();
     return created;
@@ -82,12 +88,13 @@ export async function updateRoute(actor: Actor | null, id: string, input: RouteI
   const { from, data } = fields(input);
   try {
     await (await getPrisma()).$transaction(async (tx) => {
-      const found = await tx.route.findUnique({ where: { id }, select: { namespaceId: true } });
+      const found = await tx.route.findUnique({ where: { id }, select: { namespaceId: true, ...routeView } });
       if (!found) throw notFound('The route');
-      authorize(actor, found.namespaceId, 'manager');
+      const who = await authorize(actor, found.namespaceId, 'manager', tx);
       await checkPolicies(tx, found.namespaceId, input.policyIds);
       await tx.routePolicy.deleteMany({ where: { routeId: id } });
-      await tx.route.update({ where: { id }, data: { ...data, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } } });
+      const after = await tx.route.update({ where: { id }, data: { ...data, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } }, select: routeView });
+      await recordAudit(tx, who, { action: 'update', entityType: 'route', entityId: id, namespaceId: found.namespaceId, before: auditView(found), after: auditView(after) });
       await bumpEpoch(tx);
     });
   } catch (err) {
@@ -100,10 +107,11 @@ export async function updateRoute(actor: Actor | null, id: string, input: RouteI
 
 export async function deleteRoute(actor: Actor | null, id: string): Promise<void> {
   await (await getPrisma()).$transaction(async (tx) => {
-    const found = await tx.route.findUnique({ where: { id }, select: { namespaceId: true } });
+    const found = await tx.route.findUnique({ where: { id }, select: { namespaceId: true, ...routeView } });
     if (!found) throw notFound('The route');
-    authorize(actor, found.namespaceId, 'manager');
+    const who = await authorize(actor, found.namespaceId, 'manager', tx);
     await tx.route.delete({ where: { id } });
+    await recordAudit(tx, who, { action: 'delete', entityType: 'route', entityId: id, namespaceId: found.namespaceId, before: auditView(found) });
     await bumpEpoch(tx);
   });
   changed();
@@ -112,6 +120,6 @@ export async function deleteRoute(actor: Actor | null, id: string): Promise<void
 export async function getRouteSummary(actor: Actor | null, id: string) {
   const r = await (await getPrisma()).route.findUnique({ where: { id }, select: { id: true, namespaceId: true, name: true, host: true, pathPrefix: true } });
   if (!r) throw notFound('The route');
-  authorize(actor, r.namespaceId, 'viewer');
+  await authorize(actor, r.namespaceId, 'viewer');
   return r;
 }

@@ -4,6 +4,7 @@ import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize } from '@/lib/dal/authz';
 import { bumpEpoch } from '@/lib/dal/epoch';
+import { recordAudit } from '@/lib/dal/audit';
 import { conflict, invalid, isForeignKeyViolation, isUniqueViolation, notFound } from '@/lib/dal/errors';
 import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
 import { getSigner } from '@/lib/verify/keys';
@@ -46,7 +47,7 @@ export async function listServiceAccounts(
   namespaceId: string,
   opts: { q?: string; includeChildren?: boolean; sort?: (typeof SORT_KEYS)[number]; dir?: 'asc' | 'desc'; page?: number } = {},
 ): Promise<{ rows: ServiceAccountRow[]; total: number; page: number; pageCount: number }> {
-  authorize(actor, namespaceId, 'viewer');
+  await authorize(actor, namespaceId, 'viewer');
   const ids = opts.includeChildren ? subtreeIds(await listNamespaces(actor), namespaceId) : [namespaceId];
   const q = opts.q?.trim();
   const where: Prisma.ServiceAccountWhereInput = {
@@ -71,7 +72,7 @@ export async function listServiceAccounts(
 export async function getServiceAccount(actor: Actor | null, id: string): Promise<ServiceAccountRow> {
   const row = await (await getPrisma()).serviceAccount.findUnique({ where: { id }, select: rowSelect });
   if (!row) throw notFound('The service account');
-  authorize(actor, row.namespaceId, 'viewer');
+  await authorize(actor, row.namespaceId, 'viewer');
   return toRow(row);
 }
 
@@ -83,7 +84,7 @@ export async function createServiceAccount(
   actor: Actor | null,
   input: z.output<typeof createServiceAccountSchema>,
 ): Promise<{ account: ServiceAccountRow; token: string }> {
-  const who = authorize(actor, input.namespaceId, 'manager');
+  const who = await authorize(actor, input.namespaceId, 'manager');
   const expiresAt = expiryFor(input.expiration, input.customExpiresAt);
   if (expiresAt && expiresAt.getTime() <= Date.now()) {
     throw invalid('The expiry must lie in the future.', { customExpiresAt: ['The expiry must lie in the future.'] });
@@ -111,6 +112,7 @@ export async function createServiceAccount(
         },
         select: rowSelect,
       });
+      await recordAudit(tx, who, { action: 'create', entityType: 'service_account', entityId: created.id, namespaceId: created.namespaceId, after: auditView(created) });
       const token = await mintServiceAccountToken({
         signer, issuer: config.publicUrl, audience: config.tokenAudience,
         subject: created.userId, accountId: created.id, expiresAt, now: created.issuedAt,
@@ -128,14 +130,25 @@ export async function createServiceAccount(
   }
 }
 
+/** What the change history keeps of an account: the record, never a token. */
+const auditView = (a: Selected) => ({
+  userId: a.userId, namespaceId: a.namespaceId, description: a.description, disabled: a.disabled,
+  impersonating: a.directoryUser?.id ?? null, expiresAt: a.expiresAt, issuedAt: a.issuedAt,
+});
+
 async function mutate(actor: Actor | null, id: string, data: Prisma.ServiceAccountUpdateInput | 'delete'): Promise<void> {
   const prisma = await getPrisma();
   await prisma.$transaction(async (tx) => {
-    const found = await tx.serviceAccount.findUnique({ where: { id }, select: { namespaceId: true } });
-    if (!found) throw notFound('The service account');
-    authorize(actor, found.namespaceId, 'manager');
-    if (data === 'delete') await tx.serviceAccount.delete({ where: { id } });
-    else await tx.serviceAccount.update({ where: { id }, data });
+    const before = await tx.serviceAccount.findUnique({ where: { id }, select: rowSelect });
+    if (!before) throw notFound('The service account');
+    const who = await authorize(actor, before.namespaceId, 'manager', tx);
+    if (data === 'delete') {
+      await tx.serviceAccount.delete({ where: { id } });
+      await recordAudit(tx, who, { action: 'delete', entityType: 'service_account', entityId: id, namespaceId: before.namespaceId, before: auditView(before) });
+    } else {
+      const after = await tx.serviceAccount.update({ where: { id }, data, select: rowSelect });
+      await recordAudit(tx, who, { action: 'update', entityType: 'service_account', entityId: id, namespaceId: before.namespaceId, before: auditView(before), after: auditView(after) });
+    }
     await bumpEpoch(tx);
   });
   changed();

@@ -2,7 +2,8 @@ import 'server-only';
 import type { JWK } from 'jose';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
-import { authorize } from '@/lib/dal/authz';
+import { authorizeGlobal } from '@/lib/dal/authz';
+import { recordAudit } from '@/lib/dal/audit';
 import { bumpEpoch, type Tx } from '@/lib/dal/epoch';
 import { conflict, notFound } from '@/lib/dal/errors';
 import { keyEncryptionKey } from '@/lib/secrets';
@@ -53,7 +54,7 @@ export async function loadPublicJwks(): Promise<JWK[]> {
 }
 
 export async function listSigningKeys(actor: Actor | null): Promise<SigningKeyInfo[]> {
-  authorize(actor, GLOBAL_NAMESPACE_ID, 'admin');
+  await authorizeGlobal(actor, 'admin');
   const rows = await (await getPrisma()).signingKey.findMany({ orderBy: { createdAt: 'desc' }, select: { kid: true, createdAt: true, retiredAt: true } });
   const activeKid = rows.find((r) => !r.retiredAt)?.kid;
   return rows.map((r) => ({ ...r, active: r.kid === activeKid }));
@@ -61,20 +62,26 @@ export async function listSigningKeys(actor: Actor | null): Promise<SigningKeyIn
 
 /** Adds a new signing key; older keys keep verifying until they are retired. */
 export async function rotateSigningKey(actor: Actor | null): Promise<string> {
-  authorize(actor, GLOBAL_NAMESPACE_ID, 'admin');
-  const kid = await (await getPrisma()).$transaction((tx) => insertKey(tx));
+  const who = await authorizeGlobal(actor, 'admin');
+  const kid = await (await getPrisma()).$transaction(async (tx) => {
+    const k = await insertKey(tx);
+    await recordAudit(tx, who, { action: 'create', entityType: 'signing_key', entityId: k, namespaceId: GLOBAL_NAMESPACE_ID, after: { kid: k } });
+    return k;
+  });
   changed();
   return kid;
 }
 
 /** Retires a key: tokens it signed stop verifying at once. The newest key cannot be retired. */
 export async function retireSigningKey(actor: Actor | null, kid: string): Promise<void> {
-  authorize(actor, GLOBAL_NAMESPACE_ID, 'admin');
+  const who = await authorizeGlobal(actor, 'admin');
   await (await getPrisma()).$transaction(async (tx) => {
     const keys = await tx.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' }, select: { kid: true } });
     if (!keys.some((k) => k.kid === kid)) throw notFound('The signing key');
     if (keys[0]?.kid === kid) throw conflict('This is the key new tokens are signed with. Rotate first, then retire the older key.');
-    await tx.signingKey.update({ where: { kid }, data: { retiredAt: new Date() } });
+    const retiredAt = new Date();
+    await tx.signingKey.update({ where: { kid }, data: { retiredAt } });
+    await recordAudit(tx, who, { action: 'update', entityType: 'signing_key', entityId: kid, namespaceId: GLOBAL_NAMESPACE_ID, before: { kid, retiredAt: null }, after: { kid, retiredAt } });
     await bumpEpoch(tx);
   });
   changed();

@@ -82,6 +82,9 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
       owner = await account();
       other = await account();
       doomed = await account();
+      // GET/HEAD only, and only for the owner (and the account the revocation test revokes,
+      // so that it is let through before): `other` is in the same namespace, so its 403
+      // comes from the policy, not from the namespace scope.
       const ppl = [
         'allow:', '  and:',
         '    - or:', '        - http_method:', '            in: [GET, HEAD]',

@@ -1,17 +1,24 @@
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
+import type { Role } from '@/lib/dal/authz';
 import { hashPassword } from '@/lib/auth/password';
 
-/** A real admin row and the actor a session for it would yield. */
-export async function makeAdmin(email = `admin-${Math.random().toString(36).slice(2)}@example.com`): Promise<Actor> {
+const email = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2)}@example.com`;
+
+/** A real console user with a role on a namespace (and so on its descendants). */
+export async function makeUserWithRole(namespaceId: string, role: Role, opts: { groups?: string[]; email?: string } = {}): Promise<Actor> {
   const prisma = await getPrisma();
-  const user = await prisma.user.create({ data: { email, passwordHash: await hashPassword('irrelevant-password'), isAdmin: true } });
-  return { userId: user.id, email: user.email, isAdmin: true };
+  const user = await prisma.user.create({ data: { email: opts.email ?? email(role), passwordHash: await hashPassword('irrelevant-password') } });
+  await prisma.grant.create({ data: { namespaceId, role, userId: user.id } });
+  return { userId: user.id, email: user.email, groups: opts.groups ?? [] };
 }
 
-/** A console user without any role (what an SSO sign-in creates before a grant). */
-export async function makeUserWithoutRole(): Promise<Actor> {
+/** An Admin of Global: may do everything. */
+export const makeAdmin = (address?: string) => makeUserWithRole('global', 'admin', { email: address });
+
+/** A console user without any role (what a first SSO sign-in creates). */
+export async function makeUserWithoutRole(groups: string[] = []): Promise<Actor> {
   const prisma = await getPrisma();
-  const user = await prisma.user.create({ data: { email: `nobody-${Math.random().toString(36).slice(2)}@example.com` } });
-  return { userId: user.id, email: user.email, isAdmin: false };
+  const user = await prisma.user.create({ data: { email: email('nobody') } });
+  return { userId: user.id, email: user.email, groups };
 }

@@ -110,9 +110,10 @@ async function launch(
 
 /**
  * nginx with auth_request, configured as the README shows. Quirks:
- * - The Debian build compiles in /var/lib/nginx/* temp paths, /var/log/nginx/error.log and
- *   /run/nginx.pid: every one is redirected into the temp prefix (`-e stderr` for the log
- *   opened before the config is read; pid and error_log via -g; *_temp_path in http{}).
+ * - The Debian build compiles in /var/lib/nginx/* temp paths and /run/nginx.pid: both are
+ *   redirected into the temp prefix (*_temp_path in http{}, pid via -g). Its built-in
+ *   error log is already stderr; `-e stderr` keeps other builds from opening
+ *   /var/log/nginx/error.log before the config is read.
  * - As root, workers would switch to `nobody`; `user root;` keeps them able to use the
  *   0700 temp prefix (only emitted when running as root, where it is valid).
  * - auth_request maps the subrequest's 401/403 to 401/403 for the client (with nginx's
