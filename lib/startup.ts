@@ -3,12 +3,14 @@ import { config } from '@/lib/config';
 import { getDatabase } from '@/lib/db';
 import { ensureAdminFromEnv } from '@/lib/dal/users';
 import { log } from '@/lib/log';
+import { startExpiryWebhook } from '@/lib/jobs/expiry-webhook';
 
 export async function startup() {
   try {
     const db = await getDatabase();
     log.info({ database: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'database ready');
     await ensureAdminFromEnv(config.adminEmail, config.adminPassword);
+    startExpiryWebhook({ url: process.env.EXPIRY_WEBHOOK_URL });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // Plain stderr as well as the log: this is the line a newcomer has to read.

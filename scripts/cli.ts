@@ -35,8 +35,9 @@ class CliError extends Error {
 
 const USAGE = `usage: cli.ts create-service-account --namespace <id> --user-id <id> [--description <text>] [--expires-in-days <N>]
 
-  Creates a service account acting as the administrator named by ADMIN_EMAIL (created
-  if missing) or else the first administrator, and prints its JWT, once, on stdout.`;
+  Creates a service account acting as the console user named by ADMIN_EMAIL (created as
+  an administrator when missing, which needs ADMIN_PASSWORD) or else the first
+  administrator (Admin grant on Global), and prints its JWT, once, on stdout.`;
 
 /** Set once a command opens the database, so main() closes it (and only then). */
 let databaseUsed = false;
@@ -87,9 +88,10 @@ function describeZodError(err: z.ZodError): string {
 }
 
 /**
- * The console user the CLI acts as. ADMIN_EMAIL names it (and it is created, without a
- * password unless ADMIN_PASSWORD is set, if it does not exist yet); without ADMIN_EMAIL,
- * the first administrator. An existing non-admin user is refused rather than promoted.
+ * The console user the CLI acts as. ADMIN_EMAIL names it (created as an administrator,
+ * like the server does at start, when it does not exist yet and ADMIN_PASSWORD is set);
+ * without ADMIN_EMAIL, the first user with an Admin grant on Global. The DAL checks the
+ * actor's grants as for any console user: an existing user is never promoted.
  */
 async function adminActor(prisma: PrismaClient): Promise<Actor> {
   const envEmail = process.env.ADMIN_EMAIL;

@@ -5,14 +5,14 @@ import { usePathname } from 'next/navigation';
 // Sections that exist link to the selected namespace's page; the rest are shown greyed
 // out, never as fake pages.
 // Install-wide pages, not per namespace.
-const GLOBAL_PAGES = new Set(['directory', 'keys']);
+const GLOBAL_PAGES = new Set(['directory', 'keys', 'history']);
 
 const ITEMS: { label: string; segment: string; ready: boolean }[] = [
   { label: 'Service Accounts', segment: 'service-accounts', ready: true },
   { label: 'Routes', segment: 'routes', ready: true },
   { label: 'Policies', segment: 'policies', ready: true },
   { label: 'Directory', segment: 'directory', ready: true },
-  { label: 'Change History', segment: 'history', ready: false },
+  { label: 'Change History', segment: 'history', ready: true },
   { label: 'Signing Keys', segment: 'keys', ready: true },
 ];
 

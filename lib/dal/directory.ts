@@ -1,14 +1,19 @@
 import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
-import { authorizeAnyRole, authorizeGlobal } from '@/lib/dal/authz';
+import { atLeast, authorizeAnyRole, authorizeGlobal, effectiveRoles } from '@/lib/dal/authz';
 import { recordAudit } from '@/lib/dal/audit';
 import { bumpEpoch } from '@/lib/dal/epoch';
 import { conflict, isUniqueViolation, notFound } from '@/lib/dal/errors';
 import { changed } from '@/lib/verify/invalidate';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 
-export interface DirectoryUserRow { id: string; email: string | null; name: string | null; groups: string[]; impersonatedBy: number }
+export interface DirectoryUserRow { id: string; email: string | null; name: string | null; groups: string[]; active: boolean; source: string; impersonatedBy: number }
+
+/** Whether the actor may edit the directory (Manager of Global): the page hides the forms otherwise. */
+export async function canManageDirectory(actor: Actor): Promise<boolean> {
+  return atLeast((await effectiveRoles(actor)).get(GLOBAL_NAMESPACE_ID), 'manager');
+}
 
 // The directory is install-wide: it belongs to Global.
 export async function listDirectoryUsers(actor: Actor | null, q?: string): Promise<DirectoryUserRow[]> {
@@ -18,7 +23,7 @@ export async function listDirectoryUsers(actor: Actor | null, q?: string): Promi
     where: q ? { OR: [{ id: { contains: q, mode: 'insensitive' } }, { email: { contains: q, mode: 'insensitive' } }, { name: { contains: q, mode: 'insensitive' } }] } : {},
     orderBy: { id: 'asc' },
     take: 500,
-    select: { id: true, email: true, name: true, groups: true, _count: { select: { serviceAccounts: true } } },
+    select: { id: true, email: true, name: true, groups: true, active: true, source: true, _count: { select: { serviceAccounts: true } } },
   });
   return rows.map(({ _count, ...r }) => ({ ...r, impersonatedBy: _count.serviceAccounts }));
 }

@@ -19,11 +19,12 @@ export interface AccountState {
 export async function loadAccountState(id: string): Promise<AccountState | null> {
   const a = await (await getPrisma()).serviceAccount.findUnique({
     where: { id },
-    select: { id: true, userId: true, namespaceId: true, disabled: true, expiresAt: true, directoryUser: { select: { email: true, groups: true } } },
+    select: { id: true, userId: true, namespaceId: true, disabled: true, expiresAt: true, directoryUser: { select: { email: true, groups: true, active: true } } },
   });
   if (!a) return null;
   return {
-    id: a.id, userId: a.userId, namespaceId: a.namespaceId, disabled: a.disabled,
+    // An account impersonating a user the directory deactivated is suspended with them.
+    id: a.id, userId: a.userId, namespaceId: a.namespaceId, disabled: a.disabled || a.directoryUser?.active === false,
     expiresAt: a.expiresAt ? a.expiresAt.getTime() : null,
     email: a.directoryUser?.email ?? null, groups: a.directoryUser?.groups ?? [],
   };

@@ -1,18 +1,20 @@
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/session';
-import { listDirectoryUsers } from '@/lib/dal/directory';
+import { canManageDirectory, listDirectoryUsers } from '@/lib/dal/directory';
+import { guard } from '@/components/shell/guard';
 import { DirectoryUserForm, DeleteDirectoryUser } from './directory-forms';
 
 export const metadata: Metadata = { title: 'Directory' };
 
 export default async function DirectoryPage() {
   const actor = await requirePageActor();
-  const users = await listDirectoryUsers(actor);
+  return guard(async () => {
+  const [users, canManage] = await Promise.all([listDirectoryUsers(actor), canManageDirectory(actor)]);
   return (
     <div className="max-w-5xl">
       <h1 className="mb-1 text-xl font-semibold">Directory</h1>
       <p className="mb-4 text-slate-600">People and identities that service accounts can impersonate; their email and groups apply in policies. Added by hand until directory sync is configured.</p>
-      <DirectoryUserForm />
+      {canManage ? <DirectoryUserForm /> : null}
       <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600 uppercase">
@@ -24,9 +26,9 @@ export default async function DirectoryPage() {
                 <td className="px-3 py-2 font-mono text-xs">{u.id}</td>
                 <td className="px-3 py-2">{u.email ?? '—'}</td>
                 <td className="px-3 py-2">{u.name ?? '—'}</td>
-                <td className="px-3 py-2">{u.groups.join(', ') || '—'}</td>
+                <td className="px-3 py-2">{u.groups.join(', ') || '—'}{u.active ? null : <span className="ml-1 text-xs text-amber-700">(inactive)</span>}{u.source === 'scim' ? <span className="ml-1 rounded bg-slate-100 px-1 text-[11px]">SCIM</span> : null}</td>
                 <td className="px-3 py-2">{u.impersonatedBy} service account{u.impersonatedBy === 1 ? '' : 's'}</td>
-                <td className="px-3 py-2 text-right"><DeleteDirectoryUser id={u.id} /></td>
+                <td className="px-3 py-2 text-right">{canManage && u.source === 'manual' ? <DeleteDirectoryUser id={u.id} /> : null}</td>
               </tr>
             ))}
           </tbody>
@@ -34,4 +36,5 @@ export default async function DirectoryPage() {
       </div>
     </div>
   );
+  });
 }

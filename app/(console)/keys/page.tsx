@@ -3,11 +3,13 @@ import { requirePageActor } from '@/lib/session';
 import { listSigningKeys } from '@/lib/dal/signing-keys';
 import { LocalTime } from '@/components/ui/local-time';
 import { KeyActions, RotateButton } from './key-actions';
+import { guard } from '@/components/shell/guard';
 
 export const metadata: Metadata = { title: 'Signing Keys' };
 
 export default async function KeysPage() {
   const actor = await requirePageActor();
+  return guard(async () => {
   const keys = await listSigningKeys(actor);
   return (
     <div className="max-w-4xl">
@@ -38,4 +40,5 @@ export default async function KeysPage() {
       </div>
     </div>
   );
+  });
 }

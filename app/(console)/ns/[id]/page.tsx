@@ -6,6 +6,10 @@ import { getNamespace } from '@/lib/dal/namespaces';
 import { AppError } from '@/lib/dal/errors';
 import { Breadcrumbs } from '@/components/shell/breadcrumbs';
 import { NamespaceActions } from './namespace-actions';
+import { NamespaceTabs } from '@/components/shell/namespace-tabs';
+import { atLeast } from '@/lib/dal/authz';
+import { expiringSoon } from '@/lib/dal/expiry';
+import { ExpiryNotices } from '@/components/expiry-notices';
 
 export const metadata: Metadata = { title: 'Namespace' };
 
@@ -14,20 +18,23 @@ async function loadNamespace(id: string) {
   try {
     return { actor, ns: await getNamespace(actor, id) };
   } catch (err) {
-    if (err instanceof AppError && err.code === 'not_found') notFound();
+    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden')) notFound();
     throw err;
   }
 }
 
 export default async function NamespacePage({ params }: { params: Promise<{ id: string }> }) {
-  const { ns } = await loadNamespace((await params).id);
+  const { ns, actor } = await loadNamespace((await params).id);
+  const soon = await expiringSoon(actor, ns.id);
   return (
     <div className="max-w-4xl">
       <Breadcrumbs path={ns.path} />
       <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-xl font-semibold">{ns.name}</h1>
-        <NamespaceActions id={ns.id} name={ns.name} isRoot={ns.parentId === null} parentId={ns.parentId} />
+        {atLeast(ns.role, 'manager') ? <NamespaceActions id={ns.id} name={ns.name} isRoot={ns.parentId === null} parentId={ns.parentId} /> : null}
       </div>
+      <NamespaceTabs id={ns.id} current="" />
+      <ExpiryNotices namespaceId={ns.id} accounts={soon} />
       <section aria-labelledby="children-heading" className="rounded-lg border border-slate-200 bg-white">
         <h2 id="children-heading" className="border-b border-slate-200 px-4 py-2 text-sm font-medium">Child namespaces</h2>
         {ns.children.length === 0 ? (

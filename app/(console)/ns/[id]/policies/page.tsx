@@ -6,6 +6,7 @@ import { getNamespace } from '@/lib/dal/namespaces';
 import { listPolicies } from '@/lib/dal/policies';
 import { AppError } from '@/lib/dal/errors';
 import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { atLeast } from '@/lib/dal/authz';
 
 export const metadata: Metadata = { title: 'Policies' };
 
@@ -14,7 +15,7 @@ export default async function PoliciesPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   let ns;
   try { ns = await getNamespace(actor, id); } catch (err) {
-    if (err instanceof AppError && err.code === 'not_found') notFound();
+    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden')) notFound();
     throw err;
   }
   const policies = await listPolicies(actor, id);
@@ -25,7 +26,7 @@ export default async function PoliciesPage({ params }: { params: Promise<{ id: s
         <h1 className="text-xl font-semibold">Policies</h1>
         <div className="flex gap-2">
           <Link href={`/ns/${id}/policy-check`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Check access</Link>
-          <Link href={`/ns/${id}/policies/new`} className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700">Add Policy</Link>
+          {atLeast(ns.role, 'manager') ? <Link href={`/ns/${id}/policies/new`} className="rounded-md bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700">Add Policy</Link> : null}
         </div>
       </div>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">

@@ -7,6 +7,7 @@ import { listRoutes } from '@/lib/dal/routes';
 import { policiesInScope } from '@/lib/dal/policies';
 import { AppError } from '@/lib/dal/errors';
 import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { atLeast } from '@/lib/dal/authz';
 import { RouteDialog, DeleteRoute } from './route-dialog';
 
 export const metadata: Metadata = { title: 'Routes' };
@@ -16,7 +17,7 @@ export default async function RoutesPage({ params }: { params: Promise<{ id: str
   const { id } = await params;
   let ns;
   try { ns = await getNamespace(actor, id); } catch (err) {
-    if (err instanceof AppError && err.code === 'not_found') notFound();
+    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden')) notFound();
     throw err;
   }
   const [routes, scope] = await Promise.all([listRoutes(actor, id), policiesInScope(actor, id)]);
@@ -28,7 +29,7 @@ export default async function RoutesPage({ params }: { params: Promise<{ id: str
         <h1 className="text-xl font-semibold">Routes</h1>
         <div className="flex gap-2">
           <Link href={`/ns/${id}/policy-check`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Check access</Link>
-          <RouteDialog namespaceId={id} policies={choices} />
+          {atLeast(ns.role, 'manager') ? <RouteDialog namespaceId={id} policies={choices} /> : null}
         </div>
       </div>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -49,10 +50,10 @@ export default async function RoutesPage({ params }: { params: Promise<{ id: str
                     {!r.enforced.length && !r.policies.length ? <li className="text-red-700">No policy: nobody is allowed</li> : null}
                   </ul>
                 </td>
-                <td className="px-3 py-2 text-right whitespace-nowrap">
+                <td className="px-3 py-2 text-right whitespace-nowrap">{atLeast(ns.role, 'manager') ? (<>
                   <RouteDialog namespaceId={id} policies={choices} route={{ id: r.id, name: r.name, from: r.from, to: r.to.join('\n'), policyIds: r.policies.map((p) => p.id) }} />
                   <DeleteRoute id={r.id} name={r.name} />
-                </td>
+                </>) : null}</td>
               </tr>
             ))}
           </tbody>

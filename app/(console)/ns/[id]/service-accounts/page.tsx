@@ -11,6 +11,7 @@ import { Breadcrumbs } from '@/components/shell/breadcrumbs';
 import { LocalTime } from '@/components/ui/local-time';
 import { AddServiceAccount } from './add-service-account';
 import { RowActions } from './row-actions';
+import { atLeast } from '@/lib/dal/authz';
 
 export const metadata: Metadata = { title: 'Service Accounts' };
 
@@ -32,7 +33,7 @@ export default async function ServiceAccountsPage({ params, searchParams }: {
   const query = listServiceAccountsQuery.parse(await searchParams);
   let ns;
   try { ns = await getNamespace(actor, id); } catch (err) {
-    if (err instanceof AppError && err.code === 'not_found') notFound();
+    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden')) notFound();
     throw err;
   }
   const includeChildren = query.children === '1';
@@ -43,6 +44,7 @@ export default async function ServiceAccountsPage({ params, searchParams }: {
     listDirectoryUsers(actor),
   ]);
   const now = Date.now();
+  const canManage = atLeast(ns.role, 'manager');
   const href = (patch: Record<string, string | undefined>) => {
     const sp = new URLSearchParams();
     const merged = { q: query.q, children: includeChildren ? '1' : undefined, sort, dir, page: String(list.page), ...patch };
@@ -66,8 +68,10 @@ export default async function ServiceAccountsPage({ params, searchParams }: {
       <Breadcrumbs path={ns.path} current="Service Accounts" />
       <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-xl font-semibold">Service Accounts</h1>
-        <AddServiceAccount namespaceId={ns.id} namespaceName={ns.name}
-          directoryUsers={directory.map((u) => ({ id: u.id, label: u.email ? `${u.id} (${u.email})` : u.id }))} />
+        {canManage ? (
+          <AddServiceAccount namespaceId={ns.id} namespaceName={ns.name}
+            directoryUsers={directory.filter((u) => u.active).map((u) => ({ id: u.id, label: u.email ? `${u.id} (${u.email})` : u.id }))} />
+        ) : null}
       </div>
       <form method="get" className="mb-3 flex flex-wrap items-center gap-3" role="search">
         <label className="sr-only" htmlFor="sa-filter">Filter</label>
@@ -113,7 +117,7 @@ export default async function ServiceAccountsPage({ params, searchParams }: {
                   <LocalTime iso={a.expiresAt?.toISOString() ?? null} empty="Never" />
                   {a.expiresAt && a.expiresAt.getTime() <= now ? <span className="ml-1">(expired)</span> : null}
                 </td>
-                <td className="px-3 py-2 text-right"><RowActions id={a.id} userId={a.userId} description={a.description} disabled={a.disabled} /></td>
+                <td className="px-3 py-2 text-right">{canManage ? <RowActions id={a.id} userId={a.userId} description={a.description} disabled={a.disabled} /> : null}</td>
               </tr>
             ))}
           </tbody>

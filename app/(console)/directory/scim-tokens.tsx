@@ -1,0 +1,133 @@
+'use client';
+import { useId, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { createScimTokenAction, revokeScimTokenAction } from '@/lib/actions/scim-tokens';
+import type { ScimTokenRow } from '@/lib/dal/scim-tokens';
+import { scimTokenNameSchema, type ScimTokenNameInput } from '@/lib/scim/token-schema';
+import { Button } from '@/components/ui/button';
+import { Field } from '@/components/ui/field';
+import { Alert } from '@/components/ui/alert';
+import { LocalTime } from '@/components/ui/local-time';
+
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+/**
+ * SCIM provisioning: the endpoint an IdP is given, and its bearer tokens. A new token is
+ * shown once, from the action's answer; the list never holds one.
+ */
+export function ScimTokens({ tokens, scimUrl }: { tokens: ScimTokenRow[]; scimUrl: string }) {
+  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
+  return (
+    <section aria-labelledby="scim-heading" className="space-y-3">
+      <div>
+        <h2 id="scim-heading" className="text-lg font-semibold">SCIM provisioning</h2>
+        <p className="text-sm text-slate-600">
+          Okta, Microsoft Entra ID and OneLogin can create, update and deactivate directory users and groups through SCIM 2.0.
+          Give the identity provider the base URL <code className="rounded bg-slate-100 px-1 font-mono text-xs">{scimUrl}</code> and a token.
+        </p>
+      </div>
+      {created ? <TokenOnce {...created} onDone={() => setCreated(null)} /> : <CreateTokenForm onCreated={setCreated} />}
+      <TokenTable tokens={tokens} />
+    </section>
+  );
+}
+
+function CreateTokenForm({ onCreated }: { onCreated: (t: { name: string; token: string }) => void }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const { register, handleSubmit, reset, setError: setFieldError, formState: { errors, isSubmitting } } =
+    useForm<ScimTokenNameInput>({ resolver: zodResolver(scimTokenNameSchema), defaultValues: { name: '' } });
+  const onSubmit = handleSubmit(async (values) => {
+    setError(null);
+    const res = await createScimTokenAction(values);
+    if (res.ok) {
+      reset();
+      onCreated({ name: res.data.name, token: res.data.token });
+      router.refresh();
+      return;
+    }
+    const nameError = res.fieldErrors?.name?.[0];
+    if (nameError) setFieldError('name', { message: nameError }); else setError(res.message);
+  });
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label="Create SCIM token" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-[1fr_auto] md:items-end">
+      {error ? <div className="md:col-span-2"><Alert>{error}</Alert></div> : null}
+      <Field label="Token name" hint="Who will use it, e.g. Okta production" error={errors.name?.message} {...register('name')} />
+      <Button type="submit" variant="primary" disabled={isSubmitting}>Create token</Button>
+    </form>
+  );
+}
+
+function TokenOnce({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
+  const id = useId();
+  const [copied, setCopied] = useState<'ok' | 'failed' | null>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(token);
+      setCopied('ok');
+    } catch {
+      setCopied('failed');
+    }
+  };
+  return (
+    <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+      <Alert tone="warning">Copy the token for <strong>{name}</strong> now and paste it into the identity provider. <strong>It will not be shown again.</strong></Alert>
+      <div className="space-y-1">
+        <label htmlFor={id} className="block text-sm font-medium text-slate-700">SCIM token</label>
+        <div className="flex gap-2">
+          <input id={id} readOnly value={token} spellCheck={false} autoComplete="off" onFocus={(e) => e.currentTarget.select()}
+            className="block w-full rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1.5 font-mono text-xs" />
+          <Button onClick={copy}>Copy</Button>
+        </div>
+        <p role="status" className="text-xs text-slate-600">
+          {copied === 'ok' ? 'Copied to the clipboard.' : copied === 'failed' ? 'The browser refused clipboard access: select the text and copy it.' : ''}
+        </p>
+      </div>
+      <div className="flex justify-end"><Button variant="primary" onClick={onDone}>Done</Button></div>
+    </div>
+  );
+}
+
+function TokenTable({ tokens }: { tokens: ScimTokenRow[] }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className="w-full text-left">
+        <caption className="sr-only">SCIM tokens</caption>
+        <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600 uppercase">
+          <tr><th className="px-3 py-2">Name</th><th className="px-3 py-2">Created</th><th className="px-3 py-2">Last used</th><th className="px-3 py-2">Status</th><th className="px-3 py-2"><span className="sr-only">Actions</span></th></tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {tokens.length === 0 ? <tr><td colSpan={5} className="px-3 py-6 text-center text-slate-500">No SCIM tokens yet.</td></tr> : tokens.map((t) => (
+            <tr key={t.id} className={t.revokedAt ? 'text-slate-500' : undefined}>
+              <td className="px-3 py-2">{t.name}</td>
+              <td className="px-3 py-2 whitespace-nowrap"><LocalTime iso={iso(t.createdAt)} /></td>
+              <td className="px-3 py-2 whitespace-nowrap"><LocalTime iso={iso(t.lastUsedAt)} empty="Never" /></td>
+              <td className="px-3 py-2 whitespace-nowrap">{t.revokedAt ? <>Revoked <LocalTime iso={iso(t.revokedAt)} /></> : 'Active'}</td>
+              <td className="px-3 py-2 text-right">{t.revokedAt ? null : <RevokeToken id={t.id} name={t.name} />}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function RevokeToken({ id, name }: { id: string; name: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <span className="inline-flex items-center gap-2">
+      {error ? <span role="alert" className="text-xs text-red-700">{error}</span> : null}
+      <Button variant="ghost" className="text-red-700" aria-label={`Revoke ${name}`} disabled={busy} onClick={async () => {
+        if (!window.confirm(`Revoke the SCIM token "${name}"? The identity provider using it stops provisioning at once.`)) return;
+        setBusy(true);
+        const res = await revokeScimTokenAction({ id });
+        setBusy(false);
+        if (res.ok) router.refresh(); else setError(res.message);
+      }}>Revoke</Button>
+    </span>
+  );
+}

@@ -1,0 +1,24 @@
+import 'server-only';
+import { notFound } from 'next/navigation';
+import { AppError } from '@/lib/dal/errors';
+
+/**
+ * Renders a page body, turning the DAL's refusals into what a person should see: a
+ * friendly "no access" note for forbidden, the not-found page for missing data.
+ */
+export async function guard(render: () => Promise<React.ReactElement>): Promise<React.ReactElement> {
+  try {
+    return await render();
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') notFound();
+    if (err instanceof AppError && err.code === 'forbidden') {
+      return (
+        <div className="max-w-xl">
+          <h1 className="mb-2 text-xl font-semibold">No access</h1>
+          <p className="text-slate-600">{err.message} Ask an administrator of this namespace for a role.</p>
+        </div>
+      );
+    }
+    throw err;
+  }
+}

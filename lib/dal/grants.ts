@@ -1,0 +1,103 @@
+import 'server-only';
+import { getPrisma } from '@/lib/db';
+import type { Actor } from '@/lib/dal/actor';
+import { authorize, type Role } from '@/lib/dal/authz';
+import { recordAudit } from '@/lib/dal/audit';
+import type { Tx } from '@/lib/dal/epoch';
+import { conflict, invalid, notFound } from '@/lib/dal/errors';
+import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
+import type { addGrantSchema } from '@/lib/schemas/grant';
+import type { z } from 'zod';
+
+export interface GrantRow {
+  id: string; role: Role; namespaceId: string; namespaceName: string;
+  subjectType: 'user' | 'group'; subject: string;
+  /** Granted on an ancestor: holds here too, edited there. */
+  inherited: boolean;
+  /** A group grant whose group no longer exists in the directory. */
+  stale: boolean;
+}
+
+async function groupExists(tx: Tx, name: string): Promise<boolean> {
+  const [g, u] = await Promise.all([
+    tx.directoryGroup.findFirst({ where: { displayName: name }, select: { id: true } }),
+    tx.directoryUser.findFirst({ where: { groups: { has: name } }, select: { id: true } }),
+  ]);
+  return !!(g || u);
+}
+
+/** Grants that hold in a namespace: its own and those inherited from its ancestors. */
+export async function listGrants(actor: Actor | null, namespaceId: string): Promise<GrantRow[]> {
+  await authorize(actor, namespaceId, 'viewer');
+  const prisma = await getPrisma();
+  const all = await prisma.namespace.findMany({ select: { id: true, name: true, parentId: true } });
+  const byId = new Map(all.map((n) => [n.id, n]));
+  const chain: string[] = [];
+  for (let cur = byId.get(namespaceId); cur; cur = cur.parentId ? byId.get(cur.parentId) : undefined) chain.push(cur.id);
+  const grants = await prisma.grant.findMany({
+    where: { namespaceId: { in: chain } },
+    select: { id: true, role: true, namespaceId: true, groupName: true, user: { select: { email: true } } },
+    orderBy: { createdAt: 'asc' },
+  });
+  const groups = new Set<string>();
+  for (const g of grants) if (g.groupName) groups.add(g.groupName);
+  const existing = new Set<string>();
+  for (const name of groups) if (await groupExists(prisma, name)) existing.add(name);
+  return grants
+    .map((g) => ({
+      id: g.id, role: g.role as Role, namespaceId: g.namespaceId, namespaceName: byId.get(g.namespaceId)?.name ?? '',
+      subjectType: g.groupName ? ('group' as const) : ('user' as const), subject: g.groupName ?? g.user?.email ?? '',
+      inherited: g.namespaceId !== namespaceId, stale: !!g.groupName && !existing.has(g.groupName),
+    }))
+    .sort((a, b) => Number(a.inherited) - Number(b.inherited) || a.subject.localeCompare(b.subject));
+}
+
+/** Refuses to leave the install without a user who administers Global. */
+async function keepOneGlobalAdmin(tx: Tx, removingGrantId: string) {
+  const admins = await tx.grant.findMany({ where: { namespaceId: GLOBAL_NAMESPACE_ID, role: 'admin', userId: { not: null } }, select: { id: true } });
+  if (admins.length === 1 && admins[0]!.id === removingGrantId) {
+    throw conflict('This is the last Admin of Global. Make someone else an Admin of Global first.');
+  }
+}
+
+/** Grants a role to a console user (by email) or a directory group; a second grant to the same subject changes its role. */
+export async function addGrant(actor: Actor | null, input: z.output<typeof addGrantSchema>): Promise<{ id: string }> {
+  const who = await authorize(actor, input.namespaceId, 'admin');
+  return (await getPrisma()).$transaction(async (tx) => {
+    let userId: string | null = null;
+    let groupName: string | null = null;
+    if (input.subjectType === 'user') {
+      const user = await tx.user.findUnique({ where: { email: input.subject }, select: { id: true } });
+      if (!user) throw invalid('No console user has this email.', { subject: ['No console user has this email. They must sign in once (or be created) first.'] });
+      userId = user.id;
+    } else {
+      if (!(await groupExists(tx, input.subject))) throw invalid('That group does not exist in the directory.', { subject: ['No directory group has this name.'] });
+      groupName = input.subject;
+    }
+    const where = userId ? { namespaceId: input.namespaceId, userId } : { namespaceId: input.namespaceId, groupName: groupName! };
+    const before = await tx.grant.findFirst({ where, select: { id: true, role: true } });
+    if (before) {
+      if (before.role === 'admin' && input.role !== 'admin' && input.namespaceId === GLOBAL_NAMESPACE_ID && userId) await keepOneGlobalAdmin(tx, before.id);
+      await tx.grant.update({ where: { id: before.id }, data: { role: input.role } });
+      await recordAudit(tx, who, { action: 'update', entityType: 'grant', entityId: before.id, namespaceId: input.namespaceId, before: { subject: input.subject, role: before.role }, after: { subject: input.subject, role: input.role } });
+      return { id: before.id };
+    }
+    const created = await tx.grant.create({ data: { namespaceId: input.namespaceId, role: input.role, userId, groupName }, select: { id: true } });
+    await recordAudit(tx, who, { action: 'create', entityType: 'grant', entityId: created.id, namespaceId: input.namespaceId, after: { subjectType: input.subjectType, subject: input.subject, role: input.role } });
+    return created;
+  });
+}
+
+export async function removeGrant(actor: Actor | null, id: string): Promise<void> {
+  const prisma = await getPrisma();
+  const found = await prisma.grant.findUnique({ where: { id }, select: { namespaceId: true } });
+  if (!found) throw notFound('The grant');
+  const who = await authorize(actor, found.namespaceId, 'admin');
+  await prisma.$transaction(async (tx) => {
+    const g = await tx.grant.findUnique({ where: { id }, select: { namespaceId: true, role: true, groupName: true, user: { select: { email: true } } } });
+    if (!g) throw notFound('The grant');
+    if (g.namespaceId === GLOBAL_NAMESPACE_ID && g.role === 'admin' && g.user) await keepOneGlobalAdmin(tx, id);
+    await tx.grant.delete({ where: { id } });
+    await recordAudit(tx, who, { action: 'delete', entityType: 'grant', entityId: id, namespaceId: g.namespaceId, before: { subject: g.groupName ?? g.user?.email, role: g.role } });
+  });
+}

@@ -1,0 +1,65 @@
+import { describe, it, expect } from 'vitest';
+import { getPrisma } from '@/lib/db';
+import { createNamespace, deleteNamespace, renameNamespace } from '@/lib/dal/namespaces';
+import { createServiceAccount, revokeServiceAccount, setServiceAccountDisabled } from '@/lib/dal/service-accounts';
+import { createPolicy, deletePolicy, updatePolicy } from '@/lib/dal/policies';
+import { createRoute, deleteRoute, updateRoute } from '@/lib/dal/routes';
+import { addGrant, removeGrant } from '@/lib/dal/grants';
+import { createDirectoryUser, deleteDirectoryUser } from '@/lib/dal/directory';
+import { retireSigningKey, rotateSigningKey } from '@/lib/dal/signing-keys';
+import { createServiceAccountSchema } from '@/lib/schemas/service-account';
+import { makeAdmin } from './support/actors';
+
+describe('change history', () => {
+  it('records who, where, what and before/after for every kind of mutation, and never a secret', { timeout: 120_000 }, async () => {
+    const admin = await makeAdmin();
+    const prisma = await getPrisma();
+    const ns = await createNamespace(admin, 'global', 'Audited');
+    console.log('step', `renameNamespace(admin, ns.id, 'Audited2')`.slice(0,40)); await renameNamespace(admin, ns.id, 'Audited2');
+    const { account, token } = await createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId: ns.id, kind: 'service', userId: 'audited-bot', expiration: '7' }));
+    console.log('step', `setServiceAccountDisabled(admin, account.id, true)`.slice(0,40)); await setServiceAccountDisabled(admin, account.id, true);
+    console.log('step', `revokeServiceAccount(admin, account.id)`.slice(0,40)); await revokeServiceAccount(admin, account.id);
+    const ppl = 'allow:\n  or:\n    - accept: true\n';
+    const p = await createPolicy(admin, ns.id, { name: 'p', description: '', enforced: false, explanation: '', remediation: '', ppl });
+    console.log('step', `updatePolicy(admin, p.id, { name: 'p2', description: 'd', enforced: true, explanation: '', remediation: '', ppl })`.slice(0,40)); await updatePolicy(admin, p.id, { name: 'p2', description: 'd', enforced: true, explanation: '', remediation: '', ppl });
+    const r = await createRoute(admin, ns.id, { name: 'r', from: 'https://audited.example.com', to: 'http://up:1', policyIds: [] });
+    console.log('step', `updateRoute(admin, r.id, { name: 'r2', from: 'https://audited.example.com/v2', to: 'http://up:1', policyIds: [] })`.slice(0,40)); await updateRoute(admin, r.id, { name: 'r2', from: 'https://audited.example.com/v2', to: 'http://up:1', policyIds: [] });
+    console.log('step', `deleteRoute(admin, r.id)`.slice(0,40)); await deleteRoute(admin, r.id);
+    console.log('step', `deletePolicy(admin, p.id)`.slice(0,40)); await deletePolicy(admin, p.id);
+    const other = await prisma.user.create({ data: { email: 'member@example.com' } });
+    const g = await addGrant(admin, { namespaceId: ns.id, subjectType: 'user', subject: other.email, role: 'viewer' });
+    console.log('step', `removeGrant(admin, g.id)`.slice(0,40)); await removeGrant(admin, g.id);
+    console.log('step', `createDirectoryUser(admin, { id: 'erin', email: 'erin@corp.example', name: 'Erin', groups: [] })`.slice(0,40)); await createDirectoryUser(admin, { id: 'erin', email: 'erin@corp.example', name: 'Erin', groups: [] });
+    console.log('step', `deleteDirectoryUser(admin, 'erin')`.slice(0,40)); await deleteDirectoryUser(admin, 'erin');
+    const kid = await rotateSigningKey(admin);
+    console.log('step', `rotateSigningKey(admin)`.slice(0,40)); await rotateSigningKey(admin);
+    console.log('step', `retireSigningKey(admin, kid)`.slice(0,40)); await retireSigningKey(admin, kid);
+    console.log('step', `deleteNamespace(admin, ns.id)`.slice(0,40)); await deleteNamespace(admin, ns.id);
+
+    const events = await prisma.auditEvent.findMany({ orderBy: { id: 'asc' } });
+    const kinds = new Set(events.map((e) => `${e.entityType}:${e.action}`));
+    for (const k of ['namespace:create', 'namespace:update', 'namespace:delete', 'service_account:create', 'service_account:update', 'service_account:delete',
+      'policy:create', 'policy:update', 'policy:delete', 'route:create', 'route:update', 'route:delete', 'grant:create', 'grant:delete',
+      'directory_user:create', 'directory_user:delete', 'signing_key:create', 'signing_key:update']) {
+      expect(kinds, k).toContain(k);
+    }
+    for (const e of events) expect(e.actorEmail).toBe(admin.email);
+    const update = events.find((e) => e.entityType === 'service_account' && e.action === 'update')!;
+    expect(update.before).toMatchObject({ disabled: false, userId: 'audited-bot' });
+    expect(update.after).toMatchObject({ disabled: true });
+    expect(update.namespaceId).toBe(ns.id);
+
+    const text = JSON.stringify(events, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    expect(text).not.toContain(token.split('.')[2]);
+    expect(text).not.toContain(token.split('.')[1]);
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: admin.userId } });
+    expect(text).not.toContain(user.passwordHash!);
+    for (const k of await prisma.signingKey.findMany()) expect(text).not.toContain(k.privateSealed.slice(5, 40));
+  });
+
+  it('is append-only: the database refuses to change or delete entries', async () => {
+    const prisma = await getPrisma();
+    console.log('step', `expect(prisma.$executeRawUnsafe('UPDATE audit_events SET actor_email = \'x\'')).rejects.toThrow()`.slice(0,40)); await expect(prisma.$executeRawUnsafe('UPDATE audit_events SET actor_email = \'x\'')).rejects.toThrow();
+    console.log('step', `expect(prisma.$executeRawUnsafe('DELETE FROM audit_events')).rejects.toThrow()`.slice(0,40)); await expect(prisma.$executeRawUnsafe('DELETE FROM audit_events')).rejects.toThrow();
+  });
+});
