@@ -44,7 +44,7 @@ export default defineConfig({
       ...serverDefaults,
       command: `node scripts/serve-test.mjs pglite ${sso.consolePort}`,
       url: `http://127.0.0.1:${sso.consolePort}/api/health`,
-      env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, OIDC_ISSUER: `http://127.0.0.1:${sso.providerPort}`, ...ssoClient },
+      env: { E2E_STATE_NAME: 'sso', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, OIDC_ISSUER: `http://127.0.0.1:${sso.providerPort}`, ...ssoClient },
     },
     ...servers.map((s) => ({
       ...serverDefaults,

@@ -205,19 +205,27 @@ function load(target, seconds) {
   });
 }
 
-/** VmRSS of a process and all its descendants, from /proc (Linux only). */
-function rssTree(rootPid) {
-  const parentOf = new Map();
+// Linux reports CPU time in clock ticks of 1/100 s (USER_HZ, fixed at 100 for user space).
+const TICKS_PER_SECOND = 100;
+
+/**
+ * A process and all its descendants (next start may fork), from /proc (Linux only):
+ * VmRSS each, and their user + system CPU time together.
+ */
+function procTree(rootPid) {
+  const stats = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // Field 4 (ppid) follows the ")" that closes the command name, which may hold spaces.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parentOf.set(Number(name), ppid);
+      // The fields after the ")" that closes the command name (which may hold spaces):
+      // [0] state, [1] ppid, …, [11] utime, [12] stime.
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
     } catch { /* exited meanwhile */ }
   }
-  const procs = [];
+  const processes = [];
+  let cpuTicks = 0;
   const queue = [rootPid];
   while (queue.length) {
     const pid = queue.shift();
@@ -225,11 +233,12 @@ function rssTree(rootPid) {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const name = /^Name:\s*(.*)$/m.exec(status)?.[1] ?? '?';
       const kb = Number(/^VmRSS:\s*(\d+) kB$/m.exec(status)?.[1] ?? 0);
-      procs.push({ pid, name, rssMiB: +(kb / 1024).toFixed(1) });
+      processes.push({ pid, name, rssMiB: +(kb / 1024).toFixed(1) });
+      cpuTicks += stats.get(pid)?.ticks ?? 0;
     } catch { continue; }
-    for (const [child, parent] of parentOf) if (parent === pid) queue.push(child);
+    for (const [child, st] of stats) if (st.ppid === pid) queue.push(child);
   }
-  return { processes: procs, totalMiB: +procs.reduce((s, p) => s + p.rssMiB, 0).toFixed(1) };
+  return { processes, rssMiB: +processes.reduce((sum, p) => sum + p.rssMiB, 0).toFixed(1), cpuTicks };
 }
 
 const round = (n, d = 2) => (Number.isFinite(n) ? +n.toFixed(d) : null);
@@ -275,10 +284,11 @@ async function main() {
   const bare = await startBare(`${app}/.well-known/pomerium/jwks.json`);
 
   const auth = { authorization: `Pomerium ${token}` };
-  // The target list. `gated` targets are held to the goals against the trivial baseline.
+  // The target list. `gated` targets are held to the goals against the trivial baseline;
+  // `process` is the one whose CPU time and RSS are read.
   const targets = [
-    { id: 'trivial', label: 'app GET /api/version', url: `${app}/api/version`, role: 'baseline', rssAfter: server },
-    { id: 'verify', label: 'app GET /api/v1/verify', url: `${app}/api/v1/verify`, headers: auth, role: 'gated', rssAfter: server },
+    { id: 'trivial', label: 'app GET /api/version', url: `${app}/api/version`, role: 'baseline', process: server },
+    { id: 'verify', label: 'app GET /api/v1/verify', url: `${app}/api/v1/verify`, headers: auth, role: 'gated', process: server },
     // ── HOOK: policy path (to be added) ───────────────────────────────────────────────
     // A second verify variant, the "policy path": GET /api/v1/verify with the token and
     // X-Forwarded-Host / -Proto / -Uri / -Method naming a route that carries policies, so
@@ -288,9 +298,9 @@ async function main() {
     // { id: 'verify-policy', label: 'app GET /api/v1/verify (policy)', url: `${app}/api/v1/verify`,
     //   headers: { ...auth, 'x-forwarded-host': 'app.bench.invalid', 'x-forwarded-proto': 'https',
     //              'x-forwarded-uri': '/some/path', 'x-forwarded-method': 'GET' },
-    //   role: 'gated', rssAfter: server },
+    //   role: 'gated', process: server },
     // ──────────────────────────────────────────────────────────────────────────────────
-    { id: 'bare', label: 'bare node:http + jose ES256', url: `${bare.base}/`, headers: auth, role: 'reference', rssAfter: bare.child },
+    { id: 'bare', label: 'bare node:http + jose ES256', url: `${bare.base}/`, headers: auth, role: 'reference', process: bare.child },
   ];
 
   // Sanity: the right answers for a valid token, and a 401 without one (so a 200 means a check ran).
@@ -311,14 +321,19 @@ async function main() {
   for (const t of targets) {
     process.stdout.write(`bench: ${t.id} … `);
     await load(t, WARMUP_SECONDS);
+    const before = procTree(t.process.pid);
     const r = await load(t, DURATION);
-    const rss = rssTree(t.rssAfter.pid);
+    const after = procTree(t.process.pid);
+    // CPU time per request barely depends on what else runs on the machine, unlike req/s
+    // and latency: the figure to trust when the machine is busy.
+    const cpuMsPerRequest = r.requests.total ? ((after.cpuTicks - before.cpuTicks) * 1000) / TICKS_PER_SECOND / r.requests.total : NaN;
     console.log(`${Math.round(r.requests.mean)} req/s`);
     const row = {
       id: t.id, label: t.label, role: t.role, url: t.url,
       reqPerSec: round(r.requests.mean, 1), totalRequests: r.requests.total,
       latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: round(r.latency.mean), max: r.latency.max },
-      errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, statusCodes: r.statusCodeStats, rssAfter: rss,
+      errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, statusCodes: r.statusCodeStats,
+      serverCpuMsPerRequest: round(cpuMsPerRequest, 3), rssAfter: { totalMiB: after.rssMiB, processes: after.processes },
     };
     rows.push(row);
     // A benchmark of errors is worthless. Wrong answers (non-2xx): stop here, loudly.
@@ -331,7 +346,7 @@ async function main() {
         `!!! ${t.id}: ${r.non2xx} non-2xx responses (status codes: ${JSON.stringify(r.statusCodeStats)})`,
         '!!! the figures are not valid; fix the target first',
         '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-        t.rssAfter === server ? `server log (tail):\n${tail(logFile)}` : '',
+        t.process === server ? `server log (tail):\n${tail(logFile)}` : '',
       ].join('\n'));
     }
     await sleep(500); // let the closed sockets drain before the next target
@@ -349,6 +364,8 @@ async function main() {
       { name: `${row.id} p99 / trivial p99`, value: round(p99), goal: `<= ${GOALS.p99Ratio.toFixed(2)}`, pass: p99 <= GOALS.p99Ratio },
     ];
     if (byId.bare) checks.push({ name: `${row.id} / bare throughput`, value: round(row.reqPerSec / byId.bare.reqPerSec), goal: 'info', pass: null });
+    // Not a goal, but steadier than req/s on a busy machine: ~1/throughput ratio on an idle one.
+    checks.push({ name: `${row.id} / trivial server CPU per request`, value: round(row.serverCpuMsPerRequest / base.serverCpuMsPerRequest), goal: 'info', pass: null });
     row.pass = checks.every((c) => c.pass !== false);
     ratios.push(...checks);
   }
@@ -389,8 +406,9 @@ async function main() {
 function printReport(rows, ratios) {
   const verdict = (r) => (r.errors > 0 ? 'INVALID' : r.role === 'baseline' ? 'baseline' : r.role === 'reference' ? 'reference' : r.pass ? 'PASS' : 'FAIL');
   const table = [
-    ['target', 'req/s (mean)', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'verdict'],
-    ...rows.map((r) => [`${r.id}: ${r.label}`, r.reqPerSec.toFixed(1), String(r.latencyMs.p50), String(r.latencyMs.p99), String(r.errors), String(r.non2xx), verdict(r)]),
+    ['target', 'req/s (mean)', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'CPU ms/req', 'verdict'],
+    ...rows.map((r) => [`${r.id}: ${r.label}`, r.reqPerSec.toFixed(1), String(r.latencyMs.p50), String(r.latencyMs.p99),
+      String(r.errors), String(r.non2xx), String(r.serverCpuMsPerRequest), verdict(r)]),
   ];
   const widths = table[0].map((_, i) => Math.max(...table.map((line) => line[i].length)));
   const fmt = (line) => line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');

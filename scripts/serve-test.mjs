@@ -31,9 +31,10 @@ if (kind === 'postgres') {
 }
 // The server's output goes to a file the tests can read (they check that no token is ever logged).
 mkdirSync('e2e/.state', { recursive: true });
-const logFile = path.resolve(`e2e/.state/${kind}.log`);
+const stateName = process.env.E2E_STATE_NAME || kind;
+const logFile = path.resolve(`e2e/.state/${stateName}.log`);
 const log = openSync(logFile, 'w');
-writeFileSync(`e2e/.state/${kind}.json`, JSON.stringify({ logFile, dataDir, databaseUrl: env.DATABASE_URL ?? null }));
+writeFileSync(`e2e/.state/${stateName}.json`, JSON.stringify({ logFile, dataDir, databaseUrl: env.DATABASE_URL ?? null }));
 const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'], { env, stdio: ['ignore', log, log] });
 let cleaning = false;
 async function cleanup(code) {

@@ -82,7 +82,7 @@ export async function admitSsoUser(user: User, profile: Profile | undefined): Pr
     log.warn({ event: 'sso_refused', reason: 'email_not_verified', subject }, 'SSO sign-in refused: email not verified');
     return false;
   }
-  const result = await findOrCreateSsoUser(subject, claims.email, claims.name || null);
+  const result = await findOrCreateSsoUser(subject, claims.email, claims.name || null, claims.email_verified === true || claims.email_verified === 'true');
   if (!result.ok) {
     log.warn({ event: 'sso_refused', reason: result.reason, subject }, 'SSO sign-in refused: email linked to another identity');
     return `${config.publicUrl}/signin?error=${SSO_EMAIL_TAKEN}`;

@@ -97,7 +97,11 @@ export type SsoUserResult =
  * new user without password and without grant (no role until an administrator gives one).
  * The caller has checked that the identity provider vouches for the email.
  */
-export async function findOrCreateSsoUser(subject: string, email: string, name: string | null): Promise<SsoUserResult> {
+/**
+ * An existing account is linked by email only when the IdP says it verified that email:
+ * otherwise anyone able to set an address at the IdP could take over that console user.
+ */
+export async function findOrCreateSsoUser(subject: string, email: string, name: string | null, emailVerified = false): Promise<SsoUserResult> {
   const prisma = await getPrisma();
   const select = { id: true, email: true, name: true } as const;
   const address = normalizeEmail(email);
@@ -106,7 +110,7 @@ export async function findOrCreateSsoUser(subject: string, email: string, name: 
     const linked = await prisma.user.findUnique({ where: { ssoSubject: subject }, select });
     if (linked) return { ok: true, user: linked, outcome: 'existing' };
     const byEmail = await prisma.user.findUnique({ where: { email: address }, select: { ...select, ssoSubject: true } });
-    if (byEmail?.ssoSubject) return { ok: false, reason: 'email_taken' };
+    if (byEmail?.ssoSubject || (byEmail && !emailVerified)) return { ok: false, reason: 'email_taken' };
     try {
       if (byEmail) {
         // Conditional, so that a link made meanwhile to another identity is never overwritten.
