@@ -33,9 +33,9 @@ export async function checkAccess(actor: Actor | null, input: z.output<typeof po
 
   const sa = await prisma.serviceAccount.findFirst({
     where: { OR: [{ userId: input.subject }, { id: /^[0-9a-f-]{36}$/.test(input.subject) ? input.subject : undefined }] },
-    select: { userId: true, namespaceId: true, disabled: true, expiresAt: true, directoryUser: { select: { email: true, groups: true } } },
+    select: { userId: true, namespaceId: true, disabled: true, expiresAt: true, directoryUser: { select: { email: true, groups: true, active: true } } },
   });
-  const du = sa ? null : await prisma.directoryUser.findUnique({ where: { id: input.subject }, select: { id: true, email: true, groups: true } });
+  const du = sa ? null : await prisma.directoryUser.findUnique({ where: { id: input.subject }, select: { id: true, email: true, groups: true, active: true } });
   if (!sa && !du) throw notFound('That account or user');
   if (sa && !route.scope.has(sa.namespaceId)) {
     return { allowed: false, status: 403, summary: "Denied: the service account's namespace does not include this route.", decidedBy: null, reasons: ['namespace scope'], policies };
@@ -47,6 +47,7 @@ export async function checkAccess(actor: Actor | null, input: z.output<typeof po
   const d = decide(route, { user, method: input.method, path, sourceIp: input.sourceIp || undefined }, true);
   const notes: string[] = [];
   if (sa?.disabled) notes.push('Note: this account is disabled, so its token is refused (401) before policies run.');
+  if (sa?.directoryUser?.active === false || (du && !du.active)) notes.push('Note: the directory user is inactive, so the account is refused (401) before policies run.');
   if (sa?.expiresAt && sa.expiresAt.getTime() <= Date.now()) notes.push('Note: this account has expired (401).');
   return {
     allowed: d.allowed,

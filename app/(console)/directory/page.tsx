@@ -2,6 +2,10 @@ import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/session';
 import { canManageDirectory, listDirectoryUsers } from '@/lib/dal/directory';
 import { guard } from '@/components/shell/guard';
+import { listScimTokens } from '@/lib/dal/scim-tokens';
+import { effectiveRoles, atLeast } from '@/lib/dal/authz';
+import { config } from '@/lib/config';
+import { ScimTokens } from './scim-tokens';
 import { DirectoryUserForm, DeleteDirectoryUser } from './directory-forms';
 
 export const metadata: Metadata = { title: 'Directory' };
@@ -9,12 +13,20 @@ export const metadata: Metadata = { title: 'Directory' };
 export default async function DirectoryPage() {
   const actor = await requirePageActor();
   return guard(async () => {
-  const [users, canManage] = await Promise.all([listDirectoryUsers(actor), canManageDirectory(actor)]);
+  const [users, canManage, roles] = await Promise.all([listDirectoryUsers(actor), canManageDirectory(actor), effectiveRoles(actor)]);
+  const isGlobalAdmin = atLeast(roles.get('global'), 'admin');
+  const tokens = isGlobalAdmin ? await listScimTokens(actor) : [];
   return (
     <div className="max-w-5xl">
       <h1 className="mb-1 text-xl font-semibold">Directory</h1>
       <p className="mb-4 text-slate-600">People and identities that service accounts can impersonate; their email and groups apply in policies. Added by hand until directory sync is configured.</p>
       {canManage ? <DirectoryUserForm /> : null}
+      {isGlobalAdmin ? (
+        <section aria-labelledby="scim-heading" className="mt-6">
+          <h2 id="scim-heading" className="mb-2 text-base font-semibold">SCIM provisioning</h2>
+          <ScimTokens tokens={tokens} scimUrl={`${config.publicUrl}/scim/v2`} />
+        </section>
+      ) : null}
       <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600 uppercase">

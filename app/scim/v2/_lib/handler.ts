@@ -22,7 +22,7 @@ type Handler<P> = (req: Request, caller: ScimCaller, params: P) => Promise<Respo
  * missing or revoked token gets 401 and changes nothing), expected failures become SCIM
  * errors, and anything else is logged and answered without internals.
  */
-export function scimRoute<P extends Record<string, string> = Record<string, never>>(handler: Handler<P>) {
+export function scimRoute<P extends Record<string, string | string[]> = Record<string, string | string[]>>(handler: Handler<P>) {
   return async (req: Request, ctx?: { params: Promise<P> }): Promise<Response> => {
     try {
       const caller = await authenticateScimToken(req.headers.get('authorization'));
