@@ -57,19 +57,20 @@ test('create a namespace tree, link to it, rename and delete', async ({ page }) 
   await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
   // Delete is refused while the namespace has children.
-  await page.getByRole('button', { name: 'Delete' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(page.getByRole('dialog').getByRole('alert')).toContainText('1 child namespace');
   await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
   // Rename the child, then delete it.
   await tree(page).getByRole('link', { name: child }).click();
-  await page.getByRole('button', { name: 'Rename' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: child })).toBeVisible();
+  await page.getByRole('button', { name: 'Rename', exact: true }).click();
   await page.getByRole('dialog').getByLabel('Name').fill(`${child}-renamed`);
   await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('heading', { level: 1, name: `${child}-renamed` })).toBeVisible();
-  await page.getByRole('button', { name: 'Delete' }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(page).toHaveURL(parentUrl);
   await expect(tree(page).getByRole('link', { name: `${child}-renamed` })).toHaveCount(0);
 });
@@ -77,8 +78,8 @@ test('create a namespace tree, link to it, rename and delete', async ({ page }) 
 test('Global has no rename or delete, and the tree works from the keyboard', async ({ page }) => {
   const a = unique('Kbd');
   await page.goto('/ns/global');
-  await expect(page.getByRole('button', { name: 'Rename' })).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Delete' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Rename', exact: true })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Delete', exact: true })).toHaveCount(0);
   await addNamespace(page, a);
   await expect(page.getByRole('heading', { level: 1, name: a })).toBeVisible();
   await page.goto('/ns/global');

@@ -34,6 +34,10 @@ class CliError extends Error {
 }
 
 const USAGE = `usage: cli.ts create-service-account --namespace <id> --user-id <id> [--description <text>] [--expires-in-days <N>]
+       cli.ts create-route --namespace <id> --name <name> --from <https-url> --to <url> [--policy-file <ppl.yaml>]...
+
+  create-route makes one optional policy per --policy-file (named after the file) in the
+  namespace, then the route using them, and prints the route id.
 
   Creates a service account acting as the console user named by ADMIN_EMAIL (created as
   an administrator when missing, which needs ADMIN_PASSWORD) or else the first
@@ -138,6 +142,35 @@ async function createServiceAccountCommand(argv: string[]): Promise<string> {
   return token;
 }
 
+async function createRouteCommand(argv: string[]): Promise<string> {
+  const { values } = parseArgs({
+    args: argv, strict: true, allowPositionals: false,
+    options: {
+      namespace: { type: 'string' }, name: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+      'policy-file': { type: 'string', multiple: true },
+    },
+  });
+  if (!values.namespace || !values.name || !values.from || !values.to) throw new CliError('--namespace, --name, --from and --to are required', 2);
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const { policyFormSchema } = await import('@/lib/schemas/policy');
+  const { routeFormSchema } = await import('@/lib/schemas/route');
+  const policies = (values['policy-file'] ?? []).map((file) => policyFormSchema.parse({
+    name: path.basename(file).replace(/\.[^.]+$/, ''), description: '', enforced: false, explanation: '', remediation: '',
+    ppl: readFileSync(file, 'utf8'),
+  }));
+  const { getPrisma } = await import('@/lib/db');
+  databaseUsed = true;
+  const actor = await adminActor(await getPrisma());
+  const { createPolicy } = await import('@/lib/dal/policies');
+  const { createRoute } = await import('@/lib/dal/routes');
+  const policyIds: string[] = [];
+  for (const p of policies) policyIds.push((await createPolicy(actor, values.namespace, p)).id);
+  const route = await createRoute(actor, values.namespace, routeFormSchema.parse({ name: values.name, from: values.from, to: values.to, policyIds }));
+  console.error(`cli: created route ${route.id} with ${policyIds.length} policies`);
+  return route.id;
+}
+
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   try {
@@ -145,6 +178,9 @@ async function main(): Promise<number> {
     switch (command) {
       case 'create-service-account':
         result = await createServiceAccountCommand(rest);
+        break;
+      case 'create-route':
+        result = await createRouteCommand(rest);
         break;
       case undefined:
       case 'help':

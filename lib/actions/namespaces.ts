@@ -1,5 +1,6 @@
 'use server';
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { authedAction } from '@/lib/actions/safe-action';
 import { createNamespace, deleteNamespace, renameNamespace } from '@/lib/dal/namespaces';
 import { createNamespaceSchema, deleteNamespaceSchema, renameNamespaceSchema } from '@/lib/schemas/namespace';
@@ -16,8 +17,9 @@ export const renameNamespaceAction = authedAction(renameNamespaceSchema, async (
   return ns;
 });
 
+// On success the browser is sent to the parent with a fresh tree in the same response.
 export const deleteNamespaceAction = authedAction(deleteNamespaceSchema, async ({ id }, actor) => {
-  await deleteNamespace(actor, id);
+  const { parentId } = await deleteNamespace(actor, id);
   revalidatePath('/', 'layout');
-  return { parentId: null };
+  redirect(`/ns/${parentId ?? 'global'}`);
 });

@@ -108,11 +108,11 @@ export async function renameNamespace(actor: Actor | null, id: string, name: str
 }
 
 /** Refused while anything lives in the namespace: deleting never loses data silently. */
-export async function deleteNamespace(actor: Actor | null, id: string): Promise<void> {
+export async function deleteNamespace(actor: Actor | null, id: string): Promise<{ parentId: string | null }> {
   const who = await authorize(actor, id, 'manager');
   if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be deleted.');
   const prisma = await getPrisma();
-  await prisma.$transaction(async (tx) => {
+  return prisma.$transaction(async (tx) => {
     const ns = await tx.namespace.findUnique({
       where: { id },
       select: { name: true, parentId: true, _count: { select: { children: true, serviceAccounts: true, routes: true, policies: true } } },
@@ -134,5 +134,6 @@ export async function deleteNamespace(actor: Actor | null, id: string): Promise<
       if (isForeignKeyViolation(err)) throw conflict('This namespace is still in use. Move or delete what it holds first.');
       throw err;
     }
+    return { parentId: ns.parentId };
   });
 }

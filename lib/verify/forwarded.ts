@@ -30,9 +30,11 @@ export function readForwarded(get: (name: string) => string | null, method: stri
       return { host: '', path: '/', method: 'GET', sourceIp }; // unparseable: matches no route
     }
   }
+  // Next.js itself fills X-Forwarded-Host/-Proto/-For when they are absent, so only
+  // X-Forwarded-Uri says that a proxy described a request (Traefik and Caddy send it).
   const uri = get('x-forwarded-uri');
   const fwdHost = get('x-forwarded-host');
-  if (uri !== null || (fwdHost !== null && get('x-forwarded-method') !== null)) {
+  if (uri !== null) {
     const host = (fwdHost || get('host') || '').split(',')[0]!.trim().toLowerCase();
     return { host, path: safeDecodePath(stripQuery(uri || '/')), method: (get('x-forwarded-method') || method).toUpperCase(), sourceIp };
   }

@@ -46,9 +46,11 @@ async function allow(identity: Identity, audience: string, head: boolean): Promi
   };
   if (account.email) out['x-pomerium-claim-email'] = account.email;
   if (account.groups.length) out['x-pomerium-claim-groups'] = account.groups.join(',');
+  // The body repeats the identity for programmatic callers; the assertion stays in its
+  // header only: in the body it doubled the response and cost ~20% throughput (bench/).
   return json(200, {
     status: 'ok', sub: account.userId, service_account_id: account.id,
-    email: account.email, groups: account.groups, jwt_assertion: assertion,
+    email: account.email, groups: account.groups,
   }, out, head);
 }
 
@@ -70,7 +72,8 @@ export async function handleVerify(req: Request): Promise<Response> {
     if (!fwd) {
       // No forwarded request described: the token-only check.
       if (!checked.ok) return checked.status === 401 ? unauthenticated(checked.error, head) : unavailable(head);
-      return allow(checked.identity, get('x-forwarded-host') || config.tokenAudience, head);
+      // No route is known, so the assertion is for this console (Next.js fills X-Forwarded-Host itself: not a signal).
+      return allow(checked.identity, config.tokenAudience, head);
     }
 
     if (!checked.ok && checked.status === 503) return unavailable(head);

@@ -44,7 +44,7 @@ function NameDialog({ title, submitLabel, initial, onClose, submit }: {
   );
 }
 
-export function NamespaceActions({ id, name, isRoot, parentId }: { id: string; name: string; isRoot: boolean; parentId: string | null }) {
+export function NamespaceActions({ id, name, isRoot }: { id: string; name: string; isRoot: boolean }) {
   const router = useRouter();
   const [open, setOpen] = useState<'add' | 'rename' | 'delete' | null>(null);
   const [deleteError, setDeleteError] = useState<string | null>(null);
@@ -53,12 +53,10 @@ export function NamespaceActions({ id, name, isRoot, parentId }: { id: string; n
 
   const confirmDelete = async () => {
     setBusy(true);
+    // Success redirects to the parent (server side); only a refusal comes back here.
     const res = await deleteNamespaceAction({ id });
     setBusy(false);
-    if (!res.ok) return setDeleteError(res.message);
-    close();
-    router.push(`/ns/${parentId ?? 'global'}`);
-    router.refresh();
+    if (res && !res.ok) setDeleteError(res.message);
   };
 
   return (

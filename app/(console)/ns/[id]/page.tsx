@@ -31,7 +31,7 @@ export default async function NamespacePage({ params }: { params: Promise<{ id: 
       <Breadcrumbs path={ns.path} />
       <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-xl font-semibold">{ns.name}</h1>
-        {atLeast(ns.role, 'manager') ? <NamespaceActions id={ns.id} name={ns.name} isRoot={ns.parentId === null} parentId={ns.parentId} /> : null}
+        {atLeast(ns.role, 'manager') ? <NamespaceActions id={ns.id} name={ns.name} isRoot={ns.parentId === null} /> : null}
       </div>
       <NamespaceTabs id={ns.id} current="" />
       <ExpiryNotices namespaceId={ns.id} accounts={soon} />

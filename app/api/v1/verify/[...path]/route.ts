@@ -1,4 +1,4 @@
-// ANY /api/v1/verify[/<original path>]: forward-auth check of a service-account token and the route's policies, on every proxied request.
+// ANY /api/v1/verify/<original path>: Envoy ext_authz (HTTP) appends the original path; same check as /api/v1/verify.
 import { handleVerify } from '@/lib/verify/handle';
 
 export const dynamic = 'force-dynamic';
