@@ -1,6 +1,8 @@
 import 'server-only';
 import { notFound } from 'next/navigation';
 import { AppError } from '@/lib/dal/errors';
+import { getNamespace, type NamespaceDetail } from '@/lib/dal/namespaces';
+import type { Actor } from '@/lib/dal/actor';
 
 /**
  * Renders a page body, turning the DAL's refusals into what a person should see: a
@@ -19,6 +21,16 @@ export async function guard(render: () => Promise<React.ReactElement>): Promise<
         </div>
       );
     }
+    throw err;
+  }
+}
+
+/** A namespace page's namespace, or the not-found page when it is gone or not visible to this user. */
+export async function namespaceOr404(actor: Actor, id: string): Promise<NamespaceDetail> {
+  try {
+    return await getNamespace(actor, id);
+  } catch (err) {
+    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden')) notFound();
     throw err;
   }
 }

@@ -9,6 +9,7 @@ import { scimTokenNameSchema, type ScimTokenNameInput } from '@/lib/scim/token-s
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Alert } from '@/components/ui/alert';
+import { CopyButton } from '@/components/ui/copy-button';
 import { LocalTime } from '@/components/ui/local-time';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
@@ -62,15 +63,6 @@ function CreateTokenForm({ onCreated }: { onCreated: (t: { name: string; token: 
 
 function TokenOnce({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
   const id = useId();
-  const [copied, setCopied] = useState<'ok' | 'failed' | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(token);
-      setCopied('ok');
-    } catch {
-      setCopied('failed');
-    }
-  };
   return (
     <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
       <Alert tone="warning">Copy the token for <strong>{name}</strong> now and paste it into the identity provider. <strong>It will not be shown again.</strong></Alert>
@@ -79,11 +71,8 @@ function TokenOnce({ name, token, onDone }: { name: string; token: string; onDon
         <div className="flex gap-2">
           <input id={id} readOnly value={token} spellCheck={false} autoComplete="off" onFocus={(e) => e.currentTarget.select()}
             className="block w-full rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1.5 font-mono text-xs" />
-          <Button onClick={copy}>Copy</Button>
+          <CopyButton text={token} />
         </div>
-        <p role="status" className="text-xs text-slate-600">
-          {copied === 'ok' ? 'Copied to the clipboard.' : copied === 'failed' ? 'The browser refused clipboard access: select the text and copy it.' : ''}
-        </p>
       </div>
       <div className="flex justify-end"><Button variant="primary" onClick={onDone}>Done</Button></div>
     </div>

@@ -1,10 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { requirePageActor } from '@/lib/session';
-import { getNamespace } from '@/lib/dal/namespaces';
-import { AppError } from '@/lib/dal/errors';
 import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { namespaceOr404 } from '@/components/shell/guard';
 import { NamespaceActions } from './namespace-actions';
 import { NamespaceTabs } from '@/components/shell/namespace-tabs';
 import { atLeast } from '@/lib/dal/authz';
@@ -13,18 +11,10 @@ import { ExpiryNotices } from '@/components/expiry-notices';
 
 export const metadata: Metadata = { title: 'Namespace' };
 
-async function loadNamespace(id: string) {
-  const actor = await requirePageActor();
-  try {
-    return { actor, ns: await getNamespace(actor, id) };
-  } catch (err) {
-    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden')) notFound();
-    throw err;
-  }
-}
 
 export default async function NamespacePage({ params }: { params: Promise<{ id: string }> }) {
-  const { ns, actor } = await loadNamespace((await params).id);
+  const actor = await requirePageActor();
+  const ns = await namespaceOr404(actor, (await params).id);
   const soon = await expiringSoon(actor, ns.id);
   return (
     <div className="max-w-4xl">

@@ -1,11 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { requirePageActor } from '@/lib/session';
-import { getNamespace } from '@/lib/dal/namespaces';
 import { listPolicies } from '@/lib/dal/policies';
-import { AppError } from '@/lib/dal/errors';
 import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { namespaceOr404 } from '@/components/shell/guard';
 import { atLeast } from '@/lib/dal/authz';
 
 export const metadata: Metadata = { title: 'Policies' };
@@ -13,11 +11,7 @@ export const metadata: Metadata = { title: 'Policies' };
 export default async function PoliciesPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor();
   const { id } = await params;
-  let ns;
-  try { ns = await getNamespace(actor, id); } catch (err) {
-    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden')) notFound();
-    throw err;
-  }
+  const ns = await namespaceOr404(actor, id);
   const policies = await listPolicies(actor, id);
   return (
     <div>

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/session';
-import { getNamespace, listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
+import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
+import { namespaceOr404 } from '@/components/shell/guard';
 import { listRoutes } from '@/lib/dal/routes';
 import { usersInScope } from '@/lib/dal/policies';
 import { Breadcrumbs } from '@/components/shell/breadcrumbs';
@@ -11,7 +12,7 @@ export const metadata: Metadata = { title: 'Check access' };
 export default async function PolicyCheckPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor();
   const { id } = await params;
-  const ns = await getNamespace(actor, id);
+  const ns = await namespaceOr404(actor, id);
   const all = await listNamespaces(actor);
   // Routes in this namespace and below: the ones its accounts may reach.
   const routes = (await Promise.all(subtreeIds(all, id).map((nsId) => listRoutes(actor, nsId)))).flat();

@@ -1,12 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { requirePageActor } from '@/lib/session';
-import { getNamespace } from '@/lib/dal/namespaces';
 import { listRoutes } from '@/lib/dal/routes';
 import { policiesInScope } from '@/lib/dal/policies';
-import { AppError } from '@/lib/dal/errors';
 import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { namespaceOr404 } from '@/components/shell/guard';
 import { atLeast } from '@/lib/dal/authz';
 import { RouteDialog, DeleteRoute } from './route-dialog';
 
@@ -15,11 +13,7 @@ export const metadata: Metadata = { title: 'Routes' };
 export default async function RoutesPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor();
   const { id } = await params;
-  let ns;
-  try { ns = await getNamespace(actor, id); } catch (err) {
-    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden')) notFound();
-    throw err;
-  }
+  const ns = await namespaceOr404(actor, id);
   const [routes, scope] = await Promise.all([listRoutes(actor, id), policiesInScope(actor, id)]);
   const choices = scope.map((p) => ({ id: p.id, name: p.name, enforced: p.enforced, namespaceName: p.namespace.name }));
   return (

@@ -1,13 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { requirePageActor } from '@/lib/session';
-import { getNamespace } from '@/lib/dal/namespaces';
 import { listServiceAccounts } from '@/lib/dal/service-accounts';
 import { listDirectoryUsers } from '@/lib/dal/directory';
-import { AppError } from '@/lib/dal/errors';
 import { listServiceAccountsQuery } from '@/lib/schemas/service-account';
 import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { namespaceOr404 } from '@/components/shell/guard';
 import { LocalTime } from '@/components/ui/local-time';
 import { AddServiceAccount } from './add-service-account';
 import { RowActions } from './row-actions';
@@ -31,11 +29,7 @@ export default async function ServiceAccountsPage({ params, searchParams }: {
   const actor = await requirePageActor();
   const { id } = await params;
   const query = listServiceAccountsQuery.parse(await searchParams);
-  let ns;
-  try { ns = await getNamespace(actor, id); } catch (err) {
-    if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden')) notFound();
-    throw err;
-  }
+  const ns = await namespaceOr404(actor, id);
   const includeChildren = query.children === '1';
   const sort = query.sort ?? 'issued';
   const dir = query.dir ?? 'desc';

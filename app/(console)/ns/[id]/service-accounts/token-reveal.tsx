@@ -1,25 +1,16 @@
 'use client';
-import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Alert } from '@/components/ui/alert';
+import { CopyButton } from '@/components/ui/copy-button';
 
 /** Shows the JWT once. Nothing here is persisted: closing the dialog discards it. */
 export function TokenReveal({ token, userId, expiresAt, onDone }: { token: string; userId: string; expiresAt: string | null; onDone: () => void }) {
-  const [copied, setCopied] = useState<'ok' | 'failed' | null>(null);
   const verifyUrl = `${window.location.origin}/api/v1/verify`;
   const examples = [
     `curl -H "Authorization: Bearer Pomerium-${token}" ${verifyUrl}`,
     `curl -H "X-Pomerium-Authorization: ${token}" ${verifyUrl}`,
     `curl -H "Authorization: Pomerium ${token}" ${verifyUrl}`,
   ];
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(token);
-      setCopied('ok');
-    } catch {
-      setCopied('failed');
-    }
-  };
   return (
     <div className="space-y-3">
       <Alert tone="warning">Copy this token now and keep it somewhere safe. <strong>It will not be shown again.</strong></Alert>
@@ -32,11 +23,8 @@ export function TokenReveal({ token, userId, expiresAt, onDone }: { token: strin
           <textarea id="sa-jwt" readOnly value={token} rows={4} spellCheck={false} autoComplete="off"
             onFocus={(e) => e.currentTarget.select()}
             className="block w-full resize-none rounded-md border border-slate-300 bg-slate-50 px-2 py-1.5 font-mono text-xs break-all" />
-          <Button onClick={copy} className="self-start">Copy</Button>
+          <CopyButton text={token} />
         </div>
-        <p role="status" className="text-xs text-slate-600">
-          {copied === 'ok' ? 'Copied to the clipboard.' : copied === 'failed' ? 'The browser refused clipboard access: select the text and copy it.' : ''}
-        </p>
       </div>
       <details className="rounded-md border border-slate-200 p-2">
         <summary className="cursor-pointer text-sm font-medium">Try it: the three header forms</summary>
