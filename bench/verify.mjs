@@ -9,7 +9,8 @@
 //   bare     node:http + jose jwtVerify per request, no cache: the cost of the crypto alone
 // See bench/README.md for how to read the ratios.
 //
-// Environment: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (seconds per
+// Environment: BENCH_DURATION (seconds per target, default 10, split over BENCH_ROUNDS
+// interleaved rounds, default 3), BENCH_WARMUP (seconds per
 // target, default 2), BENCH_CONNECTIONS (default 50), BENCH_STRICT=1 (exit 1 when a goal
 // is missed), BENCH_CPU_PROF=1 (run the server with --cpu-prof; the profile lands in
 // bench/results/prof-<timestamp>/).
@@ -28,6 +29,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT); // the server and the CLI read prisma/migrations and .next relative to cwd
 
 const DURATION = positiveInt('BENCH_DURATION', 10);
+const ROUNDS = positiveInt('BENCH_ROUNDS', 3);
 const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 50);
 // JIT, caches and keep-alive sockets settle before we measure. On a slow machine 2 s is
 // short (the first rounds still ran ~10% costlier in trials): raise it to compare runs.
@@ -349,7 +351,7 @@ async function main() {
 
   // 3. One target at a time, so they never compete for the CPU.
   const loadAtStart = os.loadavg();
-  console.log(`bench: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${DURATION} s per target, ${os.cpus().length} CPUs, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`bench: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${DURATION} s per target in ${ROUNDS} interleaved rounds, ${os.cpus().length} CPUs, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
   // The load generator shares the machine with the servers; other work skews every figure.
   if (loadAtStart[0] > os.cpus().length / 2) {
     console.warn('bench: WARNING: the machine is busy (1-min load average above half the CPUs): expect noisy figures');
@@ -363,39 +365,64 @@ async function main() {
     process.stdout.write(` ${t.id}`);
   }
   console.log('');
-  const rows = [];
-  for (const t of targets) {
-    process.stdout.write(`bench: ${t.id} … `);
-    const before = procTree(t.process.pid);
-    const r = await load(t, DURATION);
-    const after = procTree(t.process.pid);
+  // Rounds, interleaved: each target runs DURATION/ROUNDS seconds per round, in an order
+  // rotated every round, so periodic noise (GC, other processes, timers) lands on every
+  // target alike instead of on whichever happened to run at that moment.
+  const slice = Math.max(1, DURATION / ROUNDS);
+  const acc = new Map(targets.map((t) => [t.id, { requests: 0, seconds: 0, p50: [], p99: [], max: 0, latencySum: 0, errors: 0, timeouts: 0, non2xx: 0, statusCodes: {}, cpuTicks: 0, last: null }]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+    process.stdout.write(`bench: round ${round + 1}/${ROUNDS}:`);
+    for (const t of order) {
+      const a = acc.get(t.id);
+      const before = procTree(t.process.pid);
+      const r = await load(t, slice);
+      const after = procTree(t.process.pid);
+      a.requests += r.requests.total;
+      a.seconds += r.duration;
+      a.p50.push(r.latency.p50);
+      a.p99.push(r.latency.p99);
+      a.max = Math.max(a.max, r.latency.max);
+      a.latencySum += r.latency.mean * r.requests.total;
+      a.errors += r.errors;
+      a.timeouts += r.timeouts;
+      a.non2xx += r.non2xx;
+      for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) a.statusCodes[code] = { count: (a.statusCodes[code]?.count ?? 0) + v.count };
+      a.cpuTicks += after.cpuTicks - before.cpuTicks;
+      a.last = after;
+      process.stdout.write(` ${t.id} ${Math.round(r.requests.total / r.duration)}`);
+      // A benchmark of errors is worthless. Wrong answers (non-2xx): stop here, loudly.
+      // Socket errors and timeouts (autocannon counts timeouts among errors): finish the
+      // table so the figures can be seen, but the run fails (see the end of main).
+      if (r.non2xx > 0) {
+        throw new BenchError([
+          '',
+          '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+          `!!! ${t.id}: ${r.non2xx} non-2xx responses (status codes: ${JSON.stringify(r.statusCodeStats)})`,
+          '!!! the figures are not valid; fix the target first',
+          '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+          t.process === server ? `server log (tail):\n${tail(logFile)}` : '',
+        ].join('\n'));
+      }
+      await sleep(300); // let the closed sockets drain before the next target
+    }
+    console.log('');
+  }
+  const median = (xs) => { const v = [...xs].sort((x, y) => x - y); return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2; };
+  const rows = targets.map((t) => {
+    const a = acc.get(t.id);
     // CPU time per request barely depends on what else runs on the machine, unlike req/s
     // and latency: the figure to trust when the machine is busy.
-    const cpuMsPerRequest = r.requests.total ? ((after.cpuTicks - before.cpuTicks) * 1000) / TICKS_PER_SECOND / r.requests.total : NaN;
-    console.log(`${Math.round(r.requests.mean)} req/s`);
-    const row = {
+    const cpuMsPerRequest = a.requests ? (a.cpuTicks * 1000) / TICKS_PER_SECOND / a.requests : NaN;
+    return {
       id: t.id, label: t.label, role: t.role, url: t.url,
-      reqPerSec: round(r.requests.mean, 1), totalRequests: r.requests.total,
-      latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: round(r.latency.mean), max: r.latency.max },
-      errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, statusCodes: r.statusCodeStats,
-      serverCpuMsPerRequest: round(cpuMsPerRequest, 3), rssAfter: { totalMiB: after.rssMiB, processes: after.processes },
+      reqPerSec: round(a.requests / a.seconds, 1), totalRequests: a.requests,
+      // Latency percentiles: the median over the rounds.
+      latencyMs: { p50: median(a.p50), p99: median(a.p99), mean: round(a.latencySum / Math.max(1, a.requests)), max: a.max },
+      errors: a.errors, timeouts: a.timeouts, non2xx: a.non2xx, statusCodes: a.statusCodes,
+      serverCpuMsPerRequest: round(cpuMsPerRequest, 3), rssAfter: { totalMiB: a.last.rssMiB, processes: a.last.processes },
     };
-    rows.push(row);
-    // A benchmark of errors is worthless. Wrong answers (non-2xx): stop here, loudly.
-    // Socket errors and timeouts (autocannon counts timeouts among errors): finish the
-    // table so the figures can be seen, but the run fails (see the end of main).
-    if (r.non2xx > 0) {
-      throw new BenchError([
-        '',
-        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-        `!!! ${t.id}: ${r.non2xx} non-2xx responses (status codes: ${JSON.stringify(r.statusCodeStats)})`,
-        '!!! the figures are not valid; fix the target first',
-        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-        t.process === server ? `server log (tail):\n${tail(logFile)}` : '',
-      ].join('\n'));
-    }
-    await sleep(500); // let the closed sockets drain before the next target
-  }
+  });
 
   // 4. Ratios and verdicts.
   const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
@@ -404,9 +431,12 @@ async function main() {
   for (const row of rows.filter((r) => r.role === 'gated')) {
     const tput = row.reqPerSec / base.reqPerSec;
     const p99 = row.latencyMs.p99 / base.latencyMs.p99;
+    // The token-only path is held to issue 3's goals against the trivial handler; the
+    // policy path to issue 4's (>= 0.85 of the token-only path), its other ratios shown.
+    const policyPath = row.id === 'verify-policy';
     const checks = [
-      { name: `${row.id} / trivial throughput`, value: round(tput), goal: `>= ${GOALS.throughputRatio.toFixed(2)}`, pass: tput >= GOALS.throughputRatio },
-      { name: `${row.id} p99 / trivial p99`, value: round(p99), goal: `<= ${GOALS.p99Ratio.toFixed(2)}`, pass: p99 <= GOALS.p99Ratio },
+      { name: `${row.id} / trivial throughput`, value: round(tput), goal: policyPath ? 'info' : `>= ${GOALS.throughputRatio.toFixed(2)}`, pass: policyPath ? null : tput >= GOALS.throughputRatio },
+      { name: `${row.id} p99 / trivial p99`, value: round(p99), goal: policyPath ? 'info' : `<= ${GOALS.p99Ratio.toFixed(2)}`, pass: policyPath ? null : p99 <= GOALS.p99Ratio },
     ];
     // Issue 4's goal: the policy path keeps at least 0.85 of the token-only path's throughput.
     if (row.id === 'verify-policy' && byId.verify) {
