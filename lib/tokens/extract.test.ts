@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { extractToken, looksLikeCompactJws, MAX_TOKEN_LENGTH } from './extract';
 
-const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
-const OTHER = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ5In0.c2lnbmF0dXJl';
+// Extraction only looks at the shape: compact-JWS strings made here, not real tokens.
+const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+const JWT = `${b64({ alg: 'ES256' })}.${b64({ sub: 'x' })}.${b64('signature')}`;
+const OTHER = `${b64({ alg: 'ES256' })}.${b64({ sub: 'y' })}.${b64('signature')}`;
 
 function headers(h: Record<string, string>) {
   const lower = new Map(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
