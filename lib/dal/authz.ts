@@ -1,4 +1,5 @@
 import 'server-only';
+import { cache } from 'react';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import type { Tx } from '@/lib/dal/epoch';
@@ -17,8 +18,17 @@ type Db = Pick<Tx, 'namespace' | 'grant'>;
  * of their directory groups on the namespace or any ancestor (grants hold downwards).
  * Namespaces absent from the map do not exist; null means no access.
  */
-export async function effectiveRoles(actor: Actor, db?: Db): Promise<Map<string, Role | null>> {
-  const client = db ?? (await getPrisma());
+export function effectiveRoles(actor: Actor, db?: Db): Promise<Map<string, Role | null>> {
+  // A page asks several DAL functions, each of which checks: one computation per request
+  // (React's cache is per server request, and a pass-through anywhere else). Inside a
+  // transaction the answer is always read afresh, through it.
+  return db ? computeRoles(actor, db) : rolesForRequest(actor.userId, actor.groups.join('\u0000'));
+}
+
+const rolesForRequest = cache(async (userId: string, groupsKey: string) =>
+  computeRoles({ userId, email: '', groups: groupsKey ? groupsKey.split('\u0000') : [] }, await getPrisma()));
+
+async function computeRoles(actor: Actor, client: Db): Promise<Map<string, Role | null>> {
   const [namespaces, grants] = await Promise.all([
     client.namespace.findMany({ select: { id: true, parentId: true } }),
     client.grant.findMany({
