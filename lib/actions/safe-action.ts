@@ -18,31 +18,51 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   return out;
 }
 
+/** Turns expected failures into messages a user can act on; unexpected ones are logged and reported generically. */
+async function settle<T>(run: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof AppError) return { ok: false, code: err.code, message: err.message, fieldErrors: err.fieldErrors };
+    // redirect()/notFound() from next/navigation signal with a thrown error: let them through.
+    if ((err as { digest?: string })?.digest?.startsWith('NEXT_')) throw err;
+    log.error({ err }, 'server action failed');
+    return { ok: false, code: 'error', message: 'Something went wrong on our side. Please try again.' };
+  }
+}
+
+/** Validates with the same zod schema the form uses; field messages keyed by field path. */
+async function validated<S extends z.ZodType, T>(schema: S, input: unknown, run: (input: z.infer<S>) => Promise<T>): Promise<ActionResult<T>> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, code: 'invalid', message: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) };
+  }
+  return { ok: true, data: await run(parsed.data) };
+}
+
 /**
  * Every server action is a public endpoint: this wrapper finds the caller before
- * anything else runs (anonymous → unauthorized, nothing read or written), validates the
- * input with the same zod schema the form uses, and turns failures into messages a
- * user can act on. Unexpected errors are logged and reported generically.
+ * anything else runs (anonymous → unauthorized, nothing read or written), then validates
+ * the input and runs the handler.
  */
 export function authedAction<S extends z.ZodType, T>(
   schema: S,
   handler: (input: z.infer<S>, actor: Actor) => Promise<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  return async (input: unknown) => {
-    try {
-      const actor = await getActor();
-      if (!actor) throw unauthorized();
-      const parsed = schema.safeParse(input);
-      if (!parsed.success) {
-        return { ok: false, code: 'invalid', message: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) };
-      }
-      return { ok: true, data: await handler(parsed.data, actor) };
-    } catch (err) {
-      if (err instanceof AppError) return { ok: false, code: err.code, message: err.message, fieldErrors: err.fieldErrors };
-      // redirect()/notFound() from next/navigation signal with a thrown error: let them through.
-      if ((err as { digest?: string })?.digest?.startsWith('NEXT_')) throw err;
-      log.error({ err }, 'server action failed');
-      return { ok: false, code: 'error', message: 'Something went wrong on our side. Please try again.' };
-    }
-  };
+  return (input: unknown) => settle(async () => {
+    const actor = await getActor();
+    if (!actor) throw unauthorized();
+    return validated(schema, input, (data) => handler(data, actor));
+  });
+}
+
+/**
+ * For the rare action open to anonymous callers (the first-run setup): the handler
+ * itself must decide whether the call is allowed.
+ */
+export function publicAction<S extends z.ZodType, T>(
+  schema: S,
+  handler: (input: z.infer<S>) => Promise<T>,
+): (input: unknown) => Promise<ActionResult<T>> {
+  return (input: unknown) => settle(() => validated(schema, input, handler));
 }

@@ -3,8 +3,8 @@ import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize } from '@/lib/dal/authz';
 import { notFound } from '@/lib/dal/errors';
-import { loadRouteTable } from '@/lib/dal/verify-store';
-import { RouteTable, decide } from '@/lib/verify/route-table';
+import { decide } from '@/lib/verify/route-table';
+import { verifyEngine } from '@/lib/verify/engine';
 import type { z } from 'zod';
 import type { policyCheckSchema } from '@/lib/schemas/route';
 
@@ -27,8 +27,10 @@ export async function checkAccess(actor: Actor | null, input: z.output<typeof po
   const routeRow = await prisma.route.findUnique({ where: { id: input.routeId }, select: { namespaceId: true, host: true, pathPrefix: true } });
   if (!routeRow) throw notFound('The route');
   await authorize(actor, routeRow.namespaceId, 'viewer');
-  const table = new RouteTable(await loadRouteTable());
-  const route = table.match(routeRow.host, routeRow.pathPrefix)!;
+  // The verify path's own route table (cached, kept fresh), so the answer is the same.
+  const table = await verifyEngine.routes();
+  const route = table.match(routeRow.host, routeRow.pathPrefix);
+  if (!route) throw notFound('The route');
   const policies = route.policies.map((p) => p.name);
 
   const sa = await prisma.serviceAccount.findFirst({

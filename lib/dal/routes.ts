@@ -117,9 +117,3 @@ export async function deleteRoute(actor: Actor | null, id: string): Promise<void
   changed();
 }
 
-export async function getRouteSummary(actor: Actor | null, id: string) {
-  const r = await (await getPrisma()).route.findUnique({ where: { id }, select: { id: true, namespaceId: true, name: true, host: true, pathPrefix: true } });
-  if (!r) throw notFound('The route');
-  await authorize(actor, r.namespaceId, 'viewer');
-  return r;
-}

@@ -69,12 +69,6 @@ export async function listServiceAccounts(
   return { rows: rows.map(toRow), total, page, pageCount };
 }
 
-export async function getServiceAccount(actor: Actor | null, id: string): Promise<ServiceAccountRow> {
-  const row = await (await getPrisma()).serviceAccount.findUnique({ where: { id }, select: rowSelect });
-  if (!row) throw notFound('The service account');
-  await authorize(actor, row.namespaceId, 'viewer');
-  return toRow(row);
-}
 
 /**
  * Creates the account and signs its JWT in one transaction: if signing fails nothing is

@@ -8,6 +8,15 @@ import { log } from '@/lib/log';
 
 const PREFIX = '/api/v1/verify';
 
+/** The path after /api/v1/verify (Envoy appends the original one), without building a URL object per request. */
+function pathSuffix(url: string): string | null {
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  if (pathStart === -1 || !url.startsWith(`${PREFIX}/`, pathStart)) return null;
+  const rest = url.slice(pathStart + PREFIX.length);
+  const end = rest.search(/[?#]/);
+  return end === -1 ? rest : rest.slice(0, end);
+}
+
 function json(status: number, body: unknown, headers: Record<string, string> = {}, head = false): Response {
   return new Response(head ? null : JSON.stringify(body), {
     status,
@@ -64,8 +73,7 @@ export async function handleVerify(req: Request): Promise<Response> {
   try {
     const headers = req.headers;
     const get = (name: string) => headers.get(name);
-    const pathname = new URL(req.url).pathname;
-    const suffix = pathname.length > PREFIX.length && pathname.startsWith(`${PREFIX}/`) ? pathname.slice(PREFIX.length) : null;
+    const suffix = pathSuffix(req.url);
     const fwd = readForwarded(get, req.method, suffix);
     const checked = await verifyEngine.check(get);
 

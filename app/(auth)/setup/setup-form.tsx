@@ -8,6 +8,7 @@ import { setupAdminAction } from '@/lib/actions/setup';
 import { Field } from '@/components/ui/field';
 import { Button } from '@/components/ui/button';
 import { Alert } from '@/components/ui/alert';
+import { applyFieldErrors } from '@/components/ui/field-errors';
 
 export function SetupForm() {
   const router = useRouter();
@@ -19,10 +20,7 @@ export function SetupForm() {
     setError(null);
     const res = await setupAdminAction(values);
     if (res.ok) return router.replace('/signin?setup=1');
-    for (const [field, messages] of Object.entries(res.fieldErrors ?? {})) {
-      setFieldError(field as keyof SetupInput, { message: messages[0] });
-    }
-    setError(res.message);
+    if (!applyFieldErrors(res.fieldErrors, setFieldError, ['email', 'password', 'confirm'])) setError(res.message);
   });
 
   return (

@@ -8,6 +8,7 @@ import { directoryUserSchema, type DirectoryUserInput } from '@/lib/schemas/dire
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Alert } from '@/components/ui/alert';
+import { applyFieldErrors } from '@/components/ui/field-errors';
 
 export function DirectoryUserForm() {
   const router = useRouter();
@@ -18,8 +19,7 @@ export function DirectoryUserForm() {
     setError(null);
     const res = await createDirectoryUserAction(values);
     if (res.ok) { reset(); router.refresh(); return; }
-    const idError = res.fieldErrors?.id?.[0];
-    if (idError) setFieldError('id', { message: idError }); else setError(res.message);
+    if (!applyFieldErrors(res.fieldErrors, setFieldError, ['id'])) setError(res.message);
   });
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Add directory user" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-5 md:items-end">

@@ -9,6 +9,7 @@ import { scimTokenNameSchema, type ScimTokenNameInput } from '@/lib/scim/token-s
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Alert } from '@/components/ui/alert';
+import { applyFieldErrors } from '@/components/ui/field-errors';
 import { CopyButton } from '@/components/ui/copy-button';
 import { LocalTime } from '@/components/ui/local-time';
 
@@ -49,8 +50,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (t: { name: string; token: 
       router.refresh();
       return;
     }
-    const nameError = res.fieldErrors?.name?.[0];
-    if (nameError) setFieldError('name', { message: nameError }); else setError(res.message);
+    if (!applyFieldErrors(res.fieldErrors, setFieldError, ['name'])) setError(res.message);
   });
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Create SCIM token" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-[1fr_auto] md:items-end">

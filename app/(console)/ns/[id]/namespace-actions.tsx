@@ -10,6 +10,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Modal } from '@/components/ui/modal';
 import { Alert } from '@/components/ui/alert';
+import { applyFieldErrors } from '@/components/ui/field-errors';
 import type { ActionResult } from '@/lib/actions/safe-action';
 
 const nameForm = z.object({ name: namespaceName });
@@ -27,8 +28,7 @@ function NameDialog({ title, submitLabel, initial, onClose, submit }: {
     setError(null);
     const res = await submit(name);
     if (res.ok) { onClose(); router.push(`/ns/${res.data.id}`); router.refresh(); return; }
-    const fieldMessage = res.fieldErrors?.name?.[0];
-    if (fieldMessage) setFieldError('name', { message: fieldMessage }); else setError(res.message);
+    if (!applyFieldErrors(res.fieldErrors, setFieldError, ['name'])) setError(res.message);
   });
   return (
     <Modal open title={title} onClose={onClose}>

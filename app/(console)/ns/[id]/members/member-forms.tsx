@@ -8,6 +8,7 @@ import { addGrantSchema, ROLE_LABELS, type AddGrantInput } from '@/lib/schemas/g
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Alert } from '@/components/ui/alert';
+import { applyFieldErrors } from '@/components/ui/field-errors';
 
 export function AddGrantForm({ namespaceId }: { namespaceId: string }) {
   const router = useRouter();
@@ -20,8 +21,7 @@ export function AddGrantForm({ namespaceId }: { namespaceId: string }) {
     setError(null);
     const res = await addGrantAction(values);
     if (res.ok) { reset({ namespaceId, subjectType: values.subjectType, subject: '', role: values.role }); router.refresh(); return; }
-    const m = res.fieldErrors?.subject?.[0];
-    if (m) setFieldError('subject', { message: m }); else setError(res.message);
+    if (!applyFieldErrors(res.fieldErrors, setFieldError, ['subject'])) setError(res.message);
   });
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Grant a role" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-4 md:items-end">

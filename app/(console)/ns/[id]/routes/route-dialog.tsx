@@ -9,6 +9,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Modal } from '@/components/ui/modal';
 import { Alert } from '@/components/ui/alert';
+import { applyFieldErrors } from '@/components/ui/field-errors';
 
 type Choice = { id: string; name: string; enforced: boolean; namespaceName: string };
 
@@ -26,11 +27,7 @@ export function RouteDialog({ namespaceId, policies, route }: {
     setError(null);
     const res = route ? await updateRouteAction({ ...values, id: route.id }) : await createRouteAction({ ...values, namespaceId });
     if (res.ok) { close(); router.refresh(); return; }
-    let placed = false;
-    for (const [f, m] of Object.entries(res.fieldErrors ?? {})) {
-      if (['name', 'from', 'to', 'policyIds'].includes(f)) { setFieldError(f as keyof RouteFormValues, { message: m[0] }); placed = true; }
-    }
-    if (!placed) setError(res.message);
+    if (!applyFieldErrors(res.fieldErrors, setFieldError, ['name', 'from', 'to', 'policyIds'])) setError(res.message);
   });
   const optional = policies.filter((p) => !p.enforced);
   const enforced = policies.filter((p) => p.enforced);

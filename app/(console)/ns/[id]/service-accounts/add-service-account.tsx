@@ -10,6 +10,7 @@ import { Field } from '@/components/ui/field';
 import { Modal } from '@/components/ui/modal';
 import { Alert } from '@/components/ui/alert';
 import { TokenReveal } from './token-reveal';
+import { applyFieldErrors } from '@/components/ui/field-errors';
 
 type Created = { userId: string; token: string; expiresAt: string | null };
 
@@ -46,14 +47,7 @@ export function AddServiceAccount({ namespaceId, namespaceName, directoryUsers }
       setCreated({ userId: res.data.userId, token: res.data.token, expiresAt: res.data.expiresAt });
       return;
     }
-    let placed = false;
-    for (const [field, messages] of Object.entries(res.fieldErrors ?? {})) {
-      if (['userId', 'directoryUserId', 'description', 'customExpiresAt', 'expiration'].includes(field)) {
-        setFieldError(field as keyof CreateServiceAccountInput, { message: messages[0] });
-        placed = true;
-      }
-    }
-    if (!placed) setError(res.message);
+    if (!applyFieldErrors(res.fieldErrors, setFieldError, ['userId', 'directoryUserId', 'description', 'customExpiresAt', 'expiration'])) setError(res.message);
   });
 
   return (
