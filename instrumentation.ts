@@ -4,8 +4,8 @@
 // with a clear message; the data is left as it was.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { installPeerStamp } = await import('./lib/net/peer-stamp');
-  installPeerStamp();
+  const { installRequestStamp } = await import('./lib/net/request-stamp');
+  installRequestStamp();
   const { startup } = await import('./lib/startup');
   await startup();
 }
