@@ -112,9 +112,13 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
 
       // The server sees changes made here within about a second (cache_epoch poll): wait
       // for the last route directly at the endpoint, so the upstream's hit count stays clean.
-      const seen = await until(async () => (await fetch(`${server!.url}/api/v1/verify/auth-request`, {
-        headers: { ...bearer(owner.token), 'x-original-url': `https://${adminHost}/`, 'x-original-method': 'GET' },
-      })).status === 403, 10_000);
+      // (a 403 `no_route` would come before the route is seen: wait for the policy's own refusal)
+      const seen = await until(async () => {
+        const res = await fetch(`${server!.url}/api/v1/verify/auth-request`, {
+          headers: { ...bearer(owner.token), 'x-original-url': `https://${adminHost}/`, 'x-original-method': 'GET' },
+        });
+        return res.status === 403 && ((await res.json()) as { error: string }).error === 'forbidden';
+      }, 10_000);
       expect(seen, 'the console never saw the new route').not.toBeNull();
     }, 60_000);
 

@@ -29,7 +29,7 @@ beforeAll(async () => {
   const ns = await createNamespace(admin, 'global', `ep-${uid()}`);
   ({ token } = await createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId: ns.id, kind: 'service', userId: `ep-${uid()}`, expiration: 'never' })));
   const policy = async (ppl: string) => (await createPolicy(admin, ns.id, policyFormSchema.parse({ name: `p-${uid()}`, description: '', enforced: false, explanation: '', remediation: '', ppl }))).id;
-  await createRoute(admin, ns.id, routeFormSchema.parse({ name: 'root', from: `https://${host}`, to: 'http://127.0.0.1:9', policyIds: [await policy('allow:\n  or:\n    - http_method: GET\n')] }));
+  await createRoute(admin, ns.id, routeFormSchema.parse({ name: 'root', from: `https://${host}`, to: 'http://127.0.0.1:9', policyIds: [await policy('allow:\n  and:\n    - authenticated_user: true\n    - http_method: GET\n')] }));
   await createRoute(admin, ns.id, routeFormSchema.parse({ name: 'pub', from: `https://${host}/pub`, to: 'http://127.0.0.1:9', policyIds: [await policy('allow:\n  or:\n    - accept: true\n')] }));
   await createRoute(admin, ns.id, routeFormSchema.parse({ name: 'ip', from: `https://${host}/ip`, to: 'http://127.0.0.1:9', policyIds: [await policy('allow:\n  or:\n    - source_ip: 10.1.2.0/24\n')] }));
   // Wait until the server sees the routes (cache_epoch poll, about a second).
