@@ -1,0 +1,65 @@
+'use client';
+import { useState } from 'react';
+import { useForm, type DefaultValues, type FieldValues, type Path, type UseFormReturn } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import type { z } from 'zod';
+
+/** What every server action answers (lib/actions/safe-action.ts). */
+export type ActionAnswer<T = unknown> =
+  | { ok: true; data: T }
+  | { ok: false; code?: string; message: string; fieldErrors?: Record<string, string[]> };
+
+export interface ActionForm<V extends FieldValues, T> {
+  form: UseFormReturn<V>;
+  /** Validates with the shared schema, calls the action, places its errors; pass to <form onSubmit>. */
+  onSubmit: (e?: React.BaseSyntheticEvent) => Promise<void>;
+  /** True from submit until the action answered (the form cannot be submitted twice). */
+  pending: boolean;
+  /** The data of the last successful call. */
+  result: T | undefined;
+}
+
+/**
+ * react-hook-form + the zod schema the server action also parses + the action. Server field
+ * errors land on their fields; a message that no field carries goes to `errors.root`
+ * (render it with <FormError form={form} />). `onSuccess` runs after a successful call.
+ */
+export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(opts: {
+  schema: S;
+  action: (input: z.output<S>) => Promise<ActionAnswer<T>>;
+  defaultValues?: DefaultValues<z.input<S>>;
+  /** Extra input sent with the form's values (an id, a namespace). */
+  extra?: Record<string, unknown>;
+  onSuccess?: (data: T, values: z.output<S>) => void | Promise<void>;
+}): ActionForm<z.input<S>, T> {
+  const form = useForm<z.input<S>, unknown, z.output<S>>({ resolver: zodResolver(opts.schema as never), defaultValues: opts.defaultValues });
+  const [pending, setPending] = useState(false);
+  const [result, setResult] = useState<T>();
+  const onSubmit = form.handleSubmit(async (values) => {
+    if (pending) return;
+    setPending(true);
+    try {
+      const res = await opts.action({ ...values, ...opts.extra } as z.output<S>);
+      if (res.ok) {
+        setResult(res.data);
+        await opts.onSuccess?.(res.data, values);
+        return;
+      }
+      const known = new Set(Object.keys(form.getValues() ?? {}));
+      let placed = false;
+      for (const [field, messages] of Object.entries(res.fieldErrors ?? {})) {
+        const top = field.split('.')[0]!;
+        if (messages[0] && known.has(top)) {
+          form.setError(field as Path<z.input<S>>, { message: messages[0] }, { shouldFocus: !placed });
+          placed = true;
+        }
+      }
+      if (!placed) form.setError('root', { message: res.message });
+    } catch {
+      form.setError('root', { message: 'The server could not be reached. Please try again.' });
+    } finally {
+      setPending(false);
+    }
+  });
+  return { form: form as unknown as UseFormReturn<z.input<S>>, onSubmit, pending, result };
+}
