@@ -2,10 +2,8 @@ import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { atLeast, authorizeAnyRole, authorizeGlobal, effectiveRoles } from '@/lib/dal/authz';
-import { recordAudit } from '@/lib/dal/audit';
-import { bumpEpoch } from '@/lib/dal/epoch';
-import { conflict, isUniqueViolation, notFound } from '@/lib/dal/errors';
-import { changed } from '@/lib/verify/invalidate';
+import { mutate } from '@/lib/dal/mutation';
+import { conflict, notFound } from '@/lib/dal/errors';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 
 export interface DirectoryUserRow { id: string; email: string | null; name: string | null; groups: string[]; active: boolean; source: string; impersonatedBy: number }
@@ -30,37 +28,30 @@ export async function listDirectoryUsers(actor: Actor | null, q?: string): Promi
 
 export async function createDirectoryUser(actor: Actor | null, input: { id: string; email: string; name: string; groups: string[] }) {
   const who = await authorizeGlobal(actor, 'manager');
-  const prisma = await getPrisma();
-  try {
-    return await prisma.$transaction(async (tx) => {
-      const sa = await tx.serviceAccount.findFirst({ where: { userIdKey: input.id.toLowerCase() }, select: { id: true } });
-      if (sa) throw conflict('A service account already uses this ID.', { id: ['A service account already uses this ID.'] });
-      const clash = await tx.directoryUser.findFirst({ where: { id: { equals: input.id, mode: 'insensitive' } }, select: { id: true } });
-      if (clash) throw conflict('A directory user with this ID exists.', { id: ['A directory user with this ID exists.'] });
-      const created = await tx.directoryUser.create({
-        data: { id: input.id, email: input.email || null, name: input.name || null, groups: input.groups },
-        select: { id: true, email: true, name: true, groups: true },
-      });
-      await recordAudit(tx, who, { action: 'create', entityType: 'directory_user', entityId: created.id, namespaceId: GLOBAL_NAMESPACE_ID, after: created });
-      return { id: created.id };
+  const idTaken = conflict('A directory user with this ID exists.', { id: ['A directory user with this ID exists.'] });
+  return mutate(async (m) => {
+    const sa = await m.tx.serviceAccount.findFirst({ where: { userIdKey: input.id.toLowerCase() }, select: { id: true } });
+    if (sa) throw conflict('A service account already uses this ID.', { id: ['A service account already uses this ID.'] });
+    const clash = await m.tx.directoryUser.findFirst({ where: { id: { equals: input.id, mode: 'insensitive' } }, select: { id: true } });
+    if (clash) throw idTaken;
+    const created = await m.tx.directoryUser.create({
+      data: { id: input.id, email: input.email || null, name: input.name || null, groups: input.groups },
+      select: { id: true, email: true, name: true, groups: true },
     });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('A directory user with this ID exists.', { id: ['A directory user with this ID exists.'] });
-    throw err;
-  }
+    await m.record(who, { action: 'create', entityType: 'directory_user', entityId: created.id, namespaceId: GLOBAL_NAMESPACE_ID, after: created });
+    return { id: created.id };
+  }, { unique: idTaken });
 }
 
 /** Refused while service accounts impersonate the user: revoke those first. */
 export async function deleteDirectoryUser(actor: Actor | null, id: string): Promise<void> {
   const who = await authorizeGlobal(actor, 'manager');
-  await (await getPrisma()).$transaction(async (tx) => {
-    const user = await tx.directoryUser.findUnique({ where: { id }, select: { email: true, name: true, groups: true, _count: { select: { serviceAccounts: true } } } });
+  await mutate(async (m) => {
+    const user = await m.tx.directoryUser.findUnique({ where: { id }, select: { email: true, name: true, groups: true, _count: { select: { serviceAccounts: true } } } });
     if (!user) throw notFound('The directory user');
     const n = user._count.serviceAccounts;
     if (n) throw conflict(`${n} service account${n === 1 ? '' : 's'} impersonate${n === 1 ? 's' : ''} this user. Revoke ${n === 1 ? 'it' : 'them'} first.`);
-    await tx.directoryUser.delete({ where: { id } });
-    await recordAudit(tx, who, { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL_NAMESPACE_ID, before: { id, email: user.email, name: user.name, groups: user.groups } });
-    await bumpEpoch(tx);
+    await m.tx.directoryUser.delete({ where: { id } });
+    await m.record(who, { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL_NAMESPACE_ID, before: { id, email: user.email, name: user.name, groups: user.groups } });
   });
-  changed();
 }

@@ -2,8 +2,8 @@ import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { atLeast, authorize, effectiveRoles, type Role } from '@/lib/dal/authz';
-import { recordAudit } from '@/lib/dal/audit';
-import { conflict, invalid, isForeignKeyViolation, isUniqueViolation, notFound, unauthorized } from '@/lib/dal/errors';
+import { mutate } from '@/lib/dal/mutation';
+import { conflict, invalid, notFound, unauthorized } from '@/lib/dal/errors';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 
 export interface NamespaceNode { id: string; name: string; parentId: string | null }
@@ -75,45 +75,31 @@ export async function getNamespace(actor: Actor | null, id: string): Promise<Nam
 
 export async function createNamespace(actor: Actor | null, parentId: string, name: string): Promise<NamespaceNode> {
   const who = await authorize(actor, parentId, 'manager');
-  const prisma = await getPrisma();
-  try {
-    return await prisma.$transaction(async (tx) => {
-      const ns = await tx.namespace.create({ data: { name, nameKey: name.toLowerCase(), parentId }, select: { id: true, name: true, parentId: true } });
-      await recordAudit(tx, who, { action: 'create', entityType: 'namespace', entityId: ns.id, namespaceId: ns.id, after: ns });
-      return ns;
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken(name);
-    if (isForeignKeyViolation(err)) throw notFound('The parent namespace');
-    throw err;
-  }
+  return mutate(async (m) => {
+    const ns = await m.tx.namespace.create({ data: { name, nameKey: name.toLowerCase(), parentId }, select: { id: true, name: true, parentId: true } });
+    await m.record(who, { action: 'create', entityType: 'namespace', entityId: ns.id, namespaceId: ns.id, after: ns });
+    return ns;
+  }, { unique: nameTaken(name), foreignKey: notFound('The parent namespace') });
 }
 
 export async function renameNamespace(actor: Actor | null, id: string, name: string): Promise<NamespaceNode> {
   const who = await authorize(actor, id, 'manager');
   if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be renamed.');
-  const prisma = await getPrisma();
-  try {
-    return await prisma.$transaction(async (tx) => {
-      const before = await tx.namespace.findUnique({ where: { id }, select: { id: true, name: true, parentId: true } });
-      if (!before) throw notFound('The namespace');
-      const after = await tx.namespace.update({ where: { id }, data: { name, nameKey: name.toLowerCase() }, select: { id: true, name: true, parentId: true } });
-      await recordAudit(tx, who, { action: 'update', entityType: 'namespace', entityId: id, namespaceId: id, before, after });
-      return after;
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken(name);
-    throw err;
-  }
+  return mutate(async (m) => {
+    const before = await m.tx.namespace.findUnique({ where: { id }, select: { id: true, name: true, parentId: true } });
+    if (!before) throw notFound('The namespace');
+    const after = await m.tx.namespace.update({ where: { id }, data: { name, nameKey: name.toLowerCase() }, select: { id: true, name: true, parentId: true } });
+    await m.record(who, { action: 'update', entityType: 'namespace', entityId: id, namespaceId: id, before, after });
+    return after;
+  }, { unique: nameTaken(name) });
 }
 
 /** Refused while anything lives in the namespace: deleting never loses data silently. */
 export async function deleteNamespace(actor: Actor | null, id: string): Promise<{ parentId: string | null }> {
   const who = await authorize(actor, id, 'manager');
   if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be deleted.');
-  const prisma = await getPrisma();
-  return prisma.$transaction(async (tx) => {
-    const ns = await tx.namespace.findUnique({
+  return mutate(async (m) => {
+    const ns = await m.tx.namespace.findUnique({
       where: { id },
       select: { name: true, parentId: true, _count: { select: { children: true, serviceAccounts: true, routes: true, policies: true } } },
     });
@@ -127,13 +113,8 @@ export async function deleteNamespace(actor: Actor | null, id: string): Promise<
     const plural = (n: number, what: string) => (what === 'polic' ? `${n} polic${n === 1 ? 'y' : 'ies'}` : `${n} ${what}${n === 1 ? '' : 's'}`);
     const left = blockers.filter(([n]) => n > 0).map(([n, what]) => plural(n, what));
     if (left.length) throw conflict(`This namespace still has ${left.join(', ')}. Move or delete them first.`);
-    try {
-      await tx.namespace.delete({ where: { id } });
-      await recordAudit(tx, who, { action: 'delete', entityType: 'namespace', entityId: id, namespaceId: ns.parentId, before: { id, name: ns.name, parentId: ns.parentId } });
-    } catch (err) {
-      if (isForeignKeyViolation(err)) throw conflict('This namespace is still in use. Move or delete what it holds first.');
-      throw err;
-    }
+    await m.tx.namespace.delete({ where: { id } });
+    await m.record(who, { action: 'delete', entityType: 'namespace', entityId: id, namespaceId: ns.parentId, before: { id, name: ns.name, parentId: ns.parentId } });
     return { parentId: ns.parentId };
-  });
+  }, { foreignKey: conflict('This namespace is still in use. Move or delete what it holds first.') });
 }

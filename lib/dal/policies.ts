@@ -2,11 +2,9 @@ import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize, authorizeAnyRole } from '@/lib/dal/authz';
-import { bumpEpoch } from '@/lib/dal/epoch';
-import { recordAudit } from '@/lib/dal/audit';
-import { conflict, invalid, isForeignKeyViolation, isUniqueViolation, notFound } from '@/lib/dal/errors';
+import { mutate } from '@/lib/dal/mutation';
+import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
-import { changed } from '@/lib/verify/invalidate';
 import { parsePolicy, printPolicy, type Item, type Policy } from '@/lib/policy';
 import { storedPpl, type PolicyFormValues } from '@/lib/schemas/policy';
 
@@ -82,55 +80,37 @@ const auditView = (p: { name: string; description: string; enforced: boolean; ex
 
 export async function createPolicy(actor: Actor | null, namespaceId: string, values: PolicyFormValues): Promise<{ id: string }> {
   const who = await authorize(actor, namespaceId, 'manager');
-  const prisma = await getPrisma();
-  try {
-    const created = await prisma.$transaction(async (tx) => {
-      const p = await tx.policy.create({ data: { namespaceId, ...data(values) } });
-      await recordAudit(tx, who, { action: 'create', entityType: 'policy', entityId: p.id, namespaceId, after: auditView(p) });
-      await bumpEpoch(tx);
-      return { id: p.id };
-    });
-    changed();
-    return created;
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken();
-    if (isForeignKeyViolation(err)) throw notFound('The namespace');
-    throw err;
-  }
+  const fields = data(values);
+  return mutate(async (m) => {
+    const p = await m.tx.policy.create({ data: { namespaceId, ...fields } });
+    await m.record(who, { action: 'create', entityType: 'policy', entityId: p.id, namespaceId, after: auditView(p) });
+    return { id: p.id };
+  }, { unique: nameTaken(), foreignKey: notFound('The namespace') });
 }
 
 export async function updatePolicy(actor: Actor | null, id: string, values: PolicyFormValues): Promise<{ id: string }> {
-  const prisma = await getPrisma();
-  try {
-    await prisma.$transaction(async (tx) => {
-      const before = await tx.policy.findUnique({ where: { id } });
-      if (!before) throw notFound('The policy');
-      const who = await authorize(actor, before.namespaceId, 'manager', tx);
-      const after = await tx.policy.update({ where: { id }, data: data(values) });
-      await recordAudit(tx, who, { action: 'update', entityType: 'policy', entityId: id, namespaceId: before.namespaceId, before: auditView(before), after: auditView(after) });
-      await bumpEpoch(tx);
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken();
-    throw err;
-  }
-  changed();
-  return { id };
+  const fields = data(values);
+  return mutate(async (m) => {
+    const before = await m.tx.policy.findUnique({ where: { id } });
+    if (!before) throw notFound('The policy');
+    const who = await authorize(actor, before.namespaceId, 'manager', m.tx);
+    const after = await m.tx.policy.update({ where: { id }, data: fields });
+    await m.record(who, { action: 'update', entityType: 'policy', entityId: id, namespaceId: before.namespaceId, before: auditView(before), after: auditView(after) });
+    return { id };
+  }, { unique: nameTaken() });
 }
 
 /** Refused while routes pick the policy: detach it first, so no route silently loses a rule. */
 export async function deletePolicy(actor: Actor | null, id: string): Promise<void> {
-  await (await getPrisma()).$transaction(async (tx) => {
-    const found = await tx.policy.findUnique({ where: { id }, include: { _count: { select: { routes: true } } } });
+  await mutate(async (m) => {
+    const found = await m.tx.policy.findUnique({ where: { id }, include: { _count: { select: { routes: true } } } });
     if (!found) throw notFound('The policy');
-    const who = await authorize(actor, found.namespaceId, 'manager', tx);
+    const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
     const n = found._count.routes;
     if (n) throw conflict(`${n} route${n === 1 ? ' uses' : 's use'} this policy. Remove it from ${n === 1 ? 'that route' : 'those routes'} first.`);
-    await tx.policy.delete({ where: { id } });
-    await recordAudit(tx, who, { action: 'delete', entityType: 'policy', entityId: id, namespaceId: found.namespaceId, before: auditView(found) });
-    await bumpEpoch(tx);
+    await m.tx.policy.delete({ where: { id } });
+    await m.record(who, { action: 'delete', entityType: 'policy', entityId: id, namespaceId: found.namespaceId, before: auditView(found) });
   });
-  changed();
 }
 
 /** Policies a route in this namespace may use: its own and its ancestors'. */

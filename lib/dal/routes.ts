@@ -3,11 +3,10 @@ import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize, effectiveRoles } from '@/lib/dal/authz';
 import { underPrefix } from '@/lib/net/canonical-path';
-import { bumpEpoch, type Tx } from '@/lib/dal/epoch';
-import { recordAudit } from '@/lib/dal/audit';
-import { conflict, invalid, isUniqueViolation, notFound } from '@/lib/dal/errors';
+import type { Tx } from '@/lib/dal/epoch';
+import { mutate } from '@/lib/dal/mutation';
+import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
-import { changed } from '@/lib/verify/invalidate';
 import { parseFrom, splitUrls, type routeFormSchema } from '@/lib/schemas/route';
 import type { z } from 'zod';
 
@@ -94,57 +93,39 @@ const auditView = (r: RouteView) => ({ name: r.name, from: `https://${r.host}${r
 export async function createRoute(actor: Actor | null, namespaceId: string, input: RouteInput): Promise<{ id: string }> {
   const who = await authorize(actor, namespaceId, 'manager');
   const { from, data } = fields(input);
-  try {
-    const created = await (await getPrisma()).$transaction(async (tx) => {
-      await checkPolicies(tx, namespaceId, input.policyIds);
-      await checkNesting(tx, who, { namespaceId, host: data.host, pathPrefix: data.pathPrefix });
-      const r = await tx.route.create({
-        data: { ...data, namespaceId, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } },
-        select: { id: true, ...routeView },
-      });
-      await recordAudit(tx, who, { action: 'create', entityType: 'route', entityId: r.id, namespaceId, after: auditView(r) });
-      await bumpEpoch(tx);
-      return { id: r.id };
+  return mutate(async (m) => {
+    await checkPolicies(m.tx, namespaceId, input.policyIds);
+    await checkNesting(m.tx, who, { namespaceId, host: data.host, pathPrefix: data.pathPrefix });
+    const r = await m.tx.route.create({
+      data: { ...data, namespaceId, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } },
+      select: { id: true, ...routeView },
     });
-    changed();
-    return created;
-  } catch (err) {
-    if (isUniqueViolation(err)) throw fromTaken(from.url);
-    throw err;
-  }
+    await m.record(who, { action: 'create', entityType: 'route', entityId: r.id, namespaceId, after: auditView(r) });
+    return { id: r.id };
+  }, { unique: fromTaken(from.url) });
 }
 
 export async function updateRoute(actor: Actor | null, id: string, input: RouteInput): Promise<{ id: string }> {
   const { from, data } = fields(input);
-  try {
-    await (await getPrisma()).$transaction(async (tx) => {
-      const found = await tx.route.findUnique({ where: { id }, select: { namespaceId: true, ...routeView } });
-      if (!found) throw notFound('The route');
-      const who = await authorize(actor, found.namespaceId, 'manager', tx);
-      await checkPolicies(tx, found.namespaceId, input.policyIds);
-      await checkNesting(tx, who, { id, namespaceId: found.namespaceId, host: data.host, pathPrefix: data.pathPrefix });
-      await tx.routePolicy.deleteMany({ where: { routeId: id } });
-      const after = await tx.route.update({ where: { id }, data: { ...data, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } }, select: routeView });
-      await recordAudit(tx, who, { action: 'update', entityType: 'route', entityId: id, namespaceId: found.namespaceId, before: auditView(found), after: auditView(after) });
-      await bumpEpoch(tx);
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw fromTaken(from.url);
-    throw err;
-  }
-  changed();
-  return { id };
+  return mutate(async (m) => {
+    const found = await m.tx.route.findUnique({ where: { id }, select: { namespaceId: true, ...routeView } });
+    if (!found) throw notFound('The route');
+    const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
+    await checkPolicies(m.tx, found.namespaceId, input.policyIds);
+    await checkNesting(m.tx, who, { id, namespaceId: found.namespaceId, host: data.host, pathPrefix: data.pathPrefix });
+    await m.tx.routePolicy.deleteMany({ where: { routeId: id } });
+    const after = await m.tx.route.update({ where: { id }, data: { ...data, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } }, select: routeView });
+    await m.record(who, { action: 'update', entityType: 'route', entityId: id, namespaceId: found.namespaceId, before: auditView(found), after: auditView(after) });
+    return { id };
+  }, { unique: fromTaken(from.url) });
 }
 
 export async function deleteRoute(actor: Actor | null, id: string): Promise<void> {
-  await (await getPrisma()).$transaction(async (tx) => {
-    const found = await tx.route.findUnique({ where: { id }, select: { namespaceId: true, ...routeView } });
+  await mutate(async (m) => {
+    const found = await m.tx.route.findUnique({ where: { id }, select: { namespaceId: true, ...routeView } });
     if (!found) throw notFound('The route');
-    const who = await authorize(actor, found.namespaceId, 'manager', tx);
-    await tx.route.delete({ where: { id } });
-    await recordAudit(tx, who, { action: 'delete', entityType: 'route', entityId: id, namespaceId: found.namespaceId, before: auditView(found) });
-    await bumpEpoch(tx);
+    const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
+    await m.tx.route.delete({ where: { id } });
+    await m.record(who, { action: 'delete', entityType: 'route', entityId: id, namespaceId: found.namespaceId, before: auditView(found) });
   });
-  changed();
 }
-

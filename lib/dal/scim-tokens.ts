@@ -2,7 +2,7 @@ import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
-import { recordAudit } from '@/lib/dal/audit';
+import { mutate } from '@/lib/dal/mutation';
 import { authorizeGlobal } from '@/lib/dal/authz';
 import { notFound } from '@/lib/dal/errors';
 import { log } from '@/lib/log';
@@ -32,10 +32,10 @@ export async function listScimTokens(actor: Actor | null): Promise<ScimTokenRow[
 /** The token is returned here once; only its SHA-256 is stored. */
 export async function createScimToken(actor: Actor | null, name: string): Promise<{ id: string; name: string; token: string }> {
   const token = `${PREFIX}${randomBytes(32).toString('base64url')}`;
-  const row = await (await getPrisma()).$transaction(async (tx) => {
-    const who = await authorizeGlobal(actor, 'admin', tx);
-    const created = await tx.scimToken.create({ data: { name, tokenHash: hashToken(token) }, select: rowSelect });
-    await recordAudit(tx, who, { action: 'create', entityType: 'scim_token', entityId: created.id, namespaceId: 'global', after: created });
+  const row = await mutate(async (m) => {
+    const who = await authorizeGlobal(actor, 'admin', m.tx);
+    const created = await m.tx.scimToken.create({ data: { name, tokenHash: hashToken(token) }, select: rowSelect });
+    await m.record(who, { action: 'create', entityType: 'scim_token', entityId: created.id, namespaceId: 'global', after: created });
     return created;
   });
   return { id: row.id, name: row.name, token };
@@ -43,13 +43,13 @@ export async function createScimToken(actor: Actor | null, name: string): Promis
 
 /** Revoked tokens stop working at once (every SCIM request looks its token up). Revoking twice is harmless. */
 export async function revokeScimToken(actor: Actor | null, id: string): Promise<void> {
-  await (await getPrisma()).$transaction(async (tx) => {
-    const who = await authorizeGlobal(actor, 'admin', tx);
-    const before = await tx.scimToken.findUnique({ where: { id }, select: rowSelect });
+  await mutate(async (m) => {
+    const who = await authorizeGlobal(actor, 'admin', m.tx);
+    const before = await m.tx.scimToken.findUnique({ where: { id }, select: rowSelect });
     if (!before) throw notFound('The SCIM token');
     if (before.revokedAt) return;
-    const after = await tx.scimToken.update({ where: { id }, data: { revokedAt: new Date() }, select: rowSelect });
-    await recordAudit(tx, who, { action: 'update', entityType: 'scim_token', entityId: id, namespaceId: 'global', before, after });
+    const after = await m.tx.scimToken.update({ where: { id }, data: { revokedAt: new Date() }, select: rowSelect });
+    await m.record(who, { action: 'update', entityType: 'scim_token', entityId: id, namespaceId: 'global', before, after });
   });
 }
 

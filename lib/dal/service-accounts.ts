@@ -3,14 +3,12 @@ import { getPrisma } from '@/lib/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize } from '@/lib/dal/authz';
-import { bumpEpoch } from '@/lib/dal/epoch';
-import { recordAudit } from '@/lib/dal/audit';
-import { conflict, invalid, isForeignKeyViolation, isUniqueViolation, notFound } from '@/lib/dal/errors';
+import { mutate } from '@/lib/dal/mutation';
+import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
 import { getSigner } from '@/lib/verify/keys';
 import { config } from '@/lib/config';
 import { mintServiceAccountToken } from '@/lib/tokens';
-import { changed } from '@/lib/verify/invalidate';
 import { expiryFor, type SORT_KEYS, createServiceAccountSchema } from '@/lib/schemas/service-account';
 import type { z } from 'zod';
 
@@ -83,45 +81,39 @@ export async function createServiceAccount(
   if (expiresAt && expiresAt.getTime() <= Date.now()) {
     throw invalid('The expiry must lie in the future.', { customExpiresAt: ['The expiry must lie in the future.'] });
   }
-  const prisma = await getPrisma();
   const signer = await getSigner();
-  try {
-    return await prisma.$transaction(async (tx) => {
-      let userId: string;
-      let directoryUserId: string | null = null;
-      if (input.kind === 'impersonate') {
-        const user = await tx.directoryUser.findUnique({ where: { id: input.directoryUserId ?? '' }, select: { id: true } });
-        if (!user) throw invalid('That directory user no longer exists.', { directoryUserId: ['That directory user no longer exists. Pick another.'] });
-        userId = directoryUserId = user.id;
-      } else {
-        userId = (input.userId ?? '').trim();
-        // A service-only id must not pass for a directory user in a policy's `user` criterion.
-        const clash = await tx.directoryUser.findFirst({ where: { id: { equals: userId, mode: 'insensitive' } }, select: { id: true } });
-        if (clash) throw conflict('That user ID belongs to a directory user.', { userId: ['A directory user has this ID. Impersonate them instead, or pick another ID.'] });
-      }
-      const created = await tx.serviceAccount.create({
-        data: {
-          namespaceId: input.namespaceId, userId, userIdKey: directoryUserId ? null : userId.toLowerCase(), directoryUserId,
-          description: input.description ?? '', originatorId: who.userId, expiresAt,
-        },
-        select: rowSelect,
-      });
-      await recordAudit(tx, who, { action: 'create', entityType: 'service_account', entityId: created.id, namespaceId: created.namespaceId, after: auditView(created) });
-      const token = await mintServiceAccountToken({
-        signer, issuer: config.publicUrl, audience: config.tokenAudience,
-        subject: created.userId, accountId: created.id, expiresAt, now: created.issuedAt,
-      });
-      return { account: toRow(created), token };
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('That user ID is already taken.', { userId: ['This user ID is already taken (user IDs are unique, whatever their case).'] });
-    if (isForeignKeyViolation(err)) {
-      throw input.kind === 'impersonate'
-        ? invalid('That directory user no longer exists.', { directoryUserId: ['That directory user no longer exists. Pick another.'] })
-        : notFound('The namespace');
+  const gone = invalid('That directory user no longer exists.', { directoryUserId: ['That directory user no longer exists. Pick another.'] });
+  return mutate(async (m) => {
+    const { tx } = m;
+    let userId: string;
+    let directoryUserId: string | null = null;
+    if (input.kind === 'impersonate') {
+      const user = await tx.directoryUser.findUnique({ where: { id: input.directoryUserId ?? '' }, select: { id: true } });
+      if (!user) throw gone;
+      userId = directoryUserId = user.id;
+    } else {
+      userId = (input.userId ?? '').trim();
+      // A service-only id must not pass for a directory user in a policy's `user` criterion.
+      const clash = await tx.directoryUser.findFirst({ where: { id: { equals: userId, mode: 'insensitive' } }, select: { id: true } });
+      if (clash) throw conflict('That user ID belongs to a directory user.', { userId: ['A directory user has this ID. Impersonate them instead, or pick another ID.'] });
     }
-    throw err;
-  }
+    const created = await tx.serviceAccount.create({
+      data: {
+        namespaceId: input.namespaceId, userId, userIdKey: directoryUserId ? null : userId.toLowerCase(), directoryUserId,
+        description: input.description ?? '', originatorId: who.userId, expiresAt,
+      },
+      select: rowSelect,
+    });
+    await m.record(who, { action: 'create', entityType: 'service_account', entityId: created.id, namespaceId: created.namespaceId, after: auditView(created) });
+    const token = await mintServiceAccountToken({
+      signer, issuer: config.publicUrl, audience: config.tokenAudience,
+      subject: created.userId, accountId: created.id, expiresAt, now: created.issuedAt,
+    });
+    return { account: toRow(created), token };
+  }, {
+    unique: conflict('That user ID is already taken.', { userId: ['This user ID is already taken (user IDs are unique, whatever their case).'] }),
+    foreignKey: input.kind === 'impersonate' ? gone : notFound('The namespace'),
+  });
 }
 
 /** What the change history keeps of an account: the record, never a token. */
@@ -130,31 +122,28 @@ const auditView = (a: Selected) => ({
   impersonating: a.directoryUser?.id ?? null, expiresAt: a.expiresAt, issuedAt: a.issuedAt,
 });
 
-async function mutate(actor: Actor | null, id: string, data: Prisma.ServiceAccountUpdateInput | 'delete'): Promise<void> {
-  const prisma = await getPrisma();
-  await prisma.$transaction(async (tx) => {
-    const before = await tx.serviceAccount.findUnique({ where: { id }, select: rowSelect });
+async function change(actor: Actor | null, id: string, data: Prisma.ServiceAccountUpdateInput | 'delete'): Promise<void> {
+  await mutate(async (m) => {
+    const before = await m.tx.serviceAccount.findUnique({ where: { id }, select: rowSelect });
     if (!before) throw notFound('The service account');
-    const who = await authorize(actor, before.namespaceId, 'manager', tx);
+    const who = await authorize(actor, before.namespaceId, 'manager', m.tx);
     if (data === 'delete') {
-      await tx.serviceAccount.delete({ where: { id } });
-      await recordAudit(tx, who, { action: 'delete', entityType: 'service_account', entityId: id, namespaceId: before.namespaceId, before: auditView(before) });
+      await m.tx.serviceAccount.delete({ where: { id } });
+      await m.record(who, { action: 'delete', entityType: 'service_account', entityId: id, namespaceId: before.namespaceId, before: auditView(before) });
     } else {
-      const after = await tx.serviceAccount.update({ where: { id }, data, select: rowSelect });
-      await recordAudit(tx, who, { action: 'update', entityType: 'service_account', entityId: id, namespaceId: before.namespaceId, before: auditView(before), after: auditView(after) });
+      const after = await m.tx.serviceAccount.update({ where: { id }, data, select: rowSelect });
+      await m.record(who, { action: 'update', entityType: 'service_account', entityId: id, namespaceId: before.namespaceId, before: auditView(before), after: auditView(after) });
     }
-    await bumpEpoch(tx);
   });
-  changed();
 }
 
 /** Only the description changes after creation (as in Pomerium). */
 export const updateServiceAccountDescription = (actor: Actor | null, id: string, description: string) =>
-  mutate(actor, id, { description });
+  change(actor, id, { description });
 
 /** Suspends or resumes the account without deleting it. */
 export const setServiceAccountDisabled = (actor: Actor | null, id: string, disabled: boolean) =>
-  mutate(actor, id, { disabled });
+  change(actor, id, { disabled });
 
 /** Revocation deletes the record: its token can never verify again. */
-export const revokeServiceAccount = (actor: Actor | null, id: string) => mutate(actor, id, 'delete');
+export const revokeServiceAccount = (actor: Actor | null, id: string) => change(actor, id, 'delete');

@@ -3,12 +3,11 @@ import type { JWK } from 'jose';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorizeGlobal } from '@/lib/dal/authz';
-import { recordAudit } from '@/lib/dal/audit';
-import { bumpEpoch, type Tx } from '@/lib/dal/epoch';
+import { mutate } from '@/lib/dal/mutation';
+import type { Tx } from '@/lib/dal/epoch';
 import { conflict, notFound } from '@/lib/dal/errors';
 import { keyEncryptionKey } from '@/lib/secrets';
 import { generateSigningKey, importSigningKey, importVerifyKey, openSecret, sealSecret, type Signer } from '@/lib/tokens';
-import { changed } from '@/lib/verify/invalidate';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 
 export interface SigningKeyInfo { kid: string; createdAt: Date; retiredAt: Date | null; active: boolean }
@@ -18,7 +17,6 @@ async function insertKey(tx: Tx) {
   await tx.signingKey.create({
     data: { kid: pair.kid, publicJwk: pair.publicJwk as object, privateSealed: sealSecret(JSON.stringify(pair.privateJwk), keyEncryptionKey()) },
   });
-  await bumpEpoch(tx);
   return pair.kid;
 }
 
@@ -27,10 +25,12 @@ export async function loadActiveSigner(): Promise<Signer> {
   const prisma = await getPrisma();
   let row = await prisma.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
   if (!row) {
-    await prisma.$transaction(async (tx) => {
+    await mutate(async (m) => {
       // One key, even when two instances start signing at the same moment.
-      await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(4242002)');
-      if (!(await tx.signingKey.count({ where: { retiredAt: null } }))) await insertKey(tx);
+      await m.tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(4242002)');
+      if (await m.tx.signingKey.count({ where: { retiredAt: null } })) return;
+      const kid = await insertKey(m.tx);
+      await m.record('system', { action: 'create', entityType: 'signing_key', entityId: kid, namespaceId: GLOBAL_NAMESPACE_ID, after: { kid } });
     });
     row = await prisma.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
   }
@@ -63,26 +63,22 @@ export async function listSigningKeys(actor: Actor | null): Promise<SigningKeyIn
 /** Adds a new signing key; older keys keep verifying until they are retired. */
 export async function rotateSigningKey(actor: Actor | null): Promise<string> {
   const who = await authorizeGlobal(actor, 'admin');
-  const kid = await (await getPrisma()).$transaction(async (tx) => {
-    const k = await insertKey(tx);
-    await recordAudit(tx, who, { action: 'create', entityType: 'signing_key', entityId: k, namespaceId: GLOBAL_NAMESPACE_ID, after: { kid: k } });
+  return mutate(async (m) => {
+    const k = await insertKey(m.tx);
+    await m.record(who, { action: 'create', entityType: 'signing_key', entityId: k, namespaceId: GLOBAL_NAMESPACE_ID, after: { kid: k } });
     return k;
   });
-  changed();
-  return kid;
 }
 
 /** Retires a key: tokens it signed stop verifying at once. The newest key cannot be retired. */
 export async function retireSigningKey(actor: Actor | null, kid: string): Promise<void> {
   const who = await authorizeGlobal(actor, 'admin');
-  await (await getPrisma()).$transaction(async (tx) => {
-    const keys = await tx.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' }, select: { kid: true } });
+  await mutate(async (m) => {
+    const keys = await m.tx.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' }, select: { kid: true } });
     if (!keys.some((k) => k.kid === kid)) throw notFound('The signing key');
     if (keys[0]?.kid === kid) throw conflict('This is the key new tokens are signed with. Rotate first, then retire the older key.');
     const retiredAt = new Date();
-    await tx.signingKey.update({ where: { kid }, data: { retiredAt } });
-    await recordAudit(tx, who, { action: 'update', entityType: 'signing_key', entityId: kid, namespaceId: GLOBAL_NAMESPACE_ID, before: { kid, retiredAt: null }, after: { kid, retiredAt } });
-    await bumpEpoch(tx);
+    await m.tx.signingKey.update({ where: { kid }, data: { retiredAt } });
+    await m.record(who, { action: 'update', entityType: 'signing_key', entityId: kid, namespaceId: GLOBAL_NAMESPACE_ID, before: { kid, retiredAt: null }, after: { kid, retiredAt } });
   });
-  changed();
 }
