@@ -72,6 +72,7 @@ function explainNode(node: CNode, ctx: Ctx): Explained {
     return { v, why: [v === T ? text : v === F ? `${text}: no match` : `${text}: ${unknown}`] };
   }
   const kids = node.children.map((c) => explainNode(c, ctx));
+  if (kids.length === 0) return { v: F, why: [`${node.path}: empty, matches nothing`] };
   const op = node.kind === 'operator' ? node.op : 'or';
   // Which child value decides the operator, and the value it then takes.
   const [decider, result]: [Tri, Tri] =
