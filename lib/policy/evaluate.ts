@@ -97,7 +97,7 @@ function explainDecision(rules: CompiledRules, ctx: Ctx): Decision {
   let reasons: string[];
   if (deny.v !== F) reasons = deny.why;
   else if (allow.v === T) reasons = allow.why;
-  else reasons = ['no allow rule matched', ...(allow.v === U ? allow.why : [])];
+  else reasons = ['no allow rule matched', ...(allow.v === U ? allow.why : allow.why.filter((w) => w.endsWith('matches nothing')))];
   return { allowed, allow: allow.v === T, deny: deny.v !== F, reasons };
 }
 
