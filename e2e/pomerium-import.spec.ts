@@ -113,6 +113,7 @@ routes:
   await page.getByRole('button', { name: 'Import' }).click();
   await dialog.getByLabel('Configuration (YAML)').fill(exported);
   await dialog.getByRole('button', { name: 'Preview' }).click();
-  await expect(preview.getByRole('alert').first()).toContainText('is already served by route');
+  await expect(preview.getByRole('alert').first()).toContainText('3 routes conflict with existing ones: nothing will be imported');
+  await expect(preview.getByTestId('import-route').first().getByRole('alert')).toContainText('is already served by route');
   await expect(dialog.getByRole('button', { name: 'Import 3 routes' })).toBeDisabled();
 });
