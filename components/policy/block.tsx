@@ -29,8 +29,9 @@ export function Block({ group, tone, title, about, onChange, onRemove }: {
   onChange: (next: GroupDraft) => void;
   onRemove: () => void;
 }) {
-  const { issues } = useContext(BuilderUiContext);
+  const { issues, warnings } = useContext(BuilderUiContext);
   const headId = useId();
+  const warning = warnings.get(group.id);
   const setSection = (i: number, next: OperatorDraft) => onChange({ ...group, operators: group.operators.map((s, j) => (j === i ? next : s)) });
   const issue = issues.get(group.id);
   return (
@@ -54,7 +55,7 @@ export function Block({ group, tone, title, about, onChange, onRemove }: {
             />
           </div>
         ))}
-        {issue ? <p className="text-xs text-red-700">{issue}</p> : null}
+        {issue ? <p className="text-xs text-red-700">{issue}</p> : warning ? <p role="status" className="text-xs text-amber-800">Warning: {warning}</p> : null}
       </div>
     </div>
   );
@@ -69,8 +70,9 @@ function Section({ section, removable, onChange, onRemove, autoFocus, groupId }:
   groupId: string;
 }) {
   const id = useId();
-  const { issues, focusId, focusOn } = useContext(BuilderUiContext);
+  const { issues, warnings, focusId, focusOn } = useContext(BuilderUiContext);
   const issue = issues.get(section.id);
+  const warning = warnings.get(section.id);
   const setItem = (i: number, next: ItemDraft) => onChange({ ...section, items: section.items.map((x, j) => (j === i ? next : x)) });
   const removeItem = (i: number) => onChange({ ...section, items: section.items.filter((_, j) => j !== i) });
   const add = (item: ItemDraft) => {
@@ -110,7 +112,7 @@ function Section({ section, removable, onChange, onRemove, autoFocus, groupId }:
           )}
         </ul>
       ) : null}
-      {issue ? <p className="text-xs text-red-700">{issue}</p> : null}
+      {issue ? <p className="text-xs text-red-700">{issue}</p> : warning ? <p role="status" className="text-xs text-amber-800">Warning: {warning}</p> : null}
       <div className="flex gap-2">
         <Button className="px-2 py-1 text-xs" onClick={() => add(newCriterion())}>Add Criterion</Button>
         <Button className="px-2 py-1 text-xs" onClick={() => add(newGroup())}>Add Group</Button>

@@ -16,9 +16,10 @@ const BLOCKS = {
   deny: { title: 'Deny', about: 'Refuses access when it matches, even if an allow block matched.' },
 } as const;
 
-export function Builder({ model, issues, pending, lock, onChange, users, groups }: {
+export function Builder({ model, issues, warnings = new Map(), pending, lock, onChange, users, groups }: {
   model: BuilderModel;
   issues: Issues;
+  warnings?: Issues;
   pending: boolean;
   lock: BuilderLock;
   onChange: (next: BuilderModel) => void;
@@ -27,7 +28,7 @@ export function Builder({ model, issues, pending, lock, onChange, users, groups 
 }) {
   const uid = useId();
   const [focusId, setFocusId] = useState<string | null>(null);
-  const ui = useMemo(() => ({ issues, focusId, focusOn: setFocusId }), [issues, focusId]);
+  const ui = useMemo(() => ({ issues, warnings, focusId, focusOn: setFocusId }), [issues, warnings, focusId]);
   const pickers = useMemo(() => ({ users, groups }), [users, groups]);
   const addBlock = (which: 'allow' | 'deny') => {
     const block = newGroup('and');

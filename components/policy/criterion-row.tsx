@@ -7,7 +7,7 @@ import { BuilderUiContext } from './builder-context';
 import { inputClass, Labeled, MatchValue, TimeZoneSelect, toClockInput } from './value-inputs';
 
 const CRITERION_OPTIONS = Object.values(CRITERIA);
-const MATCH_KINDS: ReadonlySet<string> = new Set(['string', 'method', 'list', 'date']);
+const MATCH_KINDS: ReadonlySet<string> = new Set(['string', 'method', 'list', 'date', 'certificate']);
 
 export function CriterionRow({ draft, onChange, onRemove }: {
   draft: CriterionDraft;
@@ -82,10 +82,15 @@ export function CriterionRow({ draft, onChange, onRemove }: {
         ) : null}
 
         {info.kind === 'day_of_week' ? (
-          <Labeled id={`${id}-text`} label="Value" className="w-48">
-            <input id={`${id}-text`} value={draft.text} onChange={(e) => set({ text: e.target.value })} placeholder="mon-fri"
-              autoComplete="off" spellCheck={false} aria-invalid={valueInvalid || undefined} aria-describedby={describedBy} className={`${inputClass(valueInvalid)} font-mono`} />
-          </Labeled>
+          <>
+            <Labeled id={`${id}-text`} label="Value" className="w-48">
+              <input id={`${id}-text`} value={draft.text} onChange={(e) => set({ text: e.target.value })} placeholder="mon-fri"
+                autoComplete="off" spellCheck={false} aria-invalid={valueInvalid || undefined} aria-describedby={describedBy} className={`${inputClass(valueInvalid)} font-mono`} />
+            </Labeled>
+            <Labeled id={`${id}-tz`} label="Time zone (Postern extension)" className="w-56">
+              <TimeZoneSelect id={`${id}-tz`} value={draft.timezone} emptyLabel="UTC (as Pomerium)" onChange={(timezone) => set({ timezone })} invalid={valueInvalid} describedBy={describedBy} />
+            </Labeled>
+          </>
         ) : null}
 
         {info.kind === 'time_of_day' ? (
@@ -107,7 +112,8 @@ export function CriterionRow({ draft, onChange, onRemove }: {
       <div className="mt-1 flex items-center gap-2">
         <p id={`${id}-about`} className="flex-1 text-xs text-slate-500">
           {info.description}
-          {info.kind === 'day_of_week' ? ' Examples: mon-fri, mon,wed,fri, sat-sun, *.' : ''}
+          {info.kind === 'day_of_week' ? ' Examples: mon-fri, mon,wed,fri, fri-mon, *. A time zone is a Postern extension: such a policy cannot be exported to Pomerium.' : ''}
+          {info.kind === 'certificate' ? ' Fingerprints: 64 hex digits (sha256sum of the DER) or AB:CD:… pairs; several conditions must all hold.' : ''}
           {info.kind === 'cidr' ? ' Separate several with commas.' : ''}
         </p>
         {MATCH_KINDS.has(info.kind) && unused.length > 0 ? (

@@ -71,10 +71,7 @@ export function criterionIssue(d: CriterionDraft): string | null {
 export function validateModel(model: BuilderModel): Map<string, string> {
   const issues = new Map<string, string>();
   const visit = (g: GroupDraft) => {
-    if (g.operators.length === 0) issues.set(g.id, 'Add an operator.');
     for (const s of g.operators) {
-      // An empty list would be vacuously true for `and`; the engine refuses it too.
-      if (s.items.length === 0) issues.set(s.id, 'Add a criterion or a group.');
       for (const item of s.items) {
         if (item.kind === 'group') visit(item);
         else {
@@ -95,4 +92,22 @@ export function validateModel(model: BuilderModel): Map<string, string> {
   const whole = engineIssue(fromBuilderModel(model));
   if (whole) issues.set(ROOT_ISSUE, whole);
   return issues;
+}
+
+/**
+ * Valid but empty: a block without operators, or an operator without items, matches
+ * nothing (as in Pomerium). Shown as warnings by node id; they never hold back the YAML.
+ */
+export function modelWarnings(model: BuilderModel): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (g: GroupDraft) => {
+    if (g.operators.length === 0) out.set(g.id, 'This block matches nothing: add an operator.');
+    for (const s of g.operators) {
+      if (s.items.length === 0) out.set(s.id, 'This block matches nothing: add a criterion or a group.');
+      for (const item of s.items) if (item.kind === 'group') visit(item);
+    }
+  };
+  if (model.allow) visit(model.allow);
+  if (model.deny) visit(model.deny);
+  return out;
 }

@@ -162,7 +162,7 @@ export function PolicyEditor({ initial, users, groups, onSubmit, onCancel, submi
           <GeneralFields />
         </TabPanel>
         <TabPanel base={base} id="builder" selected={tab === 'builder'}>
-          <Builder model={sync.model} issues={sync.issues} pending={sync.pending} lock={sync.lock} onChange={sync.change} users={users} groups={groups} />
+          <Builder model={sync.model} issues={sync.issues} warnings={sync.warnings} pending={sync.pending} lock={sync.lock} onChange={sync.change} users={users} groups={groups} />
         </TabPanel>
         <TabPanel base={base} id="editor" selected={tab === 'editor'}>
           <YamlEditor parsed={sync.parsed} />

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, printPolicy } from '@/lib/policy';
 import { fitsBuilder, fromBuilderModel, newCriterion, newGroup, retypeCriterion, toBuilderModel, type BuilderModel, type CriterionDraft } from './policy-model';
-import { criterionIssue, NOT_AN_IP, ROOT_ISSUE, validateModel } from './model-validate';
+import { criterionIssue, NOT_AN_IP, ROOT_ISSUE, modelWarnings, validateModel } from './model-validate';
 import { hasOverride, setOverride } from './model-edit';
 
 // One-rule policies covering every criterion, every matcher, several matchers in one
@@ -71,15 +71,16 @@ describe('validateModel', () => {
     expect(criterionIssue({ ...claim, key: 'roles' })).toBeNull();
     const date = newCriterion('date');
     date.matches[0]!.value = 'yesterday';
-    expect(criterionIssue(date)).toMatch(/not an RFC 3339 instant/);
+    expect(criterionIssue(date)).toMatch(/not a date and time/);
     expect(criterionIssue({ ...newCriterion('time_of_day', 'Mars/Olympus'), after: '09:00' })).toMatch(/^Unknown time zone/);
     expect(criterionIssue({ ...newCriterion('time_of_day', 'UTC'), after: '09:00' })).toBeNull();
     expect(criterionIssue({ ...newCriterion('day_of_week'), text: 'someday' })).toMatch(/^Unknown day/);
   });
 
-  it('asks for at least one item in an operator, and one block in the rule', () => {
+  it('warns, without an error, that an empty operator matches nothing; asks for one block in the rule', () => {
     const model: BuilderModel = { allow: newGroup('and'), deny: null };
-    expect(validateModel(model).get(model.allow!.operators[0]!.id)).toBe('Add a criterion or a group.');
+    expect(validateModel(model).size).toBe(0);
+    expect(modelWarnings(model).get(model.allow!.operators[0]!.id)).toBe('This block matches nothing: add a criterion or a group.');
     expect(validateModel({ allow: null, deny: null }).get(ROOT_ISSUE)).toBe('Add an allow or a deny block.');
   });
 

@@ -10,7 +10,7 @@ import { CRITERIA, type Block, type Criterion, type CriterionName, type Item, ty
 export const BUILDER_OPERATORS: readonly Operator[] = ['and', 'or', 'not', 'nor'];
 
 /** Matchers whose value is a list; in the draft it is one value per line. */
-export const LIST_VALUED: ReadonlySet<string> = new Set(['in', 'not_in']);
+export const LIST_VALUED: ReadonlySet<string> = new Set(['in', 'not_in', 'fingerprint', 'spki_hash']);
 
 export interface MatchDraft {
   id: string;
@@ -28,7 +28,7 @@ export interface CriterionDraft {
   matches: MatchDraft[];
   /** source_ip: addresses or ranges separated by commas, spaces or new lines; day_of_week: the days. */
   text: string;
-  /** time_of_day */
+  /** time_of_day; day_of_week ('' = UTC) */
   timezone: string;
   after: string;
   before: string;
@@ -64,9 +64,24 @@ let seq = 0;
 /** Ids only key React lists; they never reach the DOM or the policy. */
 export const nextId = (): string => `b${(++seq).toString(36)}`;
 
-/** The builder edits one rule; a policy with several is shown read-only. */
+/**
+ * The builder edits one rule; a policy with several is shown read-only, and so is one
+ * whose certificate criteria match names with more than `is` (edit those as YAML).
+ */
 export function fitsBuilder(policy: Policy): boolean {
-  return policy.rules.length <= 1;
+  if (policy.rules.length > 1) return false;
+  const fits = (items: readonly Item[] | undefined): boolean =>
+    (items ?? []).every((item) =>
+      item.kind === 'block'
+        ? BUILDER_OPERATORS.every((op) => fits(item[op]))
+        : item.name !== 'client_certificate' ||
+          (['san_email', 'san_dns', 'san_uri'] as const).every((k) => {
+            const m = item.value[k];
+            return m === undefined || (Object.keys(m).length === 1 && m.is !== undefined);
+          }),
+    );
+  const rule = policy.rules[0];
+  return !rule || [rule.allow, rule.deny].every((b) => !b || BUILDER_OPERATORS.every((op) => fits(b[op])));
 }
 
 // ---- Policy → model -------------------------------------------------------------
@@ -107,13 +122,23 @@ function criterionOf(c: Criterion): CriterionDraft {
     case 'reject':
     case 'authenticated_user':
     case 'cors_preflight':
+    case 'invalid_client_certificate':
       return d;
+    case 'client_certificate':
+      return {
+        ...d,
+        matches: Object.entries(c.value).map(([matcher, v]) => ({
+          id: nextId(),
+          matcher,
+          value: Array.isArray(v) ? v.join('\n') : ((v as { is?: string }).is ?? ''),
+        })),
+      };
     case 'claim':
       return { ...d, key: c.key, matches: matchesOf(c.value) };
     case 'source_ip':
       return { ...d, text: c.value.join(', ') };
     case 'day_of_week':
-      return { ...d, text: c.value };
+      return { ...d, text: c.value, timezone: c.timezone ?? '' };
     case 'time_of_day':
       return { ...d, timezone: c.value.timezone, after: c.value.after ?? '', before: c.value.before ?? '' };
     default:
@@ -159,7 +184,7 @@ export function criterionToValue(d: CriterionDraft): Record<string, unknown> {
     case 'cidr':
       return { [key]: rangesOf(d.text) };
     case 'day_of_week':
-      return { [key]: d.text };
+      return { [key]: d.timezone ? { is: d.text, timezone: d.timezone } : d.text };
     case 'time_of_day':
       return {
         [key]: { timezone: d.timezone, ...(d.after !== '' && { after: d.after }), ...(d.before !== '' && { before: d.before }) },
@@ -178,7 +203,8 @@ export function defaultMatcher(name: CriterionName): string | null {
   const info = CRITERIA[name];
   if (info.kind === 'method') return 'in'; // the method picker is a set of checkboxes
   if (info.kind === 'date') return 'after';
-  if (info.kind === 'time_of_day') return null;
+  if (info.kind === 'time_of_day' || info.kind === 'day_of_week') return null;
+  if (info.kind === 'certificate') return 'fingerprint';
   return info.shorthand;
 }
 

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { parsePolicy, PolicyError, printPolicy, type Policy } from '@/lib/policy';
 import { EMPTY_MODEL, fitsBuilder, fromBuilderModel, toBuilderModel, type BuilderModel } from './policy-model';
-import { validateModel } from './model-validate';
+import { modelWarnings, validateModel } from './model-validate';
 
 export type ParsedText =
   | { state: 'empty' }
@@ -65,6 +65,7 @@ export function usePolicySync(ppl: string, setPpl: (text: string) => void) {
   }
 
   const issues = useMemo(() => validateModel(state.model), [state.model]);
+  const warnings = useMemo(() => modelWarnings(state.model), [state.model]);
 
   const change = useCallback(
     (model: BuilderModel) => {
@@ -92,6 +93,7 @@ export function usePolicySync(ppl: string, setPpl: (text: string) => void) {
   return {
     model: state.model,
     issues,
+    warnings,
     pending: state.pending,
     parsed,
     /** Why the builder is read-only right now, if it is. */

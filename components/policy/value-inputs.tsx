@@ -71,8 +71,10 @@ function allTimeZones(): readonly string[] {
   return zones;
 }
 
-export function TimeZoneSelect({ id, value, onChange, invalid, describedBy }: {
+export function TimeZoneSelect({ id, value, onChange, invalid, describedBy, emptyLabel }: {
   id: string; value: string; onChange: (v: string) => void; invalid?: boolean; describedBy?: string;
+  /** Offer '' as a real choice with this label (e.g. the default zone) instead of a "Choose…" prompt. */
+  emptyLabel?: string;
 }) {
   const hydrated = useHydrated();
   // The list differs between server and browser, so it is only built in the browser.
@@ -80,7 +82,7 @@ export function TimeZoneSelect({ id, value, onChange, invalid, describedBy }: {
   const options = value && !list.includes(value) ? [value, ...list] : list;
   return (
     <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} className={inputClass(invalid)}>
-      {value === '' ? <option value="">Choose…</option> : null}
+      {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : value === '' ? <option value="">Choose…</option> : null}
       {options.map((z) => <option key={z} value={z}>{z}</option>)}
     </select>
   );

@@ -1,7 +1,7 @@
 'use client';
 import { useId, useLayoutEffect, useRef } from 'react';
 import { useFormContext, useWatch } from 'react-hook-form';
-import { printPolicy } from '@/lib/policy';
+import { policyWarnings, printPolicy } from '@/lib/policy';
 import type { PolicyFormValues } from '@/lib/schemas/policy';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -46,7 +46,8 @@ export function YamlEditor({ parsed }: { parsed: ParsedText }) {
           <label htmlFor={id} className="block text-sm font-medium text-slate-700">Policy YAML</label>
           <p id={`${id}-help`} className="text-xs text-slate-500">
             Pomerium Policy Language: a rule with <code>allow</code> and/or <code>deny</code> blocks of <code>and</code>, <code>or</code>,{' '}
-            <code>not</code>, <code>nor</code> operators, or a list of such rules.
+            <code>not</code>, <code>nor</code> operators, or a list of such rules. Dates without an offset are read as UTC;{' '}
+            <code>day_of_week</code> is in UTC unless it names a <code>timezone</code> (a Postern extension).
           </p>
         </div>
         <Button className="px-2 py-1 text-xs" onClick={format} disabled={parsed.state !== 'ok' || ppl.trim() === ''}>Format</Button>
@@ -85,9 +86,16 @@ export function YamlEditor({ parsed }: { parsed: ParsedText }) {
           <Alert>{message}</Alert>
         </div>
       ) : parsed.state === 'ok' ? (
-        <p className="text-xs text-emerald-700">
-          Valid policy{parsed.policy.rules.length === 1 ? '' : ` with ${parsed.policy.rules.length} rules`}.
-        </p>
+        <>
+          <p className="text-xs text-emerald-700">
+            Valid policy{parsed.policy.rules.length === 1 ? '' : ` with ${parsed.policy.rules.length} rules`}.
+          </p>
+          <ul aria-label="Policy warnings" className="space-y-0.5 empty:hidden">
+            {policyWarnings(parsed.policy).map((w) => (
+              <li key={w.path + w.message} role="status" className="text-xs text-amber-800">Warning: {w.message}</li>
+            ))}
+          </ul>
+        </>
       ) : null}
     </div>
   );

@@ -58,7 +58,7 @@ async function checkPolicies(tx: Tx, namespaceId: string, ids: string[]) {
  * the inner prefix would be decided by another namespace's policies and accounts while the
  * proxy still sends it to the outer route's upstream. A lock per host serialises checks.
  */
-async function checkNesting(tx: Tx, who: Actor, self: { id?: string; namespaceId: string; host: string; pathPrefix: string }) {
+export async function checkNesting(tx: Tx, who: Actor, self: { id?: string; namespaceId: string; host: string; pathPrefix: string }) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(4242200, hashtext(${self.host}::text))`;
   const others = await tx.route.findMany({ where: { host: self.host, ...(self.id ? { id: { not: self.id } } : {}) }, select: { id: true, name: true, namespaceId: true, pathPrefix: true } });
   if (!others.length) return;

@@ -1,4 +1,4 @@
-import { LIST_MATCHERS, STRING_MATCHERS, type CriterionName } from './types';
+import { CERTIFICATE_MATCHERS, LIST_MATCHERS, STRING_MATCHERS, type CriterionName } from './types';
 
 export type CriterionKind =
   | 'string'
@@ -8,7 +8,8 @@ export type CriterionKind =
   | 'cidr'
   | 'date'
   | 'day_of_week'
-  | 'time_of_day';
+  | 'time_of_day'
+  | 'certificate';
 
 export interface CriterionInfo {
   readonly name: CriterionName;
@@ -38,11 +39,12 @@ const info = (
     list: LIST_MATCHERS,
     boolean: [],
     cidr: [],
-    day_of_week: [],
+    day_of_week: ['is', 'timezone'],
     date: ['after', 'before'],
     time_of_day: ['timezone', 'after', 'before'],
+    certificate: CERTIFICATE_MATCHERS,
   };
-  const shorthand = kind === 'string' || kind === 'method' ? 'is' : kind === 'list' ? 'has' : null;
+  const shorthand = kind === 'string' || kind === 'method' || kind === 'day_of_week' ? 'is' : kind === 'list' ? 'has' : null;
   return Object.freeze({
     name,
     kind,
@@ -69,8 +71,10 @@ export const CRITERIA: Readonly<Record<CriterionName, CriterionInfo>> = Object.f
   http_path: info('http_path', 'string', 'HTTP path', 'The request path, without the query string.'),
   source_ip: info('source_ip', 'cidr', 'Source IP', 'The client address is in one of these IP addresses or CIDR ranges.'),
   cors_preflight: info('cors_preflight', 'boolean', 'CORS preflight', 'An OPTIONS request with Access-Control-Request-Method and Origin headers.'),
-  date: info('date', 'date', 'Date', 'The request time is after and/or before these RFC 3339 instants.'),
-  day_of_week: info('day_of_week', 'day_of_week', 'Day of week', 'The request falls on these days (UTC), e.g. mon-fri, mon,wed or *.'),
+  client_certificate: info('client_certificate', 'certificate', 'Client certificate', 'The TLS client certificate the proxy forwarded has one of these SHA-256 fingerprints and/or SPKI hashes.'),
+  invalid_client_certificate: info('invalid_client_certificate', 'boolean', 'Invalid client certificate', 'No client certificate was forwarded, or it cannot be read or is outside its validity period. Use it in a deny block.'),
+  date: info('date', 'date', 'Date', 'The request time is after and/or before these instants (RFC 3339; without an offset they are read as UTC).'),
+  day_of_week: info('day_of_week', 'day_of_week', 'Day of week', 'The request falls on these days, e.g. mon-fri, fri-mon, monday,wednesday or *; in UTC unless a time zone is given (a Postern extension).'),
   time_of_day: info('time_of_day', 'time_of_day', 'Time of day', 'The request time, in the given time zone, is after and/or before these times.'),
 });
 
@@ -83,12 +87,13 @@ export function criterionInfo(name: string): CriterionInfo | undefined {
 
 /** Pomerium criteria that exist but that Postern cannot evaluate: named in errors so authors know why. */
 export const UNSUPPORTED_CRITERIA: ReadonlySet<string> = new Set([
-  'client_certificate',
-  'invalid_client_certificate',
   'device',
   'record',
   'pomerium_routes',
   'mcp_tool',
   'ssh_username',
   'ssh_publickey',
+  'ssh_ca',
+  'ssh_username_matches_email',
+  'ssh_username_matches_claim',
 ]);

@@ -1,9 +1,9 @@
 // Compiles a validated policy into closures once, so evaluation only compares values:
 // Sets for in/not_in, CIDRs as numeric ranges, instants as epoch ms, zones resolved.
 import { compileIpRanges } from './cidr';
-import { F, T, U, headerOf, ipOf, methodOf, pathOf, type Ctx, type Tri } from './context';
-import { canonicalTimeZone, parseDays, parseInstant, parseTimeOfDay, timeOfDayIn } from './time';
-import { OPERATORS, type Block, type Criterion, type Item, type ListMatch, type Operator, type Policy, type StringMatch } from './types';
+import { F, T, U, certOf, headerOf, ipOf, methodOf, pathOf, type Ctx, type Tri } from './context';
+import { canonicalTimeZone, dayOfWeekIn, parseDays, parseInstant, parseTimeOfDay, timeOfDayIn } from './time';
+import { OPERATORS, type Block, type CertificateMatch, type ClientCertificate, type Criterion, type Item, type ListMatch, type Operator, type Policy, type StringMatch } from './types';
 
 export type Test = (ctx: Ctx) => Tri;
 
@@ -62,6 +62,7 @@ const nand = (ts: readonly Test[]): Test => (ctx) => {
   return r;
 };
 const COMBINE: Record<Operator, (ts: readonly Test[]) => Test> = { and, or, not: nor, nor: nand };
+const never: Test = () => F;
 
 export function combineOr(ts: readonly Test[]): Test {
   return ts.length === 1 ? (ts[0] as Test) : or(ts);
@@ -91,9 +92,11 @@ function compileBlock(block: Block, path: string): CNode {
     if (!items) continue;
     const at = `${path}.${op}`;
     const kids = items.map((item, i) => compileItem(item, `${at}[${i}]`));
-    children.push({ kind: 'operator', op, path: at, children: kids, test: COMBINE[op](kids.map((k) => k.test)) });
+    // An empty list matches nothing, whatever the operator (Pomerium leaves it out).
+    const test = kids.length ? COMBINE[op](kids.map((k) => k.test)) : never;
+    children.push({ kind: 'operator', op, path: at, children: kids, test });
   }
-  return { kind: 'block', path, children, test: combineOr(children.map((c) => c.test)) };
+  return { kind: 'block', path, children, test: children.length ? combineOr(children.map((c) => c.test)) : never };
 }
 
 function compileItem(item: Item, path: string): CNode {
@@ -115,13 +118,20 @@ export function describeCriterion(c: Criterion): string {
     case 'reject':
     case 'authenticated_user':
     case 'cors_preflight':
+    case 'invalid_client_certificate':
       return c.name;
+    case 'client_certificate': {
+      const parts = Object.entries(c.value).map(([k, v]) =>
+        Array.isArray(v) ? `${k} in [${v.map((s: string) => q(s)).join(', ')}]` : `${k} ${describeMatch(v as object)}`,
+      );
+      return `client_certificate ${parts.length ? parts.join(' and ') : 'presented'}`;
+    }
     case 'claim':
       return `claim/${c.key} ${describeMatch(c.value)}`;
     case 'source_ip':
       return `source_ip in [${c.value.join(', ')}]`;
     case 'day_of_week':
-      return `day_of_week ${c.value}`;
+      return `day_of_week ${c.value}${c.timezone ? ` (${c.timezone})` : ' (UTC)'}`;
     case 'time_of_day': {
       const { timezone, ...rest } = c.value;
       return `time_of_day ${describeMatch(rest)} (${timezone})`;
@@ -192,6 +202,29 @@ function claimGetter(key: string): (claims: Record<string, unknown> | undefined)
 
 const tri = (b: boolean): Tri => (b ? T : F);
 
+function certificateTest(m: CertificateMatch): (cert: ClientCertificate) => boolean {
+  const preds: ((cert: ClientCertificate) => boolean)[] = [];
+  if (m.fingerprint) {
+    const set = new Set(m.fingerprint);
+    preds.push((cert) => set.has(cert.fingerprint));
+  }
+  if (m.spki_hash) {
+    const set = new Set(m.spki_hash);
+    preds.push((cert) => set.has(cert.spkiHash));
+  }
+  // Some name of that type matches (Pomerium: cert.DNSNames[_] …).
+  const san = (match: StringMatch | undefined, pick: (cert: ClientCertificate) => readonly string[]) => {
+    if (!match) return;
+    const p = stringTest(match);
+    preds.push((cert) => pick(cert).some(p));
+  };
+  san(m.san_email, (cert) => cert.sanEmail);
+  san(m.san_dns, (cert) => cert.sanDns);
+  san(m.san_uri, (cert) => cert.sanUri);
+  // A certificate that could not be read matches nothing, not even `client_certificate: {}`.
+  return (cert) => cert.fingerprint !== '' && preds.every((p) => p(cert));
+}
+
 export function compileCriterion(c: Criterion): Test {
   switch (c.name) {
     case 'accept':
@@ -250,6 +283,15 @@ export function compileCriterion(c: Criterion): Test {
             headerOf(ctx, 'access-control-request-method') !== undefined &&
             headerOf(ctx, 'origin') !== undefined,
         );
+    case 'client_certificate': {
+      const p = certificateTest(c.value);
+      return (ctx) => {
+        const cert = certOf(ctx);
+        return tri(cert !== null && p(cert));
+      };
+    }
+    case 'invalid_client_certificate':
+      return (ctx) => tri(!certOf(ctx)?.valid);
     case 'date': {
       // Half-open [after, before): adjacent windows do not overlap.
       const after = c.value.after === undefined ? -Infinity : (parseInstant(c.value.after) ?? NaN);
@@ -259,6 +301,11 @@ export function compileCriterion(c: Criterion): Test {
     case 'day_of_week': {
       const days = parseDays(c.value);
       const mask = 'mask' in days ? days.mask : 0;
+      if (c.timezone !== undefined) {
+        const zone = canonicalTimeZone(c.timezone);
+        if (zone === null) throw new Error(`unknown time zone ${q(c.timezone)}`);
+        return (ctx) => tri(((mask >> dayOfWeekIn(zone, ctx.now)) & 1) === 1);
+      }
       // 1970-01-01 (day 0) was a Thursday (getUTCDay() = 4).
       return (ctx) => tri(((mask >> ((((Math.floor(ctx.now / DAY_MS) + 4) % 7) + 7) % 7)) & 1) === 1);
     }

@@ -2,7 +2,7 @@
 // query, parsed source IP) are computed on first use only, since most policies read
 // one or two of them.
 import { parseIp, type IpAddress } from './cidr';
-import type { PolicyRequest, PolicyUser } from './types';
+import type { ClientCertificate, PolicyRequest, PolicyUser } from './types';
 
 /** Three-valued result: an identity criterion cannot be decided for an anonymous caller. */
 export const F = 0;
@@ -17,6 +17,7 @@ export interface Ctx {
   method: string | undefined;
   path: string | undefined;
   ip: IpAddress | null | undefined;
+  cert: ClientCertificate | null | undefined;
 }
 
 export function makeContext(request: PolicyRequest): Ctx {
@@ -27,6 +28,7 @@ export function makeContext(request: PolicyRequest): Ctx {
     method: undefined,
     path: undefined,
     ip: undefined,
+    cert: undefined,
   };
 }
 
@@ -61,4 +63,13 @@ export function headerOf(ctx: Ctx, lowerName: string): string | undefined {
     if (k.length === lowerName.length && k.toLowerCase() === lowerName) return headers[k];
   }
   return undefined;
+}
+
+/** The forwarded client certificate, derived on first use (see PolicyRequest.clientCertificate). */
+export function certOf(ctx: Ctx): ClientCertificate | null {
+  if (ctx.cert === undefined) {
+    const c = ctx.request.clientCertificate;
+    ctx.cert = (typeof c === 'function' ? c() : c) ?? null;
+  }
+  return ctx.cert;
 }

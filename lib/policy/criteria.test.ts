@@ -24,6 +24,10 @@ function allows(criterion: string, over: Partial<PolicyRequest> = {}): boolean {
 
 type Case = [criterion: string, request: Partial<PolicyRequest>, expected: boolean];
 
+const FP = 'ab'.repeat(32);
+const SPKI = `${'A'.repeat(43)}=`;
+const cert = { fingerprint: FP, spkiHash: SPKI, sanEmail: ['bot@corp.example'], sanDns: ['bot.corp.example'], sanUri: [], valid: true };
+
 const CASES: Record<string, Case[]> = {
   accept: [['accept: true', { user: null }, true]],
   reject: [['reject: true', {}, false]],
@@ -140,6 +144,17 @@ const CASES: Record<string, Case[]> = {
     ['date: {before: "2025-01-01T00:00:00+01:00"}', { now: new Date('2024-12-31T22:59:59Z') }, true],
     ['date: {before: "2025-01-01T00:00:00+01:00"}', { now: new Date('2024-12-31T23:00:00Z') }, false],
   ],
+  client_certificate: [
+    [`client_certificate: {fingerprint: ${FP}}`, { clientCertificate: cert }, true],
+    [`client_certificate: {fingerprint: ${FP}}`, {}, false],
+    [`client_certificate: {spki_hash: "${SPKI}"}`, { clientCertificate: () => cert }, true],
+    [`client_certificate: {spki_hash: "${SPKI}"}`, { clientCertificate: { ...cert, spkiHash: 'x' } }, false],
+  ],
+  invalid_client_certificate: [
+    ['invalid_client_certificate: true', {}, true],
+    ['invalid_client_certificate: true', { clientCertificate: cert }, false],
+    ['invalid_client_certificate: true', { clientCertificate: { ...cert, valid: false } }, true],
+  ],
   day_of_week: [
     ['day_of_week: mon-fri', { now: new Date('2025-01-06T12:00:00Z') }, true],
     ['day_of_week: mon-fri', { now: new Date('2025-01-04T12:00:00Z') }, false],
@@ -173,6 +188,8 @@ describe('CRITERIA catalogue', () => {
     before: '17:00',
     in: ['a'],
     not_in: ['a'],
+    fingerprint: FP,
+    spki_hash: SPKI,
   };
   const dates: Record<string, string> = { after: '2025-01-01T00:00:00Z', before: '2026-01-01T00:00:00Z' };
 
@@ -187,6 +204,7 @@ describe('CRITERIA catalogue', () => {
         const value =
           info.kind === 'time_of_day' ? { timezone: 'UTC', ...(m === 'timezone' ? { after: '9:00' } : { [m]: sample[m] }) }
           : info.kind === 'date' ? { [m]: dates[m] }
+          : info.kind === 'day_of_week' ? { is: 'mon-fri', ...(m === 'timezone' && { timezone: 'UTC' }) }
           : { [m]: sample[m] ?? 'v' };
         expect(() => parsePolicy({ allow: { and: [{ [key]: value }] } }), `${info.name}.${m}`).not.toThrow();
       }

@@ -5,7 +5,8 @@ import { canonicalTimeZone, parseDays, parseInstant, parseTimeOfDay } from './ti
 import { parseIpRange } from './cidr';
 import { criterionInfo, UNSUPPORTED_CRITERIA, type CriterionInfo } from './catalogue';
 import { PolicyError, isPlainObject, typeName, type PathSegment } from './errors';
-import type { BooleanCriterionName, Criterion, DateMatch, StringCriterionName, ListMatch, StringMatch, TimeOfDayMatch } from './types';
+import { canonicalFingerprint, isSpkiHash } from './certificate';
+import type { BooleanCriterionName, CertificateMatch, Criterion, DateMatch, StringCriterionName, ListMatch, StringMatch, TimeOfDayMatch } from './types';
 
 /** Caps list values across a whole policy, since a JS-value policy is not bounded by the text limit. */
 export const MAX_VALUES = 10_000;
@@ -29,18 +30,34 @@ const mapping = (shape: string) => (iss: { code?: string; keys?: string[] }) =>
       : undefined;
 const nonEmpty = (o: object) => Object.keys(o).length > 0;
 
+// An empty mapping (`email: {}`) puts no condition on the value, as in Pomerium: it
+// matches any caller that has one. The editor warns about it (warnings.ts).
 const stringMatch = z
   .strictObject(
     { is: text, starts_with: text, ends_with: text, contains: text, in: list, not_in: list, not: text },
     { error: mapping('matchers') },
   )
-  .partial()
-  .refine(nonEmpty, { error: 'needs at least one matcher' });
+  .partial();
 
 const listMatch = z
   .strictObject({ has: text, is: text, exclude: text }, { error: mapping('matchers') })
-  .partial()
-  .refine(nonEmpty, { error: 'needs at least one matcher' });
+  .partial();
+
+const oneOrMany = z.union([text.transform((s) => [s]), list], { error: 'expected a string or a list of strings' });
+const certificateMatch = z
+  .strictObject(
+    { fingerprint: oneOrMany, spki_hash: oneOrMany, san_email: z.unknown(), san_dns: z.unknown(), san_uri: z.unknown() },
+    { error: mapping('fingerprint, spki_hash, san_email, san_dns and/or san_uri') },
+  )
+  .partial();
+
+const dayOfWeekMatch = z.strictObject(
+  {
+    is: text,
+    timezone: z.string({ error: 'expected a string' }).optional(),
+  },
+  { error: mapping('is (and optionally timezone)') },
+);
 
 const dateMatch = z
   .strictObject({ after: text, before: text }, { error: mapping('after and/or before') })
@@ -95,15 +112,20 @@ export function normalizeCriterion(key: string, value: unknown, at: readonly Pat
   const sub = slash === -1 ? null : key.slice(slash + 1);
   const info = criterionInfo(name);
   if (!info) {
-    if (UNSUPPORTED_CRITERIA.has(name)) throw new PolicyError(at, `criterion "${name}" is not supported by Postern`);
-    throw new PolicyError(at, `unknown criterion "${key}"`);
+    if (UNSUPPORTED_CRITERIA.has(name)) {
+      throw new PolicyError(at, `criterion "${name}" is a Pomerium feature that Postern does not support`);
+    }
+    throw new PolicyError(
+      at,
+      `unknown criterion "${name.slice(0, 64)}": Postern does not support it (it is not one of Postern's criteria; if it is a Pomerium feature, it is one Postern lacks)`,
+    );
   }
   if (info.subKey && !sub) throw new PolicyError(at, `"${name}" needs a name after a slash, e.g. ${name}/groups`);
   if (!info.subKey && sub !== null) throw new PolicyError(at, `"${name}" takes no sub-key`);
 
   switch (info.kind) {
     case 'boolean':
-      if (value !== true) throw new PolicyError(at, `expected true, got ${typeName(value)}`);
+      // Pomerium ignores the value of these criteria: `accept: 1`, `accept: null` and `accept:` all mean accept.
       return { kind: 'criterion', name: info.name as BooleanCriterionName, value: true };
     case 'string':
     case 'method': {
@@ -136,14 +158,58 @@ export function normalizeCriterion(key: string, value: unknown, at: readonly Pat
     case 'date':
       return { kind: 'criterion', name: 'date', value: normalizeDate(check(dateMatch, value, at), at) };
     case 'day_of_week': {
-      const s = check(text, value, at);
-      const days = parseDays(s);
-      if ('error' in days) throw new PolicyError(at, days.error);
-      return { kind: 'criterion', name: 'day_of_week', value: days.normalized };
+      const m = typeof value === 'string' ? { is: check(text, value, at) } : check(dayOfWeekMatch, value, at);
+      const days = parseDays(m.is);
+      if ('error' in days) throw new PolicyError(typeof value === 'string' ? at : [...at, 'is'], days.error);
+      if (m.timezone === undefined) return { kind: 'criterion', name: 'day_of_week', value: days.normalized };
+      if (canonicalTimeZone(m.timezone) === null) {
+        throw new PolicyError([...at, 'timezone'], `unknown time zone "${m.timezone}" (use an IANA name such as Europe/Paris)`);
+      }
+      return { kind: 'criterion', name: 'day_of_week', value: days.normalized, timezone: m.timezone };
     }
+    case 'certificate':
+      return { kind: 'criterion', name: 'client_certificate', value: normalizeCertificate(value, at, budget) };
     case 'time_of_day':
       return { kind: 'criterion', name: 'time_of_day', value: normalizeTimeOfDay(check(timeOfDayMatch, value, at), at) };
   }
+}
+
+function normalizeCertificate(value: unknown, at: readonly PathSegment[], budget: Budget): CertificateMatch {
+  if (!isPlainObject(value)) {
+    throw new PolicyError(at, `expected a mapping with fingerprint, spki_hash, san_email, san_dns and/or san_uri, got ${typeName(value)}`);
+  }
+  const m = check(certificateMatch, value, at);
+  const out: { -readonly [K in keyof CertificateMatch]: CertificateMatch[K] } = {};
+  if (m.fingerprint) {
+    spend(budget, m.fingerprint.length, at);
+    out.fingerprint = m.fingerprint.map((f, i) => {
+      const c = canonicalFingerprint(f);
+      if (c === null) {
+        const where = Array.isArray(value.fingerprint) ? [...at, 'fingerprint', i] : [...at, 'fingerprint'];
+        throw new PolicyError(where, `"${f.slice(0, 100)}" is not a SHA-256 fingerprint (64 lower-case hex digits, or 32 upper-case hex pairs separated by colons)`);
+      }
+      return c;
+    });
+  }
+  if (m.spki_hash) {
+    spend(budget, m.spki_hash.length, at);
+    m.spki_hash.forEach((h, i) => {
+      if (!isSpkiHash(h)) {
+        const where = Array.isArray(value.spki_hash) ? [...at, 'spki_hash', i] : [...at, 'spki_hash'];
+        throw new PolicyError(where, `"${h.slice(0, 100)}" is not an SPKI hash (the base64 encoding of a 32-byte SHA-256 hash)`);
+      }
+    });
+    out.spki_hash = m.spki_hash;
+  }
+  for (const k of ['san_email', 'san_dns', 'san_uri'] as const) {
+    if (value[k] === undefined) continue;
+    const raw = value[k];
+    if (!isPlainObject(raw) && typeof raw !== 'string') throw new PolicyError([...at, k], `expected a string or a mapping of matchers, got ${typeName(raw)}`);
+    const sm = check(stringMatch, typeof raw === 'string' ? { is: raw } : raw, [...at, k]);
+    spend(budget, countValues(sm), at);
+    out[k] = canonicalString(sm);
+  }
+  return out;
 }
 
 function canonicalString(m: StringMatch): StringMatch {
@@ -183,7 +249,7 @@ function normalizeDate(m: DateMatch, at: readonly PathSegment[]): DateMatch {
 
 function instant(s: string, at: readonly PathSegment[]): number {
   const t = parseInstant(s);
-  if (t === null) throw new PolicyError(at, `"${s}" is not an RFC 3339 instant such as 2025-01-02T16:20:00Z`);
+  if (t === null) throw new PolicyError(at, `"${s}" is not a date and time such as 2025-01-02T16:20:00Z (without an offset it is read as UTC)`);
   return t;
 }
 

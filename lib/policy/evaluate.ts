@@ -72,6 +72,7 @@ function explainNode(node: CNode, ctx: Ctx): Explained {
     return { v, why: [v === T ? text : v === F ? `${text}: no match` : `${text}: ${unknown}`] };
   }
   const kids = node.children.map((c) => explainNode(c, ctx));
+  if (kids.length === 0) return { v: F, why: [`${node.path}: empty, matches nothing`] };
   const op = node.kind === 'operator' ? node.op : 'or';
   // Which child value decides the operator, and the value it then takes.
   const [decider, result]: [Tri, Tri] =
@@ -96,7 +97,7 @@ function explainDecision(rules: CompiledRules, ctx: Ctx): Decision {
   let reasons: string[];
   if (deny.v !== F) reasons = deny.why;
   else if (allow.v === T) reasons = allow.why;
-  else reasons = ['no allow rule matched', ...(allow.v === U ? allow.why : [])];
+  else reasons = ['no allow rule matched', ...(allow.v === U ? allow.why : allow.why.filter((w) => w.endsWith('matches nothing')))];
   return { allowed, allow: allow.v === T, deny: deny.v !== F, reasons };
 }
 

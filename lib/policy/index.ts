@@ -26,3 +26,6 @@ export type {
   StringMatch,
   TimeOfDayMatch,
 } from './types';
+export { policyWarnings, MATCHES_NOTHING, type PolicyWarning } from './warnings';
+export { canonicalFingerprint, isSpkiHash } from './certificate';
+export type { CertificateMatch, ClientCertificate } from './types';

@@ -208,7 +208,7 @@ describe('compiling', () => {
       rules: [{ allow: { kind: 'block', or: [{ kind: 'criterion', name: 'groups', value: { has: 'eng' } }] } }],
     };
     expect(evaluatePolicy(built, req()).allowed).toBe(true);
-    const broken = { rules: [{ allow: { kind: 'block', or: [] } }] } as unknown as Policy;
+    const broken = { rules: [{ allow: { kind: 'block', or: [{ kind: 'criterion', name: 'nope' }] } }] } as unknown as Policy;
     expect(() => evaluatePolicy(broken, req())).toThrow(PolicyError);
     expect(() => evaluatePolicy({} as Policy, req())).toThrow(PolicyError);
   });

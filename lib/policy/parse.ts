@@ -59,31 +59,44 @@ function deepFreeze(value: unknown): void {
   for (const v of Object.values(value)) deepFreeze(v);
 }
 
-/** Validates a plain JS value as PPL and builds the typed tree (not frozen, not compiled). */
+/**
+ * Validates a plain JS value as PPL and builds the typed tree (not frozen, not compiled).
+ * As in Pomerium: `{}` and `[]` are policies without rules, a rule `{}` adds no rule,
+ * `allow: {}` and empty operator lists match nothing, and a block may carry an `action`
+ * key, which is ignored.
+ */
 export function normalizePolicy(value: unknown): Policy {
   const budget: Budget = { criteria: MAX_CRITERIA, values: MAX_VALUES };
   if (value === null || value === undefined) throw new PolicyError([], 'policy is empty');
   if (Array.isArray(value)) {
     if (value.length > MAX_CRITERIA) throw new PolicyError([], `policy has more than ${MAX_CRITERIA} rules`);
-    return { rules: value.map((r, i) => toRule(r, [i], budget)) };
+    const rules: Rule[] = [];
+    value.forEach((r, i) => {
+      const rule = toRule(r, [i], budget);
+      if (rule) rules.push(rule);
+    });
+    return { rules };
   }
-  if (isPlainObject(value)) return { rules: [toRule(value, [], budget)] };
+  if (isPlainObject(value)) {
+    const rule = toRule(value, [], budget);
+    return { rules: rule ? [rule] : [] };
+  }
   throw new PolicyError(
     [],
     `a policy is a rule (a mapping with allow and/or deny) or a list of rules, got ${typeName(value)}`,
   );
 }
 
-function toRule(raw: unknown, at: readonly PathSegment[], budget: Budget): Rule {
+function toRule(raw: unknown, at: readonly PathSegment[], budget: Budget): Rule | null {
   if (!isPlainObject(raw)) {
     throw new PolicyError(at, `expected a rule (a mapping with allow and/or deny), got ${typeName(raw)}`);
   }
   for (const key of Object.keys(raw)) {
     if (key !== 'allow' && key !== 'deny') {
-      throw new PolicyError([...at, key], `unknown key "${key}" (a rule has allow and/or deny)`);
+      throw new PolicyError([...at, key], `unknown key "${key.slice(0, 64)}" (a rule has allow and/or deny)`);
     }
   }
-  if (raw.allow === undefined && raw.deny === undefined) throw new PolicyError(at, 'a rule needs allow and/or deny');
+  if (raw.allow === undefined && raw.deny === undefined) return null;
   const rule: { allow?: Block; deny?: Block } = {};
   if (raw.allow !== undefined) rule.allow = toBlock(raw.allow, [...at, 'allow'], 0, budget);
   if (raw.deny !== undefined) rule.deny = toBlock(raw.deny, [...at, 'deny'], 0, budget);
@@ -96,11 +109,11 @@ function toBlock(raw: unknown, at: readonly PathSegment[], depth: number, budget
   }
   const keys = Object.keys(raw);
   for (const key of keys) {
-    if (!OPERATOR_SET.has(key)) {
-      throw new PolicyError([...at, key], `unknown operator "${key}" (expected and, or, not, nor)`);
+    // Pomerium allows `action` beside the operators of a rule's block and ignores it.
+    if (!OPERATOR_SET.has(key) && !(key === 'action' && depth === 0)) {
+      throw new PolicyError([...at, key], `unknown operator "${key.slice(0, 64)}" (expected and, or, not, nor)`);
     }
   }
-  if (keys.length === 0) throw new PolicyError(at, 'needs an operator: and, or, not or nor');
   if (depth + 1 > MAX_DEPTH) throw new PolicyError(at, `operators are nested more than ${MAX_DEPTH} levels deep`);
   const block: { kind: 'block' } & { [K in Operator]?: Item[] } = { kind: 'block' };
   for (const op of OPERATORS) {
@@ -112,8 +125,7 @@ function toBlock(raw: unknown, at: readonly PathSegment[], depth: number, budget
 
 function toItems(raw: unknown, at: readonly PathSegment[], depth: number, budget: Budget): Item[] {
   if (!Array.isArray(raw)) throw new PolicyError(at, `expected a list of criteria, got ${typeName(raw)}`);
-  // An empty `and` would be vacuously true and allow everyone; refuse it rather than guess.
-  if (raw.length === 0) throw new PolicyError(at, 'needs at least one criterion');
+  // An empty list matches nothing (compile.ts), as in Pomerium: never vacuously true.
   if (raw.length > MAX_CRITERIA) throw new PolicyError(at, `has more than ${MAX_CRITERIA} entries`);
   return raw.map((item, i) => toItem(item, [...at, i], depth, budget));
 }
@@ -124,6 +136,7 @@ function toItem(raw: unknown, at: readonly PathSegment[], depth: number, budget:
   }
   const keys = Object.keys(raw);
   if (keys.length === 0) throw new PolicyError(at, 'empty entry; expected a criterion such as "email: a@example.com"');
+  // A nested operator mapping is a Postern extension (Pomerium lists hold criteria only).
   if (keys.every((k) => OPERATOR_SET.has(k))) return toBlock(raw, at, depth, budget);
   if (keys.length !== 1) {
     throw new PolicyError(at, `a criterion has exactly one key, got ${keys.length} (${keys.slice(0, 5).join(', ')})`);

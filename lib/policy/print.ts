@@ -40,11 +40,18 @@ export function criterionValue(c: Criterion): Record<string, unknown> {
     case 'source_ip':
       return { source_ip: [...c.value] };
     case 'day_of_week':
-      return { day_of_week: c.value };
+      return { day_of_week: c.timezone === undefined ? c.value : { is: c.value, timezone: c.timezone } };
+    case 'client_certificate':
+      return {
+        client_certificate: Object.fromEntries(
+          Object.entries(c.value).map(([k, v]) => [k, Array.isArray(v) ? [...(v as string[])] : copy(v as object)]),
+        ),
+      };
     case 'accept':
     case 'reject':
     case 'authenticated_user':
     case 'cors_preflight':
+    case 'invalid_client_certificate':
       return { [c.name]: true };
     default:
       return { [c.name]: copy(c.value) };

@@ -112,11 +112,13 @@ describe('date', () => {
     ['2025-01-02t16:20:00z', Date.UTC(2025, 0, 2, 16, 20)],
     ['2025-01-02 16:20:00.123456+02:00', Date.UTC(2025, 0, 2, 14, 20, 0, 123)],
     ['2024-02-29T00:00:00-05:30', Date.UTC(2024, 1, 29, 5, 30)],
+    // Without an offset, as Pomerium reads it: UTC.
+    ['2020-01-02T16:20:00', Date.UTC(2020, 0, 2, 16, 20)],
   ])('reads the instant %s', (s, ms) => {
     expect(parseInstant(s)).toBe(ms);
   });
 
-  it.each(['2025-02-29T00:00:00Z', '2025-13-01T00:00:00Z', '2025-01-01T24:00:00Z', '2025-01-01T00:00:00', '2025-01-01', 'tomorrow'])(
+  it.each(['2025-02-29T00:00:00Z', '2025-13-01T00:00:00Z', '2025-01-01T24:00:00Z', '2025-01-01T00:00:00+24:00', '2025-01-01', 'tomorrow'])(
     'refuses the instant %j',
     (s) => {
       expect(parseInstant(s)).toBeNull();

@@ -1,11 +1,11 @@
 const DAY_MS = 86_400_000;
 
 const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
 
 /**
- * Parses an RFC 3339 instant to epoch ms. A time-zone offset is required: an instant
- * without one would mean different moments on different servers.
+ * Parses an RFC 3339 instant to epoch ms. Without an offset (`2020-01-02T16:20:00`) it
+ * is read as UTC, as Pomerium reads it, so it names the same moment on every server.
  */
 export function parseInstant(s: string): number | null {
   const m = RFC3339.exec(s);
@@ -19,7 +19,7 @@ export function parseInstant(s: string): number | null {
   // Date.UTC rolls 31 February over into March; refuse such days instead.
   if (new Date(local).getUTCDate() !== d) return null;
   let offset = 0;
-  if (!m[8]) {
+  if (!m[8] && m[9]) {
     const oh = Number(m[10]);
     const om = Number(m[11]);
     if (oh > 23 || om > 59) return null;
@@ -28,10 +28,10 @@ export function parseInstant(s: string): number | null {
   return local - offset;
 }
 
-// The layouts Pomerium documents: "3:04 PM", "3:04PM", "3 PM", "3PM",
-// "15:04:05.999999999", "15:04:05", "15:04".
+// The layouts Pomerium documents: "3:04:05 PM", "3:04 PM", "3:04PM", "3 PM", "3PM",
+// "15:04:05.999999999", "15:04:05", "15:04"; AM/PM in any case.
 const CLOCK_24 = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
-const CLOCK_12 = /^(\d{1,2})(?::(\d{2}))?\s?([AaPp][Mm])$/;
+const CLOCK_12 = /^(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?\s?([AaPp][Mm])$/;
 
 /** Parses a time of day to ms after midnight. */
 export function parseTimeOfDay(s: string): number | null {
@@ -51,8 +51,9 @@ export function parseTimeOfDay(s: string): number | null {
     if (!m12) return null;
     h = Number(m12[1]);
     mi = m12[2] ? Number(m12[2]) : 0;
+    sec = m12[3] ? Number(m12[3]) : 0;
     if (h < 1 || h > 12) return null;
-    const pm = (m12[3] ?? '').toLowerCase() === 'pm';
+    const pm = (m12[4] ?? '').toLowerCase() === 'pm';
     h = (h % 12) + (pm ? 12 : 0);
   }
   if (mi > 59 || sec > 59) return null;
@@ -158,4 +159,11 @@ function zoneOffset(zone: string, now: number): number {
 export function timeOfDayIn(zone: string, now: number): number {
   const t = (now + zoneOffset(zone, now)) % DAY_MS;
   return t < 0 ? t + DAY_MS : t;
+}
+
+/** Day of the week (0 = Sunday, as Date#getUTCDay()) in `zone` (a canonical name) at instant `now`. */
+export function dayOfWeekIn(zone: string, now: number): number {
+  const local = Math.floor((now + zoneOffset(zone, now)) / DAY_MS);
+  // 1970-01-01 (day 0) was a Thursday.
+  return (((local + 4) % 7) + 7) % 7;
 }

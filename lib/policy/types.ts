@@ -40,7 +40,22 @@ export interface TimeOfDayMatch {
   readonly before?: string;
 }
 
-export type BooleanCriterionName = 'accept' | 'reject' | 'authenticated_user' | 'cors_preflight';
+/** Criteria that take no value: Pomerium ignores whatever is written (`accept: 1`, `accept:`). */
+export type BooleanCriterionName = 'accept' | 'reject' | 'authenticated_user' | 'cors_preflight' | 'invalid_client_certificate';
+
+export const CERTIFICATE_MATCHERS = ['fingerprint', 'spki_hash', 'san_email', 'san_dns', 'san_uri'] as const;
+
+/** Conditions on the client certificate; all given ones must hold (as in Pomerium). */
+export interface CertificateMatch {
+  /** SHA-256 of the DER certificate as 64 lower-case hex digits (colon-separated upper case is normalized to this). */
+  readonly fingerprint?: readonly string[];
+  /** base64 of the SHA-256 of the DER SubjectPublicKeyInfo (32 bytes). */
+  readonly spki_hash?: readonly string[];
+  /** Some subject alternative name of that type matches. */
+  readonly san_email?: StringMatch;
+  readonly san_dns?: StringMatch;
+  readonly san_uri?: StringMatch;
+}
 export type StringCriterionName = 'user' | 'email' | 'domain' | 'http_method' | 'http_path';
 
 export type Criterion =
@@ -51,8 +66,12 @@ export type Criterion =
   /** IP addresses or CIDR ranges; the criterion holds when the source is in any of them. */
   | { readonly kind: 'criterion'; readonly name: 'source_ip'; readonly value: readonly string[] }
   | { readonly kind: 'criterion'; readonly name: 'date'; readonly value: DateMatch }
-  /** Normalized day list: lower case, no spaces, e.g. `mon-fri`, `mon,wed`, `*`. */
-  | { readonly kind: 'criterion'; readonly name: 'day_of_week'; readonly value: string }
+  /**
+   * Normalized day list: lower case, no spaces, e.g. `mon-fri`, `mon,wed`, `*`. Days are
+   * UTC days unless `timezone` (a Postern extension, present only when written) names a zone.
+   */
+  | { readonly kind: 'criterion'; readonly name: 'day_of_week'; readonly value: string; readonly timezone?: string }
+  | { readonly kind: 'criterion'; readonly name: 'client_certificate'; readonly value: CertificateMatch }
   | { readonly kind: 'criterion'; readonly name: 'time_of_day'; readonly value: TimeOfDayMatch };
 
 export type CriterionName = Criterion['name'];
@@ -62,7 +81,8 @@ export type Item = Criterion | Block;
 
 /**
  * A set of operators. Several operators in one block are OR'd:
- * `{and: [X], or: [Y, Z]}` means X or Y or Z.
+ * `{and: [X], or: [Y, Z]}` means X or Y or Z. A block without operators, and an
+ * operator with an empty list, match nothing (never vacuously true), as in Pomerium.
  */
 export interface Block {
   readonly kind: 'block';
@@ -74,6 +94,7 @@ export interface Block {
   readonly nor?: readonly Item[];
 }
 
+/** A rule with neither allow nor deny (`{}`) matches nothing; the parser drops it, as Pomerium does. */
 export interface Rule {
   readonly allow?: Block;
   readonly deny?: Block;
@@ -99,8 +120,27 @@ export interface PolicyRequest {
   sourceIp?: string;
   /** Header names in any case. */
   headers?: Record<string, string | undefined>;
+  /**
+   * The client certificate the proxy forwarded: null or absent when none was presented.
+   * A function is called at most once, and only when a policy reads the certificate, so
+   * callers can defer parsing it.
+   */
+  clientCertificate?: ClientCertificate | null | (() => ClientCertificate | null);
   /** Defaults to the current time. */
   now?: Date;
+}
+
+/** What policies can know about a client certificate (derived from the DER by the caller). */
+export interface ClientCertificate {
+  /** SHA-256 of the DER certificate, 64 lower-case hex digits; '' when it could not be parsed. */
+  fingerprint: string;
+  /** base64 SHA-256 of the DER SubjectPublicKeyInfo; '' when it could not be parsed. */
+  spkiHash: string;
+  sanEmail: readonly string[];
+  sanDns: readonly string[];
+  sanUri: readonly string[];
+  /** Parsed, and within its validity period at the time of the request. */
+  valid: boolean;
 }
 
 export interface Decision {

@@ -6,7 +6,28 @@ import { canonicalPath } from '@/lib/net/canonical-path';
 export type ProxyFamily = 'forward-auth' | 'auth-request' | 'ext-authz';
 
 /** The request being authorized, in canonical form. */
-export interface DescribedRequest { host: string; path: string; method: string; sourceIp: string | null }
+export interface DescribedRequest {
+  host: string; path: string; method: string; sourceIp: string | null;
+  /**
+   * The client certificate as this family's proxy forwards it (raw header value, not yet
+   * parsed: see client-cert.ts); absent when none was forwarded.
+   */
+  clientCert?: { family: ProxyFamily; header: string };
+}
+
+/**
+ * The one header each family's proxy puts the client certificate in, set by the proxy
+ * itself so that a client cannot supply it (see the README's configurations):
+ * Traefik passTLSClientCert (pem) on forward-auth, nginx `$ssl_client_escaped_cert` on
+ * auth-request, Envoy's x-forwarded-client-cert (SANITIZE_SET) on ext-authz.
+ */
+export const CLIENT_CERT_HEADER: Record<ProxyFamily, string> = {
+  'forward-auth': 'x-forwarded-tls-client-cert',
+  'auth-request': 'x-client-cert',
+  'ext-authz': 'x-forwarded-client-cert',
+};
+/** Certificates are a few KB; a larger header is not one and is ignored. */
+const MAX_CERT_HEADER = 32 * 1024;
 
 export type DescribeError = 'no_request_description' | 'bad_path' | 'bad_host' | 'bad_method';
 export type Description = { ok: true; request: DescribedRequest } | { ok: false; error: DescribeError; detail: string };
@@ -54,6 +75,14 @@ function build(host: string | null | undefined, target: string, m: string | null
  *   the original Host and method.
  */
 export function describeRequest(family: ProxyFamily, get: Get, requestMethod: string, suffix: string | null, sourceIp: string | null): Description {
+  const described = describeTarget(family, get, requestMethod, suffix, sourceIp);
+  if (!described.ok) return described;
+  const header = get(CLIENT_CERT_HEADER[family]);
+  if (header && header.length <= MAX_CERT_HEADER) described.request.clientCert = { family, header };
+  return described;
+}
+
+function describeTarget(family: ProxyFamily, get: Get, requestMethod: string, suffix: string | null, sourceIp: string | null): Description {
   switch (family) {
     case 'forward-auth': {
       const uri = get('x-forwarded-uri');

@@ -2,6 +2,7 @@ import 'server-only';
 import { Unavailable, verifyEngine, type Identity, type TokenError } from '@/lib/verify/engine';
 import { describeRequest, type DescribedRequest, type ProxyFamily } from '@/lib/verify/describe';
 import { identityHeaders } from '@/lib/verify/identity-headers';
+import { clientCertificate } from '@/lib/verify/client-cert';
 import { decide, type CompiledRoute } from '@/lib/verify/route-table';
 import { requestClientAddress } from '@/lib/net/client-address';
 import { EXT_AUTHZ_PATH_HEADER, PEER_HEADER } from '@/lib/net/request-stamp';
@@ -33,6 +34,8 @@ function policyRequest(identity: Identity | null, req: DescribedRequest, get: (n
     user: a ? { id: a.userId, email: a.email ?? undefined, groups: a.groups, claims: identity!.claims as unknown as Record<string, unknown> } : null,
     method: req.method, path: req.path, sourceIp: req.sourceIp ?? undefined,
     headers: { origin: get('origin') ?? undefined, 'access-control-request-method': get('access-control-request-method') ?? undefined },
+    // Parsed only if a policy on the route reads the certificate.
+    clientCertificate: req.clientCert ? () => clientCertificate(req.clientCert!.family, req.clientCert!.header) : null,
   };
 }
 

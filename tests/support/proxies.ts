@@ -4,6 +4,7 @@
 // port on 127.0.0.1; nothing under /etc, /var or on the system ports is touched.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,12 @@ export interface ProxyOptions {
   port?: number;
   /** The public host names the proxy serves (nginx server_name, Caddy site addresses); other hosts get 404. */
   serverNames: string[];
+  /**
+   * nginx only: serve HTTPS with this certificate and ask clients for a certificate
+   * (`ssl_verify_client optional_no_ca`: any certificate is accepted and forwarded, so a
+   * policy must pin it by fingerprint or SPKI hash).
+   */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export interface RunningProxy { name: ProxyName; url: string; port: number; stop: () => Promise<void>; logs: () => string }
@@ -127,6 +134,7 @@ export async function startNginx(opts: ProxyOptions): Promise<RunningProxy> {
   const verify = new URL(opts.consoleUrl);
   const upstream = new URL(opts.upstreamUrl);
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const ssl = opts.tls ? ` ssl;\n    ssl_certificate ${opts.tls.certFile};\n    ssl_certificate_key ${opts.tls.keyFile};\n    ssl_verify_client optional_no_ca` : '';
   const conf = `
 ${asRoot ? 'user root;' : ''}
 worker_processes 1;
@@ -144,12 +152,12 @@ http {
 
   # Hosts nobody configured are refused, never sent to an upstream.
   server {
-    listen 127.0.0.1:${port} default_server;
+    listen 127.0.0.1:${port} default_server${ssl};
     return 404;
   }
 
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port}${ssl};
     server_name ${opts.serverNames.join(' ')};
 
     location / {
@@ -175,6 +183,9 @@ http {
       proxy_set_header X-Original-URL $scheme://$host$request_uri;
       proxy_set_header X-Original-Method $request_method;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      # The client certificate (URL-encoded PEM), empty without one. Always set, so a
+      # client cannot send its own X-Client-Cert through to Postern.
+      proxy_set_header X-Client-Cert $ssl_client_escaped_cert;
       proxy_set_header Connection "";
       proxy_http_version 1.1;
     }
@@ -182,10 +193,11 @@ http {
 }
 `;
   writeFileSync(path.join(dir, 'nginx.conf'), conf);
-  return launch('nginx', dir, port, proxyBinary('nginx'), [
+  const started = await launch('nginx', dir, port, proxyBinary('nginx'), [
     '-e', 'stderr', '-p', dir, '-c', path.join(dir, 'nginx.conf'),
     '-g', `daemon off; pid ${dir}/nginx.pid; error_log stderr;`,
   ], process.env, path.join(dir, 'access.log'));
+  return opts.tls ? { ...started, url: `https://127.0.0.1:${port}` } : started;
 }
 
 /**
@@ -264,11 +276,18 @@ export interface ProxyResponse { status: number; headers: IncomingHttpHeaders; b
  * fresh connection.
  */
 export function proxyRequest(
-  proxyUrl: string, opts: { host: string; path?: string; method?: string; headers?: Record<string, string>; body?: string },
+  proxyUrl: string,
+  opts: {
+    host: string; path?: string; method?: string; headers?: Record<string, string>; body?: string;
+    /** HTTPS only: the client certificate to present, and the CA that signed the server's. */
+    tls?: { cert?: string; key?: string; ca: string };
+  },
 ): Promise<ProxyResponse> {
   const u = new URL(proxyUrl);
+  const https = u.protocol === 'https:';
   return new Promise((resolve, reject) => {
-    const req = httpRequest({
+    const req = (https ? httpsRequest : httpRequest)({
+      ...(https ? { servername: opts.host, ca: opts.tls?.ca, cert: opts.tls?.cert, key: opts.tls?.key, checkServerIdentity: () => undefined } : {}),
       host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: opts.path ?? '/', agent: false,
       headers: { ...opts.headers, host: opts.host, ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}) },
       timeout: 10_000,

@@ -7,6 +7,7 @@ import { Breadcrumbs } from '@/components/shell/breadcrumbs';
 import { namespaceOr404 } from '@/components/shell/guard';
 import { atLeast } from '@/lib/dal/authz';
 import { RouteDialog, DeleteRoute } from './route-dialog';
+import { ImportDialog } from './import-dialog';
 
 export const metadata: Metadata = { title: 'Routes' };
 
@@ -23,6 +24,9 @@ export default async function RoutesPage({ params }: { params: Promise<{ id: str
         <h1 className="text-xl font-semibold">Routes</h1>
         <div className="flex gap-2">
           <Link href={`/ns/${id}/policy-check`} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Check access</Link>
+          {/* A plain download: the route handler checks the caller like every DAL call. */}
+          <a href={`/api/console/ns/${id}/pomerium-routes.yaml`} download className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Export</a>
+          {atLeast(ns.role, 'manager') ? <ImportDialog namespaceId={id} /> : null}
           {atLeast(ns.role, 'manager') ? <RouteDialog namespaceId={id} policies={choices} /> : null}
         </div>
       </div>

@@ -1,0 +1,134 @@
+'use client';
+// Import from Pomerium: paste or choose a config file, preview what it creates (and what
+// it skips or ignores, and why), then confirm. Nothing is written before the confirmation,
+// and nothing at all when a route conflicts.
+import { useId, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { importPomeriumRoutesAction, previewPomeriumImportAction } from '@/lib/actions/route-import';
+import type { ImportPreview } from '@/lib/dal/route-import';
+import { Button } from '@/components/ui/button';
+import { Modal } from '@/components/ui/modal';
+import { Alert } from '@/components/ui/alert';
+
+export function ImportDialog({ namespaceId }: { namespaceId: string }) {
+  const router = useRouter();
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const close = () => { setOpen(false); setText(''); setPreview(null); setError(null); };
+
+  const readFile = async (file: File | undefined) => {
+    if (!file) return;
+    setPreview(null);
+    setText(await file.text());
+  };
+  const runPreview = async () => {
+    setBusy(true); setError(null); setPreview(null);
+    const res = await previewPomeriumImportAction({ namespaceId, text });
+    setBusy(false);
+    if (res.ok) setPreview(res.data);
+    else setError(res.fieldErrors?.text?.[0] ?? res.message);
+  };
+  const confirm = async () => {
+    setBusy(true); setError(null);
+    const res = await importPomeriumRoutesAction({ namespaceId, text });
+    setBusy(false);
+    if (res.ok) { close(); router.refresh(); return; }
+    setError(res.message);
+  };
+
+  return (
+    <>
+      <Button onClick={() => setOpen(true)}>Import</Button>
+      <Modal open={open} onClose={close} title="Import routes from Pomerium" wide>
+        <div className="space-y-3 text-left text-sm">
+          {error ? <Alert>{error}</Alert> : null}
+          <p className="text-slate-600">
+            A Pomerium configuration: a <code>routes:</code> list (other settings are ignored) or a single route. Each route&apos;s{' '}
+            <code>policy</code> and its access options (<code>allowed_users</code>, <code>allowed_domains</code>, <code>allowed_idp_claims</code>,{' '}
+            <code>allow_any_authenticated_user</code>, <code>allow_public_unauthenticated_access</code>, <code>cors_allow_preflight</code>) become Postern policies.
+          </p>
+          <div className="space-y-1">
+            <label htmlFor={`${id}-text`} className="block font-medium text-slate-700">Configuration (YAML)</label>
+            <textarea id={`${id}-text`} rows={10} value={text} spellCheck={false} wrap="off"
+              onChange={(e) => { setText(e.target.value); setPreview(null); }}
+              className="block w-full rounded-md border border-slate-300 px-2.5 py-1.5 font-mono text-xs" placeholder={'routes:\n  - from: https://app.example.com\n    to: http://app:8080\n    allowed_users: [ci@example.com]'} />
+          </div>
+          <div className="flex flex-wrap items-center gap-2">
+            <label htmlFor={`${id}-file`} className="font-medium text-slate-700">Or a file:</label>
+            <input id={`${id}-file`} type="file" accept=".yaml,.yml,.json,text/yaml,application/json" onChange={(e) => void readFile(e.target.files?.[0])} className="text-xs" />
+          </div>
+          <div className="flex gap-2">
+            <Button onClick={() => void runPreview()} disabled={busy || !text.trim()}>Preview</Button>
+          </div>
+          {preview ? <PreviewView preview={preview} /> : null}
+          {preview ? (
+            <div className="flex items-center justify-end gap-2 border-t border-slate-200 pt-3">
+              <Button variant="ghost" onClick={close}>Cancel</Button>
+              <Button variant="primary" onClick={() => void confirm()} disabled={busy || !preview.ready}>
+                Import {preview.routes.length} route{preview.routes.length === 1 ? '' : 's'}
+              </Button>
+            </div>
+          ) : null}
+        </div>
+      </Modal>
+    </>
+  );
+}
+
+function PreviewView({ preview }: { preview: ImportPreview }) {
+  const created = preview.policies.filter((p) => p.action === 'create');
+  const blocked = preview.routes.filter((r) => r.conflict);
+  return (
+    <section aria-label="Import preview" className="space-y-3">
+      {blocked.length ? <Alert>{blocked.length} route{blocked.length === 1 ? '' : 's'} conflict with existing ones: nothing will be imported until the file or the existing routes change.</Alert> : null}
+      {!preview.routes.length ? <Alert tone="warning">The file has no route Postern can import.</Alert> : null}
+      {preview.routes.length ? (
+        <div>
+          <h3 className="font-semibold">Routes to create ({preview.routes.length})</h3>
+          <ul className="mt-1 space-y-2">
+            {preview.routes.map((r) => (
+              <li key={r.index} data-testid="import-route" className={`rounded-md border p-2 ${r.conflict ? 'border-red-300 bg-red-50' : 'border-slate-200'}`}>
+                <p><span className="font-medium">{r.name}</span> <span className="font-mono text-xs">{r.from}</span> → <span className="font-mono text-xs">{r.to.join(', ')}</span></p>
+                <p className="text-xs text-slate-600">Policies: {r.policies.length ? r.policies.join(', ') : 'none (nobody is allowed until a policy applies)'}</p>
+                {r.ignored.length ? <p className="text-xs text-amber-800">Ignored options: {r.ignored.join(', ')}</p> : null}
+                {r.notes.map((n) => <p key={n} className="text-xs text-slate-500">{n}</p>)}
+                {r.conflict ? <p role="alert" className="text-xs text-red-700">Conflict: {r.conflict}</p> : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {preview.policies.length ? (
+        <div>
+          <h3 className="font-semibold">Policies ({created.length} to create)</h3>
+          <ul className="mt-1 space-y-2">
+            {preview.policies.map((p) => (
+              <li key={p.name} data-testid="import-policy" className="rounded-md border border-slate-200 p-2">
+                <p className="text-xs">
+                  <span className="font-medium">{p.finalName}</span>{p.enforced ? ' · enforced' : ''} ·{' '}
+                  {p.action === 'reuse' ? 'already exists, used as is' : p.finalName !== p.name ? `new (a different "${p.name}" exists)` : 'new'}
+                </p>
+                <pre className="mt-1 max-h-40 overflow-auto rounded bg-slate-50 p-2 font-mono text-[11px]">{p.ppl}</pre>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {preview.enforcedAlready.length ? (
+        <p className="text-xs text-slate-600">Enforced policies of this namespace and its parents also apply to every imported route: {preview.enforcedAlready.join(', ')}.</p>
+      ) : null}
+      {preview.skipped.length ? (
+        <div>
+          <h3 className="font-semibold">Skipped ({preview.skipped.length})</h3>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5 text-xs">
+            {preview.skipped.map((s) => <li key={s.index} data-testid="import-skipped">Route {s.index}{s.from ? ` (${s.from})` : ''}: {s.reason}.</li>)}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}
