@@ -5,12 +5,11 @@ import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize } from '@/lib/dal/authz';
-import { bumpEpoch, type Tx } from '@/lib/dal/epoch';
-import { recordAudit } from '@/lib/dal/audit';
-import { AppError, invalid, isUniqueViolation, conflict } from '@/lib/dal/errors';
+import type { Tx } from '@/lib/dal/epoch';
+import { mutate } from '@/lib/dal/mutation';
+import { AppError, invalid, conflict } from '@/lib/dal/errors';
 import { pathTo } from '@/lib/dal/namespaces';
 import { checkNesting } from '@/lib/dal/routes';
-import { changed } from '@/lib/verify/invalidate';
 import { ImportError, planPomeriumImport, type PlannedPolicy, type PlannedRoute, type SkippedRoute } from '@/lib/pomerium/import-routes';
 import { exportPomeriumRoutes, type ExportResult, type ExportRoute } from '@/lib/pomerium/export-routes';
 
@@ -106,8 +105,8 @@ export async function previewPomeriumImport(actor: Actor | null, namespaceId: st
  */
 export async function importPomeriumRoutes(actor: Actor | null, namespaceId: string, text: string): Promise<{ routes: number; policies: number }> {
   const who = await authorize(actor, namespaceId, 'manager');
-  try {
-    const result = await (await getPrisma()).$transaction(async (tx) => {
+  return mutate(async (m) => {
+      const { tx } = m;
       const preview = await plan(tx, who, namespaceId, text);
       if (!preview.routes.length) throw invalid('The file has no route Postern can import.', { text: ['The file has no route Postern can import.'] });
       const blocked = preview.routes.filter((r) => r.conflict);
@@ -124,7 +123,7 @@ export async function importPomeriumRoutes(actor: Actor | null, namespaceId: str
         });
         createdPolicies++;
         ids.set(pol.name, created.id);
-        await recordAudit(tx, who, { action: 'create', entityType: 'policy', entityId: created.id, namespaceId, after: { name: created.name, enforced: created.enforced, ppl: created.ppl, source: 'pomerium import' } });
+        await m.record(who, { action: 'create', entityType: 'policy', entityId: created.id, namespaceId, after: { name: created.name, enforced: created.enforced, ppl: created.ppl, source: 'pomerium import' } });
       }
       for (const r of preview.routes) {
         const policyIds = [...new Set(r.policies.map((n) => {
@@ -136,17 +135,10 @@ export async function importPomeriumRoutes(actor: Actor | null, namespaceId: str
           data: { namespaceId, name: r.name, host: r.host, pathPrefix: r.pathPrefix, toUrls: r.to, policies: { create: policyIds.map((policyId) => ({ policyId })) } },
           select: { id: true },
         });
-        await recordAudit(tx, who, { action: 'create', entityType: 'route', entityId: created.id, namespaceId, after: { name: r.name, from: r.from, to: r.to, policyIds, source: 'pomerium import' } });
+        await m.record(who, { action: 'create', entityType: 'route', entityId: created.id, namespaceId, after: { name: r.name, from: r.from, to: r.to, policyIds, source: 'pomerium import' } });
       }
-      await bumpEpoch(tx);
       return { routes: preview.routes.length, policies: createdPolicies };
-    });
-    changed();
-    return result;
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('Nothing was imported: a route or policy was created meanwhile. Preview again.');
-    throw err;
-  }
+  }, { unique: conflict('Nothing was imported: a route or policy was created meanwhile. Preview again.') });
 }
 
 /** The namespace's routes as a Pomerium `routes:` file, with every policy that applies to each. */
