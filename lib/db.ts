@@ -2,12 +2,13 @@ import 'server-only';
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { PrismaClient } from '@/lib/generated/prisma/client';
+import { prismaOmit } from '@/lib/secret-fields';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 import { migrate, readMigrations, type SqlSession } from '@/lib/migrate';
 
 export interface Database {
-  prisma: PrismaClient;
+  prisma: Db;
   kind: 'pglite' | 'postgres';
   /** A cheap round trip, for health checks and the cache-freshness poll. */
   ping(): Promise<void>;
@@ -17,6 +18,12 @@ export interface Database {
 }
 
 const MIGRATIONS_DIR = path.join(process.cwd(), 'prisma', 'migrations');
+
+/** Secret columns are left out of every result unless a query names them (lib/secret-fields.ts). */
+function newClient(adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>) {
+  return new PrismaClient({ adapter, omit: prismaOmit() });
+}
+export type Db = ReturnType<typeof newClient>;
 
 async function openPglite(dataDir: string, inMemory: boolean): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
@@ -30,7 +37,7 @@ async function openPglite(dataDir: string, inMemory: boolean): Promise<Database>
     query: async <T,>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
   };
   await runMigrations(session);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = newClient(new PrismaPGlite(pglite));
   return {
     prisma,
     kind: 'pglite',
@@ -59,7 +66,7 @@ async function openPostgres(url: string): Promise<Database> {
   } finally {
     client.release();
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(poolConfig) });
+  const prisma = newClient(new PrismaPg(poolConfig));
   return {
     prisma,
     kind: 'postgres',
@@ -92,6 +99,6 @@ export function getDatabase(): Promise<Database> {
   return slot.__posternDb;
 }
 
-export async function getPrisma(): Promise<PrismaClient> {
+export async function getPrisma(): Promise<Db> {
   return (await getDatabase()).prisma;
 }

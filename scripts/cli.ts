@@ -18,7 +18,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Actor } from '@/lib/dal/actor';
-import type { PrismaClient } from '@/lib/generated/prisma/client';
+import type { Db } from '@/lib/db';
 
 // Route every write to stdout (console.log, pino logs, library chatter) to stderr before
 // any app module loads: the token must be the only thing on stdout. pino notices the
@@ -97,7 +97,7 @@ function describeZodError(err: z.ZodError): string {
  * without ADMIN_EMAIL, the first user with an Admin grant on Global. The DAL checks the
  * actor's grants as for any console user: an existing user is never promoted.
  */
-async function adminActor(prisma: PrismaClient): Promise<Actor> {
+async function adminActor(prisma: Db): Promise<Actor> {
   const envEmail = process.env.ADMIN_EMAIL;
   if (envEmail) {
     const parsed = z.string().trim().toLowerCase().pipe(z.email()).safeParse(envEmail);

@@ -84,7 +84,7 @@ describe('authentication', () => {
     const mine = rows.find((t) => t.name === tokenName)!;
     expect(mine.lastUsedAt).toBeInstanceOf(Date);
     expect(Object.keys(mine).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'revokedAt']);
-    const stored = await (await getPrisma()).scimToken.findUniqueOrThrow({ where: { id: mine.id } });
+    const stored = await (await getPrisma()).scimToken.findUniqueOrThrow({ where: { id: mine.id }, omit: { tokenHash: false } });
     expect(stored.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(stored)).not.toContain(token);
     const nobody = await makeUserWithoutRole();

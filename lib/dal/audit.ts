@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Tx } from '@/lib/dal/epoch';
 import type { Actor } from '@/lib/dal/actor';
+import { SECRET_FIELD_NAMES } from '@/lib/secret-fields';
 
 export type AuditEntity = 'namespace' | 'service_account' | 'route' | 'policy' | 'grant' | 'signing_key' | 'directory_user' | 'directory_group' | 'scim_token';
 
@@ -8,7 +9,12 @@ export type AuditEntity = 'namespace' | 'service_account' | 'route' | 'policy' |
 export type AuditActor = Actor | { scim: string } | 'system';
 
 // Never recorded, whatever a caller passes: history must not hold a secret.
-const SECRET_KEYS = new Set(['token', 'jwt', 'password', 'passwordHash', 'privateSealed', 'privateJwk', 'tokenHash', 'secret']);
+const SECRET_KEYS = SECRET_FIELD_NAMES;
+
+/** A value as the history may keep it: secrets dropped by name, dates as ISO strings. */
+export function scrubForHistory(value: unknown): unknown {
+  return scrub(value);
+}
 
 function scrub(value: unknown): unknown {
   if (value === null || value === undefined) return null;

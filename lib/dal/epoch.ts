@@ -1,7 +1,8 @@
 import 'server-only';
-import type { Prisma } from '@/lib/generated/prisma/client';
+import type { Db } from '@/lib/db';
 
-export type Tx = Prisma.TransactionClient;
+/** The client inside an interactive transaction (with the same global omit as Db). */
+export type Tx = Omit<Db, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 /**
  * Bumps the cache epoch inside the caller's transaction. Every change the verify path

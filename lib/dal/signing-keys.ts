@@ -23,7 +23,8 @@ async function insertKey(tx: Tx) {
 /** The key new tokens are signed with: the newest one not retired, made on first use. */
 export async function loadActiveSigner(): Promise<Signer> {
   const prisma = await getPrisma();
-  let row = await prisma.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
+  // The one read of a sealed private key: it opts in to the column every other query omits.
+  let row = await prisma.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' }, omit: { privateSealed: false } });
   if (!row) {
     await mutate(async (m) => {
       // One key, even when two instances start signing at the same moment.
@@ -32,7 +33,7 @@ export async function loadActiveSigner(): Promise<Signer> {
       const kid = await insertKey(m.tx);
       await m.record('system', { action: 'create', entityType: 'signing_key', entityId: kid, namespaceId: GLOBAL_NAMESPACE_ID, after: { kid } });
     });
-    row = await prisma.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
+    row = await prisma.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' }, omit: { privateSealed: false } });
   }
   if (!row) throw new Error('no signing key could be created');
   const privateJwk = JSON.parse(openSecret(row.privateSealed, keyEncryptionKey())) as JWK;

@@ -1,0 +1,51 @@
+// Secrets are omitted by default: one list (lib/secret-fields.ts) feeds the Prisma client's
+// global omit, the log redaction and the Change History scrubber.
+import { describe, it, expect } from 'vitest';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { getPrisma } from '@/lib/db';
+import { logOptions } from '@/lib/log';
+import { createScimToken } from '@/lib/dal/scim-tokens';
+import { rotateSigningKey } from '@/lib/dal/signing-keys';
+import { SECRET_COLUMNS, SECRET_FIELD_NAMES } from '@/lib/secret-fields';
+import { makeAdmin } from './support/actors';
+
+describe('secret columns', () => {
+  it('no query returns a secret column unless it names it', async () => {
+    const admin = await makeAdmin();
+    await createScimToken(admin, `omit-${Math.random().toString(36).slice(2)}`);
+    await rotateSigningKey(admin);
+    const prisma = await getPrisma();
+    const rows = {
+      user: await prisma.user.findMany(),
+      signingKey: await prisma.signingKey.findMany(),
+      scimToken: await prisma.scimToken.findMany(),
+    };
+    for (const [model, fields] of Object.entries(SECRET_COLUMNS)) {
+      const list = rows[model as keyof typeof rows];
+      expect(list.length, model).toBeGreaterThan(0);
+      for (const row of list) for (const f of fields) expect(Object.keys(row), `${model}.${f}`).not.toContain(f);
+    }
+    // Opting in by name still works (sign-in and signing need it).
+    const withHash = await prisma.user.findUniqueOrThrow({ where: { id: admin.userId }, omit: { passwordHash: false } });
+    expect(withHash.passwordHash).toMatch(/^scrypt\$|\$/);
+  });
+
+  it('the log redacts every secret field name, top level and nested', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(chunk.toString()); done(); } });
+    const logger = pino({ ...logOptions, level: 'info' }, sink);
+    const secrets = Object.fromEntries([...SECRET_FIELD_NAMES].map((f) => [f, `leak-${f}`]));
+    logger.info({ ...secrets, nested: { ...secrets }, headers: { authorization: 'Bearer leak-auth', cookie: 'leak-cookie' } }, 'probe');
+    const out = lines.join('');
+    expect(out).toContain('probe');
+    expect(out).not.toMatch(/leak-/);
+    expect(JSON.parse(out).nested.passwordHash).toBe('[redacted]');
+  });
+
+  it('the Change History scrubber drops the same names', async () => {
+    const { scrubForHistory } = await import('@/lib/dal/audit');
+    const secrets = Object.fromEntries([...SECRET_FIELD_NAMES].map((f) => [f, `leak-${f}`]));
+    expect(JSON.stringify(scrubForHistory({ keep: 1, ...secrets, nested: [{ ...secrets }] }))).toBe('{"keep":1,"nested":[{}]}');
+  });
+});
