@@ -204,7 +204,8 @@ describe('GET /api/console/history.csv', () => {
     session.actor = null;
     const anon = await get();
     expect(anon.status).toBe(401);
-    expect(await anon.json()).toEqual({ error: 'unauthorized' });
+    expect(anon.headers.get('content-type')).toBe('application/problem+json');
+    expect(await anon.json()).toMatchObject({ status: 401, code: 'unauthorized' });
     session.actor = await makeUserWithoutRole();
     expect((await get()).status).toBe(403);
   });
@@ -213,7 +214,7 @@ describe('GET /api/console/history.csv', () => {
     session.actor = viewer;
     const bad = await get('?from=last-tuesday');
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { message: string }).message).toMatch(/from: Enter a date/);
+    expect(((await bad.json()) as { title: string }).title).toMatch(/from: Enter a date/);
     expect((await get('?cursor=abc')).status).toBe(400);
     expect((await get(`?namespace=${ns.billing}`)).status).toBe(403);
     expect((await get('?namespace=nope')).status).toBe(404);

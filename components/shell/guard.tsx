@@ -25,12 +25,18 @@ export async function guard(render: () => Promise<React.ReactElement>): Promise<
   }
 }
 
-/** A namespace page's namespace, or the not-found page when it is gone or not visible to this user. */
-export async function namespaceOr404(actor: Actor, id: string): Promise<NamespaceDetail> {
+/**
+ * A page's read, or the not-found page when the DAL says the thing is missing or not
+ * visible to this user: a page never confirms that something it will not show exists.
+ */
+export async function orNotFound<T>(read: Promise<T>): Promise<T> {
   try {
-    return await getNamespace(actor, id);
+    return await read;
   } catch (err) {
     if (err instanceof AppError && (err.code === 'not_found' || err.code === 'forbidden')) notFound();
     throw err;
   }
 }
+
+/** A namespace page's namespace, or the not-found page when it is gone or not visible to this user. */
+export const namespaceOr404 = (actor: Actor, id: string): Promise<NamespaceDetail> => orNotFound(getNamespace(actor, id));

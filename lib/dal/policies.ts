@@ -59,10 +59,11 @@ export async function listPolicies(actor: Actor | null, namespaceId: string): Pr
   }));
 }
 
-export async function getPolicy(actor: Actor | null, id: string): Promise<PolicyDetail> {
-  const p = await (await getPrisma()).policy.findUnique({ where: { id } });
+/** A policy of this namespace: ownership is part of the query, so another namespace's id finds nothing. */
+export async function getPolicy(actor: Actor | null, namespaceId: string, id: string): Promise<PolicyDetail> {
+  await authorize(actor, namespaceId, 'viewer');
+  const p = await (await getPrisma()).policy.findFirst({ where: { id, namespaceId } });
   if (!p) throw notFound('The policy');
-  await authorize(actor, p.namespaceId, 'viewer');
   return { id: p.id, namespaceId: p.namespaceId, name: p.name, description: p.description, enforced: p.enforced, explanation: p.explanation, remediation: p.remediation, ppl: p.ppl };
 }
 

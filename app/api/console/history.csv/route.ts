@@ -1,6 +1,7 @@
 // GET /api/console/history.csv: the change history the signed-in user may see, as CSV (same filters as /history).
 import { getActor } from '@/lib/session';
 import { AppError } from '@/lib/dal/errors';
+import { problem } from '@/lib/http/errors';
 import { exportHistory, parseHistoryQuery, type HistoryEntry } from '@/lib/dal/history';
 import { log } from '@/lib/log';
 
@@ -8,10 +9,7 @@ export const dynamic = 'force-dynamic';
 
 const MAX_ROWS = 50_000;
 const HEADER = ['at', 'actor', 'action', 'entity_type', 'entity_id', 'namespace_id', 'namespace', 'before', 'after'];
-const STATUS: Record<AppError['code'], number> = { unauthorized: 401, forbidden: 403, not_found: 404, invalid: 400, conflict: 409, unavailable: 503 };
 
-const json = (status: number, body: Record<string, string>) =>
-  Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
 
 /**
  * One CSV cell: RFC 4180 quoting, and a leading ' on anything a spreadsheet would run
@@ -29,18 +27,17 @@ const row = (e: HistoryEntry) =>
 
 export async function GET(request: Request) {
   const actor = await getActor();
-  if (!actor) return json(401, { error: 'unauthorized' });
+  const route = 'GET /api/console/history.csv';
+  if (!actor) return problem(new AppError('unauthorized', 'You are not signed in.'), { route });
   const parsed = parseHistoryQuery(new URL(request.url).searchParams);
-  if (!parsed.ok) return json(400, { error: 'invalid', message: parsed.message });
+  if (!parsed.ok) return problem(new AppError('invalid', parsed.message), { route, userId: actor.userId });
 
   let batches: AsyncGenerator<HistoryEntry[]>;
   try {
     // Checks permission before the first byte, so refusals get their own status code.
     batches = await exportHistory(actor, parsed.query, { max: MAX_ROWS });
   } catch (err) {
-    if (err instanceof AppError) return json(STATUS[err.code], { error: err.code, message: err.message });
-    log.error({ err }, 'history export failed');
-    return json(500, { error: 'internal', message: 'Something went wrong on our side. Please try again.' });
+    return problem(err, { route, userId: actor.userId });
   }
 
   const encoder = new TextEncoder();

@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { requirePageActor } from '@/lib/session';
 import { getNamespace } from '@/lib/dal/namespaces';
 import { getPolicy, knownGroups, usersInScope } from '@/lib/dal/policies';
-import { AppError } from '@/lib/dal/errors';
+import { orNotFound } from '@/components/shell/guard';
 import { Breadcrumbs } from '@/components/shell/breadcrumbs';
 import { PolicyForm } from '../policy-form';
 
@@ -12,13 +11,7 @@ export const metadata: Metadata = { title: 'Edit Policy' };
 export default async function EditPolicyPage({ params }: { params: Promise<{ id: string; policyId: string }> }) {
   const actor = await requirePageActor();
   const { id, policyId } = await params;
-  let policy;
-  try { policy = await getPolicy(actor, policyId); } catch (err) {
-    if (err instanceof AppError && err.code === 'not_found') notFound();
-    throw err;
-  }
-  if (policy.namespaceId !== id) notFound();
-  const [ns, users, groups] = await Promise.all([getNamespace(actor, id), usersInScope(actor, id), knownGroups(actor)]);
+  const [policy, ns, users, groups] = await orNotFound(Promise.all([getPolicy(actor, id, policyId), getNamespace(actor, id), usersInScope(actor, id), knownGroups(actor)]));
   const { id: _id, namespaceId: _ns, ...initial } = policy;
   return (
     <div className="max-w-4xl">

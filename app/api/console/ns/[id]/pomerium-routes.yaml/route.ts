@@ -2,18 +2,17 @@
 import { getActor } from '@/lib/session';
 import { AppError } from '@/lib/dal/errors';
 import { exportPomeriumFile } from '@/lib/dal/route-import';
-import { log } from '@/lib/log';
+import { problem } from '@/lib/http/errors';
 
 export const dynamic = 'force-dynamic';
 
-const STATUS: Record<AppError['code'], number> = { unauthorized: 401, forbidden: 403, not_found: 404, invalid: 400, conflict: 409, unavailable: 503 };
-const json = (status: number, body: Record<string, string>) => Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+const route = 'GET /api/console/ns/:id/pomerium-routes.yaml';
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const actor = await getActor();
-  if (!actor) return json(401, { error: 'unauthorized' });
+  if (!actor) return problem(new AppError('unauthorized', 'You are not signed in.'), { route });
   const { id } = await params;
-  if (!/^[\w-]{1,64}$/.test(id)) return json(400, { error: 'invalid', message: 'Not a namespace id.' });
+  if (!/^[\w-]{1,64}$/.test(id)) return problem(new AppError('invalid', 'Not a namespace id.'), { route, userId: actor.userId });
   try {
     const file = await exportPomeriumFile(actor, id);
     const slug = file.namespace.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'namespace';
@@ -27,8 +26,6 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
       },
     });
   } catch (err) {
-    if (err instanceof AppError) return json(STATUS[err.code], { error: err.code, message: err.message });
-    log.error({ err }, 'pomerium export failed');
-    return json(500, { error: 'error', message: 'The export failed. Please try again.' });
+    return problem(err, { route, userId: actor.userId });
   }
 }
