@@ -10,7 +10,7 @@ import { policyFormSchema } from '@/lib/schemas/policy';
 import { routeFormSchema } from '@/lib/schemas/route';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from './support/actors';
-import { verify } from './support/verify';
+import { verifyAs } from './support/verify';
 
 let admin: Actor;
 beforeAll(async () => { admin = await makeAdmin(); });
@@ -22,7 +22,7 @@ const policy = (namespaceId: string, ppl: string, over: Partial<Record<string, u
   createPolicy(admin, namespaceId, policyFormSchema.parse({ name: `p-${uid()}`, description: '', enforced: false, explanation: '', remediation: '', ppl, ...over }));
 const route = (namespaceId: string, from: string, policyIds: string[] = []) =>
   createRoute(admin, namespaceId, routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds }));
-const traefik = (token: string | null, host: string, uri: string, method = 'GET') => verify({
+const traefik = (token: string | null, host: string, uri: string, method = 'GET') => verifyAs('forward-auth', {
   ...(token ? { authorization: `Pomerium ${token}` } : {}),
   'x-forwarded-host': host, 'x-forwarded-proto': 'https', 'x-forwarded-uri': uri, 'x-forwarded-method': method,
 });
@@ -102,12 +102,11 @@ describe('policy enforcement at the verify endpoint', () => {
     await route(ns.id, `https://${host}`, [all.id]);
     await route(ns.id, `https://${host}/private`, [none.id]);
     const auth = { authorization: `Bearer Pomerium-${token}` };
-    expect((await verify({ ...auth, 'x-original-url': `https://${host}/public?q=1`, 'x-original-method': 'GET' })).status).toBe(200);
-    expect((await verify({ ...auth, 'x-original-url': `https://${host}/private/doc`, 'x-original-method': 'GET' })).status).toBe(403);
-    expect((await verify({ ...auth, host, 'x-forwarded-uri': '/privateer', 'x-forwarded-method': 'GET' })).status).toBe(200);
-    const envoy = await (await import('@/lib/verify/handle')).handleVerify(
-      new Request(`http://console/api/v1/verify/private/x`, { headers: { ...auth, host } }));
-    expect(envoy.status).toBe(403);
+    expect((await verifyAs('auth-request', { ...auth, 'x-original-url': `https://${host}/public?q=1`, 'x-original-method': 'GET' })).status).toBe(200);
+    expect((await verifyAs('auth-request', { ...auth, 'x-original-url': `https://${host}/private/doc`, 'x-original-method': 'GET' })).status).toBe(403);
+    expect((await verifyAs('forward-auth', { ...auth, 'x-forwarded-host': host, 'x-forwarded-uri': '/privateer', 'x-forwarded-method': 'GET' })).status).toBe(200);
+    expect((await verifyAs('ext-authz', { ...auth, host }, { path: '/private/x' })).status).toBe(403);
+    expect((await verifyAs('ext-authz', { ...auth, host }, { path: '/privateer?x=1' })).status).toBe(200);
   });
 
   it('impersonating accounts are judged by the directory user email and groups', async () => {

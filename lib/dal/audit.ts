@@ -23,6 +23,42 @@ function scrub(value: unknown): unknown {
   return value;
 }
 
+/** No history entry is larger than this (before and after together, as JSON). */
+export const MAX_AUDIT_BYTES = 256 * 1024;
+const KEEP_CHARS = 4096;
+
+/**
+ * Shortens the longest strings (a policy's text, say) until before + after fit the cap,
+ * keeping each one's start and saying how long it was; the entity's current state is
+ * always in its own table. Returns the values unchanged when they fit.
+ */
+export function capAuditValues(before: unknown, after: unknown, cap = MAX_AUDIT_BYTES): [unknown, unknown] {
+  const size = () => Buffer.byteLength(JSON.stringify([before ?? null, after ?? null]));
+  if (size() <= cap) return [before, after];
+  const strings: { holder: Record<string, unknown> | unknown[]; key: string | number; length: number }[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach((x, i) => { if (typeof x === 'string') strings.push({ holder: v, key: i, length: x.length }); else walk(x); });
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        if (typeof x === 'string') strings.push({ holder: v as Record<string, unknown>, key: k, length: x.length });
+        else walk(x);
+      }
+    }
+  };
+  walk(before);
+  walk(after);
+  strings.sort((a, b) => b.length - a.length);
+  for (const s of strings) {
+    if (s.length <= KEEP_CHARS) break;
+    const text = (s.holder as Record<string | number, string>)[s.key]!;
+    (s.holder as Record<string | number, string>)[s.key] = `${text.slice(0, KEEP_CHARS)}… [truncated in the history: ${Buffer.byteLength(text)} bytes in all]`;
+    if (size() <= cap) return [before, after];
+  }
+  // Still too large (a huge list of short values): keep a note, never the oversized entry.
+  const note = { truncated: true, note: `this change was larger than ${cap / 1024} KB and is not shown in full` };
+  return [before === undefined || before === null ? before : note, after === undefined || after === null ? after : note];
+}
+
 /**
  * Appends one change-history entry inside the caller's transaction, so a change and its
  * record commit (or roll back) together. The table refuses UPDATE and DELETE.
@@ -35,12 +71,13 @@ export async function recordAudit(
   const who = actor === 'system'
     ? { actorId: null, actorEmail: 'system' }
     : 'scim' in actor ? { actorId: null, actorEmail: `scim:${actor.scim}` } : { actorId: actor.userId, actorEmail: actor.email };
+  const [before, after] = capAuditValues(scrub(entry.before), scrub(entry.after));
   await tx.auditEvent.create({
     data: {
       ...who,
       action: entry.action, entityType: entry.entityType, entityId: entry.entityId, namespaceId: entry.namespaceId ?? null,
-      before: (scrub(entry.before) ?? undefined) as object | undefined,
-      after: (scrub(entry.after) ?? undefined) as object | undefined,
+      before: (before ?? undefined) as object | undefined,
+      after: (after ?? undefined) as object | undefined,
     },
   });
 }

@@ -4,11 +4,11 @@ import type { Actor } from '@/lib/dal/actor';
 import { authorize, authorizeAnyRole } from '@/lib/dal/authz';
 import { bumpEpoch } from '@/lib/dal/epoch';
 import { recordAudit } from '@/lib/dal/audit';
-import { conflict, isForeignKeyViolation, isUniqueViolation, notFound } from '@/lib/dal/errors';
+import { conflict, invalid, isForeignKeyViolation, isUniqueViolation, notFound } from '@/lib/dal/errors';
 import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
 import { changed } from '@/lib/verify/invalidate';
 import { parsePolicy, printPolicy, type Item, type Policy } from '@/lib/policy';
-import type { PolicyFormValues } from '@/lib/schemas/policy';
+import { storedPpl, type PolicyFormValues } from '@/lib/schemas/policy';
 
 export interface PolicySummary {
   id: string; namespaceId: string; namespaceName: string; name: string; description: string; enforced: boolean;
@@ -68,10 +68,14 @@ export async function getPolicy(actor: Actor | null, id: string): Promise<Policy
   return { id: p.id, namespaceId: p.namespaceId, name: p.name, description: p.description, enforced: p.enforced, explanation: p.explanation, remediation: p.remediation, ppl: p.ppl };
 }
 
-const data = (v: PolicyFormValues) => ({
-  name: v.name, nameKey: v.name.toLowerCase(), description: v.description, enforced: v.enforced,
-  explanation: v.explanation, remediation: v.remediation, ppl: printPolicy(parsePolicy(v.ppl)),
-});
+function data(v: PolicyFormValues) {
+  const stored = storedPpl(v.ppl);
+  if (!stored.ok) throw invalid(stored.message, { ppl: [stored.message] });
+  return {
+    name: v.name, nameKey: v.name.toLowerCase(), description: v.description, enforced: v.enforced,
+    explanation: v.explanation, remediation: v.remediation, ppl: stored.ppl,
+  };
+}
 
 const auditView = (p: { name: string; description: string; enforced: boolean; explanation: string; remediation: string; ppl: string }) =>
   ({ name: p.name, description: p.description, enforced: p.enforced, explanation: p.explanation, remediation: p.remediation, ppl: p.ppl });

@@ -2,7 +2,8 @@ import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize } from '@/lib/dal/authz';
-import { notFound } from '@/lib/dal/errors';
+import { invalid, notFound } from '@/lib/dal/errors';
+import { canonicalPath, underPrefix } from '@/lib/net/canonical-path';
 import { decide } from '@/lib/verify/route-table';
 import { verifyEngine } from '@/lib/verify/engine';
 import type { z } from 'zod';
@@ -45,7 +46,10 @@ export async function checkAccess(actor: Actor | null, input: z.output<typeof po
   const user = sa
     ? { id: sa.userId, email: sa.directoryUser?.email ?? undefined, groups: sa.directoryUser?.groups ?? [] }
     : { id: du!.id, email: du!.email ?? undefined, groups: du!.groups };
-  const path = input.path.startsWith(route.pathPrefix) || route.pathPrefix === '/' ? input.path : route.pathPrefix;
+  // Judged in the verify path's canonical form; a path outside the route is judged at its prefix.
+  const canonical = canonicalPath(input.path, { allowSemicolon: true });
+  if (!canonical.ok) throw invalid(`The path is not valid (${canonical.reason}).`, { path: [`Not a valid path: ${canonical.reason}.`] });
+  const path = underPrefix(canonical.path, route.pathPrefix) ? canonical.path : route.pathPrefix;
   const d = decide(route, { user, method: input.method, path, sourceIp: input.sourceIp || undefined }, true);
   const notes: string[] = [];
   if (sa?.disabled) notes.push('Note: this account is disabled, so its token is refused (401) before policies run.');

@@ -1,7 +1,8 @@
 import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
-import { authorize } from '@/lib/dal/authz';
+import { authorize, effectiveRoles } from '@/lib/dal/authz';
+import { underPrefix } from '@/lib/net/canonical-path';
 import { bumpEpoch, type Tx } from '@/lib/dal/epoch';
 import { recordAudit } from '@/lib/dal/audit';
 import { conflict, invalid, isUniqueViolation, notFound } from '@/lib/dal/errors';
@@ -52,6 +53,34 @@ async function checkPolicies(tx: Tx, namespaceId: string, ids: string[]) {
   }
 }
 
+/**
+ * On one host, a route may nest inside another's prefix (either way round) only when the
+ * inner route's namespace is the outer route's namespace or a descendant of it. Otherwise
+ * the inner prefix would be decided by another namespace's policies and accounts while the
+ * proxy still sends it to the outer route's upstream. A lock per host serialises checks.
+ */
+async function checkNesting(tx: Tx, who: Actor, self: { id?: string; namespaceId: string; host: string; pathPrefix: string }) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(4242200, hashtext(${self.host}::text))`;
+  const others = await tx.route.findMany({ where: { host: self.host, ...(self.id ? { id: { not: self.id } } : {}) }, select: { id: true, name: true, namespaceId: true, pathPrefix: true } });
+  if (!others.length) return;
+  const all = await tx.namespace.findMany({ select: { id: true, name: true, parentId: true } });
+  const within = (inner: string, outer: string) => pathTo(all, inner).some((n) => n.id === outer);
+  for (const o of others) {
+    const selfInside = underPrefix(self.pathPrefix, o.pathPrefix);
+    const otherInside = underPrefix(o.pathPrefix, self.pathPrefix);
+    if (!selfInside && !otherInside) continue;
+    const ok = selfInside ? within(self.namespaceId, o.namespaceId) : within(o.namespaceId, self.namespaceId);
+    if (ok) continue;
+    const roles = await effectiveRoles(who, tx);
+    const visible = roles.get(o.namespaceId) != null;
+    const where = visible ? `route "${o.name}" (https://${self.host}${o.pathPrefix === '/' ? '' : o.pathPrefix}) in namespace "${all.find((n) => n.id === o.namespaceId)?.name ?? '?'}"` : 'a route in a namespace you cannot see';
+    const message = selfInside
+      ? `This URL lies inside ${where}. A route may only nest inside a route of its own namespace or of an ancestor.`
+      : `This URL would take over part of ${where}. A route may only contain routes of its own namespace or of a descendant.`;
+    throw conflict(message, { from: [message] });
+  }
+}
+
 function fields(input: RouteInput) {
   const from = parseFrom(input.from);
   if (typeof from === 'string') throw invalid(from, { from: [from] });
@@ -68,6 +97,7 @@ export async function createRoute(actor: Actor | null, namespaceId: string, inpu
   try {
     const created = await (await getPrisma()).$transaction(async (tx) => {
       await checkPolicies(tx, namespaceId, input.policyIds);
+      await checkNesting(tx, who, { namespaceId, host: data.host, pathPrefix: data.pathPrefix });
       const r = await tx.route.create({
         data: { ...data, namespaceId, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } },
         select: { id: true, ...routeView },
@@ -92,6 +122,7 @@ export async function updateRoute(actor: Actor | null, id: string, input: RouteI
       if (!found) throw notFound('The route');
       const who = await authorize(actor, found.namespaceId, 'manager', tx);
       await checkPolicies(tx, found.namespaceId, input.policyIds);
+      await checkNesting(tx, who, { id, namespaceId: found.namespaceId, host: data.host, pathPrefix: data.pathPrefix });
       await tx.routePolicy.deleteMany({ where: { routeId: id } });
       const after = await tx.route.update({ where: { id }, data: { ...data, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } }, select: routeView });
       await recordAudit(tx, who, { action: 'update', entityType: 'route', entityId: id, namespaceId: found.namespaceId, before: auditView(found), after: auditView(after) });

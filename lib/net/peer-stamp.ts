@@ -21,6 +21,6 @@ export function installPeerStamp(): void {
       if (peer) req.headers[PEER_HEADER] = peer;
       else delete req.headers[PEER_HEADER];
     }
-    return emit.call(this, event, ...args);
+    return (emit as (this: http.Server, e: string | symbol, ...a: unknown[]) => boolean).call(this, event, ...args);
   } as typeof emit;
 }

@@ -236,9 +236,11 @@ export function compileCriterion(c: Criterion): Test {
     }
     case 'source_ip': {
       const contains = compileIpRanges(c.value);
+      // An unknown client address is neither in nor out of a range: it matches no allow
+      // and, as an unknown, still denies in a deny block (fail closed).
       return (ctx) => {
         const ip = ipOf(ctx);
-        return tri(ip !== null && contains(ip));
+        return ip === null ? U : tri(contains(ip));
       };
     }
     case 'cors_preflight':

@@ -1,7 +1,7 @@
 // Anonymous callers (request.user === null), the rule we chose:
 //
 // Identity criteria (authenticated_user, user, email, domain, groups, claim/*) are
-// UNKNOWN for an anonymous caller, neither true nor false, and operators use Kleene
+// UNKNOWN for an anonymous caller, and source_ip is UNKNOWN when the client address is, neither true nor false, and operators use Kleene
 // three-valued logic: an operator whose result depends on an unknown is unknown
 // (`not: [email: x]` is unknown, not true), while one that definite values already
 // decide is not (`or: [email: x, source_ip: 10.0.0.0/8]` is true from 10.1.2.3).
@@ -62,12 +62,14 @@ interface Explained {
 }
 
 const UNKNOWN_NOTE = 'unknown: the caller is not authenticated';
+const UNKNOWN_ADDRESS_NOTE = 'unknown: the client address is not known';
 
 function explainNode(node: CNode, ctx: Ctx): Explained {
   if (node.kind === 'criterion') {
     const v = node.test(ctx);
     const text = `${node.path} ${node.describe}`;
-    return { v, why: [v === T ? text : v === F ? `${text}: no match` : `${text}: ${UNKNOWN_NOTE}`] };
+    const unknown = node.describe.startsWith('source_ip') ? UNKNOWN_ADDRESS_NOTE : UNKNOWN_NOTE;
+    return { v, why: [v === T ? text : v === F ? `${text}: no match` : `${text}: ${unknown}`] };
   }
   const kids = node.children.map((c) => explainNode(c, ctx));
   const op = node.kind === 'operator' ? node.op : 'or';

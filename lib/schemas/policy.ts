@@ -1,7 +1,18 @@
 import { z } from 'zod';
-import { parsePolicy, PolicyError } from '@/lib/policy';
+import { parsePolicy, printPolicy, PolicyError } from '@/lib/policy';
 
-const MAX_PPL = 256 * 1024;
+export const MAX_PPL = 256 * 1024;
+
+/**
+ * The form a policy is stored in (canonical YAML, aliases expanded), or an error when that
+ * form exceeds the limit: a short text can expand to megabytes through YAML aliases.
+ */
+export function storedPpl(text: string): { ok: true; ppl: string } | { ok: false; message: string } {
+  const ppl = printPolicy(parsePolicy(text));
+  const bytes = new TextEncoder().encode(ppl).length;
+  if (bytes > MAX_PPL) return { ok: false, message: `With its YAML aliases expanded the policy is ${Math.ceil(bytes / 1024)} KB; at most ${MAX_PPL / 1024} KB.` };
+  return { ok: true, ppl };
+}
 
 /** PPL text that parses; the error names the place (and line) so the editor can show it. */
 export const pplText = z
@@ -10,7 +21,8 @@ export const pplText = z
   .superRefine((text, ctx) => {
     if (!text.trim()) { ctx.addIssue({ code: 'custom', message: 'The policy is empty: add an allow or deny block.' }); return; }
     try {
-      parsePolicy(text);
+      const stored = storedPpl(text);
+      if (!stored.ok) ctx.addIssue({ code: 'custom', message: stored.message });
     } catch (err) {
       const e = err as PolicyError;
       ctx.addIssue({ code: 'custom', message: e instanceof PolicyError ? `${e.line ? `Line ${e.line}: ` : ''}${e.message}` : 'The policy could not be read.' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalPath } from '@/lib/net/canonical-path';
 
 export interface ParsedFrom { host: string; pathPrefix: string; url: string }
 
@@ -11,7 +12,11 @@ export function parseFrom(input: string): ParsedFrom | string {
   if (u.search || input.includes('?')) return 'The From URL must not have a query string.';
   if (u.hash || input.includes('#')) return 'The From URL must not have a fragment.';
   if (!u.hostname) return 'The From URL needs a host.';
-  const pathPrefix = (u.pathname.replace(/\/+$/, '') || '/').replace(/\/{2,}/g, '/');
+  // The same canonical form as the paths the verify path judges (a route /café matches).
+  const rawPath = /^https:\/\/[^/?#]*(\/[^?#]*)?/i.exec(input.trim())?.[1] ?? '/';
+  const canonical = canonicalPath(rawPath, { allowSemicolon: true });
+  if (!canonical.ok) return `The path prefix is not a valid path (${canonical.reason}).`;
+  const pathPrefix = canonical.path.replace(/\/+$/, '') || '/';
   const host = u.host.toLowerCase();
   return { host, pathPrefix, url: `https://${host}${pathPrefix === '/' ? '' : pathPrefix}` };
 }

@@ -2,7 +2,8 @@ import 'server-only';
 import { LRUCache } from 'lru-cache';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
-import { loadAccountState, loadRouteTable, readEpoch, recordAccessed, type AccountState } from '@/lib/dal/verify-store';
+import * as defaultStore from '@/lib/dal/verify-store';
+import type { AccountState, RouteTableData } from '@/lib/dal/verify-store';
 import { RouteTable } from '@/lib/verify/route-table';
 import { AssertionCache, extractToken, verifyServiceAccountToken, type ServiceAccountClaims } from '@/lib/tokens';
 import { getSigner, getVerifyKeys } from '@/lib/verify/keys';
@@ -22,13 +23,21 @@ const ACCESS_FLUSH_MS = 10_000;
 
 export class Unavailable extends Error {}
 
+/** Where the engine reads from: the database by default. */
+export interface VerifyStore {
+  loadAccountState(id: string): Promise<AccountState | null>;
+  loadRouteTable(): Promise<RouteTableData>;
+  readEpoch(): Promise<bigint>;
+  recordAccessed(ids: string[], at: Date): Promise<void>;
+}
+
 /**
  * The verify path's memory: verified tokens, account state and signing keys, so a valid
  * token costs no database round trip. Local changes clear it at once (invalidate.ts);
  * changes made by other instances arrive through the epoch poll. When the poll cannot
  * reach the database for FRESH_MS, the engine stops answering from memory: fail closed.
  */
-class VerifyEngine {
+export class VerifyEngine {
   private tokens = new LRUCache<string, ServiceAccountClaims>({ max: 20_000 });
   private accounts = new LRUCache<string, AccountState | false>({ max: 50_000, ttl: 5 * 60_000 });
   readonly assertions = new AssertionCache();
@@ -37,12 +46,18 @@ class VerifyEngine {
   private started: Promise<void> | null = null;
   private accessed = new Set<string>();
   private routeTable: Promise<RouteTable> | null = null;
+  /**
+   * Moves on every clear(). A load that started before an invalidation may carry the
+   * state from before it (a revoked account still active): its result is not cached.
+   */
+  private generation = 0;
 
-  constructor() {
+  constructor(private readonly store: VerifyStore = defaultStore) {
     onChange(() => this.clear());
   }
 
   clear() {
+    this.generation++;
     this.tokens.clear();
     this.accounts.clear();
     this.assertions.clear();
@@ -53,7 +68,7 @@ class VerifyEngine {
   async routes(): Promise<RouteTable> {
     await this.ensureFresh();
     if (!this.routeTable) {
-      const loading = loadRouteTable().then((data) => new RouteTable(data));
+      const loading = this.store.loadRouteTable().then((data) => new RouteTable(data));
       this.routeTable = loading;
       loading.catch(() => { if (this.routeTable === loading) this.routeTable = null; });
     }
@@ -68,7 +83,7 @@ class VerifyEngine {
   }
 
   private async poll(): Promise<void> {
-    const version = await readEpoch();
+    const version = await this.store.readEpoch();
     if (this.epoch !== null && version !== this.epoch) {
       this.epoch = version;
       changed();
@@ -100,8 +115,15 @@ class VerifyEngine {
   private async account(id: string): Promise<AccountState | false> {
     const hit = this.accounts.get(id);
     if (hit !== undefined) return hit;
-    const state = (await loadAccountState(id)) ?? false;
-    this.accounts.set(id, state);
+    let gen = this.generation;
+    let state = (await this.store.loadAccountState(id)) ?? false;
+    if (gen !== this.generation) {
+      // Invalidated while loading (say, a revoke committed meanwhile): load again. This
+      // load started after the invalidation, so it sees every change made before it.
+      gen = this.generation;
+      state = (await this.store.loadAccountState(id)) ?? false;
+    }
+    if (gen === this.generation) this.accounts.set(id, state);
     return state;
   }
 
@@ -113,11 +135,13 @@ class VerifyEngine {
       await this.ensureFresh();
       let claims = this.tokens.get(found.token);
       if (!claims) {
+        const gen = this.generation;
         const keys = await getVerifyKeys();
         const result = await verifyServiceAccountToken(found.token, { getKey: (kid) => keys.get(kid), audience: config.tokenAudience, now: new Date(now) });
         if (!result.ok) return { ok: false, status: 401, error: result.error };
         claims = result.claims;
-        this.tokens.set(found.token, claims);
+        // Verified with keys read before an invalidation (a key retired meanwhile): not cached.
+        if (gen === this.generation) this.tokens.set(found.token, claims);
       }
       if (claims.exp !== undefined && claims.exp * 1000 <= now) return { ok: false, status: 401, error: 'expired' };
       const account = await this.account(claims.jti);
@@ -146,7 +170,7 @@ class VerifyEngine {
     if (!this.accessed.size) return;
     const ids = [...this.accessed];
     this.accessed.clear();
-    await recordAccessed(ids, new Date()).catch((err: unknown) => {
+    await this.store.recordAccessed(ids, new Date()).catch((err: unknown) => {
       for (const id of ids) this.accessed.add(id);
       log.warn({ err: (err as Error)?.message }, 'could not record service-account access; will retry');
     });

@@ -1,20 +1,23 @@
 import 'server-only';
 import { Unavailable, verifyEngine, type Identity, type TokenError } from '@/lib/verify/engine';
-import { readForwarded, type ForwardedRequest } from '@/lib/verify/forwarded';
+import { describeRequest, type DescribedRequest, type ProxyFamily } from '@/lib/verify/describe';
+import { identityHeaders } from '@/lib/verify/identity-headers';
 import { decide, type CompiledRoute } from '@/lib/verify/route-table';
+import { requestClientAddress } from '@/lib/net/client-address';
 import type { PolicyRequest } from '@/lib/policy';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 
-const PREFIX = '/api/v1/verify';
+export const VERIFY_PREFIX = '/api/v1/verify';
+const EXT_AUTHZ_PREFIX = `${VERIFY_PREFIX}/ext-authz`;
 
-/** The path after /api/v1/verify (Envoy appends the original one), without building a URL object per request. */
-function pathSuffix(url: string): string | null {
+/** The raw path after /api/v1/verify/ext-authz (Envoy appends the original one), or null. */
+function extAuthzSuffix(url: string): string | null {
   const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-  if (pathStart === -1 || !url.startsWith(`${PREFIX}/`, pathStart)) return null;
-  const rest = url.slice(pathStart + PREFIX.length);
-  const end = rest.search(/[?#]/);
-  return end === -1 ? rest : rest.slice(0, end);
+  if (pathStart === -1 || !url.startsWith(EXT_AUTHZ_PREFIX, pathStart)) return null;
+  const rest = url.slice(pathStart + EXT_AUTHZ_PREFIX.length);
+  if (rest === '' || rest[0] === '?') return null;
+  return rest[0] === '/' ? rest : null;
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}, head = false): Response {
@@ -27,11 +30,11 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 const unauthenticated = (error: TokenError, head: boolean) => json(401, { error }, { 'www-authenticate': 'Pomerium' }, head);
 const unavailable = (head: boolean) => json(503, { error: 'unavailable' }, { 'retry-after': '5' }, head);
 
-function policyRequest(identity: Identity | null, fwd: ForwardedRequest, get: (n: string) => string | null): PolicyRequest {
+function policyRequest(identity: Identity | null, req: DescribedRequest, get: (n: string) => string | null): PolicyRequest {
   const a = identity?.account;
   return {
     user: a ? { id: a.userId, email: a.email ?? undefined, groups: a.groups, claims: identity!.claims as unknown as Record<string, unknown> } : null,
-    method: fwd.method, path: fwd.path, sourceIp: fwd.sourceIp,
+    method: req.method, path: req.path, sourceIp: req.sourceIp ?? undefined,
     headers: { origin: get('origin') ?? undefined, 'access-control-request-method': get('access-control-request-method') ?? undefined },
   };
 }
@@ -48,13 +51,8 @@ function forbidden(route: CompiledRoute, d: ReturnType<typeof decide>, head: boo
 async function allow(identity: Identity, audience: string, head: boolean): Promise<Response> {
   const { account } = identity;
   const assertion = await verifyEngine.assertion(identity, audience);
-  const out: Record<string, string> = {
-    'x-pomerium-claim-sub': account.userId,
-    'x-pomerium-service-account-id': account.id,
-    'x-pomerium-jwt-assertion': assertion,
-  };
-  if (account.email) out['x-pomerium-claim-email'] = account.email;
-  if (account.groups.length) out['x-pomerium-claim-groups'] = account.groups.join(',');
+  const out = identityHeaders({ userId: account.userId, accountId: account.id, email: account.email, groups: account.groups });
+  out['x-pomerium-jwt-assertion'] = assertion;
   // The body repeats the identity for programmatic callers; the assertion stays in its
   // header only: in the body it doubled the response and cost ~20% throughput (bench/).
   return json(200, {
@@ -63,27 +61,50 @@ async function allow(identity: Identity, audience: string, head: boolean): Promi
   }, out, head);
 }
 
-/**
- * The forward-auth answer for nginx auth_request, Envoy ext_authz (HTTP), Traefik
- * forwardAuth and Caddy forward_auth: 200 with identity headers, 401, 403, or 503 when
- * it cannot decide. Never a 5xx for anything a client sends.
- */
-export async function handleVerify(req: Request): Promise<Response> {
-  const head = req.method === 'HEAD';
+async function guarded(head: boolean, run: () => Promise<Response>): Promise<Response> {
   try {
-    const headers = req.headers;
-    const get = (name: string) => headers.get(name);
-    const suffix = pathSuffix(req.url);
-    const fwd = readForwarded(get, req.method, suffix);
-    const checked = await verifyEngine.check(get);
+    return await run();
+  } catch (err) {
+    if (!(err instanceof Unavailable)) log.error({ err: (err as Error)?.message }, 'verify failed unexpectedly; failing closed');
+    return unavailable(head);
+  }
+}
 
-    if (!fwd) {
-      // No forwarded request described: the token-only check.
-      if (!checked.ok) return checked.status === 401 ? unauthenticated(checked.error, head) : unavailable(head);
-      // No route is known, so the assertion is for this console (Next.js fills X-Forwarded-Host itself: not a signal).
-      return allow(checked.identity, config.tokenAudience, head);
+/**
+ * GET /api/v1/verify: the token-only check for programmatic callers. It judges no route,
+ * so a proxy must never call it: a request that carries a proxy's description of another
+ * request is refused (400), so an old proxy configuration fails closed, not open.
+ */
+export function handleTokenVerify(req: Request): Promise<Response> {
+  const head = req.method === 'HEAD';
+  return guarded(head, async () => {
+    const get = (name: string) => req.headers.get(name);
+    if (get('x-original-url') !== null || get('x-forwarded-uri') !== null) {
+      return json(400, {
+        error: 'proxy_endpoint_required',
+        detail: 'This endpoint checks the token only. Proxies call /api/v1/verify/forward-auth (Traefik, Caddy), /api/v1/verify/auth-request (nginx) or /api/v1/verify/ext-authz (Envoy).',
+      }, {}, head);
     }
+    const checked = await verifyEngine.check(get);
+    if (!checked.ok) return checked.status === 401 ? unauthenticated(checked.error, head) : unavailable(head);
+    // No route is known, so the assertion is for this console.
+    return allow(checked.identity, config.tokenAudience, head);
+  });
+}
 
+/**
+ * The forward-auth answer for one proxy family: 200 with identity headers, 401, 403, a
+ * 400 with a JSON error code when the description is missing or malformed, or 503 when
+ * it cannot decide. Never a 5xx for anything a client sends, never a 200 undescribed.
+ */
+export function handleProxyVerify(family: ProxyFamily, req: Request): Promise<Response> {
+  const head = req.method === 'HEAD';
+  return guarded(head, async () => {
+    const get = (name: string) => req.headers.get(name);
+    const described = describeRequest(family, get, req.method, family === 'ext-authz' ? extAuthzSuffix(req.url) : null, requestClientAddress(get));
+    if (!described.ok) return json(400, { error: described.error, detail: described.detail }, {}, head);
+    const fwd = described.request;
+    const checked = await verifyEngine.check(get);
     if (!checked.ok && checked.status === 503) return unavailable(head);
     const route = (await verifyEngine.routes()).match(fwd.host, fwd.path);
     if (!checked.ok) {
@@ -104,8 +125,5 @@ export async function handleVerify(req: Request): Promise<Response> {
     const d = decide(route, policyRequest(checked.identity, fwd, get));
     if (!d.allowed) return forbidden(route, d, head);
     return allow(checked.identity, route.host, head);
-  } catch (err) {
-    if (!(err instanceof Unavailable)) log.error({ err: (err as Error)?.message }, 'verify failed unexpectedly; failing closed');
-    return unavailable(head);
-  }
+  });
 }

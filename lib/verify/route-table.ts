@@ -2,6 +2,7 @@ import 'server-only';
 import { evaluatePolicies, parsePolicy, type MultiDecision, type Policy, type PolicyRequest } from '@/lib/policy';
 import type { RouteTableData } from '@/lib/dal/verify-store';
 import { log } from '@/lib/log';
+import { canonicalPath, underPrefix } from '@/lib/net/canonical-path';
 
 export interface EffectivePolicy { id: string; name: string; policy: Policy; explanation: string; remediation: string }
 export interface CompiledRoute {
@@ -47,8 +48,11 @@ export class RouteTable {
         // Fail closed: an unreadable policy becomes a deny-all, never a silent skip.
         effective.push(p ?? { id, name: '(unreadable policy)', policy: parsePolicy({ deny: { or: [{ accept: true }] } }), explanation: 'A policy on this route could not be read.', remediation: 'Ask an administrator to fix the policy.' });
       }
+      // Saved prefixes are canonical already; rows from before canonicalisation are made so here.
+      const canonical = canonicalPath(r.pathPrefix, { allowSemicolon: true });
+      if (!canonical.ok) log.warn({ route: r.id, reason: canonical.reason }, 'route prefix is not a valid path; it matches nothing');
       const route: CompiledRoute = {
-        id: r.id, namespaceId: r.namespaceId, host: r.host, pathPrefix: r.pathPrefix, scope: new Set(chain),
+        id: r.id, namespaceId: r.namespaceId, host: r.host, pathPrefix: canonical.ok ? canonical.path.replace(/(.)\/+$/, '$1') : r.pathPrefix, scope: new Set(chain),
         policies: effective, compiled: effective.map((p) => p.policy),
       };
       const list = this.byHost.get(r.host) ?? [];
@@ -58,12 +62,11 @@ export class RouteTable {
     for (const list of this.byHost.values()) list.sort((a, b) => b.pathPrefix.length - a.pathPrefix.length);
   }
 
+  /** `host` and `path` in canonical form (lib/verify/describe.ts); the longest prefix on a segment boundary wins. */
   match(host: string, path: string): CompiledRoute | undefined {
-    const list = this.byHost.get(host.toLowerCase()) ?? (host.endsWith(':443') ? this.byHost.get(host.slice(0, -4).toLowerCase()) : undefined);
+    const list = this.byHost.get(host) ?? (/:(?:443|80)$/.test(host) ? this.byHost.get(host.slice(0, host.lastIndexOf(':'))) : undefined);
     if (!list) return undefined;
-    for (const r of list) {
-      if (r.pathPrefix === '/' || path === r.pathPrefix || path.startsWith(`${r.pathPrefix}/`)) return r;
-    }
+    for (const r of list) if (underPrefix(path, r.pathPrefix)) return r;
     return undefined;
   }
 }

@@ -1,10 +1,26 @@
-import { handleVerify } from '@/lib/verify/handle';
+import { handleProxyVerify, handleTokenVerify } from '@/lib/verify/handle';
+import type { ProxyFamily } from '@/lib/verify/describe';
 
-/** Calls the verify handler the way a proxy would: a real Request, any headers. */
-export async function verify(headers: Record<string, string>, method = 'GET') {
-  const res = await handleVerify(new Request('http://console.test/api/v1/verify', { method, headers }));
+export interface VerifyAnswer { status: number; headers: Headers; body: Record<string, unknown> | null }
+
+async function answer(res: Response): Promise<VerifyAnswer> {
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+}
+
+/** The token-only endpoint, /api/v1/verify, as a programmatic caller uses it. */
+export async function verify(headers: Record<string, string>, method = 'GET'): Promise<VerifyAnswer> {
+  return answer(await handleTokenVerify(new Request('http://console.test/api/v1/verify', { method, headers })));
+}
+
+/**
+ * A proxy family's endpoint, called the way that proxy calls it. `path` is appended for
+ * ext-authz (Envoy). The socket peer is stamped as the console's server does
+ * (lib/net/peer-stamp.ts) unless the caller sets one.
+ */
+export async function verifyAs(family: ProxyFamily, headers: Record<string, string>, opts: { method?: string; path?: string } = {}): Promise<VerifyAnswer> {
+  const url = `http://console.test/api/v1/verify/${family}${family === 'ext-authz' ? (opts.path ?? '/') : ''}`;
+  return answer(await handleProxyVerify(family, new Request(url, { method: opts.method ?? 'GET', headers: { 'x-postern-peer': '127.0.0.1', ...headers } })));
 }
 
 export const pomerium = (token: string) => ({ authorization: `Pomerium ${token}` });

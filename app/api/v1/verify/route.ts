@@ -1,7 +1,7 @@
-// ANY /api/v1/verify: forward-auth check of a service-account token and the route's policies, on every proxied request.
+// ANY /api/v1/verify: the token-only check for programmatic callers (no route is judged; proxies use the endpoints below).
 // A static route: a dynamic segment costs Next.js ~0.4 ms of route matching per request (bench/README.md).
-import { handleVerify } from '@/lib/verify/handle';
+import { handleTokenVerify } from '@/lib/verify/handle';
 
 export const dynamic = 'force-dynamic';
 
-export { handleVerify as GET, handleVerify as POST, handleVerify as PUT, handleVerify as PATCH, handleVerify as DELETE, handleVerify as HEAD, handleVerify as OPTIONS };
+export { handleTokenVerify as GET, handleTokenVerify as POST, handleTokenVerify as PUT, handleTokenVerify as PATCH, handleTokenVerify as DELETE, handleTokenVerify as HEAD, handleTokenVerify as OPTIONS };

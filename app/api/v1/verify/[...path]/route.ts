@@ -1,6 +1,9 @@
-// ANY /api/v1/verify/<original path>: Envoy ext_authz (HTTP) appends the original path; same check as /api/v1/verify.
-import { handleVerify } from '@/lib/verify/handle';
+// ANY /api/v1/verify/<anything else>: not an endpoint. Older proxy configurations that appended a path here fail closed with 404.
+const handle = (req: Request) => new Response(req.method === 'HEAD' ? null : JSON.stringify({
+  error: 'unknown_endpoint',
+  detail: 'Proxies call /api/v1/verify/forward-auth, /api/v1/verify/auth-request or /api/v1/verify/ext-authz/<path>.',
+}), { status: 404, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
 
 export const dynamic = 'force-dynamic';
 
-export { handleVerify as GET, handleVerify as POST, handleVerify as PUT, handleVerify as PATCH, handleVerify as DELETE, handleVerify as HEAD, handleVerify as OPTIONS };
+export { handle as GET, handle as POST, handle as PUT, handle as PATCH, handle as DELETE, handle as HEAD, handle as OPTIONS };

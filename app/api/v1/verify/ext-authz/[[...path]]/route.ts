@@ -1,0 +1,8 @@
+// ANY /api/v1/verify/ext-authz/<original path>: Envoy ext_authz (HTTP service) appends the original path; Host and method are the original ones.
+import { handleProxyVerify } from '@/lib/verify/handle';
+
+export const dynamic = 'force-dynamic';
+
+const handle = (req: Request) => handleProxyVerify('ext-authz', req);
+
+export { handle as GET, handle as POST, handle as PUT, handle as PATCH, handle as DELETE, handle as HEAD, handle as OPTIONS };

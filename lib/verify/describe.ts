@@ -1,0 +1,79 @@
+// What request the proxy is asking about. Each proxy family has its own endpoint and
+// only that family's headers are read there: a header another proxy would set is one
+// the client may have written, since most proxies pass client headers to the auth call.
+import { canonicalPath } from '@/lib/net/canonical-path';
+
+export type ProxyFamily = 'forward-auth' | 'auth-request' | 'ext-authz';
+
+/** The request being authorized, in canonical form. */
+export interface DescribedRequest { host: string; path: string; method: string; sourceIp: string | null }
+
+export type DescribeError = 'no_request_description' | 'bad_path' | 'bad_host' | 'bad_method';
+export type Description = { ok: true; request: DescribedRequest } | { ok: false; error: DescribeError; detail: string };
+
+type Get = (name: string) => string | null | undefined;
+
+const fail = (error: DescribeError, detail: string): Description => ({ ok: false, error, detail });
+
+/** Whether `;` may appear in described paths (PATH_PARAMETERS=allow); refused by default. */
+const allowSemicolon = process.env.PATH_PARAMETERS === 'allow';
+
+const HOST = /^(?:[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/** Lower case, one trailing dot dropped; a list, user info or anything else than a host[:port] is refused. */
+export function canonicalHost(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let h = raw.trim().toLowerCase();
+  if (h.length > 261) return null;
+  const dot = h.endsWith('.') ? 1 : /\.:\d+$/.test(h) ? 2 : 0;
+  if (dot === 1) h = h.slice(0, -1);
+  else if (dot === 2) h = h.replace(/\.(:\d+)$/, '$1');
+  return HOST.test(h) ? h : null;
+}
+
+function method(raw: string | null | undefined): string | null {
+  return raw && /^[A-Za-z]{1,20}$/.test(raw) ? raw.toUpperCase() : null;
+}
+
+function build(host: string | null | undefined, target: string, m: string | null | undefined, sourceIp: string | null): Description {
+  const h = canonicalHost(host);
+  if (!h) return fail('bad_host', 'the described host is not a host name');
+  const mm = method(m);
+  if (!mm) return fail('bad_method', 'the described method is not an HTTP method');
+  const p = canonicalPath(target, { allowSemicolon });
+  if (!p.ok) return fail('bad_path', p.reason);
+  return { ok: true, request: { host: h, path: p.path, method: mm, sourceIp } };
+}
+
+/**
+ * - forward-auth (Traefik forwardAuth, Caddy forward_auth): X-Forwarded-Method, -Host, -Uri
+ *   (-Proto is not needed: routes are matched by host and path).
+ * - auth-request (nginx auth_request): X-Original-URL and X-Original-Method, both set in
+ *   the nginx configuration.
+ * - ext-authz (Envoy ext_authz, HTTP service): the original path after the endpoint's path,
+ *   the original Host and method.
+ */
+export function describeRequest(family: ProxyFamily, get: Get, requestMethod: string, suffix: string | null, sourceIp: string | null): Description {
+  switch (family) {
+    case 'forward-auth': {
+      const uri = get('x-forwarded-uri');
+      const m = get('x-forwarded-method');
+      if (uri == null || m == null) return fail('no_request_description', 'X-Forwarded-Uri and X-Forwarded-Method are required');
+      return build(get('x-forwarded-host'), uri || '/', m, sourceIp);
+    }
+    case 'auth-request': {
+      const url = get('x-original-url');
+      const m = get('x-original-method');
+      if (url == null || m == null) return fail('no_request_description', 'X-Original-URL and X-Original-Method are required');
+      // Split by hand: new URL() would resolve `..` and decode before we see them.
+      const parts = /^https?:\/\/([^/?#]*)(.*)$/i.exec(url);
+      if (!parts) return fail('bad_path', 'X-Original-URL is not an absolute http(s) URL');
+      if (parts[1]!.includes('@')) return fail('bad_host', 'X-Original-URL carries user info');
+      return build(parts[1], parts[2] || '/', m, sourceIp);
+    }
+    case 'ext-authz': {
+      if (suffix === null) return fail('no_request_description', 'the original path must follow /api/v1/verify/ext-authz');
+      return build(get('host'), suffix || '/', requestMethod, sourceIp);
+    }
+  }
+}
