@@ -26,11 +26,11 @@ function errorMessage(code: string | undefined): string | null {
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<{ callbackUrl?: string; setup?: string; error?: string }>;
+  searchParams: Promise<{ callbackUrl?: string; setup?: string; invited?: string; error?: string }>;
 }) {
   if (!(await adminExists())) redirect('/setup');
   if (await getActor()) redirect('/');
-  const { callbackUrl, setup, error } = await searchParams;
+  const { callbackUrl, setup, invited, error } = await searchParams;
   // Only same-origin paths: an open redirect after sign-in would be a phishing aid.
   const next = safeNextPath(callbackUrl, config.publicUrl);
   const message = errorMessage(typeof error === 'string' ? error : undefined);
@@ -38,6 +38,7 @@ export default async function SignInPage({
     <>
       <h1 className="mb-4 text-base font-medium">Sign in to the console</h1>
       {setup ? <p role="status" className="mb-3 text-sm text-emerald-700">Administrator created. Sign in to continue.</p> : null}
+      {invited ? <p role="status" className="mb-3 text-sm text-emerald-700">Your password is set. Sign in to continue.</p> : null}
       {message ? <div className="mb-3"><Alert>{message}</Alert></div> : null}
       <SignInForm next={next} ssoName={ssoName()} />
     </>
