@@ -1,10 +1,12 @@
+import { availableParallelism } from 'node:os';
+
 /**
  * A process-wide cap on concurrent password hashing (scrypt: 32 MiB and ~50-100 ms of a
- * libuv pool thread each). The verify path signs and checks ES256 on the same pool, so
- * password checks may hold at most `PASSWORD_CHECK_CONCURRENCY` of its threads; an excess
- * caller is refused at once (the sign-in endpoint answers 429) instead of queueing.
+ * CPU core each, on the libuv pool). The verify path signs and checks ES256 on the same
+ * pool and needs CPU: password checks may use at most half the cores (at least one); an
+ * excess caller is refused at once (the sign-in endpoint answers 429) instead of queueing.
  */
-export const PASSWORD_CHECK_CONCURRENCY = 2;
+export const PASSWORD_CHECK_CONCURRENCY = Math.max(1, Math.floor(availableParallelism() / 2));
 
 export class PasswordGateBusy extends Error {
   constructor() {
@@ -20,6 +22,10 @@ export class PasswordGate {
 
   get inUse() {
     return this.running;
+  }
+
+  get full() {
+    return this.running >= this.capacity;
   }
 
   /** Runs `fn` in a free slot, or throws PasswordGateBusy without running it. */
