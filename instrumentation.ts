@@ -4,8 +4,8 @@
 // with a clear message; the data is left as it was.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { installPeerStamp } = await import('./lib/net/peer-stamp');
-  installPeerStamp();
+  const { installRequestStamp } = await import('./lib/net/request-stamp');
+  installRequestStamp();
   // Password sign-ins beyond a small number in flight: 429 before Next.js spends time on them.
   const { installSignInGate } = await import('./lib/auth/sign-in-gate');
   installSignInGate((process.env.POSTERN_URL || process.env.NEXTAUTH_URL || 'http://localhost:3000').replace(/\/+$/, ''));

@@ -335,7 +335,7 @@ async function main() {
     { id: 'trivial', label: 'app GET /api/version', url: `${app}/api/version`, role: 'baseline', process: server },
     { id: 'verify', label: 'app GET /api/v1/verify', url: `${app}/api/v1/verify`, headers: auth, role: 'gated', process: server },
     // The policy path: route lookup and 10 policies evaluated on every request.
-    { id: 'verify-policy', label: 'app GET /api/v1/verify (10 policies)', url: `${app}/api/v1/verify`,
+    { id: 'verify-policy', label: 'app GET /api/v1/verify/forward-auth (10 policies)', url: `${app}/api/v1/verify/forward-auth`,
       headers: { ...auth, 'x-forwarded-host': BENCH_HOST, 'x-forwarded-proto': 'https', 'x-forwarded-uri': '/orders/42', 'x-forwarded-method': 'GET' },
       role: 'gated', process: server },
     { id: 'bare', label: 'bare node:http + jose ES256', url: `${bare.base}/`, headers: auth, role: 'reference', process: bare.child },
@@ -345,7 +345,7 @@ async function main() {
   await probe(`${app}/api/version`, {}, 200, 'trivial');
   await probe(`${app}/api/v1/verify`, auth, 200, 'verify with the token');
   await probe(`${app}/api/v1/verify`, {}, 401, 'verify without a token');
-  await probe(`${app}/api/v1/verify`, targets[2].headers, 200, 'verify on the policy route');
+  await probe(`${app}/api/v1/verify/forward-auth`, targets[2].headers, 200, 'verify on the policy route');
   await probe(`${bare.base}/`, auth, 200, 'bare with the token');
   await probe(`${bare.base}/`, { authorization: 'Pomerium x.y.z' }, 401, 'bare with a bad token');
 

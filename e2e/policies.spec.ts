@@ -72,7 +72,7 @@ test('build a policy visually, edit its YAML, attach it to a route, and see it e
 
   // The verify endpoint enforces it.
   const ask = async (token: string, method = 'GET', uri = '/orders/42') => {
-    const res = await page.request.fetch('/api/v1/verify', {
+    const res = await page.request.fetch('/api/v1/verify/forward-auth', {
       method: 'GET',
       headers: { authorization: `Pomerium ${token}`, 'x-forwarded-host': host, 'x-forwarded-proto': 'https', 'x-forwarded-uri': uri, 'x-forwarded-method': method },
     });

@@ -11,6 +11,7 @@ import { routeFormSchema } from '@/lib/schemas/route';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from './support/actors';
 import { verifyAs } from './support/verify';
+import { getPrisma } from '@/lib/db';
 
 let admin: Actor;
 beforeAll(async () => { admin = await makeAdmin(); });
@@ -163,5 +164,39 @@ describe('routes and policies: bad input', () => {
     await policy(ns.id, 'allow:\n  or:\n    - user:\n        is: ghost-account\n');
     const [p] = await listPolicies(admin, ns.id);
     expect(p?.unknownUsers).toEqual(['ghost-account']);
+  });
+});
+
+describe('size limits after YAML alias expansion', () => {
+  it('refuses a short policy whose aliases expand past 256 KB, and records nothing', async () => {
+    const ns = await createNamespace(admin, 'global', `alias-${uid()}`);
+    const big = Array.from({ length: 900 }, (_, i) => `user-${i}-${'x'.repeat(60)}`);
+    // ~65 KB of text; 9 aliases of the same list expand to ~600 KB.
+    const ppl = `allow:\n  or:\n    - user:\n        in: &u [${big.join(', ')}]\n${Array.from({ length: 9 }, () => '    - user:\n        in: *u\n').join('')}`;
+    expect(ppl.length).toBeGreaterThan(60 * 1024);
+    expect(ppl.length).toBeLessThan(128 * 1024);
+    const parsed = policyFormSchema.safeParse({ name: 'aliases', description: '', enforced: false, explanation: '', remediation: '', ppl });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/aliases expanded.*at most 256 KB/);
+    const prisma = await getPrisma();
+    const history = await prisma.auditEvent.count();
+    const err = await failure(createPolicy(admin, ns.id, { name: 'aliases', description: '', enforced: false, explanation: '', remediation: '', ppl }));
+    expect(err.code).toBe('invalid');
+    expect(await prisma.auditEvent.count()).toBe(history);
+  });
+
+  it('no Change History entry exceeds 256 KB, even for two policies near the limit', async () => {
+    const ns = await createNamespace(admin, 'global', `hist-${uid()}`);
+    const values1000 = (tag: string) => `[${Array.from({ length: 1000 }, (_, i) => `${tag}-${i}-${'y'.repeat(60)}`).join(', ')}]`;
+    const list = (tag: string) => `allow:\n  or:\n    - user:\n        in: ${values1000(`${tag}1`)}\n    - user:\n        in: ${values1000(`${tag}2`)}\n`;
+    const values = (ppl: string) => policyFormSchema.parse({ name: `big-${uid()}`, description: '', enforced: false, explanation: '', remediation: '', ppl });
+    const p = await createPolicy(admin, ns.id, values(list('a')));
+    await updatePolicy(admin, p.id, values(list('b')));
+    const prisma = await getPrisma();
+    const rows = await prisma.auditEvent.findMany({ where: { entityId: p.id }, select: { before: true, after: true } });
+    expect(rows).toHaveLength(2);
+    for (const r of rows) expect(Buffer.byteLength(JSON.stringify([r.before, r.after]))).toBeLessThanOrEqual(256 * 1024);
+    const update = rows.find((r) => r.before)!;
+    expect(JSON.stringify(update)).toMatch(/truncated in the history: \d+ bytes in all/);
   });
 });

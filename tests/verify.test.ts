@@ -93,7 +93,7 @@ describe('verify endpoint, in process', () => {
     const { token } = await newAccount({ kind: 'impersonate', userId: undefined, directoryUserId: 'carol' });
     const res = await verify(pomerium(token));
     expect(res.headers.get('x-pomerium-claim-email')).toBe('carol@corp.example');
-    expect(res.headers.get('x-pomerium-claim-groups')).toBe('["ops","sre"]');
+    expect(res.headers.get('x-pomerium-claim-groups')).toBe('["ops","sre"]'); // a JSON array: a comma in a name stays unambiguous
   });
 
   it('key rotation keeps old tokens valid until their key is retired', async () => {

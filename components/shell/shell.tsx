@@ -14,7 +14,7 @@ export function Shell({ namespaces, userEmail, isGlobalAdmin = false, children }
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-3 py-2 md:hidden">
-        <span className="font-semibold">Postern</span>
+        <span className="flex items-center gap-2 font-semibold"><img src="/logo.svg" alt="" width={22} height={22} />Postern</span>
         <button type="button" className="rounded border border-slate-300 px-2 py-1 text-sm" aria-expanded={menuOpen} aria-controls="sidebar" onClick={() => setMenuOpen((o) => !o)}>
           Menu
         </button>
@@ -23,7 +23,7 @@ export function Shell({ namespaces, userEmail, isGlobalAdmin = false, children }
         id="sidebar"
         className={`${menuOpen ? 'flex' : 'hidden'} w-full shrink-0 flex-col border-r border-slate-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-72`}
       >
-        <div className="hidden px-4 py-3 text-base font-semibold tracking-tight md:block">Postern</div>
+        <div className="hidden items-center gap-2 px-4 py-3 text-base font-semibold tracking-tight md:flex"><img src="/logo.svg" alt="" width={24} height={24} />Postern</div>
         <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-2">
           <h2 className="px-2 pt-2 pb-1 text-[11px] font-semibold tracking-wider text-slate-500 uppercase">Namespaces</h2>
           <NamespaceTree namespaces={namespaces} selectedId={selected} onNavigate={() => setMenuOpen(false)} />

@@ -23,6 +23,15 @@ function scrub(value: unknown): unknown {
   return value;
 }
 
+export interface AuditEntry {
+  action: 'create' | 'update' | 'delete';
+  entityType: AuditEntity;
+  entityId: string;
+  namespaceId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
 /** No history entry is larger than this (before and after together, as JSON). */
 export const MAX_AUDIT_BYTES = 256 * 1024;
 const KEEP_CHARS = 4096;
@@ -66,7 +75,7 @@ export function capAuditValues(before: unknown, after: unknown, cap = MAX_AUDIT_
 export async function recordAudit(
   tx: Tx,
   actor: AuditActor,
-  entry: { action: 'create' | 'update' | 'delete'; entityType: AuditEntity; entityId: string; namespaceId?: string | null; before?: unknown; after?: unknown },
+  entry: AuditEntry,
 ): Promise<void> {
   const who = actor === 'system'
     ? { actorId: null, actorEmail: 'system' }

@@ -55,7 +55,7 @@ export async function checkAccess(actor: Actor | null, input: z.output<typeof po
     ? { id: sa.userId, email: sa.directoryUser?.email ?? undefined, groups: sa.directoryUser?.groups ?? [] }
     : { id: du!.id, email: du!.email ?? undefined, groups: du!.groups };
   // Judged in the verify path's canonical form; a path outside the route is judged at its prefix.
-  const canonical = canonicalPath(input.path, { allowSemicolon: true });
+  const canonical = canonicalPath(input.path, { allowSemicolon: true, text: true });
   if (!canonical.ok) throw invalid(`The path is not valid (${canonical.reason}).`, { path: [`Not a valid path: ${canonical.reason}.`] });
   const path = underPrefix(canonical.path, route.pathPrefix) ? canonical.path : route.pathPrefix;
   const d = decide(route, { user, method: input.method, path, sourceIp: input.sourceIp || undefined }, true);

@@ -25,6 +25,11 @@ const pct = (byte: number) => `%${HEX[byte >> 4]}${HEX[byte & 15]}`;
 export interface CanonicalOptions {
   /** `;` starts path parameters that some upstreams (Tomcat, Spring) strip: refused unless allowed. */
   allowSemicolon?: boolean;
+  /**
+   * The input is text typed by a person (a route's From URL): every non-ASCII character is
+   * encoded as UTF-8. Otherwise it came from a header, where each character is one byte.
+   */
+  text?: boolean;
 }
 
 /**
@@ -69,7 +74,7 @@ export function canonicalPath(target: string, options: CanonicalOptions = {}): C
       out += ch;
     } else if (code < 0x80) {
       out += pct(code);
-    } else if (code <= 0xff) {
+    } else if (code <= 0xff && !options.text) {
       // Header values arrive as Latin-1 strings: each char is one byte of the raw UTF-8.
       out += pct(code);
     } else {

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { PEER_HEADER } from './request-stamp';
 
 /**
  * The client address Postern trusts, shared by the verify path (`source_ip`), sign-in
@@ -55,15 +56,10 @@ export function trustedProxyHops(env: string | undefined = process.env.TRUSTED_P
   return Number.isInteger(n) && n >= 0 && n <= 10 ? n : 1;
 }
 
-/**
- * The header through which the console's server stamps the direct peer on each request
- * (lib/net/peer-stamp.ts). Whatever a client sends under this name is overwritten.
- */
-export const PEER_HEADER = 'x-postern-peer';
-
 const HOPS = trustedProxyHops();
 
-/** The trusted client address of a request seen through Next.js (the peer comes from the stamp). */
+/** The trusted client address of a request seen through Next.js (the peer comes from the request stamp). */
 export function requestClientAddress(get: (name: string) => string | null | undefined, hops = HOPS): string | null {
   return clientAddress(get('x-forwarded-for'), get(PEER_HEADER), hops);
 }
+export { PEER_HEADER } from './request-stamp';

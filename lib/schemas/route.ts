@@ -14,7 +14,7 @@ export function parseFrom(input: string): ParsedFrom | string {
   if (!u.hostname) return 'The From URL needs a host.';
   // The same canonical form as the paths the verify path judges (a route /café matches).
   const rawPath = /^https:\/\/[^/?#]*(\/[^?#]*)?/i.exec(input.trim())?.[1] ?? '/';
-  const canonical = canonicalPath(rawPath, { allowSemicolon: true });
+  const canonical = canonicalPath(rawPath, { allowSemicolon: true, text: true });
   if (!canonical.ok) return `The path prefix is not a valid path (${canonical.reason}).`;
   const pathPrefix = canonical.path.replace(/\/+$/, '') || '/';
   const host = u.host.toLowerCase();

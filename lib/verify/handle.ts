@@ -4,20 +4,17 @@ import { describeRequest, type DescribedRequest, type ProxyFamily } from '@/lib/
 import { identityHeaders } from '@/lib/verify/identity-headers';
 import { decide, type CompiledRoute } from '@/lib/verify/route-table';
 import { requestClientAddress } from '@/lib/net/client-address';
+import { EXT_AUTHZ_PATH_HEADER, PEER_HEADER } from '@/lib/net/request-stamp';
 import type { PolicyRequest } from '@/lib/policy';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
 
-export const VERIFY_PREFIX = '/api/v1/verify';
-const EXT_AUTHZ_PREFIX = `${VERIFY_PREFIX}/ext-authz`;
-
-/** The raw path after /api/v1/verify/ext-authz (Envoy appends the original one), or null. */
-function extAuthzSuffix(url: string): string | null {
-  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
-  if (pathStart === -1 || !url.startsWith(EXT_AUTHZ_PREFIX, pathStart)) return null;
-  const rest = url.slice(pathStart + EXT_AUTHZ_PREFIX.length);
-  if (rest === '' || rest[0] === '?') return null;
-  return rest[0] === '/' ? rest : null;
+/**
+ * Envoy's original path, as the request stamp moved it out of the URL, or null. Only
+ * trusted when the stamp ran on this request (it also removes a client-sent copy).
+ */
+function extAuthzSuffix(get: (name: string) => string | null): string | null {
+  return get(PEER_HEADER) === null ? null : get(EXT_AUTHZ_PATH_HEADER);
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}, head = false): Response {
@@ -101,7 +98,7 @@ export function handleProxyVerify(family: ProxyFamily, req: Request): Promise<Re
   const head = req.method === 'HEAD';
   return guarded(head, async () => {
     const get = (name: string) => req.headers.get(name);
-    const described = describeRequest(family, get, req.method, family === 'ext-authz' ? extAuthzSuffix(req.url) : null, requestClientAddress(get));
+    const described = describeRequest(family, get, req.method, family === 'ext-authz' ? extAuthzSuffix(get) : null, requestClientAddress(get));
     if (!described.ok) return json(400, { error: described.error, detail: described.detail }, {}, head);
     const fwd = described.request;
     const checked = await verifyEngine.check(get);

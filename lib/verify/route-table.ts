@@ -49,7 +49,7 @@ export class RouteTable {
         effective.push(p ?? { id, name: '(unreadable policy)', policy: parsePolicy({ deny: { or: [{ accept: true }] } }), explanation: 'A policy on this route could not be read.', remediation: 'Ask an administrator to fix the policy.' });
       }
       // Saved prefixes are canonical already; rows from before canonicalisation are made so here.
-      const canonical = canonicalPath(r.pathPrefix, { allowSemicolon: true });
+      const canonical = canonicalPath(r.pathPrefix, { allowSemicolon: true, text: true });
       if (!canonical.ok) log.warn({ route: r.id, reason: canonical.reason }, 'route prefix is not a valid path; it matches nothing');
       const route: CompiledRoute = {
         id: r.id, namespaceId: r.namespaceId, host: r.host, pathPrefix: canonical.ok ? canonical.path.replace(/(.)\/+$/, '$1') : r.pathPrefix, scope: new Set(chain),

@@ -1,6 +1,6 @@
 // End to end with real proxies: Debian's nginx (auth_request) and Caddy (forward_auth) in
 // front of an upstream that echoes what it received, asking the production build's
-// /api/v1/verify about every request. The test process is a second console instance on
+// verify endpoints about every request (nginx: auth-request, Caddy: forward-auth). The test process is a second console instance on
 // the same PostgreSQL database and creates everything through the DAL.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -61,6 +61,7 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
     // X-Original-URL, Caddy as Host), so the route's From is the bare https host. Postern
     // matches routes by host and path only: the http scheme the proxies see here is irrelevant.
     const host = `api-${uid()}.example.test`;
+    const adminHost = `admin-${uid()}.example.test`;
     let proxy: RunningProxy;
     let upstream: Upstream;
     let owner: { token: string; userId: string; id: string };
@@ -95,14 +96,29 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
         name: `get-only-${uid()}`, description: '', enforced: false, explanation: 'Read-only for the owner.', remediation: '', ppl,
       }));
       upstream = await startUpstream();
-      await createRoute(admin, ns.id, routeFormSchema.parse({ name: `r-${uid()}`, from: `https://${host}`, to: upstream.url, policyIds: [policy.id] }));
-      proxy = await start({ verifyUrl: `${server!.url}/api/v1/verify`, upstreamUrl: upstream.url, serverName: host });
+      const addRoute = async (from: string, ppl: string | null) => {
+        const policyIds = ppl === null ? [policy.id] : [(await createPolicy(admin, ns.id, policyFormSchema.parse({
+          name: `p-${uid()}`, description: '', enforced: false, explanation: '', remediation: '', ppl,
+        }))).id];
+        await createRoute(admin, ns.id, routeFormSchema.parse({ name: `r-${uid()}`, from, to: upstream.url, policyIds }));
+      };
+      await addRoute(`https://${host}`, null);
+      await addRoute(`https://${host}/pub`, 'allow:\n  or:\n    - accept: true\n');
+      await addRoute(`https://${host}/ip/allow`, 'allow:\n  or:\n    - source_ip: 10.1.2.0/24\n');
+      await addRoute(`https://${host}/ip/local`, 'allow:\n  or:\n    - source_ip: 127.0.0.0/8\n');
+      await addRoute(`https://${host}/ip/deny`, 'allow:\n  or:\n    - accept: true\ndeny:\n  or:\n    - source_ip: 127.0.0.0/8\n');
+      await addRoute(`https://${adminHost}`, 'allow:\n  or:\n    - reject: true\n');
+      proxy = await start({ consoleUrl: server!.url, upstreamUrl: upstream.url, serverNames: [host, adminHost] });
 
       // The server sees changes made here within about a second (cache_epoch poll): wait
-      // for the route directly at the endpoint, so the upstream's hit count stays clean.
-      const seen = await until(async () => (await fetch(`${server!.url}/api/v1/verify`, {
-        headers: { ...bearer(owner.token), 'x-original-url': `https://${host}/`, 'x-original-method': 'GET' },
-      })).status === 200, 10_000);
+      // for the last route directly at the endpoint, so the upstream's hit count stays clean.
+      // (a 403 `no_route` would come before the route is seen: wait for the policy's own refusal)
+      const seen = await until(async () => {
+        const res = await fetch(`${server!.url}/api/v1/verify/auth-request`, {
+          headers: { ...bearer(owner.token), 'x-original-url': `https://${adminHost}/`, 'x-original-method': 'GET' },
+        });
+        return res.status === 403 && ((await res.json()) as { error: string }).error === 'forbidden';
+      }, 10_000);
       expect(seen, 'the console never saw the new route').not.toBeNull();
     }, 60_000);
 
@@ -197,6 +213,82 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
         expect(upstream.hits()).toBe(before + 1);
         expect((JSON.parse(res.body) as { headers: Record<string, string> }).headers['x-pomerium-claim-sub']).toBe(owner.userId);
       }
+    });
+
+    // ── Forward-auth integrity (issue 8): the client never chooses the request judged ──
+    const spoofs = (target: string, path: string): Record<string, string>[] => {
+      const all = {
+        'x-original-url': `https://${target}${path}`, 'x-original-method': 'GET', 'x-forwarded-host': target,
+        'x-forwarded-uri': path, 'x-forwarded-method': 'GET', 'x-forwarded-for': '10.1.2.3', forwarded: `for=10.1.2.3;host=${target}`,
+      };
+      return [...Object.entries(all).map(([k, v]) => ({ [k]: v })), all];
+    };
+
+    it('client-sent X-Original-*, X-Forwarded-* and Forwarded naming a public route do not open another host', async () => {
+      for (const headers of spoofs(host, '/pub/x')) {
+        const withToken = await refused(proxyRequest(proxy.url, { host: adminHost, path: '/secret', headers: { ...headers, ...bearer(owner.token) } }));
+        expect(withToken.status, `${JSON.stringify(headers)}\n${proxy.logs()}`).toBe(403);
+        const anonymous = await refused(proxyRequest(proxy.url, { host: adminHost, path: '/secret', headers }));
+        expect(anonymous.status, JSON.stringify(headers)).toBe(401);
+      }
+    });
+
+    it('client-sent descriptions change nothing for an allowed request either', async () => {
+      for (const headers of spoofs(adminHost, '/')) {
+        const before = upstream.hits();
+        const res = await proxyRequest(proxy.url, { host, path: '/pub/doc', headers });
+        expect(res.status, JSON.stringify(headers)).toBe(200);
+        expect(upstream.hits()).toBe(before + 1);
+        expect(upstream.requests.at(-1)!.headers.host).toBe(host);
+      }
+    });
+
+    it('a client-sent method description does not turn a POST into a GET', async () => {
+      const headers = { ...bearer(owner.token), 'x-original-method': 'GET', 'x-forwarded-method': 'GET', 'content-type': 'application/json' };
+      const res = await refused(proxyRequest(proxy.url, { host, path: '/things', method: 'POST', headers, body: '{}' }));
+      expect(res.status).toBe(403);
+    });
+
+    it.each(['/pub/../x', '/pub/%2e%2e/x', '/pub/%2E%2E/x', '/pub/.%2e/x', '//x', '/pub/./../x'])('%s is judged as /x, outside the public /pub', async (p) => {
+      const res = await refused(proxyRequest(proxy.url, { host, path: p }));
+      expect(res.status, proxy.logs()).toBe(401);
+    });
+
+    it.each(['//pub/x', '/x/../pub/x', '/p%75b/x'])('%s is judged as inside /pub', async (p) => {
+      const before = upstream.hits();
+      const res = await proxyRequest(proxy.url, { host, path: p });
+      expect(res.status, proxy.logs()).toBe(200);
+      expect(upstream.hits()).toBe(before + 1);
+    });
+
+    it.each(['/pub/..%2Fx', '/pub%2F..%2Fx', '/pub/..%5Cx', '/pub/x;y', `/pub/${'a'.repeat(16 * 1024)}`])('%s is refused before the upstream', async (p) => {
+      const res = await refused(proxyRequest(proxy.url, { host, path: p }));
+      // Caddy relays Postern's 400 (or Node's 431 for a 16 KB header); nginx turns any
+      // answer but 2xx/401/403 into 500, or refuses an over-long line itself (414).
+      expect(res.status, `${p.slice(0, 40)}: ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+      if (name === 'caddy' && p.length < 1000) expect(JSON.parse(res.body)).toMatchObject({ error: 'bad_path' });
+    });
+
+    it('source_ip sees the address the proxy saw, whatever X-Forwarded-For the client sends', async () => {
+      const spoof = { 'x-forwarded-for': '10.1.2.3', 'x-real-ip': '10.1.2.3', forwarded: 'for=10.1.2.3' };
+      // An allow for 10.1.2.0/24 is not met by a client on 127.0.0.1 that claims 10.1.2.3 …
+      expect((await refused(proxyRequest(proxy.url, { host, path: '/ip/allow', headers: spoof }))).status).toBe(401);
+      expect((await refused(proxyRequest(proxy.url, { host, path: '/ip/allow', headers: { ...spoof, ...bearer(owner.token) } }))).status).toBe(403);
+      // … an allow for 127.0.0.0/8 is, with or without the claim …
+      for (const headers of [{}, spoof, { 'x-forwarded-for': 'garbage' }] as Record<string, string>[]) {
+        const before = upstream.hits();
+        expect((await proxyRequest(proxy.url, { host, path: '/ip/local', headers })).status, JSON.stringify(headers)).toBe(200);
+        expect(upstream.hits()).toBe(before + 1);
+      }
+      // … and a deny for 127.0.0.0/8 is not escaped by claiming another address.
+      for (const headers of [spoof, { 'x-forwarded-for': '10.1.2.3, 192.0.2.1' }, { 'x-forwarded-for': 'not-an-ip' }]) {
+        expect((await refused(proxyRequest(proxy.url, { host, path: '/ip/deny', headers: { ...headers, ...bearer(owner.token) } }))).status, JSON.stringify(headers)).toBe(403);
+      }
+    });
+
+    it('a host the proxy does not serve never reaches Postern or the upstream', async () => {
+      const res = await refused(proxyRequest(proxy.url, { host: `other-${uid()}.example.test`, path: '/', headers: bearer(owner.token) }));
+      expect(res.status).toBe(404);
     });
 
     it('an account revoked by another instance: 401 through the proxy within 5 s', async () => {

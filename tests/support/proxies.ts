@@ -1,5 +1,5 @@
 // Real reverse proxies from Debian's packages (nginx with auth_request, Caddy with
-// forward_auth) in front of a tiny upstream, asking the console's /api/v1/verify about
+// forward_auth) in front of a tiny upstream, asking the console's verify endpoints about
 // every request. Each proxy gets its own temporary prefix, config, logs and a free high
 // port on 127.0.0.1; nothing under /etc, /var or on the system ports is touched.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -13,14 +13,14 @@ import { freePort } from './server';
 export type ProxyName = 'nginx' | 'caddy';
 
 export interface ProxyOptions {
-  /** The console's verify endpoint, e.g. http://127.0.0.1:3000/api/v1/verify */
-  verifyUrl: string;
+  /** The console's base URL, e.g. http://127.0.0.1:3000; each proxy calls its own verify endpoint there. */
+  consoleUrl: string;
   /** Where allowed requests go, e.g. http://127.0.0.1:8080 */
   upstreamUrl: string;
   /** Listening port on 127.0.0.1; a free one when omitted. */
   port?: number;
-  /** The public host name the proxy serves (nginx server_name, Caddy site address); any host when omitted. */
-  serverName?: string;
+  /** The public host names the proxy serves (nginx server_name, Caddy site addresses); other hosts get 404. */
+  serverNames: string[];
 }
 
 export interface RunningProxy { name: ProxyName; url: string; port: number; stop: () => Promise<void>; logs: () => string }
@@ -109,7 +109,8 @@ async function launch(
 }
 
 /**
- * nginx with auth_request, configured as the README shows. Quirks:
+ * nginx with auth_request, configured as the README shows (its own endpoint, $host, an
+ * explicit server_name and a default server that refuses other hosts). Quirks:
  * - The Debian build compiles in /var/lib/nginx/* temp paths and /run/nginx.pid: both are
  *   redirected into the temp prefix (*_temp_path in http{}, pid via -g). Its built-in
  *   error log is already stderr; `-e stderr` keeps other builds from opening
@@ -123,7 +124,7 @@ async function launch(
 export async function startNginx(opts: ProxyOptions): Promise<RunningProxy> {
   const dir = mkdtempSync(path.join(tmpdir(), 'postern-nginx-'));
   const port = opts.port ?? await freePort();
-  const verify = new URL(opts.verifyUrl);
+  const verify = new URL(opts.consoleUrl);
   const upstream = new URL(opts.upstreamUrl);
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const conf = `
@@ -141,9 +142,15 @@ http {
   upstream postern { server ${verify.host}; keepalive 8; }
   upstream app { server ${upstream.host}; keepalive 8; }
 
+  # Hosts nobody configured are refused, never sent to an upstream.
+  server {
+    listen 127.0.0.1:${port} default_server;
+    return 404;
+  }
+
   server {
     listen 127.0.0.1:${port};
-    server_name ${opts.serverName ?? '_'};
+    server_name ${opts.serverNames.join(' ')};
 
     location / {
       auth_request /_postern;
@@ -152,7 +159,7 @@ http {
       # proxy_set_header replaces whatever the client sent under these names.
       proxy_set_header X-Pomerium-Claim-Sub $postern_sub;
       proxy_set_header X-Pomerium-Jwt-Assertion $postern_assertion;
-      proxy_set_header Host $http_host;
+      proxy_set_header Host $host;
       proxy_set_header Connection "";
       proxy_http_version 1.1;
       proxy_pass http://app;
@@ -160,11 +167,14 @@ http {
 
     location = /_postern {
       internal;
-      proxy_pass http://postern${verify.pathname};
+      proxy_pass http://postern/api/v1/verify/auth-request;
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";
-      proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
+      # $host (the matched server name), never $http_host (what the client wrote);
+      # $request_uri is the raw target: Postern canonicalises it.
+      proxy_set_header X-Original-URL $scheme://$host$request_uri;
       proxy_set_header X-Original-Method $request_method;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header Connection "";
       proxy_http_version 1.1;
     }
@@ -192,23 +202,30 @@ http {
 export async function startCaddy(opts: ProxyOptions): Promise<RunningProxy> {
   const dir = mkdtempSync(path.join(tmpdir(), 'postern-caddy-'));
   const port = opts.port ?? await freePort();
-  const verify = new URL(opts.verifyUrl);
+  const verify = new URL(opts.consoleUrl);
   const upstream = new URL(opts.upstreamUrl);
   const caddyfile = `{
   admin off
   auto_https off
 }
 
-http://${opts.serverName ?? ''}:${port} {
+${opts.serverNames.map((n) => `http://${n}:${port}`).join(', ')} {
   bind 127.0.0.1
   log {
     output file ${dir}/access.log
   }
   forward_auth ${verify.host} {
-    uri ${verify.pathname}
+    uri /api/v1/verify/forward-auth
+    # Set, not passed through: the client must not describe its own request.
+    header_up X-Forwarded-Host {host}
     copy_headers X-Pomerium-Claim-Sub X-Pomerium-Jwt-Assertion
   }
   reverse_proxy ${upstream.host}
+}
+
+http://:${port} {
+  bind 127.0.0.1
+  respond 404
 }
 `;
   writeFileSync(path.join(dir, 'Caddyfile'), caddyfile);

@@ -1,5 +1,6 @@
 import { handleProxyVerify, handleTokenVerify } from '@/lib/verify/handle';
 import type { ProxyFamily } from '@/lib/verify/describe';
+import { EXT_AUTHZ_PATH_HEADER, PEER_HEADER } from '@/lib/net/request-stamp';
 
 export interface VerifyAnswer { status: number; headers: Headers; body: Record<string, unknown> | null }
 
@@ -15,12 +16,13 @@ export async function verify(headers: Record<string, string>, method = 'GET'): P
 
 /**
  * A proxy family's endpoint, called the way that proxy calls it. `path` is appended for
- * ext-authz (Envoy). The socket peer is stamped as the console's server does
- * (lib/net/peer-stamp.ts) unless the caller sets one.
+ * ext-authz (Envoy). The request is stamped as the console's server stamps it
+ * (lib/net/request-stamp.ts): the socket peer, unless the caller sets one, and Envoy's path.
  */
 export async function verifyAs(family: ProxyFamily, headers: Record<string, string>, opts: { method?: string; path?: string } = {}): Promise<VerifyAnswer> {
-  const url = `http://console.test/api/v1/verify/${family}${family === 'ext-authz' ? (opts.path ?? '/') : ''}`;
-  return answer(await handleProxyVerify(family, new Request(url, { method: opts.method ?? 'GET', headers: { 'x-postern-peer': '127.0.0.1', ...headers } })));
+  const stamped: Record<string, string> = { [PEER_HEADER]: '127.0.0.1', ...headers };
+  if (family === 'ext-authz') stamped[EXT_AUTHZ_PATH_HEADER] = opts.path ?? '/';
+  return answer(await handleProxyVerify(family, new Request(`http://console.test/api/v1/verify/${family}`, { method: opts.method ?? 'GET', headers: stamped })));
 }
 
 export const pomerium = (token: string) => ({ authorization: `Pomerium ${token}` });

@@ -1,4 +1,5 @@
 // ANY /api/v1/verify/ext-authz/<original path>: Envoy ext_authz (HTTP service) appends the original path; Host and method are the original ones.
+// The raw path reaches here in a header (lib/net/request-stamp.ts), so this stays a static route.
 import { handleProxyVerify } from '@/lib/verify/handle';
 
 export const dynamic = 'force-dynamic';

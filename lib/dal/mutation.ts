@@ -1,0 +1,74 @@
+import 'server-only';
+import { getPrisma } from '@/lib/db';
+import { AppError, isForeignKeyViolation, isUniqueViolation } from '@/lib/dal/errors';
+import { bumpEpoch, type Tx } from '@/lib/dal/epoch';
+import { recordAudit, type AuditActor, type AuditEntity, type AuditEntry } from '@/lib/dal/audit';
+import { changed } from '@/lib/verify/invalidate';
+
+/**
+ * What the verify path reads (lib/dal/verify-store.ts): a change to any of these moves the
+ * state version, so every instance (and, later, every verifier) drops what it cached.
+ * Namespaces decide route scope; directory users and groups carry an impersonating
+ * account's email and groups; signing keys verify tokens.
+ */
+export const VERIFY_STATE: ReadonlySet<AuditEntity> = new Set<AuditEntity>([
+  'namespace', 'service_account', 'route', 'policy', 'signing_key', 'directory_user', 'directory_group',
+]);
+
+export interface Mutation {
+  readonly tx: Tx;
+  /**
+   * Records one Change History entry in this transaction. Recording an entity the verify
+   * path reads is what moves the state version: a mutation cannot change verify state and
+   * forget to tell the verifiers, since every mutation records what it changed.
+   */
+  record(actor: AuditActor, entry: AuditEntry): Promise<void>;
+  /** Moves the state version without a history entry (e.g. a SCIM write whose entries are capped). */
+  touchVerifyState(): void;
+}
+
+export interface MutationOptions {
+  /** The AppError a unique violation amounts to (a lost race with a concurrent write). */
+  unique?: AppError | ((err: unknown) => AppError);
+  /** The AppError a foreign-key violation amounts to (a referenced row deleted meanwhile). */
+  foreignKey?: AppError | ((err: unknown) => AppError);
+}
+
+const make = (e: AppError | ((err: unknown) => AppError), err: unknown) => (typeof e === 'function' ? e(err) : e);
+
+/**
+ * The one way to change data: `$transaction → authorize → write → record → bump the state
+ * version → changed()`. `fn` authorizes with `m.tx` (on the embedded database the
+ * transaction holds the only connection), writes, and records what it changed. The state
+ * version moves inside the same transaction when something the verify path reads was
+ * recorded; local caches are dropped after the commit. Unique and foreign-key violations
+ * become the AppErrors the caller names, or a generic conflict.
+ */
+export async function mutate<T>(fn: (m: Mutation) => Promise<T>, options: MutationOptions = {}): Promise<T> {
+  let touched = false;
+  let result: T;
+  try {
+    result = await (await getPrisma()).$transaction(async (tx) => {
+      let verifyState = false;
+      const m: Mutation = {
+        tx,
+        async record(actor, entry) {
+          await recordAudit(tx, actor, entry);
+          if (VERIFY_STATE.has(entry.entityType)) verifyState = true;
+        },
+        touchVerifyState() { verifyState = true; },
+      };
+      const r = await fn(m);
+      if (verifyState) await bumpEpoch(tx);
+      touched = verifyState;
+      return r;
+    });
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    if (isUniqueViolation(err)) throw options.unique ? make(options.unique, err) : new AppError('conflict', 'Someone else changed this at the same time. Reload and try again.');
+    if (isForeignKeyViolation(err)) throw options.foreignKey ? make(options.foreignKey, err) : new AppError('conflict', 'Something this refers to was changed or deleted meanwhile. Reload and try again.');
+    throw err;
+  }
+  if (touched) changed();
+  return result;
+}
