@@ -29,10 +29,10 @@ test('invite a user, who sets a password; force sign-out, disable and enable the
   await page.getByLabel('New user’s email').fill(email);
   await page.getByRole('button', { name: 'Add user' }).click();
   await expect(page.getByText('It will not be shown again.')).toBeVisible();
-  const link = await page.getByLabel('Invite link').inputValue();
+  const link = await page.getByRole('textbox', { name: 'Invite link', exact: true }).inputValue();
   expect(link).toMatch(/\/invite#[A-Za-z0-9_-]{40,}$/);
   await page.getByRole('button', { name: 'Done' }).click();
-  await expect(page.getByLabel('Invite link')).toHaveCount(0);
+  await expect(page.getByRole('textbox', { name: 'Invite link', exact: true })).toHaveCount(0);
   const row = page.getByRole('row', { name: email });
   await expect(row).toContainText('invite pending');
   await expect(row).toContainText('Never');
@@ -90,7 +90,7 @@ test('a user changes their own password with the current one; other sessions end
   await page.goto('/users');
   await page.getByLabel('New user’s email').fill(email);
   await page.getByRole('button', { name: 'Add user' }).click();
-  const link = await page.getByLabel('Invite link').inputValue();
+  const link = await page.getByRole('textbox', { name: 'Invite link', exact: true }).inputValue();
 
   const me = await freshPage(browser);
   await me.goto(link);
@@ -106,13 +106,13 @@ test('a user changes their own password with the current one; other sessions end
   await me.getByRole('link', { name: 'Change your password' }).click();
   await expect(me.getByRole('heading', { name: 'Your account' })).toBeVisible();
   await me.getByLabel('Current password').fill('not-my-password');
-  await me.getByLabel('New password').fill(second);
+  await me.getByLabel('New password', { exact: true }).fill(second);
   await me.getByLabel('Confirm new password').fill(second);
   await me.getByRole('button', { name: 'Change password' }).click();
   await expect(me.getByText('This is not your current password.')).toBeVisible();
 
   await me.getByLabel('Current password').fill(first);
-  await me.getByLabel('New password').fill(second);
+  await me.getByLabel('New password', { exact: true }).fill(second);
   await me.getByLabel('Confirm new password').fill(second);
   await me.getByRole('button', { name: 'Change password' }).click();
   await expect(me.getByText('Your password was changed.')).toBeVisible();
