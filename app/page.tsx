@@ -1,10 +1,10 @@
 import { redirect } from 'next/navigation';
-import { userCount } from '@/lib/dal/users';
+import { adminExists } from '@/lib/dal/users';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 
 export const dynamic = 'force-dynamic';
 
 export default async function Home() {
-  if ((await userCount()) === 0) redirect('/setup');
+  if (!(await adminExists())) redirect('/setup');
   redirect(`/ns/${GLOBAL_NAMESPACE_ID}`);
 }

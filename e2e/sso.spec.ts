@@ -70,8 +70,8 @@ test('a first SSO sign-in creates a console user without a role; the next one re
 
 test('an identity whose email the provider has not verified is refused', async ({ page }) => {
   await signInWithSso(page, unique('unverified'));
-  await expect(page).toHaveURL(/\/signin\?.*error=AccessDenied/);
-  await expect(alert(page)).toHaveText('Your identity provider did not confirm your email address.');
+  await expect(page).toHaveURL(/\/signin\?.*error=SsoEmailUnverified/);
+  await expect(alert(page)).toContainText('did not confirm that this email address is yours, so no console account was created');
   expect((await session(page)).user).toBeUndefined();
   // The password form is still there.
   await expect(page.getByLabel('Password')).toBeVisible();

@@ -14,4 +14,6 @@ export const config = {
   tokenAudience: 'postern',
   adminEmail: process.env.ADMIN_EMAIL || undefined,
   adminPassword: process.env.ADMIN_PASSWORD || undefined,
+  /** OIDC_EMAIL_AUTHORITATIVE=true: the SSO issuer owns its users' emails, so a missing `email_verified` counts as verified. */
+  oidcEmailAuthoritative: process.env.OIDC_EMAIL_AUTHORITATIVE === 'true',
 };

@@ -3,14 +3,18 @@ import { cache } from 'react';
 import { redirect } from 'next/navigation';
 import { getServerSession } from 'next-auth';
 import { authOptions } from '@/lib/auth/options';
-import { actorForUserId } from '@/lib/dal/users';
+import { actorForSession } from '@/lib/dal/users';
 import type { Actor } from '@/lib/dal/actor';
 
-/** The signed-in user for this request, checked against the database (deleted users lose access at once). */
+/**
+ * The signed-in user for this request, checked against the database once per request
+ * (React cache): a deleted or disabled user, or a session older than the user's session
+ * version (password changed, forced sign-out), is refused at its next request.
+ */
 export const getActor = cache(async (): Promise<Actor | null> => {
   const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  return id ? actorForUserId(id) : null;
+  const user = session?.user as { id?: string; ver?: number } | undefined;
+  return user?.id ? actorForSession(user.id, user.ver) : null;
 });
 
 /** For pages: the actor, or a redirect to the sign-in page. */

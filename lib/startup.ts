@@ -1,7 +1,7 @@
 import 'server-only';
 import { config } from '@/lib/config';
 import { getDatabase } from '@/lib/db';
-import { ensureAdminFromEnv } from '@/lib/dal/users';
+import { ensureAdminFromEnv, issueSetupCode } from '@/lib/dal/users';
 import { log } from '@/lib/log';
 import { startExpiryWebhook } from '@/lib/jobs/expiry-webhook';
 
@@ -10,6 +10,8 @@ export async function startup() {
     const db = await getDatabase();
     log.info({ database: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'database ready');
     await ensureAdminFromEnv(config.adminEmail, config.adminPassword);
+    // Without an administrator (and none from ADMIN_EMAIL): a one-time code for the setup page.
+    await issueSetupCode();
     startExpiryWebhook({ url: process.env.EXPIRY_WEBHOOK_URL });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -111,9 +111,9 @@ async function adminActor(prisma: Db): Promise<Actor> {
       await ensureAdminFromEnv(email, password);
       console.error(`cli: created administrator ${email}`);
     }
-    const { actorForUserId } = await import('@/lib/dal/users');
+    const { actorForCli } = await import('@/lib/dal/users');
     const user = await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
-    const actor = await actorForUserId(user.id);
+    const actor = await actorForCli(user.id);
     if (!actor) throw new CliError(`ADMIN_EMAIL (${email}) could not be loaded`, 2);
     // Permission is checked by the data-access layer itself, as for any console user.
     return actor;
@@ -121,8 +121,8 @@ async function adminActor(prisma: Db): Promise<Actor> {
   const first = await prisma.grant.findFirst({
     where: { namespaceId: 'global', role: 'admin', userId: { not: null } }, orderBy: { createdAt: 'asc' }, select: { userId: true },
   });
-  const { actorForUserId } = await import('@/lib/dal/users');
-  const actor = first?.userId ? await actorForUserId(first.userId) : null;
+  const { actorForCli } = await import('@/lib/dal/users');
+  const actor = first?.userId ? await actorForCli(first.userId) : null;
   if (!actor) {
     throw new CliError('no administrator exists yet: finish the console setup first, or set ADMIN_EMAIL and ADMIN_PASSWORD to create one', 2);
   }

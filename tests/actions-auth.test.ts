@@ -12,8 +12,9 @@ vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 const dir = path.resolve(__dirname, '../lib/actions');
 const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && readFileSync(path.join(dir, f), 'utf8').startsWith("'use server'"));
-// The first-run setup is the one action open to anonymous callers, and only while no user exists.
-const PUBLIC = new Set(['setupAdminAction']);
+// Open to anonymous callers: the first-run setup (only while no administrator exists, with
+// the setup code) and setting a password from an invite link (the link is the credential).
+const PUBLIC = new Set(['setupAdminAction', 'acceptInviteAction']);
 
 async function counts() {
   const prisma = await getPrisma();
@@ -45,11 +46,19 @@ describe('server actions refuse anonymous callers', () => {
     });
   }
 
-  it('the setup action refuses once a user exists, creating nothing', async () => {
+  it('the setup action refuses once an administrator exists, creating nothing', async () => {
     const { setupAdminAction } = await import('@/lib/actions/setup');
     const before = await counts();
-    const res = await setupAdminAction({ email: 'intruder@example.com', password: 'long-enough-password', confirm: 'long-enough-password' });
+    const res = await setupAdminAction({ code: 'AAAAA-BBBBB-CCCCC-DDDDD', email: 'intruder@example.com', password: 'long-enough-password', confirm: 'long-enough-password' });
     expect(res).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('the invite action refuses a made-up link, creating nothing', async () => {
+    const { acceptInviteAction } = await import('@/lib/actions/users');
+    const before = await counts();
+    const res = await acceptInviteAction({ token: 'x'.repeat(43), password: 'long-enough-password', confirm: 'long-enough-password' });
+    expect(res).toMatchObject({ ok: false, code: 'invalid' });
     expect(await counts()).toEqual(before);
   });
 });

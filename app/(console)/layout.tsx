@@ -1,6 +1,7 @@
 import { requirePageActor } from '@/lib/session';
 import { listNamespaces } from '@/lib/dal/namespaces';
 import { Shell } from '@/components/shell/shell';
+import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,9 +15,11 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         <div className="max-w-xl">
           <h1 className="mb-2 text-xl font-semibold">No access yet</h1>
           <p className="text-slate-600">You have signed in, but no namespace has been shared with you yet. Ask an administrator for a role.</p>
+          <p className="mt-2"><a href="/account" className="text-indigo-700 hover:underline">Change your password</a></p>
         </div>
       </Shell>
     );
   }
-  return <Shell namespaces={namespaces} userEmail={actor.email}>{children}</Shell>;
+  const isGlobalAdmin = namespaces.some((n) => n.id === GLOBAL_NAMESPACE_ID && n.role === 'admin');
+  return <Shell namespaces={namespaces} userEmail={actor.email} isGlobalAdmin={isGlobalAdmin}>{children}</Shell>;
 }

@@ -5,24 +5,25 @@ import { usePathname } from 'next/navigation';
 // Sections that exist link to the selected namespace's page; the rest are shown greyed
 // out, never as fake pages.
 // Install-wide pages, not per namespace.
-const GLOBAL_PAGES = new Set(['directory', 'keys', 'history']);
+const GLOBAL_PAGES = new Set(['directory', 'keys', 'history', 'users']);
 
-const ITEMS: { label: string; segment: string; ready: boolean }[] = [
+const ITEMS: { label: string; segment: string; ready: boolean; globalAdmin?: boolean }[] = [
   { label: 'Service Accounts', segment: 'service-accounts', ready: true },
   { label: 'Routes', segment: 'routes', ready: true },
   { label: 'Policies', segment: 'policies', ready: true },
   { label: 'Directory', segment: 'directory', ready: true },
   { label: 'Change History', segment: 'history', ready: true },
   { label: 'Signing Keys', segment: 'keys', ready: true },
+  { label: 'Users', segment: 'users', ready: true, globalAdmin: true },
 ];
 
-export function ConfigureNav({ namespaceId }: { namespaceId: string }) {
+export function ConfigureNav({ namespaceId, isGlobalAdmin = false }: { namespaceId: string; isGlobalAdmin?: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Configure" className="mt-4">
       <h2 className="px-2 pb-1 text-[11px] font-semibold tracking-wider text-slate-500 uppercase">Configure</h2>
       <ul className="space-y-0.5">
-        {ITEMS.map((item) => {
+        {ITEMS.filter((item) => !item.globalAdmin || isGlobalAdmin).map((item) => {
           const href = GLOBAL_PAGES.has(item.segment) ? `/${item.segment}` : `/ns/${namespaceId}/${item.segment}`;
           const active = pathname === href || pathname.startsWith(`${href}/`);
           return (

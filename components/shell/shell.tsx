@@ -1,12 +1,13 @@
 'use client';
 import { useState } from 'react';
 import { useParams } from 'next/navigation';
+import Link from 'next/link';
 import { signOut } from 'next-auth/react';
 import type { NamespaceNode } from '@/lib/dal/namespaces';
 import { NamespaceTree } from '@/components/shell/namespace-tree';
 import { ConfigureNav } from '@/components/shell/configure-nav';
 
-export function Shell({ namespaces, userEmail, children }: { namespaces: NamespaceNode[]; userEmail: string; children: React.ReactNode }) {
+export function Shell({ namespaces, userEmail, isGlobalAdmin = false, children }: { namespaces: NamespaceNode[]; userEmail: string; isGlobalAdmin?: boolean; children: React.ReactNode }) {
   const params = useParams<{ id?: string }>();
   const selected = params.id ?? 'global';
   const [menuOpen, setMenuOpen] = useState(false);
@@ -26,10 +27,10 @@ export function Shell({ namespaces, userEmail, children }: { namespaces: Namespa
         <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-2">
           <h2 className="px-2 pt-2 pb-1 text-[11px] font-semibold tracking-wider text-slate-500 uppercase">Namespaces</h2>
           <NamespaceTree namespaces={namespaces} selectedId={selected} onNavigate={() => setMenuOpen(false)} />
-          <ConfigureNav namespaceId={selected} />
+          <ConfigureNav namespaceId={selected} isGlobalAdmin={isGlobalAdmin} />
         </div>
         <div className="flex items-center justify-between gap-2 border-t border-slate-200 px-4 py-3">
-          <span className="truncate text-xs text-slate-600" title={userEmail}>{userEmail}</span>
+          <Link href="/account" className="truncate text-xs text-slate-600 hover:underline" title={`${userEmail}: your account and password`}>{userEmail}</Link>
           <button type="button" onClick={() => signOut({ callbackUrl: '/signin' })} className="rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100">
             Sign out
           </button>

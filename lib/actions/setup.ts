@@ -4,10 +4,11 @@ import { setupSchema } from '@/lib/schemas/auth';
 import { createFirstAdmin } from '@/lib/dal/users';
 
 /**
- * The one action an anonymous caller may use, and only while no user exists: it
- * creates the first administrator. Afterwards createFirstAdmin refuses, whatever the input.
+ * One of the two actions an anonymous caller may use, and only while no administrator
+ * exists and with the setup code from the server's log: it creates the first
+ * administrator. Afterwards createFirstAdmin refuses, whatever the input.
  */
-export const setupAdminAction = publicAction(setupSchema, async ({ email, password }) => {
-  await createFirstAdmin(email, password);
+export const setupAdminAction = publicAction(setupSchema, async ({ email, password, code }) => {
+  await createFirstAdmin(email, password, code);
   return { email };
 });

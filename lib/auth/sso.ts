@@ -11,8 +11,10 @@ import { log } from '@/lib/log';
 
 export const SSO_PROVIDER_ID = 'oidc';
 
-/** The `?error=` code the sign-in page shows when the email belongs to another SSO identity. */
+/** `?error=` codes the sign-in page maps to sentences. */
 export const SSO_EMAIL_TAKEN = 'SsoEmailTaken';
+export const SSO_EMAIL_UNVERIFIED = 'SsoEmailUnverified';
+export const ACCOUNT_DISABLED = 'AccountDisabled';
 
 interface SsoSettings { issuer: string; clientId: string; clientSecret: string; name: string }
 
@@ -59,7 +61,7 @@ const claimsSchema = z.object({
   name: z.string().trim().max(200).optional(),
 });
 
-type ConsoleUser = { id: string; email: string; name: string | null };
+type ConsoleUser = { id: string; email: string; name: string | null; sessionVersion: number };
 
 // The console user admitted by the signIn callback, for the jwt callback of the same request.
 // Keyed by the user object next-auth hands to both; a miss fails the sign-in (never the IdP's sub).
@@ -78,14 +80,15 @@ export async function admitSsoUser(user: User, profile: Profile | undefined): Pr
   }
   const claims = parsed.data;
   const subject = `${claims.iss}|${claims.sub}`;
-  if (claims.email_verified === false || claims.email_verified === 'false') {
-    log.warn({ event: 'sso_refused', reason: 'email_not_verified', subject }, 'SSO sign-in refused: email not verified');
-    return false;
-  }
-  const result = await findOrCreateSsoUser(subject, claims.email, claims.name || null, claims.email_verified === true || claims.email_verified === 'true');
+  const verified = claims.email_verified === true || claims.email_verified === 'true';
+  // Without `email_verified: true` the email is trusted only from an issuer configured as
+  // authoritative for its users' emails (OIDC_EMAIL_AUTHORITATIVE=true).
+  const trusted = verified || (config.oidcEmailAuthoritative && claims.email_verified === undefined);
+  const result = await findOrCreateSsoUser(subject, claims.email, claims.name || null, trusted);
   if (!result.ok) {
-    log.warn({ event: 'sso_refused', reason: result.reason, subject }, 'SSO sign-in refused: email linked to another identity');
-    return `${config.publicUrl}/signin?error=${SSO_EMAIL_TAKEN}`;
+    log.warn({ event: 'sso_refused', reason: result.reason, subject }, 'SSO sign-in refused');
+    const code = result.reason === 'email_taken' ? SSO_EMAIL_TAKEN : result.reason === 'disabled' ? ACCOUNT_DISABLED : SSO_EMAIL_UNVERIFIED;
+    return `${config.publicUrl}/signin?error=${code}`;
   }
   admitted.set(user, result.user);
   log.info({ event: 'sso_sign_in', userId: result.user.id, outcome: result.outcome }, 'SSO sign-in');

@@ -3,7 +3,7 @@ import type { Tx } from '@/lib/dal/epoch';
 import type { Actor } from '@/lib/dal/actor';
 import { SECRET_FIELD_NAMES } from '@/lib/secret-fields';
 
-export type AuditEntity = 'namespace' | 'service_account' | 'route' | 'policy' | 'grant' | 'signing_key' | 'directory_user' | 'directory_group' | 'scim_token';
+export type AuditEntity = 'namespace' | 'service_account' | 'route' | 'policy' | 'grant' | 'signing_key' | 'directory_user' | 'directory_group' | 'scim_token' | 'console_user' | 'identity_link';
 
 /** Who made a change: a console user, a SCIM client (by token name), or the system. */
 export type AuditActor = Actor | { scim: string } | 'system';

@@ -4,8 +4,9 @@ import type { Actor } from '@/lib/dal/actor';
 import { authorize, type Role } from '@/lib/dal/authz';
 import { recordAudit } from '@/lib/dal/audit';
 import type { Tx } from '@/lib/dal/epoch';
-import { conflict, invalid, notFound } from '@/lib/dal/errors';
+import { invalid, notFound } from '@/lib/dal/errors';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
+import { keepOneGlobalAdmin } from '@/lib/dal/users';
 import type { addGrantSchema } from '@/lib/schemas/grant';
 import type { z } from 'zod';
 
@@ -52,14 +53,6 @@ export async function listGrants(actor: Actor | null, namespaceId: string): Prom
     .sort((a, b) => Number(a.inherited) - Number(b.inherited) || a.subject.localeCompare(b.subject));
 }
 
-/** Refuses to leave the install without a user who administers Global. */
-async function keepOneGlobalAdmin(tx: Tx, removingGrantId: string) {
-  const admins = await tx.grant.findMany({ where: { namespaceId: GLOBAL_NAMESPACE_ID, role: 'admin', userId: { not: null } }, select: { id: true } });
-  if (admins.length === 1 && admins[0]!.id === removingGrantId) {
-    throw conflict('This is the last Admin of Global. Make someone else an Admin of Global first.');
-  }
-}
-
 /** Grants a role to a console user (by email) or a directory group; a second grant to the same subject changes its role. */
 export async function addGrant(actor: Actor | null, input: z.output<typeof addGrantSchema>): Promise<{ id: string }> {
   const who = await authorize(actor, input.namespaceId, 'admin');
@@ -77,7 +70,7 @@ export async function addGrant(actor: Actor | null, input: z.output<typeof addGr
     const where = userId ? { namespaceId: input.namespaceId, userId } : { namespaceId: input.namespaceId, groupName: groupName! };
     const before = await tx.grant.findFirst({ where, select: { id: true, role: true } });
     if (before) {
-      if (before.role === 'admin' && input.role !== 'admin' && input.namespaceId === GLOBAL_NAMESPACE_ID && userId) await keepOneGlobalAdmin(tx, before.id);
+      if (before.role === 'admin' && input.role !== 'admin' && input.namespaceId === GLOBAL_NAMESPACE_ID && userId) await keepOneGlobalAdmin(tx, userId);
       await tx.grant.update({ where: { id: before.id }, data: { role: input.role } });
       await recordAudit(tx, who, { action: 'update', entityType: 'grant', entityId: before.id, namespaceId: input.namespaceId, before: { subject: input.subject, role: before.role }, after: { subject: input.subject, role: input.role } });
       return { id: before.id };
@@ -94,9 +87,9 @@ export async function removeGrant(actor: Actor | null, id: string): Promise<void
   if (!found) throw notFound('The grant');
   const who = await authorize(actor, found.namespaceId, 'admin');
   await prisma.$transaction(async (tx) => {
-    const g = await tx.grant.findUnique({ where: { id }, select: { namespaceId: true, role: true, groupName: true, user: { select: { email: true } } } });
+    const g = await tx.grant.findUnique({ where: { id }, select: { namespaceId: true, role: true, groupName: true, userId: true, user: { select: { email: true } } } });
     if (!g) throw notFound('The grant');
-    if (g.namespaceId === GLOBAL_NAMESPACE_ID && g.role === 'admin' && g.user) await keepOneGlobalAdmin(tx, id);
+    if (g.namespaceId === GLOBAL_NAMESPACE_ID && g.role === 'admin' && g.userId) await keepOneGlobalAdmin(tx, g.userId);
     await tx.grant.delete({ where: { id } });
     await recordAudit(tx, who, { action: 'delete', entityType: 'grant', entityId: id, namespaceId: g.namespaceId, before: { subject: g.groupName ?? g.user?.email, role: g.role } });
   });

@@ -13,7 +13,7 @@ import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 // UPDATE, DELETE and TRUNCATE), and this module deliberately offers no way to change it.
 
 export const HISTORY_ENTITY_TYPES = [
-  'namespace', 'service_account', 'route', 'policy', 'grant', 'signing_key', 'directory_user', 'directory_group', 'scim_token',
+  'namespace', 'service_account', 'route', 'policy', 'grant', 'signing_key', 'directory_user', 'directory_group', 'scim_token', 'console_user', 'identity_link',
 ] as const satisfies readonly AuditEntity[];
 
 export interface HistoryEntry {

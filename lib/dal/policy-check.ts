@@ -1,7 +1,7 @@
 import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
-import { authorize } from '@/lib/dal/authz';
+import { authorize, effectiveRoles } from '@/lib/dal/authz';
 import { invalid, notFound } from '@/lib/dal/errors';
 import { canonicalPath, underPrefix } from '@/lib/net/canonical-path';
 import { decide } from '@/lib/verify/route-table';
@@ -27,19 +27,27 @@ export async function checkAccess(actor: Actor | null, input: z.output<typeof po
   const prisma = await getPrisma();
   const routeRow = await prisma.route.findUnique({ where: { id: input.routeId }, select: { namespaceId: true, host: true, pathPrefix: true } });
   if (!routeRow) throw notFound('The route');
-  await authorize(actor, routeRow.namespaceId, 'viewer');
+  const who = await authorize(actor, routeRow.namespaceId, 'viewer');
+  // A viewer sees accounts and policy text of the namespaces they can read; of the rest only the decision.
+  const roles = await effectiveRoles(who);
+  const readable = (namespaceId: string) => !!roles.get(namespaceId);
   // The verify path's own route table (cached, kept fresh), so the answer is the same.
   const table = await verifyEngine.routes();
   const route = table.match(routeRow.host, routeRow.pathPrefix);
   if (!route) throw notFound('The route');
-  const policies = route.policies.map((p) => p.name);
+  const policyNs = new Map((await prisma.policy.findMany({ where: { id: { in: route.policies.map((p) => p.id) } }, select: { id: true, namespaceId: true } }))
+    .map((p) => [p.id, p.namespaceId]));
+  const visible = (p: { id: string }) => readable(policyNs.get(p.id) ?? '');
+  const allVisible = route.policies.every(visible);
+  const policies = route.policies.map((p) => (visible(p) ? p.name : 'A policy of a namespace you cannot view'));
 
   const sa = await prisma.serviceAccount.findFirst({
     where: { OR: [{ userId: input.subject }, { id: /^[0-9a-f-]{36}$/.test(input.subject) ? input.subject : undefined }] },
     select: { userId: true, namespaceId: true, disabled: true, expiresAt: true, directoryUser: { select: { email: true, groups: true, active: true } } },
   });
   const du = sa ? null : await prisma.directoryUser.findUnique({ where: { id: input.subject }, select: { id: true, email: true, groups: true, active: true } });
-  if (!sa && !du) throw notFound('That account or user');
+  // An account outside the caller's namespaces is answered as if it did not exist.
+  if ((!sa && !du) || (sa && !readable(sa.namespaceId))) throw notFound('That account or user');
   if (sa && !route.scope.has(sa.namespaceId)) {
     return { allowed: false, status: 403, summary: "Denied: the service account's namespace does not include this route.", decidedBy: null, reasons: ['namespace scope'], policies };
   }
@@ -55,12 +63,15 @@ export async function checkAccess(actor: Actor | null, input: z.output<typeof po
   if (sa?.disabled) notes.push('Note: this account is disabled, so its token is refused (401) before policies run.');
   if (sa?.directoryUser?.active === false || (du && !du.active)) notes.push('Note: the directory user is inactive, so the account is refused (401) before policies run.');
   if (sa?.expiresAt && sa.expiresAt.getTime() <= Date.now()) notes.push('Note: this account has expired (401).');
+  const shown = d.policy && visible(d.policy) ? d.policy : undefined;
+  const by = shown ? ` by policy "${shown.name}"` : d.policy ? ' by a policy of a namespace you cannot view' : '';
   return {
     allowed: d.allowed,
     status: d.allowed ? 200 : 403,
-    summary: `${d.allowed ? 'Allowed' : 'Denied'}${d.policy ? ` by policy "${d.policy.name}"` : d.allowed ? '' : ': no policy allows this request'}.`,
-    decidedBy: d.policy ? { name: d.policy.name, explanation: d.policy.explanation, remediation: d.policy.remediation } : null,
-    reasons: [...d.reasons, ...notes],
+    summary: `${d.allowed ? 'Allowed' : 'Denied'}${by || (d.allowed ? '' : ': no policy allows this request')}.`,
+    decidedBy: shown ? { name: shown.name, explanation: shown.explanation, remediation: shown.remediation } : null,
+    // The reasons quote criteria of every policy that took part: shown only when the caller may read them all.
+    reasons: allVisible ? [...d.reasons, ...notes] : ['Details are hidden: a policy of a namespace you cannot view took part.', ...notes],
     policies,
   };
 }

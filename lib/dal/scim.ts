@@ -76,7 +76,7 @@ async function recomputeGroups(tx: Tx, userIds: string[]): Promise<number> {
   const ids = [...new Set(userIds)].sort();
   if (!ids.length) return 0;
   await tx.$executeRaw`SELECT id FROM directory_users WHERE id = ANY(${ids}::text[]) ORDER BY id FOR NO KEY UPDATE`;
-  return tx.$executeRaw`
+  const count = await tx.$executeRaw`
     UPDATE directory_users u SET groups = s.names, updated_at = now()
     FROM (
       SELECT x.id, COALESCE(array_agg(g.display_name ORDER BY g.display_name COLLATE "C") FILTER (WHERE g.id IS NOT NULL), '{}'::text[]) AS names
@@ -86,6 +86,21 @@ async function recomputeGroups(tx: Tx, userIds: string[]): Promise<number> {
       GROUP BY x.id
     ) s
     WHERE u.id = s.id AND u.groups IS DISTINCT FROM s.names`;
+  await pruneApprovedGroups(tx, ids);
+  return count;
+}
+
+/**
+ * A linked console user keeps an approved group only while the directory user has it (and
+ * is active): a group SCIM removes, or a deactivation, needs an Admin's approval again.
+ */
+async function pruneApprovedGroups(tx: Tx, ids: string[]) {
+  await tx.$executeRaw`
+    UPDATE identity_links l
+    SET approved_groups = CASE WHEN u.active THEN ARRAY(SELECT g FROM unnest(l.approved_groups) AS g WHERE g = ANY(u.groups)) ELSE '{}'::text[] END
+    FROM directory_users u
+    WHERE u.id = l.directory_user_id AND u.id = ANY(${ids}::text[])
+      AND l.approved_groups <> '{}'::text[] AND (NOT u.active OR NOT (l.approved_groups <@ u.groups))`;
 }
 
 // ---- Users ----
@@ -157,6 +172,7 @@ export async function updateScimUser(caller: ScimCaller, id: string, next: (curr
     if (f.userName.toLowerCase() !== before.userName.toLowerCase()) await claimUserName(tx, f.userName, id);
     await tx.directoryUser.update({ where: { id }, data: { userName: f.userName, externalId: f.externalId, email: f.email, name: f.name, active: after.active }, select: { id: true } });
     await recordAudit(tx, { scim: caller.name }, { action: 'update', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before: was, after });
+    if (!after.active) await pruneApprovedGroups(tx, [id]);
     return { result: undefined, bump: was.email !== after.email || was.active !== after.active };
   });
   return getScimUser(caller, id);
@@ -173,6 +189,7 @@ export async function deleteScimUser(caller: ScimCaller, id: string): Promise<vo
     } else {
       await tx.directoryGroupMember.deleteMany({ where: { userId: id } });
       await tx.directoryUser.update({ where: { id }, data: { active: false, userName: null, groups: [] }, select: { id: true } });
+      await pruneApprovedGroups(tx, [id]);
     }
     const after = impersonators ? { id, active: false, groups: [], keptForServiceAccounts: impersonators } : undefined;
     await recordAudit(tx, { scim: caller.name }, { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before, after });

@@ -76,7 +76,9 @@ export async function createServiceAccount(
   actor: Actor | null,
   input: z.output<typeof createServiceAccountSchema>,
 ): Promise<{ account: ServiceAccountRow; token: string }> {
-  const who = await authorize(actor, input.namespaceId, 'manager');
+  // Impersonating a directory user carries their email and groups into the policies of this
+  // namespace and its ancestors' enforced ones: that takes the Admin role, not Manager.
+  const who = await authorize(actor, input.namespaceId, input.kind === 'impersonate' ? 'admin' : 'manager');
   const expiresAt = expiryFor(input.expiration, input.customExpiresAt);
   if (expiresAt && expiresAt.getTime() <= Date.now()) {
     throw invalid('The expiry must lie in the future.', { customExpiresAt: ['The expiry must lie in the future.'] });
@@ -119,7 +121,7 @@ export async function createServiceAccount(
 /** What the change history keeps of an account: the record, never a token. */
 const auditView = (a: Selected) => ({
   userId: a.userId, namespaceId: a.namespaceId, description: a.description, disabled: a.disabled,
-  impersonating: a.directoryUser?.id ?? null, expiresAt: a.expiresAt, issuedAt: a.issuedAt,
+  impersonating: a.directoryUser ? { id: a.directoryUser.id, email: a.directoryUser.email } : null, expiresAt: a.expiresAt, issuedAt: a.issuedAt,
 });
 
 async function change(actor: Actor | null, id: string, data: Prisma.ServiceAccountUpdateInput | 'delete'): Promise<void> {

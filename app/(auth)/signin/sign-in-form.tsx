@@ -25,7 +25,11 @@ export function SignInForm({ next, ssoName }: { next: string; ssoName: string | 
       return;
     }
     const throttled = res?.error?.match(/^throttled:(\d+)$/);
-    setError(throttled ? `Too many failed attempts. Try again in ${throttled[1]} seconds.` : 'Wrong email or password.');
+    setError(
+      throttled ? `Too many sign-in attempts. Try again in ${throttled[1]} seconds.`
+      : res?.error === 'busy' ? 'The server is busy checking other sign-ins. Try again in a moment.'
+      : 'Wrong email or password.',
+    );
   });
 
   const onSso = async () => {

@@ -14,7 +14,7 @@ const PAGE_SIZE = 50;
 
 const TYPE_LABELS: Record<(typeof HISTORY_ENTITY_TYPES)[number], string> = {
   namespace: 'Namespace', service_account: 'Service account', route: 'Route', policy: 'Policy', grant: 'Role grant',
-  signing_key: 'Signing key', directory_user: 'Directory user', directory_group: 'Directory group', scim_token: 'SCIM token',
+  signing_key: 'Signing key', directory_user: 'Directory user', directory_group: 'Directory group', scim_token: 'SCIM token', console_user: 'Console user', identity_link: 'Identity link',
 };
 const typeLabel = (t: string) => TYPE_LABELS[t as keyof typeof TYPE_LABELS] ?? t;
 
