@@ -7,6 +7,8 @@ export const SECRET_COLUMNS = {
   user: ['passwordHash'],
   signingKey: ['privateSealed'],
   scimToken: ['tokenHash'],
+  userInvite: ['tokenHash'],
+  setupCode: ['codeHash'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Secret values that are not columns: what requests, forms and key material call them. */

@@ -7,19 +7,24 @@ import { getPrisma } from '@/lib/db';
 import { logOptions } from '@/lib/log';
 import { createScimToken } from '@/lib/dal/scim-tokens';
 import { rotateSigningKey } from '@/lib/dal/signing-keys';
+import { addConsoleUser } from '@/lib/dal/console-users';
 import { SECRET_COLUMNS, SECRET_FIELD_NAMES } from '@/lib/secret-fields';
 import { makeAdmin } from './support/actors';
 
 describe('secret columns', () => {
   it('no query returns a secret column unless it names it', async () => {
     const admin = await makeAdmin();
+    const prisma = await getPrisma();
     await createScimToken(admin, `omit-${Math.random().toString(36).slice(2)}`);
     await rotateSigningKey(admin);
-    const prisma = await getPrisma();
+    await addConsoleUser(admin, `invitee-${Math.random().toString(36).slice(2)}@example.com`);
+    await prisma.setupCode.create({ data: { codeHash: 'a'.repeat(64) } });
     const rows = {
       user: await prisma.user.findMany(),
       signingKey: await prisma.signingKey.findMany(),
       scimToken: await prisma.scimToken.findMany(),
+      userInvite: await prisma.userInvite.findMany(),
+      setupCode: await prisma.setupCode.findMany(),
     };
     for (const [model, fields] of Object.entries(SECRET_COLUMNS)) {
       const list = rows[model as keyof typeof rows];
