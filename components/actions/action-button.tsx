@@ -3,7 +3,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import { useRouter } from 'next/navigation';
 import { Button } from '@/components/ui/button';
 import { Modal } from '@/components/ui/modal';
-import type { ActionAnswer } from './use-action-form';
+import { UNREACHABLE, type ActionAnswer } from './use-action-form';
 
 /**
  * A button that runs one server action: an optional confirmation in the app's own modal
@@ -11,9 +11,10 @@ import type { ActionAnswer } from './use-action-form';
  * page's data on success. A second click while the action runs does nothing.
  */
 export function ActionButton<T>({
-  action, children, variant = 'secondary', className, label, confirm, onSuccess, refresh = true,
+  action, children, variant = 'secondary', className, label, confirm, onSuccess, refresh = true, disabled = false,
 }: {
-  action: () => Promise<ActionAnswer<T>>;
+  /** A server action that redirects on success (deleting a namespace) answers nothing. */
+  action: () => Promise<ActionAnswer<T> | undefined>;
   children: ReactNode;
   variant?: 'primary' | 'secondary' | 'danger' | 'ghost';
   className?: string;
@@ -23,6 +24,8 @@ export function ActionButton<T>({
   confirm?: { title: string; body: ReactNode; action: string; danger?: boolean };
   onSuccess?: (data: T) => void;
   refresh?: boolean;
+  /** Not available yet (e.g. nothing to import); a running action disables it anyway. */
+  disabled?: boolean;
 }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
@@ -37,12 +40,13 @@ export function ActionButton<T>({
     setError(null);
     try {
       const res = await action();
-      if (!res.ok) { setError(res.message); return; }
+      if (res && !res.ok) { setError(res.message); return; }
       setAsking(false);
+      if (!res) return; // the action redirected: the router is already on its way
       onSuccess?.(res.data);
       if (refresh) router.refresh();
     } catch {
-      setError('The server could not be reached. Please try again.');
+      setError(UNREACHABLE);
     } finally {
       running.current = false;
       setBusy(false);
@@ -51,7 +55,7 @@ export function ActionButton<T>({
 
   return (
     <span className="inline-flex items-center gap-2">
-      <Button variant={variant} className={className} aria-label={label} disabled={busy} aria-busy={busy || undefined}
+      <Button variant={variant} className={className} aria-label={label} disabled={busy || disabled} aria-busy={busy || undefined}
         onClick={() => (confirm ? (setError(null), setAsking(true)) : void run())}>
         {children}
       </Button>

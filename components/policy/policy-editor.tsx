@@ -1,11 +1,10 @@
 'use client';
 import { useCallback, useEffect, useId, useState } from 'react';
-import { FormProvider, useForm, useWatch } from 'react-hook-form';
-import { zodResolver } from '@hookform/resolvers/zod';
+import { FormProvider, useWatch } from 'react-hook-form';
 import { policyFormSchema, type PolicyFormValues } from '@/lib/schemas/policy';
-import type { ActionResult } from '@/lib/actions/safe-action';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { useActionForm, type ActionAnswer } from '@/components/actions/use-action-form';
 import { TabList, TabPanel } from './tabs';
 import { GeneralFields } from './general-fields';
 import { Builder } from './builder';
@@ -43,8 +42,9 @@ export interface PolicyEditorProps {
   users: { id: string; label: string }[];
   /** Known directory groups, suggested by the groups criterion. */
   groups: string[];
-  /** A server action: field errors land on their fields, the message in an alert. */
-  onSubmit: (values: PolicyFormValues) => Promise<ActionResult<{ id: string }>>;
+  /** The server action that saves: its field errors land on their fields (and tabs), other messages in the alert. */
+  action: (values: PolicyFormValues) => Promise<ActionAnswer<{ id: string }>>;
+  onSaved?: (data: { id: string }) => void;
   onCancel?: () => void;
   submitLabel?: string;
 }
@@ -54,17 +54,17 @@ export interface PolicyEditorProps {
  * The form's `ppl` text is the single source of truth; the builder edits a model
  * derived from it and writes it back whenever the model is a valid policy.
  */
-export function PolicyEditor({ initial, users, groups, onSubmit, onCancel, submitLabel = 'Save' }: PolicyEditorProps) {
-  const form = useForm<PolicyFormValues>({
-    resolver: zodResolver(policyFormSchema),
+export function PolicyEditor({ initial, users, groups, action, onSaved, onCancel, submitLabel = 'Save' }: PolicyEditorProps) {
+  const [saved, setSaved] = useState(false);
+  const { form, onSubmit, pending } = useActionForm({
+    schema: policyFormSchema,
+    action,
     defaultValues: initial,
-    // A field in a hidden tab cannot take focus; we switch tabs first, then focus (below).
-    shouldFocusError: false,
+    onSuccess: (data) => { setSaved(true); onSaved?.(data); },
   });
-  const { control, handleSubmit, setError, setValue, setFocus, formState: { errors, isSubmitting, isSubmitted } } = form;
+  const { control, handleSubmit, setValue, setFocus, getFieldState, formState: { errors, isSubmitted } } = form;
   const base = useId();
   const [tab, setTab] = useState<TabId>('general');
-  const [notice, setNotice] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
   const [builderBlocked, setBuilderBlocked] = useState(false);
   const [focusRequest, setFocusRequest] = useState<{ field: FieldName } | null>(null);
 
@@ -84,45 +84,18 @@ export function PolicyEditor({ initial, users, groups, onSubmit, onCancel, submi
     setFocusRequest({ field });
   };
 
-  const submit = handleSubmit(
-    async (values) => {
-      setNotice(null);
-      // The text is valid, but it is not what the builder shows: saving now would
-      // silently drop the unfinished builder edits.
-      if (sync.pending) {
-        setBuilderBlocked(true);
-        setTab('builder');
-        return;
-      }
-      setBuilderBlocked(false);
-      let res: ActionResult<{ id: string }>;
-      try {
-        res = await onSubmit(values);
-      } catch {
-        setNotice({ tone: 'error', text: 'The policy could not be saved. Check your connection and try again.' });
-        return;
-      }
-      if (res.ok) {
-        setNotice({ tone: 'success', text: 'Saved.' });
-        return;
-      }
-      let first: FieldName | undefined;
-      for (const f of FIELDS) {
-        const message = res.fieldErrors?.[f]?.[0];
-        if (!message) continue;
-        setError(f, { type: 'server', message });
-        first ??= f;
-      }
-      setNotice({ tone: 'error', text: res.message });
-      if (first) goTo(first);
-    },
-    (invalid) => {
-      setNotice(null);
-      setBuilderBlocked(sync.pending);
-      const first = FIELDS.find((f) => invalid[f]);
-      if (first) goTo(first);
-    },
-  );
+  // A field in a hidden tab cannot take focus: once the submit has settled (the schema's
+  // errors or the server's), show the tab of the first field in error and focus it.
+  const submit = async (e?: React.BaseSyntheticEvent) => {
+    setSaved(false);
+    setBuilderBlocked(sync.pending);
+    // The text may be valid but not what the builder shows: saving now would silently
+    // drop the unfinished builder edits.
+    if (sync.pending) await handleSubmit(() => setTab('builder'))(e);
+    else await onSubmit(e);
+    const first = FIELDS.find((f) => getFieldState(f).error);
+    if (first) goTo(first);
+  };
 
   const problems = FIELDS.flatMap((f) => {
     const message = errors[f]?.message;
@@ -134,17 +107,17 @@ export function PolicyEditor({ initial, users, groups, onSubmit, onCancel, submi
   return (
     <FormProvider {...form}>
       <form onSubmit={submit} noValidate className="space-y-4">
-        {notice?.tone === 'error' || problems.length > 0 ? (
+        {errors.root || problems.length > 0 ? (
           <Alert>
-            {notice?.tone === 'error' ? <p className="font-medium">{notice.text}</p> : <p className="font-medium">The policy cannot be saved yet:</p>}
+            <p className="font-medium">{errors.root?.message ?? 'The policy cannot be saved yet:'}</p>
             {problems.length > 0 ? (
               <ul className="mt-1 list-disc space-y-0.5 pl-5">
                 {problems.map((p) => <li key={p}>{p}</li>)}
               </ul>
             ) : null}
           </Alert>
-        ) : notice ? (
-          <Alert tone="success">{notice.text}</Alert>
+        ) : saved ? (
+          <Alert tone="success">Saved.</Alert>
         ) : null}
 
         <TabList
@@ -170,7 +143,7 @@ export function PolicyEditor({ initial, users, groups, onSubmit, onCancel, submi
 
         <div className="flex justify-end gap-2 border-t border-slate-200 pt-3">
           {onCancel ? <Button onClick={onCancel}>Cancel</Button> : null}
-          <Button type="submit" variant="primary" disabled={isSubmitting} aria-busy={isSubmitting || undefined}>{submitLabel}</Button>
+          <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>{submitLabel}</Button>
         </div>
       </form>
     </FormProvider>

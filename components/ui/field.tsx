@@ -18,11 +18,13 @@ function FieldShell({ id, label, error, hint, children }: Labelled & { id: strin
 }
 
 function controlProps(id: string, error: string | undefined, hint: ReactNode, className: string) {
+  // A caller's own text size (a monospace textarea in text-xs) replaces the default one.
+  const size = /(^|\s)text-(xs|sm|base|lg)(\s|$)/.test(className) ? '' : 'text-sm';
   return {
     id,
     'aria-invalid': error ? true : undefined,
     'aria-describedby': error ? `${id}-error` : hint ? `${id}-hint` : undefined,
-    className: `block w-full rounded-md border px-2.5 py-1.5 text-sm shadow-sm ${error ? 'border-red-500' : 'border-slate-300'} focus:border-indigo-500 ${className}`,
+    className: `block w-full rounded-md border px-2.5 py-1.5 ${size} shadow-sm ${error ? 'border-red-500' : 'border-slate-300'} focus:border-indigo-500 ${className}`,
   } as const;
 }
 

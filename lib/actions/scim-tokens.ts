@@ -2,7 +2,7 @@
 import { revalidatePath } from 'next/cache';
 import { authedAction } from '@/lib/actions/safe-action';
 import { createScimToken, revokeScimToken } from '@/lib/dal/scim-tokens';
-import { scimTokenIdSchema, scimTokenNameSchema } from '@/lib/scim/token-schema';
+import { scimTokenIdSchema, scimTokenNameSchema } from '@/lib/schemas/scim-token';
 
 /** The only time the token is returned: the form shows it once. */
 export const createScimTokenAction = authedAction(scimTokenNameSchema, async ({ name }, actor) => {

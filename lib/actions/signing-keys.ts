@@ -1,16 +1,16 @@
 'use server';
 import { revalidatePath } from 'next/cache';
-import { z } from 'zod';
 import { authedAction } from '@/lib/actions/safe-action';
 import { retireSigningKey, rotateSigningKey } from '@/lib/dal/signing-keys';
+import { retireSigningKeySchema, rotateSigningKeySchema } from '@/lib/schemas/signing-key';
 
-export const rotateSigningKeyAction = authedAction(z.object({}), async (_input, actor) => {
+export const rotateSigningKeyAction = authedAction(rotateSigningKeySchema, async (_input, actor) => {
   const kid = await rotateSigningKey(actor);
   revalidatePath('/keys');
   return { kid };
 });
 
-export const retireSigningKeyAction = authedAction(z.object({ kid: z.string().min(1).max(128) }), async ({ kid }, actor) => {
+export const retireSigningKeyAction = authedAction(retireSigningKeySchema, async ({ kid }, actor) => {
   await retireSigningKey(actor, kid);
   revalidatePath('/keys');
   return { kid };

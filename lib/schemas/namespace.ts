@@ -7,8 +7,10 @@ export const namespaceName = z
   .max(64, 'Use at most 64 characters.')
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Control characters are not allowed.');
 
-export const createNamespaceSchema = z.object({ parentId: z.string().min(1).max(64), name: namespaceName });
-export const renameNamespaceSchema = z.object({ id: z.string().min(1).max(64), name: namespaceName });
+/** The add and rename dialogs; the actions extend it with the parent or the namespace. */
+export const namespaceNameSchema = z.object({ name: namespaceName });
+export const createNamespaceSchema = namespaceNameSchema.extend({ parentId: z.string().min(1).max(64) });
+export const renameNamespaceSchema = namespaceNameSchema.extend({ id: z.string().min(1).max(64) });
 export const deleteNamespaceSchema = z.object({ id: z.string().min(1).max(64) });
 
 export type CreateNamespaceInput = z.infer<typeof createNamespaceSchema>;

@@ -44,7 +44,9 @@ export const createServiceAccountSchema = z
   });
 export type CreateServiceAccountInput = z.input<typeof createServiceAccountSchema>;
 
-export const updateServiceAccountSchema = z.object({ id: z.string().uuid(), description });
+/** The edit dialog; the action adds the account's id. */
+export const serviceAccountDescriptionSchema = z.object({ description });
+export const updateServiceAccountSchema = serviceAccountDescriptionSchema.extend({ id: z.string().uuid() });
 export const serviceAccountIdSchema = z.object({ id: z.string().uuid() });
 export const setDisabledSchema = z.object({ id: z.string().uuid(), disabled: z.boolean() });
 

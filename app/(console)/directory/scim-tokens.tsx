@@ -1,17 +1,17 @@
 'use client';
 import { useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { useForm } from 'react-hook-form';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { createScimTokenAction, revokeScimTokenAction } from '@/lib/actions/scim-tokens';
 import type { ScimTokenRow } from '@/lib/dal/scim-tokens';
-import { scimTokenNameSchema, type ScimTokenNameInput } from '@/lib/scim/token-schema';
+import { scimTokenNameSchema } from '@/lib/schemas/scim-token';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Alert } from '@/components/ui/alert';
-import { applyFieldErrors } from '@/components/ui/field-errors';
 import { CopyButton } from '@/components/ui/copy-button';
 import { LocalTime } from '@/components/ui/local-time';
+import { useActionForm } from '@/components/actions/use-action-form';
+import { FormError } from '@/components/actions/form-error';
+import { ActionButton } from '@/components/actions/action-button';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
@@ -38,25 +38,18 @@ export function ScimTokens({ tokens, scimUrl }: { tokens: ScimTokenRow[]; scimUr
 
 function CreateTokenForm({ onCreated }: { onCreated: (t: { name: string; token: string }) => void }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const { register, handleSubmit, reset, setError: setFieldError, formState: { errors, isSubmitting } } =
-    useForm<ScimTokenNameInput>({ resolver: zodResolver(scimTokenNameSchema), defaultValues: { name: '' } });
-  const onSubmit = handleSubmit(async (values) => {
-    setError(null);
-    const res = await createScimTokenAction(values);
-    if (res.ok) {
-      reset();
-      onCreated({ name: res.data.name, token: res.data.token });
-      router.refresh();
-      return;
-    }
-    if (!applyFieldErrors(res.fieldErrors, setFieldError, ['name'])) setError(res.message);
+  const { form, onSubmit, pending } = useActionForm({
+    schema: scimTokenNameSchema,
+    action: createScimTokenAction,
+    defaultValues: { name: '' },
+    onSuccess: ({ name, token }) => { form.reset(); onCreated({ name, token }); router.refresh(); },
   });
+  const { register, formState: { errors } } = form;
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Create SCIM token" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-[1fr_auto] md:items-end">
-      {error ? <div className="md:col-span-2"><Alert>{error}</Alert></div> : null}
+      {errors.root ? <div className="md:col-span-2"><FormError form={form} /></div> : null}
       <Field label="Token name" hint="Who will use it, e.g. Okta production" error={errors.name?.message} {...register('name')} />
-      <Button type="submit" variant="primary" disabled={isSubmitting}>Create token</Button>
+      <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>Create token</Button>
     </form>
   );
 }
@@ -104,19 +97,10 @@ function TokenTable({ tokens }: { tokens: ScimTokenRow[] }) {
 }
 
 function RevokeToken({ id, name }: { id: string; name: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   return (
-    <span className="inline-flex items-center gap-2">
-      {error ? <span role="alert" className="text-xs text-red-700">{error}</span> : null}
-      <Button variant="ghost" className="text-red-700" aria-label={`Revoke ${name}`} disabled={busy} onClick={async () => {
-        if (!window.confirm(`Revoke the SCIM token "${name}"? The identity provider using it stops provisioning at once.`)) return;
-        setBusy(true);
-        const res = await revokeScimTokenAction({ id });
-        setBusy(false);
-        if (res.ok) router.refresh(); else setError(res.message);
-      }}>Revoke</Button>
-    </span>
+    <ActionButton variant="ghost" className="text-red-700" label={`Revoke ${name}`} action={() => revokeScimTokenAction({ id })}
+      confirm={{ title: `Revoke the SCIM token "${name}"?`, body: 'The identity provider using it stops provisioning at once.', action: 'Revoke' }}>
+      Revoke
+    </ActionButton>
   );
 }

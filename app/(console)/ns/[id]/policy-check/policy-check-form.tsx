@@ -1,57 +1,47 @@
 'use client';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
-import { zodResolver } from '@hookform/resolvers/zod';
-import type { z } from 'zod';
 import { checkPolicyAction } from '@/lib/actions/policies';
 import { policyCheckSchema } from '@/lib/schemas/route';
 import type { CheckResult } from '@/lib/dal/policy-check';
 import { Button } from '@/components/ui/button';
-import { Field } from '@/components/ui/field';
+import { Field, SelectField } from '@/components/ui/field';
 import { Alert } from '@/components/ui/alert';
+import { useActionForm } from '@/components/actions/use-action-form';
+import { FormError } from '@/components/actions/form-error';
 
-type Values = z.input<typeof policyCheckSchema>;
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 export function PolicyCheckForm({ routes, users }: { routes: { id: string; label: string }[]; users: { id: string; label: string }[] }) {
   const [result, setResult] = useState<CheckResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const { register, handleSubmit, formState: { errors, isSubmitting } } = useForm<Values>({
-    resolver: zodResolver(policyCheckSchema),
+  const { form, onSubmit, pending } = useActionForm({
+    schema: policyCheckSchema,
+    // A result stays on screen only while it answers the question the form shows.
+    action: (values) => { setResult(null); return checkPolicyAction(values); },
     defaultValues: { routeId: routes[0]?.id ?? '', subject: users[0]?.id ?? '', method: 'GET', path: '/', sourceIp: '' },
+    onSuccess: setResult,
   });
-  const onSubmit = handleSubmit(async (values) => {
-    setError(null);
-    const res = await checkPolicyAction(values);
-    if (res.ok) setResult(res.data); else { setResult(null); setError(res.message); }
-  });
+  const { register, formState: { errors } } = form;
   if (!routes.length) return <Alert tone="info">There are no routes in this namespace or below yet.</Alert>;
   return (
     <div className="space-y-4">
       <form onSubmit={onSubmit} noValidate className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
-        <div className="space-y-1 md:col-span-2">
-          <label htmlFor="check-route" className="block text-sm font-medium text-slate-700">Route</label>
-          <select id="check-route" className="block w-full rounded-md border border-slate-300 px-2 py-1.5" {...register('routeId')}>
+        <div className="md:col-span-2">
+          <SelectField label="Route" error={errors.routeId?.message} {...register('routeId')}>
             {routes.map((r) => <option key={r.id} value={r.id}>{r.label}</option>)}
-          </select>
+          </SelectField>
         </div>
-        <div className="space-y-1 md:col-span-2">
-          <label htmlFor="check-subject" className="block text-sm font-medium text-slate-700">Account or user</label>
-          <input id="check-subject" list="check-users" className="block w-full rounded-md border border-slate-300 px-2 py-1.5" {...register('subject')} />
+        <div className="md:col-span-2">
+          <Field label="Account or user" list="check-users" error={errors.subject?.message} {...register('subject')} />
           <datalist id="check-users">{users.map((u) => <option key={u.id} value={u.id}>{u.label}</option>)}</datalist>
-          {errors.subject ? <p role="alert" className="text-xs text-red-700">{errors.subject.message}</p> : null}
         </div>
-        <div className="space-y-1">
-          <label htmlFor="check-method" className="block text-sm font-medium text-slate-700">Method</label>
-          <select id="check-method" className="block w-full rounded-md border border-slate-300 px-2 py-1.5" {...register('method')}>
-            {METHODS.map((m) => <option key={m}>{m}</option>)}
-          </select>
-        </div>
+        <SelectField label="Method" error={errors.method?.message} {...register('method')}>
+          {METHODS.map((m) => <option key={m}>{m}</option>)}
+        </SelectField>
         <Field label="Path" error={errors.path?.message} {...register('path')} />
         <Field label="Source IP (optional)" error={errors.sourceIp?.message} {...register('sourceIp')} />
-        <div className="flex items-end justify-end"><Button type="submit" variant="primary" disabled={isSubmitting}>Check</Button></div>
+        <div className="flex items-end justify-end"><Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>Check</Button></div>
       </form>
-      {error ? <Alert>{error}</Alert> : null}
+      <FormError form={form} />
       {result ? (
         <section aria-label="Result" className={`rounded-lg border p-4 ${result.allowed ? 'border-emerald-200 bg-emerald-50' : 'border-red-200 bg-red-50'}`}>
           <p className="text-base font-semibold">{result.status} · {result.summary}</p>

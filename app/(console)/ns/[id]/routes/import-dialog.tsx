@@ -3,77 +3,70 @@
 // it skips or ignores, and why), then confirm. Nothing is written before the confirmation,
 // and nothing at all when a route conflicts.
 import { useId, useState } from 'react';
-import { useRouter } from 'next/navigation';
 import { importPomeriumRoutesAction, previewPomeriumImportAction } from '@/lib/actions/route-import';
 import type { ImportPreview } from '@/lib/dal/route-import';
+import { pomeriumImportSchema } from '@/lib/schemas/route-import';
 import { Button } from '@/components/ui/button';
+import { TextareaField } from '@/components/ui/field';
 import { Modal } from '@/components/ui/modal';
 import { Alert } from '@/components/ui/alert';
+import { useActionForm } from '@/components/actions/use-action-form';
+import { FormError } from '@/components/actions/form-error';
+import { ActionButton } from '@/components/actions/action-button';
 
 export function ImportDialog({ namespaceId }: { namespaceId: string }) {
-  const router = useRouter();
   const id = useId();
   const [open, setOpen] = useState(false);
-  const [text, setText] = useState('');
+  // What the preview shows is what the import writes: any change to the text discards it.
   const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const close = () => { setOpen(false); setText(''); setPreview(null); setError(null); };
+  const { form, onSubmit, pending } = useActionForm({
+    schema: pomeriumImportSchema,
+    action: (values) => { setPreview(null); return previewPomeriumImportAction(values); },
+    defaultValues: { namespaceId, text: '' },
+    onSuccess: setPreview,
+  });
+  const { register, setValue, getValues, watch, reset, formState: { errors } } = form;
+  const text = watch('text');
+  const close = () => { setOpen(false); setPreview(null); reset(); };
 
   const readFile = async (file: File | undefined) => {
     if (!file) return;
     setPreview(null);
-    setText(await file.text());
-  };
-  const runPreview = async () => {
-    setBusy(true); setError(null); setPreview(null);
-    const res = await previewPomeriumImportAction({ namespaceId, text });
-    setBusy(false);
-    if (res.ok) setPreview(res.data);
-    else setError(res.fieldErrors?.text?.[0] ?? res.message);
-  };
-  const confirm = async () => {
-    setBusy(true); setError(null);
-    const res = await importPomeriumRoutesAction({ namespaceId, text });
-    setBusy(false);
-    if (res.ok) { close(); router.refresh(); return; }
-    setError(res.message);
+    setValue('text', await file.text());
   };
 
   return (
     <>
       <Button onClick={() => setOpen(true)}>Import</Button>
       <Modal open={open} onClose={close} title="Import routes from Pomerium" wide>
-        <div className="space-y-3 text-left text-sm">
-          {error ? <Alert>{error}</Alert> : null}
+        <form onSubmit={onSubmit} noValidate className="space-y-3 text-left text-sm">
+          <FormError form={form} />
           <p className="text-slate-600">
             A Pomerium configuration: a <code>routes:</code> list (other settings are ignored) or a single route. Each route&apos;s{' '}
             <code>policy</code> and its access options (<code>allowed_users</code>, <code>allowed_domains</code>, <code>allowed_idp_claims</code>,{' '}
             <code>allow_any_authenticated_user</code>, <code>allow_public_unauthenticated_access</code>, <code>cors_allow_preflight</code>) become Postern policies.
           </p>
-          <div className="space-y-1">
-            <label htmlFor={`${id}-text`} className="block font-medium text-slate-700">Configuration (YAML)</label>
-            <textarea id={`${id}-text`} rows={10} value={text} spellCheck={false} wrap="off"
-              onChange={(e) => { setText(e.target.value); setPreview(null); }}
-              className="block w-full rounded-md border border-slate-300 px-2.5 py-1.5 font-mono text-xs" placeholder={'routes:\n  - from: https://app.example.com\n    to: http://app:8080\n    allowed_users: [ci@example.com]'} />
-          </div>
+          <TextareaField label="Configuration (YAML)" rows={10} spellCheck={false} wrap="off" className="font-mono text-xs"
+            placeholder={'routes:\n  - from: https://app.example.com\n    to: http://app:8080\n    allowed_users: [ci@example.com]'}
+            error={errors.text?.message} {...register('text', { onChange: () => setPreview(null) })} />
           <div className="flex flex-wrap items-center gap-2">
             <label htmlFor={`${id}-file`} className="font-medium text-slate-700">Or a file:</label>
             <input id={`${id}-file`} type="file" accept=".yaml,.yml,.json,text/yaml,application/json" onChange={(e) => void readFile(e.target.files?.[0])} className="text-xs" />
           </div>
           <div className="flex gap-2">
-            <Button onClick={() => void runPreview()} disabled={busy || !text.trim()}>Preview</Button>
+            <Button type="submit" disabled={pending || !text?.trim()} aria-busy={pending || undefined}>Preview</Button>
           </div>
           {preview ? <PreviewView preview={preview} /> : null}
           {preview ? (
             <div className="flex items-center justify-end gap-2 border-t border-slate-200 pt-3">
               <Button variant="ghost" onClick={close}>Cancel</Button>
-              <Button variant="primary" onClick={() => void confirm()} disabled={busy || !preview.ready}>
+              <ActionButton variant="primary" disabled={pending || !preview.ready} onSuccess={close}
+                action={() => importPomeriumRoutesAction({ namespaceId, text: getValues('text') })}>
                 Import {preview.routes.length} route{preview.routes.length === 1 ? '' : 's'}
-              </Button>
+              </ActionButton>
             </div>
           ) : null}
-        </div>
+        </form>
       </Modal>
     </>
   );

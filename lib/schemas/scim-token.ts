@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-// Shared by the console form and the SCIM token actions.
 export const scimTokenNameSchema = z.object({
   name: z.string().trim().min(1, 'Enter a name, e.g. the identity provider.').max(100, 'Use at most 100 characters.'),
 });
