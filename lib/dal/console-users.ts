@@ -4,9 +4,9 @@ import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize, authorizeGlobal, type Role } from '@/lib/dal/authz';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
-import { recordAudit } from '@/lib/dal/audit';
+import { mutate } from '@/lib/dal/mutation';
 import type { Tx } from '@/lib/dal/epoch';
-import { AppError, conflict, invalid, notFound, isUniqueViolation } from '@/lib/dal/errors';
+import { AppError, conflict, invalid, notFound } from '@/lib/dal/errors';
 import { gated, keepOneGlobalAdmin, linkedGroups, normalizeEmail, sha256 } from '@/lib/dal/users';
 import { hashPassword } from '@/lib/auth/password';
 import { config } from '@/lib/config';
@@ -128,29 +128,24 @@ async function requireAdminForGroups(tx: Tx, who: Actor, groups: string[]) {
 /** An Admin's confirmation: links the console user to the directory user, approving its current groups. */
 export async function linkIdentity(actor: Actor | null, userId: string, directoryUserId: string): Promise<void> {
   const who = await authorizeGlobal(actor, 'admin');
-  try {
-    await (await getPrisma()).$transaction(async (tx) => {
-      const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true, link: { select: { userId: true } } } });
-      if (!user) throw notFound('The console user');
-      if (user.link) throw conflict('This console user is already linked. Unlink them first.');
-      const dir = await tx.directoryUser.findUnique({ where: { id: directoryUserId }, select: { id: true, groups: true, active: true, link: { select: { userId: true } } } });
-      if (!dir) throw notFound('The directory user');
-      if (dir.link) throw conflict('This directory user is already linked to another console user.');
-      const groups = dir.active ? dir.groups : [];
-      await requireAdminForGroups(tx, who, groups);
-      await tx.identityLink.create({ data: { userId, directoryUserId, via: 'admin', approvedGroups: groups, approvedBy: who.email, approvedAt: new Date() } });
-      await recordAudit(tx, who, { action: 'create', entityType: 'identity_link', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, after: { user: user.email, directoryUser: directoryUserId, approvedGroups: groups } });
-    });
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('One of the two was linked meanwhile. Reload the page.');
-    throw err;
-  }
+  await mutate(async ({ tx, record }) => {
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true, link: { select: { userId: true } } } });
+    if (!user) throw notFound('The console user');
+    if (user.link) throw conflict('This console user is already linked. Unlink them first.');
+    const dir = await tx.directoryUser.findUnique({ where: { id: directoryUserId }, select: { id: true, groups: true, active: true, link: { select: { userId: true } } } });
+    if (!dir) throw notFound('The directory user');
+    if (dir.link) throw conflict('This directory user is already linked to another console user.');
+    const groups = dir.active ? dir.groups : [];
+    await requireAdminForGroups(tx, who, groups);
+    await tx.identityLink.create({ data: { userId, directoryUserId, via: 'admin', approvedGroups: groups, approvedBy: who.email, approvedAt: new Date() } });
+    await record(who, { action: 'create', entityType: 'identity_link', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, after: { user: user.email, directoryUser: directoryUserId, approvedGroups: groups } });
+  }, { unique: conflict('One of the two was linked meanwhile. Reload the page.') });
 }
 
 /** Approves the linked directory user's current groups (those SCIM or a Manager added since). */
 export async function approveLinkGroups(actor: Actor | null, userId: string): Promise<void> {
   const who = await authorizeGlobal(actor, 'admin');
-  await (await getPrisma()).$transaction(async (tx) => {
+  await mutate(async ({ tx, record }) => {
     await tx.$executeRaw`SELECT user_id FROM identity_links WHERE user_id = ${userId}::uuid FOR UPDATE`;
     const link = await tx.identityLink.findUnique({ where: { userId }, select: { approvedGroups: true, user: { select: { email: true } }, directoryUser: { select: { id: true, groups: true, active: true } } } });
     if (!link) throw notFound('The link');
@@ -158,17 +153,17 @@ export async function approveLinkGroups(actor: Actor | null, userId: string): Pr
     const added = groups.filter((g) => !link.approvedGroups.includes(g));
     await requireAdminForGroups(tx, who, added);
     await tx.identityLink.update({ where: { userId }, data: { approvedGroups: groups, approvedBy: who.email, approvedAt: new Date() } });
-    await recordAudit(tx, who, { action: 'update', entityType: 'identity_link', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, before: { user: link.user.email, directoryUser: link.directoryUser.id, approvedGroups: link.approvedGroups }, after: { user: link.user.email, directoryUser: link.directoryUser.id, approvedGroups: groups } });
+    await record(who, { action: 'update', entityType: 'identity_link', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, before: { user: link.user.email, directoryUser: link.directoryUser.id, approvedGroups: link.approvedGroups }, after: { user: link.user.email, directoryUser: link.directoryUser.id, approvedGroups: groups } });
   });
 }
 
 export async function unlinkIdentity(actor: Actor | null, userId: string): Promise<void> {
   const who = await authorizeGlobal(actor, 'admin');
-  await (await getPrisma()).$transaction(async (tx) => {
+  await mutate(async ({ tx, record }) => {
     const link = await tx.identityLink.findUnique({ where: { userId }, select: { directoryUserId: true, approvedGroups: true, user: { select: { email: true } } } });
     if (!link) throw notFound('The link');
     await tx.identityLink.delete({ where: { userId } });
-    await recordAudit(tx, who, { action: 'delete', entityType: 'identity_link', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, before: { user: link.user.email, directoryUser: link.directoryUserId, approvedGroups: link.approvedGroups } });
+    await record(who, { action: 'delete', entityType: 'identity_link', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, before: { user: link.user.email, directoryUser: link.directoryUserId, approvedGroups: link.approvedGroups } });
   });
 }
 
@@ -188,32 +183,27 @@ export async function addConsoleUser(actor: Actor | null, email: string): Promis
   const who = await authorizeGlobal(actor, 'admin');
   const address = normalizeEmail(email);
   const invite = newInvite();
-  try {
-    const user = await (await getPrisma()).$transaction(async (tx) => {
-      const created = await tx.user.create({ data: { email: address }, select: { id: true } });
-      await tx.userInvite.create({ data: { userId: created.id, tokenHash: invite.tokenHash, expiresAt: invite.expiresAt, createdById: who.userId } });
-      await recordAudit(tx, who, { action: 'create', entityType: 'console_user', entityId: created.id, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: address, invitedUntil: invite.expiresAt } });
-      return created;
-    });
-    return { id: user.id, inviteUrl: invite.url, expiresAt: invite.expiresAt };
-  } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('A console user with this email exists.', { email: ['A console user with this email exists.'] });
-    throw err;
-  }
+  const user = await mutate(async ({ tx, record }) => {
+    const created = await tx.user.create({ data: { email: address }, select: { id: true } });
+    await tx.userInvite.create({ data: { userId: created.id, tokenHash: invite.tokenHash, expiresAt: invite.expiresAt, createdById: who.userId } });
+    await record(who, { action: 'create', entityType: 'console_user', entityId: created.id, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: address, invitedUntil: invite.expiresAt } });
+    return created;
+  }, { unique: conflict('A console user with this email exists.', { email: ['A console user with this email exists.'] }) });
+  return { id: user.id, inviteUrl: invite.url, expiresAt: invite.expiresAt };
 }
 
 /** A new invite link for a user who has no password yet; earlier links stop working. */
 export async function reinviteConsoleUser(actor: Actor | null, userId: string): Promise<{ inviteUrl: string; expiresAt: Date }> {
   const who = await authorizeGlobal(actor, 'admin');
   const invite = newInvite();
-  await (await getPrisma()).$transaction(async (tx) => {
+  await mutate(async ({ tx, record }) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true, ssoSubject: true } });
     if (!user) throw notFound('The console user');
     if (user.passwordHash) throw conflict('This user has a password already. They can change it themselves.');
     if (user.ssoSubject) throw conflict('This user signs in with single sign-on.');
     await tx.userInvite.deleteMany({ where: { userId, usedAt: null } });
     await tx.userInvite.create({ data: { userId, tokenHash: invite.tokenHash, expiresAt: invite.expiresAt, createdById: who.userId } });
-    await recordAudit(tx, who, { action: 'update', entityType: 'console_user', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: user.email, invitedUntil: invite.expiresAt } });
+    await record(who, { action: 'update', entityType: 'console_user', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: user.email, invitedUntil: invite.expiresAt } });
   });
   return { inviteUrl: invite.url, expiresAt: invite.expiresAt };
 }
@@ -227,14 +217,14 @@ export async function acceptInvite(token: string, password: string): Promise<{ e
   const found = await prisma.userInvite.findUnique({ where: { tokenHash }, select: { usedAt: true, expiresAt: true } });
   if (!found || found.usedAt || found.expiresAt.getTime() <= Date.now()) throw expired();
   const passwordHash = await gated(() => hashPassword(password));
-  return prisma.$transaction(async (tx) => {
+  return mutate(async ({ tx, record }) => {
     // Claims the invite: of two simultaneous uses, one updates the row.
     const { count } = await tx.userInvite.updateMany({ where: { tokenHash, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
     if (count !== 1) throw expired();
     const invite = await tx.userInvite.findUniqueOrThrow({ where: { tokenHash }, select: { user: { select: { id: true, email: true, disabled: true } } } });
     if (invite.user.disabled) throw expired();
     await tx.user.update({ where: { id: invite.user.id }, data: { passwordHash, sessionVersion: { increment: 1 } }, select: { id: true } });
-    await recordAudit(tx, { userId: invite.user.id, email: invite.user.email, groups: [] }, { action: 'update', entityType: 'console_user', entityId: invite.user.id, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: invite.user.email, passwordSet: true } });
+    await record({ userId: invite.user.id, email: invite.user.email, groups: [] }, { action: 'update', entityType: 'console_user', entityId: invite.user.id, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: invite.user.email, passwordSet: true } });
     return { email: invite.user.email };
   });
 }
@@ -244,7 +234,7 @@ export async function acceptInvite(token: string, password: string): Promise<{ e
 async function changeUser(actor: Actor | null, userId: string, what: 'disable' | 'enable' | 'sign-out') {
   const who = await authorizeGlobal(actor, 'admin');
   if (userId === who.userId && what === 'disable') throw invalid('You cannot disable yourself.');
-  await (await getPrisma()).$transaction(async (tx) => {
+  await mutate(async ({ tx, record }) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true, disabled: true } });
     if (!user) throw notFound('The console user');
     if (what === 'disable' && !user.disabled) await keepOneGlobalAdmin(tx, userId);
@@ -253,7 +243,7 @@ async function changeUser(actor: Actor | null, userId: string, what: 'disable' |
       data: { ...(what === 'sign-out' ? {} : { disabled: what === 'disable' }), ...(what === 'enable' ? {} : { sessionVersion: { increment: 1 } }) },
       select: { id: true },
     });
-    await recordAudit(tx, who, {
+    await record(who, {
       action: 'update', entityType: 'console_user', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID,
       before: { email: user.email, disabled: user.disabled },
       after: what === 'sign-out' ? { email: user.email, sessionsRevoked: true } : { email: user.email, disabled: what === 'disable' },
@@ -278,8 +268,8 @@ export async function changeOwnPassword(actor: Actor | null, current: string, ne
     throw invalid('The current password is not right.', { current: ['This is not your current password.'] });
   }
   const passwordHash = await gated(() => hashPassword(next));
-  await (await getPrisma()).$transaction(async (tx) => {
+  await mutate(async ({ tx, record }) => {
     await tx.user.update({ where: { id: actor.userId }, data: { passwordHash, sessionVersion: { increment: 1 } }, select: { id: true } });
-    await recordAudit(tx, actor, { action: 'update', entityType: 'console_user', entityId: actor.userId, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: actor.email, passwordChanged: true } });
+    await record(actor, { action: 'update', entityType: 'console_user', entityId: actor.userId, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: actor.email, passwordChanged: true } });
   });
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize, type Role } from '@/lib/dal/authz';
-import { recordAudit } from '@/lib/dal/audit';
+import { mutate } from '@/lib/dal/mutation';
 import type { Tx } from '@/lib/dal/epoch';
 import { invalid, notFound } from '@/lib/dal/errors';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
@@ -56,7 +56,7 @@ export async function listGrants(actor: Actor | null, namespaceId: string): Prom
 /** Grants a role to a console user (by email) or a directory group; a second grant to the same subject changes its role. */
 export async function addGrant(actor: Actor | null, input: z.output<typeof addGrantSchema>): Promise<{ id: string }> {
   const who = await authorize(actor, input.namespaceId, 'admin');
-  return (await getPrisma()).$transaction(async (tx) => {
+  return mutate(async ({ tx, record }) => {
     let userId: string | null = null;
     let groupName: string | null = null;
     if (input.subjectType === 'user') {
@@ -72,11 +72,11 @@ export async function addGrant(actor: Actor | null, input: z.output<typeof addGr
     if (before) {
       if (before.role === 'admin' && input.role !== 'admin' && input.namespaceId === GLOBAL_NAMESPACE_ID && userId) await keepOneGlobalAdmin(tx, userId);
       await tx.grant.update({ where: { id: before.id }, data: { role: input.role } });
-      await recordAudit(tx, who, { action: 'update', entityType: 'grant', entityId: before.id, namespaceId: input.namespaceId, before: { subject: input.subject, role: before.role }, after: { subject: input.subject, role: input.role } });
+      await record(who, { action: 'update', entityType: 'grant', entityId: before.id, namespaceId: input.namespaceId, before: { subject: input.subject, role: before.role }, after: { subject: input.subject, role: input.role } });
       return { id: before.id };
     }
     const created = await tx.grant.create({ data: { namespaceId: input.namespaceId, role: input.role, userId, groupName }, select: { id: true } });
-    await recordAudit(tx, who, { action: 'create', entityType: 'grant', entityId: created.id, namespaceId: input.namespaceId, after: { subjectType: input.subjectType, subject: input.subject, role: input.role } });
+    await record(who, { action: 'create', entityType: 'grant', entityId: created.id, namespaceId: input.namespaceId, after: { subjectType: input.subjectType, subject: input.subject, role: input.role } });
     return created;
   });
 }
@@ -86,11 +86,11 @@ export async function removeGrant(actor: Actor | null, id: string): Promise<void
   const found = await prisma.grant.findUnique({ where: { id }, select: { namespaceId: true } });
   if (!found) throw notFound('The grant');
   const who = await authorize(actor, found.namespaceId, 'admin');
-  await prisma.$transaction(async (tx) => {
+  await mutate(async ({ tx, record }) => {
     const g = await tx.grant.findUnique({ where: { id }, select: { namespaceId: true, role: true, groupName: true, userId: true, user: { select: { email: true } } } });
     if (!g) throw notFound('The grant');
     if (g.namespaceId === GLOBAL_NAMESPACE_ID && g.role === 'admin' && g.userId) await keepOneGlobalAdmin(tx, g.userId);
     await tx.grant.delete({ where: { id } });
-    await recordAudit(tx, who, { action: 'delete', entityType: 'grant', entityId: id, namespaceId: g.namespaceId, before: { subject: g.groupName ?? g.user?.email, role: g.role } });
+    await record(who, { action: 'delete', entityType: 'grant', entityId: id, namespaceId: g.namespaceId, before: { subject: g.groupName ?? g.user?.email, role: g.role } });
   });
 }

@@ -22,19 +22,19 @@ export interface Mutation {
    * path reads is what moves the state version: a mutation cannot change verify state and
    * forget to tell the verifiers, since every mutation records what it changed.
    */
-  record(actor: AuditActor, entry: AuditEntry): Promise<void>;
+  record(actor: AuditActor, entry: AuditEntry, opts?: { affectsVerify?: boolean }): Promise<void>;
   /** Moves the state version without a history entry (e.g. a SCIM write whose entries are capped). */
   touchVerifyState(): void;
 }
 
 export interface MutationOptions {
-  /** The AppError a unique violation amounts to (a lost race with a concurrent write). */
-  unique?: AppError | ((err: unknown) => AppError);
-  /** The AppError a foreign-key violation amounts to (a referenced row deleted meanwhile). */
-  foreignKey?: AppError | ((err: unknown) => AppError);
+  /** The error a unique violation amounts to (a lost race with a concurrent write): an AppError, or a protocol's own (SCIM). */
+  unique?: Error | ((err: unknown) => Error);
+  /** The error a foreign-key violation amounts to (a referenced row deleted meanwhile). */
+  foreignKey?: Error | ((err: unknown) => Error);
 }
 
-const make = (e: AppError | ((err: unknown) => AppError), err: unknown) => (typeof e === 'function' ? e(err) : e);
+const make = (e: Error | ((err: unknown) => Error), err: unknown) => (typeof e === 'function' ? e(err) : e);
 
 /**
  * The one way to change data: `$transaction → authorize → write → record → bump the state
@@ -52,9 +52,9 @@ export async function mutate<T>(fn: (m: Mutation) => Promise<T>, options: Mutati
       let verifyState = false;
       const m: Mutation = {
         tx,
-        async record(actor, entry) {
+        async record(actor, entry, opts) {
           await recordAudit(tx, actor, entry);
-          if (VERIFY_STATE.has(entry.entityType)) verifyState = true;
+          if (opts?.affectsVerify ?? VERIFY_STATE.has(entry.entityType)) verifyState = true;
         },
         touchVerifyState() { verifyState = true; },
       };
@@ -64,10 +64,9 @@ export async function mutate<T>(fn: (m: Mutation) => Promise<T>, options: Mutati
       return r;
     });
   } catch (err) {
-    if (err instanceof AppError) throw err;
     if (isUniqueViolation(err)) throw options.unique ? make(options.unique, err) : new AppError('conflict', 'Someone else changed this at the same time. Reload and try again.');
     if (isForeignKeyViolation(err)) throw options.foreignKey ? make(options.foreignKey, err) : new AppError('conflict', 'Something this refers to was changed or deleted meanwhile. Reload and try again.');
-    throw err;
+    throw err; // AppErrors and every other failure, as they are
   }
   if (touched) changed();
   return result;

@@ -2,11 +2,9 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { getPrisma } from '@/lib/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
-import { recordAudit } from '@/lib/dal/audit';
-import { bumpEpoch, type Tx } from '@/lib/dal/epoch';
-import { isForeignKeyViolation, isUniqueViolation } from '@/lib/dal/errors';
+import type { Tx } from '@/lib/dal/epoch';
+import { mutate, type Mutation } from '@/lib/dal/mutation';
 import type { ScimCaller } from '@/lib/dal/scim-tokens';
-import { changed } from '@/lib/verify/invalidate';
 import { badRequest, ScimError, scimNotFound } from '@/lib/scim/errors';
 import type { Page } from '@/lib/scim/list';
 import type { UserFields, UserFilter, UserRecord } from '@/lib/scim/user';
@@ -41,25 +39,12 @@ const userAudit = (id: string, u: Omit<UserFields, 'active'> & { active: boolean
 // History stays readable for large groups: at most this many member ids per entry.
 const capIds = (ids: string[]) => (ids.length > 1000 ? [...ids.slice(0, 1000), `(${ids.length - 1000} more)`] : ids);
 
-/** One transaction per SCIM write; verify caches are told after commit when something they hold changed. */
-async function write<T>(fn: (tx: Tx) => Promise<{ result: T; bump: boolean }>): Promise<T> {
-  let bump = false;
-  let result: T;
-  try {
-    result = await (await getPrisma()).$transaction(async (tx) => {
-      const r = await fn(tx);
-      if (r.bump) await bumpEpoch(tx);
-      bump = r.bump;
-      return r.result;
-    });
-  } catch (err) {
-    // Lost races with a concurrent write, reported as the client error they amount to.
-    if (isUniqueViolation(err)) throw new ScimError(409, 'The userName or displayName is already in use.', 'uniqueness');
-    if (isForeignKeyViolation(err)) throw badRequest('invalidValue', 'A member was deleted while the request ran.');
-    throw err;
-  }
-  if (bump) changed();
-  return result;
+/** One mutation per SCIM write; lost races with a concurrent write become the SCIM error they amount to. */
+function write(fn: (m: Mutation) => Promise<void>): Promise<void> {
+  return mutate(fn, {
+    unique: new ScimError(409, 'The userName or displayName is already in use.', 'uniqueness'),
+    foreignKey: badRequest('invalidValue', 'A member was deleted while the request ran.'),
+  });
 }
 
 /** Serializes writes that claim a name, whatever its case; released at commit. */
@@ -145,22 +130,23 @@ async function claimUserName(tx: Tx, userName: string, exceptId?: string) {
 
 export async function createScimUser(caller: ScimCaller, f: UserFields): Promise<UserRecord> {
   const id = randomUUID();
-  await write(async (tx) => {
+  await write(async (m) => {
+    const { tx } = m;
     await claimUserName(tx, f.userName);
     const active = f.active ?? true;
     await tx.directoryUser.create({
       data: { id, userName: f.userName, externalId: f.externalId, email: f.email, name: f.name, active, source: 'scim', groups: [] }, select: { id: true },
     });
-    await recordAudit(tx, { scim: caller.name }, { action: 'create', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, after: userAudit(id, { ...f, active }) });
     // A new user has no impersonators and no groups yet: nothing the verify path holds.
-    return { result: undefined, bump: false };
+    await m.record({ scim: caller.name }, { action: 'create', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, after: userAudit(id, { ...f, active }) }, { affectsVerify: false });
   });
   return getScimUser(caller, id);
 }
 
 /** PUT and PATCH: `next` computes the new fields from the stored user, inside the transaction. */
 export async function updateScimUser(caller: ScimCaller, id: string, next: (current: UserRecord) => UserFields): Promise<UserRecord> {
-  await write(async (tx) => {
+  await write(async (m) => {
+    const { tx } = m;
     await tx.$executeRaw`SELECT id FROM directory_users WHERE id = ${id} FOR NO KEY UPDATE`;
     const row = await tx.directoryUser.findFirst({ where: { id, ...scimUsers }, select: userSelect });
     if (!row) throw scimNotFound('User', id);
@@ -168,18 +154,19 @@ export async function updateScimUser(caller: ScimCaller, id: string, next: (curr
     const f = next(before);
     const after = userAudit(id, { ...f, active: f.active ?? before.active });
     const was = userAudit(id, before);
-    if (JSON.stringify(after) === JSON.stringify(was)) return { result: undefined, bump: false };
+    if (JSON.stringify(after) === JSON.stringify(was)) return;
     if (f.userName.toLowerCase() !== before.userName.toLowerCase()) await claimUserName(tx, f.userName, id);
     await tx.directoryUser.update({ where: { id }, data: { userName: f.userName, externalId: f.externalId, email: f.email, name: f.name, active: after.active }, select: { id: true } });
-    await recordAudit(tx, { scim: caller.name }, { action: 'update', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before: was, after });
+    // Impersonating accounts carry the user's email and active state; a name or userName they do not.
+    await m.record({ scim: caller.name }, { action: 'update', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before: was, after }, { affectsVerify: was.email !== after.email || was.active !== after.active });
     if (!after.active) await pruneApprovedGroups(tx, [id]);
-    return { result: undefined, bump: was.email !== after.email || was.active !== after.active };
   });
   return getScimUser(caller, id);
 }
 
 export async function deleteScimUser(caller: ScimCaller, id: string): Promise<void> {
-  await write(async (tx) => {
+  await write(async (m) => {
+    const { tx } = m;
     const row = await tx.directoryUser.findFirst({ where: { id, ...scimUsers }, select: { ...userSelect, _count: { select: { serviceAccounts: true } } } });
     if (!row) throw scimNotFound('User', id);
     const before = { ...userAudit(id, toUser(row)), groups: row.memberships.map((m) => m.group.displayName).sort() };
@@ -192,8 +179,7 @@ export async function deleteScimUser(caller: ScimCaller, id: string): Promise<vo
       await pruneApprovedGroups(tx, [id]);
     }
     const after = impersonators ? { id, active: false, groups: [], keptForServiceAccounts: impersonators } : undefined;
-    await recordAudit(tx, { scim: caller.name }, { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before, after });
-    return { result: undefined, bump: true };
+    await m.record({ scim: caller.name }, { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before, after });
   });
 }
 
@@ -234,8 +220,9 @@ export async function getScimGroup(_caller: ScimCaller, id: string, withMembers 
 
 type StoredGroup = { id: string; displayName: string; externalId: string | null; memberIds: string[] };
 
-/** Writes a group and its membership change, then the members' `groups`. Returns whether any user changed. */
-async function saveGroup(tx: Tx, caller: ScimCaller, id: string, before: StoredGroup | null, next: GroupFields): Promise<boolean> {
+/** Writes a group and its membership change, then the members' `groups`; verify state moves when any user's groups did. */
+async function saveGroup(m: Mutation, caller: ScimCaller, id: string, before: StoredGroup | null, next: GroupFields): Promise<void> {
+  const { tx } = m;
   if (!before || before.displayName.toLowerCase() !== next.displayName.toLowerCase()) {
     await lockName(tx, 2, next.displayName);
     const clash = await tx.directoryGroup.findFirst({ where: { displayName: { equals: next.displayName, mode: 'insensitive' }, id: { not: id } }, select: { id: true } });
@@ -257,43 +244,43 @@ async function saveGroup(tx: Tx, caller: ScimCaller, id: string, before: StoredG
   if (added.length) await tx.directoryGroupMember.createMany({ data: added.map((userId) => ({ groupId: id, userId })), skipDuplicates: true });
   const renamed = !!before && before.displayName !== next.displayName;
   const changedUsers = await recomputeGroups(tx, renamed ? [...wanted, ...removed] : [...added, ...removed]);
-  if (before && !added.length && !removed.length && before.displayName === fields.displayName && before.externalId === fields.externalId) return false;
-  await recordAudit(tx, { scim: caller.name }, {
+  if (before && !added.length && !removed.length && before.displayName === fields.displayName && before.externalId === fields.externalId) return;
+  await m.record({ scim: caller.name }, {
     action: before ? 'update' : 'create', entityType: 'directory_group', entityId: id, namespaceId: GLOBAL,
     before: before ? { id, displayName: before.displayName, externalId: before.externalId, memberCount: current.size } : undefined,
     after: { id, ...fields, memberCount: wanted.size, ...(added.length ? { membersAdded: capIds(added) } : {}), ...(removed.length ? { membersRemoved: capIds(removed) } : {}) },
-  });
-  return changedUsers > 0;
+  }, { affectsVerify: changedUsers > 0 });
 }
 
 export async function createScimGroup(caller: ScimCaller, f: GroupFields): Promise<GroupRecord> {
   const id = randomUUID();
-  await write(async (tx) => ({ result: undefined, bump: await saveGroup(tx, caller, id, null, { ...f, members: f.members ?? [] }) }));
+  await write((m) => saveGroup(m, caller, id, null, { ...f, members: f.members ?? [] }));
   return getScimGroup(caller, id);
 }
 
 /** PUT and PATCH: `next` computes the new fields from the stored group (members included), inside the transaction. */
 export async function updateScimGroup(caller: ScimCaller, id: string, next: (current: GroupRecord & { members: { id: string }[] }) => GroupFields): Promise<void> {
-  await write(async (tx) => {
+  await write(async (m) => {
+    const { tx } = m;
     await tx.$executeRaw`SELECT id FROM directory_groups WHERE id = ${id} FOR NO KEY UPDATE`;
     const row = await tx.directoryGroup.findUnique({ where: { id }, select: { ...groupSelect, ...memberSelect } });
     if (!row) throw scimNotFound('Group', id);
     const current = { ...toGroup(row), members: row.members.map((m) => m.user) };
     const before = { id, displayName: row.displayName, externalId: row.externalId, memberIds: current.members.map((m) => m.id) };
-    return { result: undefined, bump: await saveGroup(tx, caller, id, before, next(current)) };
+    await saveGroup(m, caller, id, before, next(current));
   });
 }
 
 export async function deleteScimGroup(caller: ScimCaller, id: string): Promise<void> {
-  await write(async (tx) => {
+  await write(async (m) => {
+    const { tx } = m;
     const row = await tx.directoryGroup.findUnique({ where: { id }, select: { ...groupSelect, members: { select: { userId: true } } } });
     if (!row) throw scimNotFound('Group', id);
     await tx.directoryGroup.delete({ where: { id } }); // memberships go with it
     const changedUsers = await recomputeGroups(tx, row.members.map((m) => m.userId));
-    await recordAudit(tx, { scim: caller.name }, {
+    await m.record({ scim: caller.name }, {
       action: 'delete', entityType: 'directory_group', entityId: id, namespaceId: GLOBAL,
       before: { id, displayName: row.displayName, externalId: row.externalId, memberCount: row.members.length },
-    });
-    return { result: undefined, bump: changedUsers > 0 };
+    }, { affectsVerify: changedUsers > 0 });
   });
 }

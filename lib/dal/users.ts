@@ -5,6 +5,7 @@ import { hashPassword, verifyPassword, DUMMY_HASH } from '@/lib/auth/password';
 import { passwordGate, PasswordGateBusy } from '@/lib/auth/password-gate';
 import { ACCOUNT_FREE_ATTEMPTS, ADDRESS_FREE_ATTEMPTS, LoginThrottle, type ThrottleKey } from '@/lib/auth/throttle';
 import { AppError, conflict, invalid, isUniqueViolation } from '@/lib/dal/errors';
+import { mutate, type Mutation } from '@/lib/dal/mutation';
 import type { Actor } from '@/lib/dal/actor';
 import type { Tx } from '@/lib/dal/epoch';
 import { log } from '@/lib/log';
@@ -157,8 +158,7 @@ export async function issueSetupCode(): Promise<string | null> {
 export async function createFirstAdmin(email: string, password: string, code: string): Promise<{ id: string }> {
   const passwordHash = await gated(() => hashPassword(password));
   const address = normalizeEmail(email);
-  const prisma = await getPrisma();
-  return prisma.$transaction(async (tx) => {
+  return mutate(async ({ tx, record }) => {
     await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(4242001)');
     if (await adminExists(tx)) throw conflict('Setup is already done: sign in instead.');
     const found = await tx.setupCode.findUnique({ where: { codeHash: sha256(canonicalCode(code)) }, select: { codeHash: true } });
@@ -167,11 +167,18 @@ export async function createFirstAdmin(email: string, password: string, code: st
       throw conflict('A single sign-on user already has this email.', { email: ['A single sign-on user already has this email. Use another address for the administrator.'] });
     }
     const user = await tx.user.create({ data: { email: address, passwordHash, isAdmin: true }, select: { id: true } });
-    await tx.grant.create({ data: { namespaceId: GLOBAL_NAMESPACE_ID, role: 'admin', userId: user.id } });
+    const grant = await tx.grant.create({ data: { namespaceId: GLOBAL_NAMESPACE_ID, role: 'admin', userId: user.id }, select: { id: true } });
+    await recordFirstAdmin(record, user.id, grant.id, address, 'the setup page');
     await tx.setupCode.deleteMany({});
     log.info({ event: 'setup_done', userId: user.id }, 'created the first administrator on the setup page');
     return user;
   });
+}
+
+/** The first administrator in the Change History: made by the system, from the setup page or the environment. */
+async function recordFirstAdmin(record: Mutation['record'], userId: string, grantId: string, email: string, from: string) {
+  await record('system', { action: 'create', entityType: 'console_user', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, after: { email, createdFrom: from } });
+  await record('system', { action: 'create', entityType: 'grant', entityId: grantId, namespaceId: GLOBAL_NAMESPACE_ID, after: { subjectType: 'user', subject: email, role: 'admin' } });
 }
 
 /** At start: make sure the administrator named by ADMIN_EMAIL exists. An existing account is left as it is. */
@@ -181,9 +188,10 @@ export async function ensureAdminFromEnv(email: string | undefined, password: st
   const existing = await prisma.user.findUnique({ where: { email: normalizeEmail(email) }, select: { id: true } });
   if (existing) return;
   const passwordHash = await hashPassword(password);
-  await prisma.$transaction(async (tx) => {
+  await mutate(async ({ tx, record }) => {
     const user = await tx.user.create({ data: { email: normalizeEmail(email), passwordHash, isAdmin: true }, select: { id: true } });
-    await tx.grant.create({ data: { namespaceId: GLOBAL_NAMESPACE_ID, role: 'admin', userId: user.id } });
+    const grant = await tx.grant.create({ data: { namespaceId: GLOBAL_NAMESPACE_ID, role: 'admin', userId: user.id }, select: { id: true } });
+    await recordFirstAdmin(record, user.id, grant.id, normalizeEmail(email), 'ADMIN_EMAIL');
   });
   log.info({ email: normalizeEmail(email) }, 'created the administrator from ADMIN_EMAIL');
 }
@@ -225,13 +233,22 @@ export async function findOrCreateSsoUser(
     try {
       if (byEmail) {
         // Conditional, so that a link made meanwhile to another identity is never overwritten.
-        const { count } = await prisma.user.updateMany({ where: { id: byEmail.id, ssoSubject: null }, data: { ssoSubject: subject } });
+        const count = await mutate(async ({ tx, record }) => {
+          const r = await tx.user.updateMany({ where: { id: byEmail.id, ssoSubject: null }, data: { ssoSubject: subject } });
+          if (r.count === 1) await record('system', { action: 'update', entityType: 'console_user', entityId: byEmail.id, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: address, signIn: 'sso linked (verified email)' } });
+          return r.count;
+        });
         if (count === 1) {
           log.info({ event: 'sso_user_linked', userId: byEmail.id }, 'linked an SSO identity to an existing user');
           return done(byEmail, 'linked');
         }
       } else {
-        const user = await prisma.user.create({ data: { email: address, name, ssoSubject: subject }, select });
+        // A unique violation stays the raw error: the loop treats it as a lost race and looks again.
+        const user = await mutate(async ({ tx, record }) => {
+          const u = await tx.user.create({ data: { email: address, name, ssoSubject: subject }, select });
+          await record('system', { action: 'create', entityType: 'console_user', entityId: u.id, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: address, signIn: 'sso (first sign-in)' } });
+          return u;
+        }, { unique: (err) => err as Error });
         log.info({ event: 'sso_user_created', userId: user.id }, 'created a user on first SSO sign-in');
         return done(user, 'created');
       }
@@ -256,7 +273,10 @@ async function linkBySsoSubject(userId: string, subject: string) {
   // Ambiguous (two directory users claim the subject): link nothing, an Admin decides.
   if (candidates.length !== 1) return;
   try {
-    await prisma.identityLink.create({ data: { userId, directoryUserId: candidates[0]!.id, via: 'sso' } });
+    await mutate(async ({ tx, record }) => {
+      await tx.identityLink.create({ data: { userId, directoryUserId: candidates[0]!.id, via: 'sso' } });
+      await record('system', { action: 'create', entityType: 'identity_link', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, after: { directoryUser: candidates[0]!.id, via: 'sso subject', approvedGroups: [] } });
+    }, { unique: (err) => err as Error });
     log.info({ event: 'identity_linked_by_sso', userId }, 'linked a directory identity by SSO subject');
   } catch (err) {
     if (!isUniqueViolation(err)) throw err; // the user or the directory user was linked meanwhile
