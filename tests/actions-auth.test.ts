@@ -11,7 +11,10 @@ vi.mock('@/lib/session', () => ({ getActor: async () => session.actor, requirePa
 vi.mock('next/cache', () => ({ revalidatePath: () => undefined }));
 
 const dir = path.resolve(__dirname, '../lib/actions');
-const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && readFileSync(path.join(dir, f), 'utf8').startsWith("'use server'"));
+const all = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+/** The source's first statement: the directive counts wherever it stands after comments and blank lines. */
+const firstStatement = (src: string) => src.replace(/^(?:\s+|\/\/[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/, '');
+const files = all.filter((f) => /^['"]use server['"]/.test(firstStatement(readFileSync(path.join(dir, f), 'utf8'))));
 // Open to anonymous callers: the first-run setup (only while no administrator exists, with
 // the setup code) and setting a password from an invite link (the link is the credential).
 const PUBLIC = new Set(['setupAdminAction', 'acceptInviteAction']);
@@ -24,6 +27,11 @@ async function counts() {
 beforeAll(async () => { await makeAdmin(); });
 
 describe('server actions refuse anonymous callers', () => {
+  it('every file in lib/actions is a server-action file, except the wrapper', () => {
+    expect(all.filter((f) => !files.includes(f))).toEqual(['safe-action.ts']);
+    expect(firstStatement("// a comment\n\n/* another */\n'use server';\nexport {}")).toMatch(/^'use server'/);
+  });
+
   it('finds the action files', () => {
     expect(files).toEqual(expect.arrayContaining(['namespaces.ts', 'service-accounts.ts', 'policies.ts', 'routes.ts', 'directory.ts', 'signing-keys.ts']));
   });

@@ -4,13 +4,13 @@ import { authedAction } from '@/lib/actions/safe-action';
 import { addGrant, removeGrant } from '@/lib/dal/grants';
 import { addGrantSchema, grantIdSchema } from '@/lib/schemas/grant';
 
-export const addGrantAction = authedAction(addGrantSchema, async (input, actor) => {
+export const addGrantAction = authedAction('addGrant', addGrantSchema, async (input, actor) => {
   const g = await addGrant(actor, input);
   revalidatePath('/', 'layout');
   return g;
 });
 
-export const removeGrantAction = authedAction(grantIdSchema, async ({ id }, actor) => {
+export const removeGrantAction = authedAction('removeGrant', grantIdSchema, async ({ id }, actor) => {
   await removeGrant(actor, id);
   revalidatePath('/', 'layout');
   return { id };

@@ -18,15 +18,19 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   return out;
 }
 
-/** Turns expected failures into messages a user can act on; unexpected ones are logged and reported generically. */
-async function settle<T>(run: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+/**
+ * Turns expected failures into messages a user can act on; unexpected ones are logged with
+ * the action's name and the caller, and reported generically.
+ */
+async function settle<T>(action: string, run: (who: { userId: string | null }) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  const who = { userId: null as string | null };
   try {
-    return await run();
+    return await run(who);
   } catch (err) {
     if (err instanceof AppError) return { ok: false, code: err.code, message: err.message, fieldErrors: err.fieldErrors };
     // redirect()/notFound() from next/navigation signal with a thrown error: let them through.
     if ((err as { digest?: string })?.digest?.startsWith('NEXT_')) throw err;
-    log.error({ err }, 'server action failed');
+    log.error({ err, action, userId: who.userId }, `server action ${action} failed`);
     return { ok: false, code: 'error', message: 'Something went wrong on our side. Please try again.' };
   }
 }
@@ -46,12 +50,14 @@ async function validated<S extends z.ZodType, T>(schema: S, input: unknown, run:
  * the input and runs the handler.
  */
 export function authedAction<S extends z.ZodType, T>(
+  name: string,
   schema: S,
   handler: (input: z.infer<S>, actor: Actor) => Promise<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  return (input: unknown) => settle(async () => {
+  return (input: unknown) => settle(name, async (who) => {
     const actor = await getActor();
     if (!actor) throw unauthorized();
+    who.userId = actor.userId;
     return validated(schema, input, (data) => handler(data, actor));
   });
 }
@@ -61,8 +67,9 @@ export function authedAction<S extends z.ZodType, T>(
  * itself must decide whether the call is allowed.
  */
 export function publicAction<S extends z.ZodType, T>(
+  name: string,
   schema: S,
   handler: (input: z.infer<S>) => Promise<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  return (input: unknown) => settle(() => validated(schema, input, handler));
+  return (input: unknown) => settle(name, () => validated(schema, input, handler));
 }

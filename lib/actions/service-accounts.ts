@@ -9,24 +9,24 @@ import {
 } from '@/lib/schemas/service-account';
 
 /** Returns the JWT once, in this response only; it is not stored or logged anywhere. */
-export const createServiceAccountAction = authedAction(createServiceAccountSchema, async (input, actor) => {
+export const createServiceAccountAction = authedAction('createServiceAccount', createServiceAccountSchema, async (input, actor) => {
   const { account, token } = await createServiceAccount(actor, input);
   return { id: account.id, userId: account.userId, expiresAt: account.expiresAt?.toISOString() ?? null, token };
 });
 
-export const updateServiceAccountAction = authedAction(updateServiceAccountSchema, async ({ id, description }, actor) => {
+export const updateServiceAccountAction = authedAction('updateServiceAccount', updateServiceAccountSchema, async ({ id, description }, actor) => {
   await updateServiceAccountDescription(actor, id, description);
   revalidatePath('/ns', 'layout');
   return { id };
 });
 
-export const setServiceAccountDisabledAction = authedAction(setDisabledSchema, async ({ id, disabled }, actor) => {
+export const setServiceAccountDisabledAction = authedAction('setServiceAccountDisabled', setDisabledSchema, async ({ id, disabled }, actor) => {
   await setServiceAccountDisabled(actor, id, disabled);
   revalidatePath('/ns', 'layout');
   return { id, disabled };
 });
 
-export const revokeServiceAccountAction = authedAction(serviceAccountIdSchema, async ({ id }, actor) => {
+export const revokeServiceAccountAction = authedAction('revokeServiceAccount', serviceAccountIdSchema, async ({ id }, actor) => {
   await revokeServiceAccount(actor, id);
   revalidatePath('/ns', 'layout');
   return { id };

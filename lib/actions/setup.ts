@@ -8,7 +8,7 @@ import { createFirstAdmin } from '@/lib/dal/users';
  * exists and with the setup code from the server's log: it creates the first
  * administrator. Afterwards createFirstAdmin refuses, whatever the input.
  */
-export const setupAdminAction = publicAction(setupSchema, async ({ email, password, code }) => {
+export const setupAdminAction = publicAction('setupAdmin', setupSchema, async ({ email, password, code }) => {
   await createFirstAdmin(email, password, code);
   return { email };
 });

@@ -14,53 +14,53 @@ import {
 // User management: every action but acceptInviteAction needs a signed-in caller, and the
 // data-access layer checks that the caller is an Admin of Global (or, for the password, the user).
 
-export const addUserAction = authedAction(addUserSchema, async ({ email }, actor) => {
+export const addUserAction = authedAction('addUser', addUserSchema, async ({ email }, actor) => {
   const r = await addConsoleUser(actor, email);
   revalidatePath('/users');
   return { id: r.id, inviteUrl: r.inviteUrl, expiresAt: r.expiresAt.toISOString() };
 });
 
-export const reinviteUserAction = authedAction(userIdSchema, async ({ userId }, actor) => {
+export const reinviteUserAction = authedAction('reinviteUser', userIdSchema, async ({ userId }, actor) => {
   const r = await reinviteConsoleUser(actor, userId);
   revalidatePath('/users');
   return { inviteUrl: r.inviteUrl, expiresAt: r.expiresAt.toISOString() };
 });
 
-export const setUserDisabledAction = authedAction(setDisabledSchema, async ({ userId, disabled }, actor) => {
+export const setUserDisabledAction = authedAction('setUserDisabled', setDisabledSchema, async ({ userId, disabled }, actor) => {
   await setConsoleUserDisabled(actor, userId, disabled);
   revalidatePath('/users');
   return { userId };
 });
 
-export const forceSignOutAction = authedAction(userIdSchema, async ({ userId }, actor) => {
+export const forceSignOutAction = authedAction('forceSignOut', userIdSchema, async ({ userId }, actor) => {
   await forceSignOut(actor, userId);
   revalidatePath('/users');
   return { userId };
 });
 
-export const linkIdentityAction = authedAction(linkIdentitySchema, async ({ userId, directoryUserId }, actor) => {
+export const linkIdentityAction = authedAction('linkIdentity', linkIdentitySchema, async ({ userId, directoryUserId }, actor) => {
   await linkIdentity(actor, userId, directoryUserId);
   revalidatePath('/users');
   return { userId };
 });
 
-export const approveLinkGroupsAction = authedAction(userIdSchema, async ({ userId }, actor) => {
+export const approveLinkGroupsAction = authedAction('approveLinkGroups', userIdSchema, async ({ userId }, actor) => {
   await approveLinkGroups(actor, userId);
   revalidatePath('/users');
   return { userId };
 });
 
-export const unlinkIdentityAction = authedAction(userIdSchema, async ({ userId }, actor) => {
+export const unlinkIdentityAction = authedAction('unlinkIdentity', userIdSchema, async ({ userId }, actor) => {
   await unlinkIdentity(actor, userId);
   revalidatePath('/users');
   return { userId };
 });
 
-export const changePasswordAction = authedAction(changePasswordSchema, async ({ current, password }, actor) => {
+export const changePasswordAction = authedAction('changePassword', changePasswordSchema, async ({ current, password }, actor) => {
   const h = await headers();
   await changeOwnPassword(actor, current, password, requestClientAddress((n) => h.get(n)));
   return { email: actor.email };
 });
 
 /** Anonymous: the invite link is the credential, checked by acceptInvite. */
-export const acceptInviteAction = publicAction(acceptInviteSchema, async ({ token, password }) => acceptInvite(token, password));
+export const acceptInviteAction = publicAction('acceptInvite', acceptInviteSchema, async ({ token, password }) => acceptInvite(token, password));
