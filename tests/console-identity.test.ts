@@ -30,6 +30,7 @@ import * as Users from '@/app/scim/v2/Users/route';
 import * as Groups from '@/app/scim/v2/Groups/route';
 import * as Group from '@/app/scim/v2/Groups/[id]/route';
 import { makeAdmin, makeUserWithRole } from './support/actors';
+import { failure } from './support/helpers';
 
 const uniq = () => Math.random().toString(36).slice(2, 8);
 const PW = 'correct horse battery staple';
@@ -37,10 +38,6 @@ const PW = 'correct horse battery staple';
 let admin: Actor;
 let scimToken: string;
 
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try { await p; } catch (err) { if (err instanceof AppError) return err; throw err; }
-  throw new Error('expected a refusal');
-}
 
 /** Everything an escalation could change: roles come from these tables. */
 async function snapshot() {

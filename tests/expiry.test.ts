@@ -10,6 +10,7 @@ import { runExpiryWebhookOnce, startExpiryWebhook } from '@/lib/jobs/expiry-webh
 import { log } from '@/lib/log';
 import { freePort } from './support/server';
 import { makeUserWithRole, makeUserWithoutRole } from './support/actors';
+import { failure } from './support/helpers';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -71,11 +72,6 @@ afterAll(async () => {
 
 afterEach(() => { received = []; status = 200; vi.restoreAllMocks(); });
 
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-};
 
 describe('expiringSoon', () => {
   let viewer: Actor;

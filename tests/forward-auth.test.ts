@@ -17,22 +17,17 @@ import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin, makeUserWithRole } from './support/actors';
 import { pomerium, verify, verifyAs } from './support/verify';
+import { failure, uid } from './support/helpers';
 
 let admin: Actor;
 beforeAll(async () => { admin = await makeAdmin(); });
 
-const uid = () => Math.random().toString(36).slice(2, 10);
 const account = async (namespaceId: string, over: Record<string, unknown> = {}) =>
   createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId, kind: 'service', userId: `fa-${uid()}`, expiration: 'never', ...over }));
 const policy = (namespaceId: string, ppl: string) =>
   createPolicy(admin, namespaceId, policyFormSchema.parse({ name: `p-${uid()}`, description: '', enforced: false, explanation: '', remediation: '', ppl }));
 const route = (actor: Actor, namespaceId: string, from: string, policyIds: string[] = []) =>
   createRoute(actor, namespaceId, routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds }));
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-};
 const PUBLIC = 'allow:\n  or:\n    - accept: true\n';
 
 describe('route swap: a header of another proxy family changes nothing', () => {

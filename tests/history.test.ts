@@ -7,6 +7,7 @@ import { AppError } from '@/lib/dal/errors';
 import * as history from '@/lib/dal/history';
 import { listHistory, parseHistoryQuery } from '@/lib/dal/history';
 import { makeAdmin, makeUserWithRole, makeUserWithoutRole } from './support/actors';
+import { failure } from './support/helpers';
 
 const session = vi.hoisted(() => ({ actor: null as null | { userId: string; email: string; groups: string[] } }));
 vi.mock('@/lib/session', () => ({ getActor: async () => session.actor, requirePageActor: async () => session.actor }));
@@ -35,11 +36,6 @@ async function event(key: string, data: { namespaceId: string | null; actorEmail
 
 const keysOf = (entries: { id: string }[]) => entries.map((e) => Object.entries(ids).find(([, id]) => id === e.id)?.[0]).filter(Boolean);
 
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-};
 
 beforeAll(async () => {
   admin = await makeAdmin();

@@ -12,11 +12,11 @@ import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from './support/actors';
 import { verifyAs } from './support/verify';
 import { getPrisma } from '@/lib/db';
+import { failure, uid } from './support/helpers';
 
 let admin: Actor;
 beforeAll(async () => { admin = await makeAdmin(); });
 
-const uid = () => Math.random().toString(36).slice(2, 10);
 const account = async (namespaceId: string, over: Record<string, unknown> = {}) =>
   createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId, kind: 'service', userId: `pol-${uid()}`, expiration: 'never', ...over }));
 const policy = (namespaceId: string, ppl: string, over: Partial<Record<string, unknown>> = {}) =>
@@ -27,11 +27,6 @@ const traefik = (token: string | null, host: string, uri: string, method = 'GET'
   ...(token ? { authorization: `Pomerium ${token}` } : {}),
   'x-forwarded-host': host, 'x-forwarded-proto': 'https', 'x-forwarded-uri': uri, 'x-forwarded-method': method,
 });
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-};
 
 describe('policy enforcement at the verify endpoint', () => {
   it('an account in a parent namespace may use a child route; one in the child may not use the parent route', async () => {

@@ -11,6 +11,7 @@ import { createPolicy } from '@/lib/dal/policies';
 import { createRoute } from '@/lib/dal/routes';
 import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import { makeAdmin, makeUserWithRole } from './support/actors';
+import { uid } from './support/helpers';
 
 const session = vi.hoisted(() => ({ actor: null as unknown }));
 vi.mock('@/lib/session', () => ({ getActor: async () => session.actor }));
@@ -26,7 +27,6 @@ const keys = await import('@/lib/actions/signing-keys');
 let root: Actor;
 let tree: { own: string; child: string; sibling: string };
 const actors = {} as Record<Role, Actor>;
-const uid = () => Math.random().toString(36).slice(2, 10);
 const PPL = 'allow:\n  or:\n    - authenticated_user: true\n';
 
 beforeAll(async () => {

@@ -14,15 +14,10 @@ import { makeAdmin, makeUserWithRole } from './support/actors';
 import { verifyAs } from './support/verify';
 import { forwarded, makeTestPki } from './support/certs';
 import { getPrisma } from '@/lib/db';
+import { failure, uid } from './support/helpers';
 
 let admin: Actor;
 beforeAll(async () => { admin = await makeAdmin(); });
-const uid = () => Math.random().toString(36).slice(2, 10);
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-};
 const traefik = (token: string | null, host: string, uri = '/', extra: Record<string, string> = {}) => verifyAs('forward-auth', {
   ...(token ? { authorization: `Pomerium ${token}` } : {}), 'x-forwarded-host': host, 'x-forwarded-uri': uri, 'x-forwarded-method': 'GET', ...extra,
 });

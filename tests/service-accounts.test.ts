@@ -8,6 +8,7 @@ import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { makeAdmin, makeUserWithoutRole } from './support/actors';
+import { failure } from './support/helpers';
 
 let admin: Actor;
 beforeAll(async () => { admin = await makeAdmin(); });
@@ -15,11 +16,6 @@ beforeAll(async () => { admin = await makeAdmin(); });
 const input = (over: Record<string, unknown> = {}) =>
   createServiceAccountSchema.parse({ namespaceId: 'global', kind: 'service', userId: `ci-${Math.random().toString(36).slice(2, 8)}`, expiration: 'never', ...over });
 
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-};
 
 describe('creating a service account', () => {
   it('returns a JWT with the documented claims, and no exp without expiry', async () => {

@@ -4,11 +4,8 @@ import { describe, it, expect } from 'vitest';
 import { getPrisma } from '@/lib/db';
 import { AppError } from '@/lib/dal/errors';
 import { adminExists, createFirstAdmin, findOrCreateSsoUser, issueSetupCode } from '@/lib/dal/users';
+import { failure } from './support/helpers';
 
-async function failure(p: Promise<unknown>): Promise<AppError> {
-  try { await p; } catch (err) { if (err instanceof AppError) return err; throw err; }
-  throw new Error('expected a refusal');
-}
 const counts = async () => { const p = await getPrisma(); return Promise.all([p.user.count(), p.grant.count(), p.setupCode.count()]); };
 
 describe('setup code', () => {

@@ -21,7 +21,7 @@ import { policyFormSchema } from '@/lib/schemas/policy';
 import { routeFormSchema } from '@/lib/schemas/route';
 import { onChange } from '@/lib/verify/invalidate';
 import { makeAdmin } from './support/actors';
-import { uid } from './support/ids';
+import { uid } from './support/helpers';
 
 let admin: Actor;
 let scim: ScimCaller;

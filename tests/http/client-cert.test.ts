@@ -16,10 +16,10 @@ import { makeAdmin } from '../support/actors';
 import { startServer, type RunningServer } from '../support/server';
 import { forwarded, makeTestPki } from '../support/certs';
 import { proxyRequest, proxyUnavailable, startNginx, startUpstream, type RunningProxy, type Upstream } from '../support/proxies';
+import { uid } from '../support/helpers';
 
 const unavailable = proxyUnavailable('nginx');
 if (unavailable) console.warn(`[client-cert.test] skipping: ${unavailable}`);
-const uid = () => Math.random().toString(36).slice(2, 10);
 const pki = makeTestPki();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'postern-http-mtls-'));
 let server: RunningServer | undefined;

@@ -21,6 +21,7 @@ import {
   proxyRequest, proxyUnavailable, startCaddy, startNginx, startUpstream,
   type ProxyName, type ProxyOptions, type RunningProxy, type Upstream,
 } from '../support/proxies';
+import { uid } from '../support/helpers';
 
 const proxies: { name: ProxyName; start: (o: ProxyOptions) => Promise<RunningProxy>; unavailable: string | null }[] = [
   { name: 'nginx', start: startNginx, unavailable: proxyUnavailable('nginx') },
@@ -43,7 +44,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const uid = () => Math.random().toString(36).slice(2, 10);
 
 async function until(fn: () => Promise<boolean>, ms: number): Promise<number | null> {
   const start = Date.now();

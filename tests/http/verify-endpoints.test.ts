@@ -16,10 +16,10 @@ import { routeFormSchema } from '@/lib/schemas/route';
 import { makeAdmin } from '../support/actors';
 import { startServer, type RunningServer } from '../support/server';
 import { proxyRequest } from '../support/proxies';
+import { uid } from '../support/helpers';
 
 let server: RunningServer;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'postern-http-endpoints-'));
-const uid = () => Math.random().toString(36).slice(2, 10);
 const host = `svc-${uid()}.example.test`;
 let token: string;
 
