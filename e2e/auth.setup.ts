@@ -1,10 +1,10 @@
 import { test as setup, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { ADMIN } from './fixtures';
+import { ADMIN, serverState } from './fixtures';
 
 /** The setup code the server printed to its log at start, as an operator would read it. */
 function setupCodeFromLog(db: string): string {
-  const { logFile } = JSON.parse(readFileSync(`e2e/.state/${db}.json`, 'utf8')) as { logFile: string };
+  const { logFile } = serverState(db);
   const found = [...readFileSync(logFile, 'utf8').matchAll(/First-run setup code: ([A-Z2-9]{5}(?:-[A-Z2-9]{5}){3})/g)].at(-1);
   if (!found) throw new Error(`no setup code in ${logFile}`);
   return found[1]!;

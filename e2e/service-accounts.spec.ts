@@ -2,10 +2,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { unique } from './fixtures';
-
-type State = { logFile: string; dataDir: string; databaseUrl: string | null };
-const state = (db: string) => JSON.parse(readFileSync(`e2e/.state/${db}.json`, 'utf8')) as State;
+import { serverState as state, unique } from './fixtures';
 
 async function openAddDialog(page: Page) {
   await page.goto('/ns/global/service-accounts');

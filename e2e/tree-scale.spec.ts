@@ -1,13 +1,13 @@
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { serverState } from './fixtures';
 
 // A tree of 3,000 namespaces stays usable: only expanded branches are in the page, the
 // selected path is open, and the keyboard still walks it. Rows are inserted straight into
 // the PostgreSQL server's database (the embedded one belongs to its server process).
 test('a tree of 3,000 namespaces renders only what is expanded', async ({ page }, info) => {
   test.skip(info.project.metadata.db !== 'postgres', 'bulk rows are inserted through the PostgreSQL server');
-  const { databaseUrl } = JSON.parse(readFileSync('e2e/.state/postgres.json', 'utf8')) as { databaseUrl: string };
+  const { databaseUrl } = serverState('postgres');
   const prefix = `bulk${Date.now().toString(36)}`;
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
