@@ -2,7 +2,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { serverState as state, unique } from './fixtures';
+import { serverState as state, unique, type ServerState as State } from './fixtures';
 
 async function openAddDialog(page: Page) {
   await page.goto('/ns/global/service-accounts');

@@ -9,7 +9,7 @@ test('a tree of 3,000 namespaces renders only what is expanded', async ({ page }
   test.skip(info.project.metadata.db !== 'postgres', 'bulk rows are inserted through the PostgreSQL server');
   const { databaseUrl } = serverState('postgres');
   const prefix = `bulk${Date.now().toString(36)}`;
-  const c = new pg.Client({ connectionString: databaseUrl });
+  const c = new pg.Client({ connectionString: databaseUrl ?? undefined });
   await c.connect();
   await c.query(`INSERT INTO namespaces (id, name, name_key, parent_id, updated_at)
     SELECT '${prefix}-' || t, '${prefix}-team-' || t, '${prefix}-team-' || t, 'global', now() FROM generate_series(1, 30) t`);
