@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Account, Profile, User } from 'next-auth';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
-import { z } from 'zod';
+import { ssoClaimsSchema } from '@/lib/schemas/auth';
 import { findOrCreateSsoUser } from '@/lib/dal/users';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
@@ -52,15 +52,6 @@ export function ssoProvider(): OAuthConfig<OidcClaims> | null {
   };
 }
 
-const claimsSchema = z.object({
-  iss: z.string().min(1),
-  sub: z.string().min(1).max(255),
-  email: z.string().trim().max(254).email(),
-  // Some providers send the flag as a string.
-  email_verified: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
-  name: z.string().trim().max(200).optional(),
-});
-
 type ConsoleUser = { id: string; email: string; name: string | null; sessionVersion: number };
 
 // The console user admitted by the signIn callback, for the jwt callback of the same request.
@@ -73,7 +64,7 @@ const admitted = new WeakMap<object, ConsoleUser>();
  * AccessDenied) or the sign-in page with our own error code.
  */
 export async function admitSsoUser(user: User, profile: Profile | undefined): Promise<boolean | string> {
-  const parsed = claimsSchema.safeParse(profile ?? {});
+  const parsed = ssoClaimsSchema.safeParse(profile ?? {});
   if (!parsed.success) {
     log.warn({ event: 'sso_refused', reason: 'claims', fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'SSO sign-in refused: missing or invalid claims');
     return false;

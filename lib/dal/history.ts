@@ -1,5 +1,4 @@
 import 'server-only';
-import { z } from 'zod';
 import { getPrisma } from '@/lib/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Actor } from '@/lib/dal/actor';
@@ -8,13 +7,18 @@ import { atLeast, effectiveRoles } from '@/lib/dal/authz';
 import { forbidden, notFound, unauthorized } from '@/lib/dal/errors';
 import { pathTo, subtreeIds, type NamespaceNode } from '@/lib/dal/namespaces';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
+import type { HistoryFilters } from '@/lib/schemas/history';
+
+import { HISTORY_ENTITY_TYPES } from '@/lib/schemas/history';
+
+export { HISTORY_ENTITY_TYPES, parseHistoryQuery, type HistoryFilters, type HistoryQuery } from '@/lib/schemas/history';
+
+// Every type the filter offers is one the history records.
+const filterTypes: readonly AuditEntity[] = HISTORY_ENTITY_TYPES;
+void filterTypes;
 
 // Read-only by design: the change history is append-only (a database trigger refuses
 // UPDATE, DELETE and TRUNCATE), and this module deliberately offers no way to change it.
-
-export const HISTORY_ENTITY_TYPES = [
-  'namespace', 'service_account', 'route', 'policy', 'grant', 'signing_key', 'directory_user', 'directory_group', 'scim_token', 'console_user', 'identity_link',
-] as const satisfies readonly AuditEntity[];
 
 export interface HistoryEntry {
   id: string;
@@ -28,20 +32,6 @@ export interface HistoryEntry {
   namespaceName: string | null;
   before: Prisma.JsonValue | null;
   after: Prisma.JsonValue | null;
-}
-
-export interface HistoryFilters {
-  /** This namespace and its descendants. */
-  namespaceId?: string;
-  /** Part of the actor's email (case-insensitive). */
-  actor?: string;
-  entityType?: (typeof HISTORY_ENTITY_TYPES)[number];
-  /** At or after this instant. */
-  from?: Date;
-  /** Before this instant. */
-  to?: Date;
-  /** Only entries older than this id (keyset pagination). */
-  cursor?: bigint;
 }
 
 export const MAX_PAGE = 200;
@@ -149,64 +139,4 @@ export async function historyNamespaces(actor: Actor | null | undefined): Promis
     .filter((n) => atLeast(roles.get(n.id), 'viewer'))
     .map((n) => ({ id: n.id, label: pathTo(all, n.id).map((p) => p.name).join(' / ') }))
     .sort((a, b) => a.label.localeCompare(b.label));
-}
-
-// ---- Query strings (the page and the CSV export take the same filters) ----
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A calendar day (UTC) or an ISO 8601 instant; a day as upper bound means "through that day". */
-const instant = (upper: boolean) =>
-  z.string().trim().transform((s, ctx) => {
-    const day = DAY.exec(s);
-    if (day) {
-      const t = Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]));
-      if (!Number.isNaN(t) && new Date(t).toISOString().startsWith(s)) return new Date(upper ? t + 86_400_000 : t);
-    } else if (/^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s))) {
-      return new Date(s);
-    }
-    ctx.addIssue({ code: 'custom', message: 'Enter a date as YYYY-MM-DD or a time as ISO 8601 (2026-01-31T12:00:00Z).' });
-    return z.NEVER;
-  });
-
-const blankIsAbsent = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const INT8_MAX = 2n ** 63n - 1n;
-
-const historyQuery = z
-  .object({
-    namespace: z.preprocess(blankIsAbsent, z.string().max(64, 'Unknown namespace.').optional()),
-    actor: z.preprocess(blankIsAbsent, z.string().trim().max(200, 'Use at most 200 characters.').optional()),
-    type: z.preprocess(blankIsAbsent, z.enum(HISTORY_ENTITY_TYPES, { error: `Use one of: ${HISTORY_ENTITY_TYPES.join(', ')}.` }).optional()),
-    from: z.preprocess(blankIsAbsent, instant(false).optional()),
-    to: z.preprocess(blankIsAbsent, instant(true).optional()),
-    cursor: z.preprocess(blankIsAbsent, z.string()
-      .regex(/^[1-9]\d{0,18}$/, 'Use the link to older entries.')
-      .transform((s) => BigInt(s))
-      .refine((n) => n <= INT8_MAX, 'Use the link to older entries.')
-      .optional()),
-  })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { path: ['to'], message: 'The end must come after the start.' });
-
-export type HistoryQuery = HistoryFilters & { raw: Record<string, string> };
-
-/**
- * Parses `?namespace=&actor=&type=&from=&to=&cursor=` into filters, or a message naming
- * what is wrong. Repeated parameters count once (the first). `raw` holds the given
- * strings, to rebuild links and refill the form.
- */
-export function parseHistoryQuery(
-  input: URLSearchParams | Record<string, string | string[] | undefined>,
-): { ok: true; query: HistoryQuery } | { ok: false; message: string } {
-  const raw: Record<string, string> = {};
-  const entries = input instanceof URLSearchParams ? [...input.entries()] : Object.entries(input);
-  for (const [k, v] of entries) {
-    const value = Array.isArray(v) ? v[0] : v;
-    if (typeof value === 'string' && !(k in raw) && ['namespace', 'actor', 'type', 'from', 'to', 'cursor'].includes(k)) raw[k] = value;
-  }
-  const parsed = historyQuery.safeParse(raw);
-  if (!parsed.success) {
-    return { ok: false, message: parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join(' ') };
-  }
-  const q = parsed.data;
-  return { ok: true, query: { namespaceId: q.namespace, actor: q.actor, entityType: q.type, from: q.from, to: q.to, cursor: q.cursor, raw } };
 }

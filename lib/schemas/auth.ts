@@ -36,3 +36,13 @@ export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
 export type AddUserInput = z.infer<typeof addUserSchema>;
 export type SignInInput = z.infer<typeof signInSchema>;
 export type SetupInput = z.infer<typeof setupSchema>;
+
+/** The ID-token claims a single sign-on reads (the IdP's input, validated like any other). */
+export const ssoClaimsSchema = z.object({
+  iss: z.string().min(1),
+  sub: z.string().min(1).max(255),
+  email: z.string().trim().max(254).email(),
+  // Some providers send the flag as a string.
+  email_verified: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+  name: z.string().trim().max(200).optional(),
+});
