@@ -1,6 +1,8 @@
 import 'server-only';
 import { cache } from 'react';
 import { redirect } from 'next/navigation';
+import { headers } from 'next/headers';
+import { requestClientAddress } from '@/lib/net/client-address';
 import { getServerSession } from 'next-auth';
 import { authOptions } from '@/lib/auth/options';
 import { actorForSession } from '@/lib/dal/users';
@@ -14,7 +16,10 @@ import type { Actor } from '@/lib/dal/actor';
 export const getActor = cache(async (): Promise<Actor | null> => {
   const session = await getServerSession(authOptions());
   const user = session?.user as { id?: string; ver?: number } | undefined;
-  return user?.id ? actorForSession(user.id, user.ver) : null;
+  const actor = user?.id ? await actorForSession(user.id, user.ver) : null;
+  if (!actor) return null;
+  const h = await headers();
+  return { ...actor, address: requestClientAddress((n) => h.get(n)) };
 });
 
 /** For pages: the actor, or a redirect to the sign-in page. */

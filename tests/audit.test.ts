@@ -65,3 +65,19 @@ describe('change history', () => {
     await expect(prisma.$executeRawUnsafe('DELETE FROM audit_events')).rejects.toThrow();
   });
 });
+
+describe('change history: where a change came from', () => {
+  it('records the trusted client address of a console user and of a SCIM client, none for the system', async () => {
+    const { createNamespace } = await import('@/lib/dal/namespaces');
+    const { createScimToken, authenticateScimToken } = await import('@/lib/dal/scim-tokens');
+    const { createScimUser } = await import('@/lib/dal/scim');
+    const prisma = await getPrisma();
+    const admin = { ...(await makeAdmin()), address: '203.0.113.7' };
+    const ns = await createNamespace(admin, 'global', `addr-${Date.now()}`);
+    const { token } = await createScimToken(admin, `addr-${Date.now()}`);
+    const caller = (await authenticateScimToken(`Bearer ${token}`, '198.51.100.4'))!;
+    const user = await createScimUser(caller, { userName: `addr-${Date.now()}`, externalId: null, email: null, name: null, active: true });
+    const rows = await prisma.auditEvent.findMany({ where: { entityId: { in: [ns.id, user.id] } }, select: { entityId: true, clientAddress: true } });
+    expect(Object.fromEntries(rows.map((r) => [r.entityId, r.clientAddress]))).toEqual({ [ns.id]: '203.0.113.7', [user.id]: '198.51.100.4' });
+  });
+});

@@ -194,7 +194,7 @@ describe('GET /api/console/history.csv', () => {
     const { GET } = await import('@/app/api/console/history.csv/route');
     return GET(new Request(`http://console.test/api/console/history.csv${query}`));
   };
-  const HEADER = ['at', 'actor', 'action', 'entity_type', 'entity_id', 'namespace_id', 'namespace', 'before', 'after'];
+  const HEADER = ['at', 'actor', 'action', 'entity_type', 'entity_id', 'namespace_id', 'namespace', 'before', 'after', 'client_address'];
 
   it('answers 401 to anonymous callers and 403 to users without a role', async () => {
     session.actor = null;
@@ -231,7 +231,7 @@ describe('GET /api/console/history.csv', () => {
     expect(payments.slice(1, 7)).toEqual(['Alice@Example.com', 'update', 'route', 'payments', ns.payments, 'Payments']);
     expect(JSON.parse(payments[7]!)).toEqual({ name: 'a', host: 'x' });
     // JSON quotes doubled inside a quoted cell (jsonb stores keys in its own order).
-    expect(text).toContain(',"{""host"":""x"",""name"":""a""}","{""host"":""x"",""name"":""b""}"\r\n');
+    expect(text).toContain(',"{""host"":""x"",""name"":""a""}","{""host"":""x"",""name"":""b""}",\r\n'); // no client address recorded
   });
 
   it('defuses cells a spreadsheet would run as formulas, and keeps commas and line breaks in their cell', async () => {

@@ -10,4 +10,6 @@ export interface Actor {
   userId: string;
   email: string;
   groups: string[];
+  /** The trusted client address of the request acting (lib/net/client-address.ts), when known: recorded in the Change History. */
+  address?: string | null;
 }

@@ -6,7 +6,7 @@ import { SECRET_FIELD_NAMES } from '@/lib/secret-fields';
 export type AuditEntity = 'namespace' | 'service_account' | 'route' | 'policy' | 'grant' | 'signing_key' | 'directory_user' | 'directory_group' | 'scim_token' | 'console_user' | 'identity_link';
 
 /** Who made a change: a console user, a SCIM client (by token name), or the system. */
-export type AuditActor = Actor | { scim: string } | 'system';
+export type AuditActor = Actor | { scim: string; address?: string | null } | 'system';
 
 // Never recorded, whatever a caller passes: history must not hold a secret.
 const SECRET_KEYS = SECRET_FIELD_NAMES;
@@ -90,6 +90,7 @@ export async function recordAudit(
   await tx.auditEvent.create({
     data: {
       ...who,
+      clientAddress: actor === 'system' ? null : (actor.address ?? null),
       action: entry.action, entityType: entry.entityType, entityId: entry.entityId, namespaceId: entry.namespaceId ?? null,
       before: (before ?? undefined) as object | undefined,
       after: (after ?? undefined) as object | undefined,

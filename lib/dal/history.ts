@@ -24,6 +24,8 @@ export interface HistoryEntry {
   id: string;
   at: string;
   actorEmail: string;
+  /** The trusted client address of the request that made the change, when known. */
+  clientAddress: string | null;
   action: string;
   entityType: string;
   entityId: string;
@@ -37,7 +39,7 @@ export interface HistoryEntry {
 export const MAX_PAGE = 200;
 
 const select = {
-  id: true, at: true, actorEmail: true, action: true, entityType: true, entityId: true, namespaceId: true, before: true, after: true,
+  id: true, at: true, actorEmail: true, clientAddress: true, action: true, entityType: true, entityId: true, namespaceId: true, before: true, after: true,
 } satisfies Prisma.AuditEventSelect;
 type Row = Prisma.AuditEventGetPayload<{ select: typeof select }>;
 
@@ -81,7 +83,7 @@ function filterWhere(f: HistoryFilters): Prisma.AuditEventWhereInput[] {
 }
 
 const toEntry = (names: Map<string, string>) => (r: Row): HistoryEntry => ({
-  id: r.id.toString(), at: r.at.toISOString(), actorEmail: r.actorEmail, action: r.action, entityType: r.entityType, entityId: r.entityId,
+  id: r.id.toString(), at: r.at.toISOString(), actorEmail: r.actorEmail, clientAddress: r.clientAddress, action: r.action, entityType: r.entityType, entityId: r.entityId,
   namespaceId: r.namespaceId, namespaceName: r.namespaceId ? (names.get(r.namespaceId) ?? null) : null, before: r.before, after: r.after,
 });
 

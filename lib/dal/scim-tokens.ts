@@ -14,7 +14,7 @@ declare const scimCallerBrand: unique symbol;
  * An IdP that presented a valid SCIM token. Only authenticateScimToken makes one, so a
  * function of lib/dal/scim.ts that takes it cannot be reached without a token.
  */
-export interface ScimCaller { readonly tokenId: string; readonly name: string; readonly [scimCallerBrand]: true }
+export interface ScimCaller { readonly tokenId: string; readonly name: string; readonly address: string | null; readonly [scimCallerBrand]: true }
 
 // A recognizable prefix lets secret scanners find leaked tokens.
 const PREFIX = 'postern_scim_';
@@ -54,7 +54,8 @@ export async function revokeScimToken(actor: Actor | null, id: string): Promise<
 }
 
 /** The caller behind `Authorization: Bearer <token>`, or null for a missing, unknown or revoked token. */
-export async function authenticateScimToken(authorization: string | null): Promise<ScimCaller | null> {
+/** `address` is the request's trusted client address, recorded with every change the caller makes. */
+export async function authenticateScimToken(authorization: string | null, address: string | null = null): Promise<ScimCaller | null> {
   const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
   const token = m?.[1];
   if (!token || token.length > MAX_TOKEN_LENGTH) return null;
@@ -67,5 +68,5 @@ export async function authenticateScimToken(authorization: string | null): Promi
     await prisma.scimToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { lastUsedAt: new Date(now) } })
       .catch((err: unknown) => log.warn({ err: (err as Error)?.message }, 'could not record SCIM token use'));
   }
-  return { tokenId: row.id, name: row.name } as ScimCaller;
+  return { tokenId: row.id, name: row.name, address } as ScimCaller;
 }

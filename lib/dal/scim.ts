@@ -138,7 +138,7 @@ export async function createScimUser(caller: ScimCaller, f: UserFields): Promise
       data: { id, userName: f.userName, externalId: f.externalId, email: f.email, name: f.name, active, source: 'scim', groups: [] }, select: { id: true },
     });
     // A new user has no impersonators and no groups yet: nothing the verify path holds.
-    await m.record({ scim: caller.name }, { action: 'create', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, after: userAudit(id, { ...f, active }) }, { affectsVerify: false });
+    await m.record({ scim: caller.name, address: caller.address }, { action: 'create', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, after: userAudit(id, { ...f, active }) }, { affectsVerify: false });
   });
   return getScimUser(caller, id);
 }
@@ -158,7 +158,7 @@ export async function updateScimUser(caller: ScimCaller, id: string, next: (curr
     if (f.userName.toLowerCase() !== before.userName.toLowerCase()) await claimUserName(tx, f.userName, id);
     await tx.directoryUser.update({ where: { id }, data: { userName: f.userName, externalId: f.externalId, email: f.email, name: f.name, active: after.active }, select: { id: true } });
     // Impersonating accounts carry the user's email and active state; a name or userName they do not.
-    await m.record({ scim: caller.name }, { action: 'update', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before: was, after }, { affectsVerify: was.email !== after.email || was.active !== after.active });
+    await m.record({ scim: caller.name, address: caller.address }, { action: 'update', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before: was, after }, { affectsVerify: was.email !== after.email || was.active !== after.active });
     if (!after.active) await pruneApprovedGroups(tx, [id]);
   });
   return getScimUser(caller, id);
@@ -179,7 +179,7 @@ export async function deleteScimUser(caller: ScimCaller, id: string): Promise<vo
       await pruneApprovedGroups(tx, [id]);
     }
     const after = impersonators ? { id, active: false, groups: [], keptForServiceAccounts: impersonators } : undefined;
-    await m.record({ scim: caller.name }, { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before, after });
+    await m.record({ scim: caller.name, address: caller.address }, { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before, after });
   });
 }
 
@@ -245,7 +245,7 @@ async function saveGroup(m: Mutation, caller: ScimCaller, id: string, before: St
   const renamed = !!before && before.displayName !== next.displayName;
   const changedUsers = await recomputeGroups(tx, renamed ? [...wanted, ...removed] : [...added, ...removed]);
   if (before && !added.length && !removed.length && before.displayName === fields.displayName && before.externalId === fields.externalId) return;
-  await m.record({ scim: caller.name }, {
+  await m.record({ scim: caller.name, address: caller.address }, {
     action: before ? 'update' : 'create', entityType: 'directory_group', entityId: id, namespaceId: GLOBAL,
     before: before ? { id, displayName: before.displayName, externalId: before.externalId, memberCount: current.size } : undefined,
     after: { id, ...fields, memberCount: wanted.size, ...(added.length ? { membersAdded: capIds(added) } : {}), ...(removed.length ? { membersRemoved: capIds(removed) } : {}) },
@@ -278,7 +278,7 @@ export async function deleteScimGroup(caller: ScimCaller, id: string): Promise<v
     if (!row) throw scimNotFound('Group', id);
     await tx.directoryGroup.delete({ where: { id } }); // memberships go with it
     const changedUsers = await recomputeGroups(tx, row.members.map((m) => m.userId));
-    await m.record({ scim: caller.name }, {
+    await m.record({ scim: caller.name, address: caller.address }, {
       action: 'delete', entityType: 'directory_group', entityId: id, namespaceId: GLOBAL,
       before: { id, displayName: row.displayName, externalId: row.externalId, memberCount: row.members.length },
     }, { affectsVerify: changedUsers > 0 });

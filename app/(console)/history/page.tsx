@@ -91,7 +91,9 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
             ) : page.entries.map((e) => (
               <tr key={e.id}>
                 <td className="px-3 py-2 whitespace-nowrap"><LocalTime iso={e.at} /></td>
-                <td className="max-w-56 truncate px-3 py-2" title={e.actorEmail}>{e.actorEmail}</td>
+                <td className="max-w-56 truncate px-3 py-2" title={e.clientAddress ? `${e.actorEmail} from ${e.clientAddress}` : e.actorEmail}>
+                  {e.actorEmail}{e.clientAddress ? <span className="block text-xs text-slate-500">{e.clientAddress}</span> : null}
+                </td>
                 <td className="px-3 py-2">
                   <span className={`rounded px-1.5 py-0.5 text-[11px] font-medium ${ACTION_TONES[e.action] ?? 'bg-slate-100 text-slate-700'}`}>{e.action}</span>{' '}
                   {typeLabel(e.entityType)}

@@ -8,7 +8,7 @@ import { log } from '@/lib/log';
 export const dynamic = 'force-dynamic';
 
 const MAX_ROWS = 50_000;
-const HEADER = ['at', 'actor', 'action', 'entity_type', 'entity_id', 'namespace_id', 'namespace', 'before', 'after'];
+const HEADER = ['at', 'actor', 'action', 'entity_type', 'entity_id', 'namespace_id', 'namespace', 'before', 'after', 'client_address'];
 
 
 /**
@@ -23,7 +23,7 @@ function csvCell(value: unknown): string {
 
 const line = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
 const row = (e: HistoryEntry) =>
-  line([e.at, e.actorEmail, e.action, e.entityType, e.entityId, e.namespaceId, e.namespaceName, e.before, e.after]);
+  line([e.at, e.actorEmail, e.action, e.entityType, e.entityId, e.namespaceId, e.namespaceName, e.before, e.after, e.clientAddress]);
 
 export async function GET(request: Request) {
   const actor = await getActor();

@@ -1,6 +1,7 @@
 import 'server-only';
 import { authenticateScimToken, type ScimCaller } from '@/lib/dal/scim-tokens';
 import { config } from '@/lib/config';
+import { requestClientAddress } from '@/lib/net/client-address';
 import { log } from '@/lib/log';
 import { errorBody, ScimError } from '@/lib/scim/errors';
 
@@ -25,7 +26,7 @@ type Handler<P> = (req: Request, caller: ScimCaller, params: P) => Promise<Respo
 export function scimRoute<P extends Record<string, string | string[]> = Record<string, string | string[]>>(handler: Handler<P>) {
   return async (req: Request, ctx?: { params: Promise<P> }): Promise<Response> => {
     try {
-      const caller = await authenticateScimToken(req.headers.get('authorization'));
+      const caller = await authenticateScimToken(req.headers.get('authorization'), requestClientAddress((n) => req.headers.get(n)));
       if (!caller) {
         return scimJson(401, errorBody(401, 'A valid SCIM token is required: send Authorization: Bearer <token>.'), { 'www-authenticate': 'Bearer realm="postern-scim"' });
       }
