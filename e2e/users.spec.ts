@@ -2,8 +2,9 @@ import { test, expect, type Browser, type Page } from '@playwright/test';
 import { unique } from './fixtures';
 
 // The Users page (Admin of Global) and a person's own password change, through the UI:
-// invite link shown once, the invitee sets a password, force sign-out and disable end their
-// session at its next request, and a password change needs the current password.
+// invite link shown once, the invitee sets a password, force sign-out and disable (each
+// confirmed in the app's modal) end their session at its next request, and a password
+// change needs the current password.
 
 const alert = (page: Page) => page.getByRole('alert').filter({ hasText: /\S/ });
 
@@ -60,8 +61,11 @@ test('invite a user, who sets a password; force sign-out, disable and enable the
   await expect(row).toContainText('password');
   await expect(row).not.toContainText('Never');
 
-  // Force sign-out: their next request goes to the sign-in page.
+  // Force sign-out, asked in the app's modal: their next request goes to the sign-in page.
   await page.getByRole('button', { name: `Force sign-out of ${email}` }).click();
+  const signOut = page.getByRole('dialog', { name: `Sign ${email} out everywhere?` });
+  await signOut.getByRole('button', { name: 'Force sign-out', exact: true }).click();
+  await expect(signOut).toBeHidden();
   await them.reload();
   await expect(them).toHaveURL(/\/signin/);
 
@@ -69,6 +73,13 @@ test('invite a user, who sets a password; force sign-out, disable and enable the
   await signIn(them, email, password);
   await expect(them.getByRole('heading', { name: 'No access yet' })).toBeVisible();
   await page.getByRole('button', { name: `Disable ${email}` }).click();
+  const disable = page.getByRole('dialog', { name: `Disable ${email}?` });
+  await disable.getByRole('button', { name: 'Cancel' }).click();
+  await expect(disable).toBeHidden();
+  await expect(row).not.toContainText('Disabled');
+  await page.getByRole('button', { name: `Disable ${email}` }).click();
+  await disable.getByRole('button', { name: 'Disable', exact: true }).click();
+  await expect(disable).toBeHidden();
   await expect(row).toContainText('Disabled');
   await them.reload();
   await expect(them).toHaveURL(/\/signin/);
