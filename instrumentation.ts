@@ -8,7 +8,9 @@ export async function register() {
   installRequestStamp();
   // Password sign-ins beyond a small number in flight: 429 before Next.js spends time on them.
   const { installSignInGate } = await import('./lib/auth/sign-in-gate');
-  installSignInGate((process.env.POSTERN_URL || process.env.NEXTAUTH_URL || 'http://localhost:3000').replace(/\/+$/, ''));
+  installSignInGate(
+    (process.env.POSTERN_URL || process.env.NEXTAUTH_URL || 'http://localhost:3000').replace(/\/+$/, ''),
+  );
   const { startup } = await import('./lib/startup');
   await startup();
 }

@@ -10,8 +10,16 @@ const chromium = {
   viewport: { width: 1280, height: 800 },
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   },
 };
 const servers = [
@@ -44,13 +52,22 @@ export default defineConfig({
       ...serverDefaults,
       command: `node scripts/serve-test.mjs pglite ${sso.consolePort}`,
       url: `http://127.0.0.1:${sso.consolePort}/api/health`,
-      env: { E2E_STATE_NAME: 'sso', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, OIDC_ISSUER: `http://127.0.0.1:${sso.providerPort}`, ...ssoClient },
+      env: {
+        E2E_STATE_NAME: 'sso',
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        OIDC_ISSUER: `http://127.0.0.1:${sso.providerPort}`,
+        ...ssoClient,
+      },
     },
     ...servers.map((s) => ({
       ...serverDefaults,
       command: `node scripts/serve-test.mjs ${s.name} ${s.port}`,
       url: `http://127.0.0.1:${s.port}/api/health`,
-      env: (s.name === 'postgres' ? { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } : {}) as Record<string, string>,
+      env: (s.name === 'postgres' ? { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } : {}) as Record<
+        string,
+        string
+      >,
     })),
   ],
   projects: [

@@ -17,11 +17,20 @@ export default defineConfig({
       // Pure logic: no database, no framework.
       { extends: true, test: { name: 'unit', include: ['lib/**/*.test.ts', 'components/**/*.test.ts'] } },
       // Data-access layer, actions and HTTP handlers against a real database of their own.
-      { extends: true, test: { name: 'integration', include: ['tests/*.test.ts'], setupFiles: ['tests/support/setup-db.ts'] } },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['tests/*.test.ts'], setupFiles: ['tests/support/setup-db.ts'] },
+      },
       // Real HTTP against the production build (`next build` first), sharing a PostgreSQL database with the test.
       {
         extends: true,
-        test: { name: 'http', include: ['tests/http/**/*.test.ts'], setupFiles: ['tests/support/setup-db.ts'], env: { TEST_DB: 'postgres' }, fileParallelism: false },
+        test: {
+          name: 'http',
+          include: ['tests/http/**/*.test.ts'],
+          setupFiles: ['tests/support/setup-db.ts'],
+          env: { TEST_DB: 'postgres' },
+          fileParallelism: false,
+        },
       },
     ],
   },

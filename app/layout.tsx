@@ -4,7 +4,13 @@ import './globals.css';
 export const metadata: Metadata = {
   title: { default: 'Postern', template: '%s · Postern' },
   description: 'Service accounts, routes and access policies for machine-to-machine access.',
-  icons: { icon: [{ url: '/favicon.svg', type: 'image/svg+xml' }, { url: '/favicon.ico', sizes: '48x48' }], apple: '/icon-192.png' },
+  icons: {
+    icon: [
+      { url: '/favicon.svg', type: 'image/svg+xml' },
+      { url: '/favicon.ico', sizes: '48x48' },
+    ],
+    apple: '/icon-192.png',
+  },
   manifest: '/manifest.webmanifest',
 };
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#0f172a' };

@@ -43,9 +43,10 @@ const body401 = '{"error":"invalid_token"}';
 const server = http.createServer(async (req, res) => {
   const auth = req.headers.authorization;
   // `Authorization: Pomerium <jwt>` only; the app accepts more forms, the reference need not.
-  const token = auth && auth.length > PREFIX.length && auth.slice(0, PREFIX.length).toLowerCase() === PREFIX
-    ? auth.slice(PREFIX.length).trim()
-    : '';
+  const token =
+    auth && auth.length > PREFIX.length && auth.slice(0, PREFIX.length).toLowerCase() === PREFIX
+      ? auth.slice(PREFIX.length).trim()
+      : '';
   let status = 401;
   let body = body401;
   if (token) {

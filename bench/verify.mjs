@@ -17,7 +17,18 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,12 +83,19 @@ function waitExit(child, ms) {
   if (exited(child)) return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => { clearTimeout(timer); resolve(true); });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
   });
 }
 
 function signalGroup(child, signal) {
-  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 let finishing = false;
@@ -89,20 +107,31 @@ async function finish(code) {
   for (const child of running) signalGroup(child, 'SIGTERM');
   // A --cpu-prof server writes its profile while exiting: give it time.
   const grace = CPU_PROF ? 20_000 : 5_000;
-  await Promise.all(running.map(async (child) => {
-    if (!(await waitExit(child, grace))) {
-      signalGroup(child, 'SIGKILL');
-      await waitExit(child, 2_000);
-    }
-  }));
+  await Promise.all(
+    running.map(async (child) => {
+      if (!(await waitExit(child, grace))) {
+        signalGroup(child, 'SIGKILL');
+        await waitExit(child, 2_000);
+      }
+    }),
+  );
   if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
   process.exit(code);
 }
 
-process.on('SIGINT', () => { console.error('\nbench: interrupted, cleaning up'); void finish(130); });
+process.on('SIGINT', () => {
+  console.error('\nbench: interrupted, cleaning up');
+  void finish(130);
+});
 process.on('SIGTERM', () => void finish(143));
-process.on('uncaughtException', (err) => { console.error(`bench: ${err?.stack ?? err}`); void finish(1); });
-process.on('unhandledRejection', (err) => { console.error(`bench: ${err?.stack ?? err}`); void finish(1); });
+process.on('uncaughtException', (err) => {
+  console.error(`bench: ${err?.stack ?? err}`);
+  void finish(1);
+});
+process.on('unhandledRejection', (err) => {
+  console.error(`bench: ${err?.stack ?? err}`);
+  void finish(1);
+});
 
 class BenchError extends Error {}
 
@@ -113,7 +142,10 @@ function checkBuild() {
   // Not fatal, but a stale build benchmarks old code: say so.
   const built = statSync(buildId).mtimeMs;
   const newer = newestSource(['app', 'lib', 'components', 'instrumentation.ts', 'next.config.ts'], built);
-  if (newer) console.warn(`bench: WARNING: ${newer} changed after the last build; run npm run build to measure the current code`);
+  if (newer)
+    console.warn(
+      `bench: WARNING: ${newer} changed after the last build; run npm run build to measure the current code`,
+    );
   return readFileSync(buildId, 'utf8').trim();
 }
 
@@ -124,7 +156,10 @@ function newestSource(entries, than) {
     const st = statSync(full);
     if (st.isDirectory()) {
       if (entry.endsWith('generated')) continue;
-      const hit = newestSource(readdirSync(full).map((n) => path.join(entry, n)), than);
+      const hit = newestSource(
+        readdirSync(full).map((n) => path.join(entry, n)),
+        than,
+      );
       if (hit) return hit;
     } else if (/\.(ts|tsx|mjs|js|json|css)$/.test(entry) && !/\.test\.tsx?$/.test(entry) && st.mtimeMs > than) {
       return entry;
@@ -148,24 +183,34 @@ function freePort() {
 // bench-bot's GET through (allows match, denies do not), so every one is evaluated.
 export const BENCH_HOST = 'app.bench.invalid';
 const BENCH_POLICIES = {
-  'p01-user-and-method': 'allow:\n  and:\n    - user:\n        is: bench-bot\n    - http_method:\n        in: [GET, HEAD]\n',
+  'p01-user-and-method':
+    'allow:\n  and:\n    - user:\n        is: bench-bot\n    - http_method:\n        in: [GET, HEAD]\n',
   'p02-no-admin': 'deny:\n  or:\n    - http_path:\n        starts_with: /admin\n',
   'p03-ip-or-user': 'allow:\n  or:\n    - source_ip: 10.0.0.0/8\n    - user:\n        in: [bench-bot, other-bot]\n',
   'p04-no-evil-mail': 'deny:\n  or:\n    - email:\n        ends_with: "@evil.example"\n',
   'p05-any-day': 'allow:\n  and:\n    - day_of_week: "*"\n    - authenticated_user: true\n',
   'p06-not-before-2000': 'deny:\n  or:\n    - date:\n        before: "2000-01-01T00:00:00Z"\n',
-  'p07-group-or-prefix': 'allow:\n  or:\n    - groups:\n        has: admins\n    - user:\n        starts_with: bench-\n',
+  'p07-group-or-prefix':
+    'allow:\n  or:\n    - groups:\n        has: admins\n    - user:\n        starts_with: bench-\n',
   'p08-authenticated': 'deny:\n  not:\n    - authenticated_user: true\n',
   'p09-nor': 'allow:\n  nor:\n    - http_method:\n        is: DELETE\n    - http_path:\n        contains: /secret\n',
-  'p10-no-php-or-trace': 'deny:\n  or:\n    - http_path:\n        ends_with: .php\n    - http_method:\n        in: [TRACE, CONNECT]\n    - time_of_day:\n        timezone: UTC\n        after: "03:00:00"\n        before: "03:00:01"\n',
+  'p10-no-php-or-trace':
+    'deny:\n  or:\n    - http_path:\n        ends_with: .php\n    - http_method:\n        in: [TRACE, CONNECT]\n    - time_of_day:\n        timezone: UTC\n        after: "03:00:00"\n        before: "03:00:01"\n',
 };
 
 async function runCli(env, args) {
-  const cli = start('cli', ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cli = start('cli', ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
-  cli.stdout.on('data', (d) => { out += d; });
-  cli.stderr.on('data', (d) => { err += d; });
+  cli.stdout.on('data', (d) => {
+    out += d;
+  });
+  cli.stderr.on('data', (d) => {
+    err += d;
+  });
   const code = await new Promise((resolve) => cli.once('exit', (c) => resolve(c ?? 1)));
   if (code !== 0) throw new BenchError(`the CLI failed (exit ${code}):\n${err.trim()}`);
   return out.trim();
@@ -178,19 +223,47 @@ async function createPolicyRoute(env, dir) {
     writeFileSync(file, ppl);
     return file;
   });
-  await runCli(env, ['create-route', '--namespace', 'global', '--name', 'bench', '--from', `https://${BENCH_HOST}`,
-    '--to', 'http://127.0.0.1:9', ...files.flatMap((f) => ['--policy-file', f])]);
+  await runCli(env, [
+    'create-route',
+    '--namespace',
+    'global',
+    '--name',
+    'bench',
+    '--from',
+    `https://${BENCH_HOST}`,
+    '--to',
+    'http://127.0.0.1:9',
+    ...files.flatMap((f) => ['--policy-file', f]),
+  ]);
 }
 
 /** Runs scripts/cli.ts to completion; its stdout is the token. */
 async function createToken(env) {
-  const cli = start('cli', ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts',
-    'create-service-account', '--namespace', 'global', '--user-id', 'bench-bot', '--description', 'bench:verify'],
-  { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cli = start(
+    'cli',
+    [
+      '--conditions=react-server',
+      '--import',
+      'tsx',
+      'scripts/cli.ts',
+      'create-service-account',
+      '--namespace',
+      'global',
+      '--user-id',
+      'bench-bot',
+      '--description',
+      'bench:verify',
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
-  cli.stdout.on('data', (d) => { out += d; });
-  cli.stderr.on('data', (d) => { err += d; });
+  cli.stdout.on('data', (d) => {
+    out += d;
+  });
+  cli.stderr.on('data', (d) => {
+    err += d;
+  });
   const code = await new Promise((resolve) => cli.once('exit', (c) => resolve(c ?? 1)));
   const token = out.trim();
   if (code !== 0 || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) {
@@ -200,17 +273,24 @@ async function createToken(env) {
 }
 
 function tail(file, lines = 30) {
-  try { return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
 
 async function waitHealthy(server, base, logFile) {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (exited(server)) throw new BenchError(`the server exited (code ${server.exitCode}) before it was ready:\n${tail(logFile)}`);
+    if (exited(server))
+      throw new BenchError(`the server exited (code ${server.exitCode}) before it was ready:\n${tail(logFile)}`);
     try {
       const res = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await sleep(250);
   }
   throw new BenchError(`the server was not healthy after 120 s:\n${tail(logFile)}`);
@@ -218,7 +298,8 @@ async function waitHealthy(server, base, logFile) {
 
 async function startBare(jwksUrl) {
   const bare = start('bare-server', ['bench/bare-server.mjs'], {
-    env: { ...process.env, JWKS_URL: jwksUrl, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, JWKS_URL: jwksUrl, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = readline.createInterface({ input: bare.stdout });
   const port = await new Promise((resolve, reject) => {
@@ -241,10 +322,20 @@ async function probe(url, headers, expected, what) {
 // ─── Measurement ───────────────────────────────────────────────────────────────────────
 function load(target, seconds) {
   return new Promise((resolve, reject) => {
-    currentLoad = autocannon({
-      url: target.url, method: target.method ?? 'GET', headers: target.headers ?? {},
-      connections: CONNECTIONS, duration: seconds,
-    }, (err, result) => { currentLoad = null; if (err) reject(err); else resolve(result); });
+    currentLoad = autocannon(
+      {
+        url: target.url,
+        method: target.method ?? 'GET',
+        headers: target.headers ?? {},
+        connections: CONNECTIONS,
+        duration: seconds,
+      },
+      (err, result) => {
+        currentLoad = null;
+        if (err) reject(err);
+        else resolve(result);
+      },
+    );
   });
 }
 
@@ -265,7 +356,9 @@ function procTree(rootPid) {
       // [0] state, [1] ppid, …, [11] utime, [12] stime.
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
-    } catch { /* exited meanwhile */ }
+    } catch {
+      /* exited meanwhile */
+    }
   }
   const processes = [];
   let cpuTicks = 0;
@@ -278,7 +371,9 @@ function procTree(rootPid) {
       const kb = Number(/^VmRSS:\s*(\d+) kB$/m.exec(status)?.[1] ?? 0);
       processes.push({ pid, name, rssMiB: +(kb / 1024).toFixed(1) });
       cpuTicks += stats.get(pid)?.ticks ?? 0;
-    } catch { continue; }
+    } catch {
+      continue;
+    }
     for (const [child, st] of stats) if (st.ppid === pid) queue.push(child);
   }
   return { processes, rssMiB: +processes.reduce((sum, p) => sum + p.rssMiB, 0).toFixed(1), cpuTicks };
@@ -320,8 +415,11 @@ async function main() {
   const profDir = path.join(RESULTS_DIR, `prof-${STAMP}`);
   const nodeFlags = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   console.log(`bench: starting the built app (${buildId}) on ${app}`);
-  const server = start('server', [...nodeFlags, 'node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'],
-    { env, stdio: ['ignore', logFd, logFd] });
+  const server = start(
+    'server',
+    [...nodeFlags, 'node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'],
+    { env, stdio: ['ignore', logFd, logFd] },
+  );
   closeSync(logFd);
   await waitHealthy(server, app, logFile);
 
@@ -333,12 +431,37 @@ async function main() {
   // `process` is the one whose CPU time and RSS are read.
   const targets = [
     { id: 'trivial', label: 'app GET /api/version', url: `${app}/api/version`, role: 'baseline', process: server },
-    { id: 'verify', label: 'app GET /api/v1/verify', url: `${app}/api/v1/verify`, headers: auth, role: 'gated', process: server },
+    {
+      id: 'verify',
+      label: 'app GET /api/v1/verify',
+      url: `${app}/api/v1/verify`,
+      headers: auth,
+      role: 'gated',
+      process: server,
+    },
     // The policy path: route lookup and 10 policies evaluated on every request.
-    { id: 'verify-policy', label: 'app GET /api/v1/verify/forward-auth (10 policies)', url: `${app}/api/v1/verify/forward-auth`,
-      headers: { ...auth, 'x-forwarded-host': BENCH_HOST, 'x-forwarded-proto': 'https', 'x-forwarded-uri': '/orders/42', 'x-forwarded-method': 'GET' },
-      role: 'gated', process: server },
-    { id: 'bare', label: 'bare node:http + jose ES256', url: `${bare.base}/`, headers: auth, role: 'reference', process: bare.child },
+    {
+      id: 'verify-policy',
+      label: 'app GET /api/v1/verify/forward-auth (10 policies)',
+      url: `${app}/api/v1/verify/forward-auth`,
+      headers: {
+        ...auth,
+        'x-forwarded-host': BENCH_HOST,
+        'x-forwarded-proto': 'https',
+        'x-forwarded-uri': '/orders/42',
+        'x-forwarded-method': 'GET',
+      },
+      role: 'gated',
+      process: server,
+    },
+    {
+      id: 'bare',
+      label: 'bare node:http + jose ES256',
+      url: `${bare.base}/`,
+      headers: auth,
+      role: 'reference',
+      process: bare.child,
+    },
   ];
 
   // Sanity: the right answers for a valid token, and a 401 without one (so a 200 means a check ran).
@@ -351,7 +474,9 @@ async function main() {
 
   // 3. One target at a time, so they never compete for the CPU.
   const loadAtStart = os.loadavg();
-  console.log(`bench: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${DURATION} s per target in ${ROUNDS} interleaved rounds, ${os.cpus().length} CPUs, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `bench: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${DURATION} s per target in ${ROUNDS} interleaved rounds, ${os.cpus().length} CPUs, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`,
+  );
   // The load generator shares the machine with the servers; other work skews every figure.
   if (loadAtStart[0] > os.cpus().length / 2) {
     console.warn('bench: WARNING: the machine is busy (1-min load average above half the CPUs): expect noisy figures');
@@ -369,7 +494,25 @@ async function main() {
   // rotated every round, so periodic noise (GC, other processes, timers) lands on every
   // target alike instead of on whichever happened to run at that moment.
   const slice = Math.max(1, DURATION / ROUNDS);
-  const acc = new Map(targets.map((t) => [t.id, { requests: 0, seconds: 0, p50: [], p99: [], max: 0, latencySum: 0, errors: 0, timeouts: 0, non2xx: 0, statusCodes: {}, cpuTicks: 0, last: null }]));
+  const acc = new Map(
+    targets.map((t) => [
+      t.id,
+      {
+        requests: 0,
+        seconds: 0,
+        p50: [],
+        p99: [],
+        max: 0,
+        latencySum: 0,
+        errors: 0,
+        timeouts: 0,
+        non2xx: 0,
+        statusCodes: {},
+        cpuTicks: 0,
+        last: null,
+      },
+    ]),
+  );
   for (let round = 0; round < ROUNDS; round++) {
     const order = targets.map((_, i) => targets[(i + round) % targets.length]);
     process.stdout.write(`bench: round ${round + 1}/${ROUNDS}:`);
@@ -387,7 +530,8 @@ async function main() {
       a.errors += r.errors;
       a.timeouts += r.timeouts;
       a.non2xx += r.non2xx;
-      for (const [code, v] of Object.entries(r.statusCodeStats ?? {})) a.statusCodes[code] = { count: (a.statusCodes[code]?.count ?? 0) + v.count };
+      for (const [code, v] of Object.entries(r.statusCodeStats ?? {}))
+        a.statusCodes[code] = { count: (a.statusCodes[code]?.count ?? 0) + v.count };
       a.cpuTicks += after.cpuTicks - before.cpuTicks;
       a.last = after;
       process.stdout.write(` ${t.id} ${Math.round(r.requests.total / r.duration)}`);
@@ -395,32 +539,50 @@ async function main() {
       // Socket errors and timeouts (autocannon counts timeouts among errors): finish the
       // table so the figures can be seen, but the run fails (see the end of main).
       if (r.non2xx > 0) {
-        throw new BenchError([
-          '',
-          '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-          `!!! ${t.id}: ${r.non2xx} non-2xx responses (status codes: ${JSON.stringify(r.statusCodeStats)})`,
-          '!!! the figures are not valid; fix the target first',
-          '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-          t.process === server ? `server log (tail):\n${tail(logFile)}` : '',
-        ].join('\n'));
+        throw new BenchError(
+          [
+            '',
+            '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+            `!!! ${t.id}: ${r.non2xx} non-2xx responses (status codes: ${JSON.stringify(r.statusCodeStats)})`,
+            '!!! the figures are not valid; fix the target first',
+            '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+            t.process === server ? `server log (tail):\n${tail(logFile)}` : '',
+          ].join('\n'),
+        );
       }
       await sleep(300); // let the closed sockets drain before the next target
     }
     console.log('');
   }
-  const median = (xs) => { const v = [...xs].sort((x, y) => x - y); return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2; };
+  const median = (xs) => {
+    const v = [...xs].sort((x, y) => x - y);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
   const rows = targets.map((t) => {
     const a = acc.get(t.id);
     // CPU time per request barely depends on what else runs on the machine, unlike req/s
     // and latency: the figure to trust when the machine is busy.
     const cpuMsPerRequest = a.requests ? (a.cpuTicks * 1000) / TICKS_PER_SECOND / a.requests : NaN;
     return {
-      id: t.id, label: t.label, role: t.role, url: t.url,
-      reqPerSec: round(a.requests / a.seconds, 1), totalRequests: a.requests,
+      id: t.id,
+      label: t.label,
+      role: t.role,
+      url: t.url,
+      reqPerSec: round(a.requests / a.seconds, 1),
+      totalRequests: a.requests,
       // Latency percentiles: the median over the rounds.
-      latencyMs: { p50: median(a.p50), p99: median(a.p99), mean: round(a.latencySum / Math.max(1, a.requests)), max: a.max },
-      errors: a.errors, timeouts: a.timeouts, non2xx: a.non2xx, statusCodes: a.statusCodes,
-      serverCpuMsPerRequest: round(cpuMsPerRequest, 3), rssAfter: { totalMiB: a.last.rssMiB, processes: a.last.processes },
+      latencyMs: {
+        p50: median(a.p50),
+        p99: median(a.p99),
+        mean: round(a.latencySum / Math.max(1, a.requests)),
+        max: a.max,
+      },
+      errors: a.errors,
+      timeouts: a.timeouts,
+      non2xx: a.non2xx,
+      statusCodes: a.statusCodes,
+      serverCpuMsPerRequest: round(cpuMsPerRequest, 3),
+      rssAfter: { totalMiB: a.last.rssMiB, processes: a.last.processes },
     };
   });
 
@@ -435,17 +597,38 @@ async function main() {
     // policy path to issue 4's (>= 0.85 of the token-only path), its other ratios shown.
     const policyPath = row.id === 'verify-policy';
     const checks = [
-      { name: `${row.id} / trivial throughput`, value: round(tput), goal: policyPath ? 'info' : `>= ${GOALS.throughputRatio.toFixed(2)}`, pass: policyPath ? null : tput >= GOALS.throughputRatio },
-      { name: `${row.id} p99 / trivial p99`, value: round(p99), goal: policyPath ? 'info' : `<= ${GOALS.p99Ratio.toFixed(2)}`, pass: policyPath ? null : p99 <= GOALS.p99Ratio },
+      {
+        name: `${row.id} / trivial throughput`,
+        value: round(tput),
+        goal: policyPath ? 'info' : `>= ${GOALS.throughputRatio.toFixed(2)}`,
+        pass: policyPath ? null : tput >= GOALS.throughputRatio,
+      },
+      {
+        name: `${row.id} p99 / trivial p99`,
+        value: round(p99),
+        goal: policyPath ? 'info' : `<= ${GOALS.p99Ratio.toFixed(2)}`,
+        pass: policyPath ? null : p99 <= GOALS.p99Ratio,
+      },
     ];
     // Issue 4's goal: the policy path keeps at least 0.85 of the token-only path's throughput.
     if (row.id === 'verify-policy' && byId.verify) {
       const r = row.reqPerSec / byId.verify.reqPerSec;
       checks.push({ name: 'verify-policy / verify throughput', value: round(r), goal: '>= 0.85', pass: r >= 0.85 });
     }
-    if (byId.bare) checks.push({ name: `${row.id} / bare throughput`, value: round(row.reqPerSec / byId.bare.reqPerSec), goal: 'info', pass: null });
+    if (byId.bare)
+      checks.push({
+        name: `${row.id} / bare throughput`,
+        value: round(row.reqPerSec / byId.bare.reqPerSec),
+        goal: 'info',
+        pass: null,
+      });
     // Not a goal, but steadier than req/s on a busy machine: ~1/throughput ratio on an idle one.
-    checks.push({ name: `${row.id} / trivial server CPU per request`, value: round(row.serverCpuMsPerRequest / base.serverCpuMsPerRequest), goal: 'info', pass: null });
+    checks.push({
+      name: `${row.id} / trivial server CPU per request`,
+      value: round(row.serverCpuMsPerRequest / base.serverCpuMsPerRequest),
+      goal: 'info',
+      pass: null,
+    });
     row.pass = checks.every((c) => c.pass !== false);
     ratios.push(...checks);
   }
@@ -455,24 +638,47 @@ async function main() {
   // 5. The figures, for comparison across runs.
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `verify-${STAMP}.json`);
-  writeFileSync(file, `${JSON.stringify({
-    timestamp: new Date().toISOString(), buildId, node: process.version, platform: `${os.platform()} ${os.release()}`,
-    cpus: { count: os.cpus().length, model: os.cpus()[0]?.model }, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg() },
-    settings: { durationSeconds: DURATION, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, database: 'pglite' },
-    goals: GOALS, targets: rows, ratios, valid: rows.every((r) => r.errors === 0), pass: rows.every((r) => r.pass !== false && r.errors === 0),
-  }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify(
+      {
+        timestamp: new Date().toISOString(),
+        buildId,
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        cpus: { count: os.cpus().length, model: os.cpus()[0]?.model },
+        loadAverage: { atStart: loadAtStart, atEnd: os.loadavg() },
+        settings: {
+          durationSeconds: DURATION,
+          warmupSeconds: WARMUP_SECONDS,
+          connections: CONNECTIONS,
+          database: 'pglite',
+        },
+        goals: GOALS,
+        targets: rows,
+        ratios,
+        valid: rows.every((r) => r.errors === 0),
+        pass: rows.every((r) => r.pass !== false && r.errors === 0),
+      },
+      null,
+      2,
+    )}\n`,
+  );
   console.log(`\nbench: figures written to ${path.relative(ROOT, file)}`);
-  if (CPU_PROF) console.log(`bench: the server's CPU profile will be in ${path.relative(ROOT, profDir)}/ once it has stopped`);
+  if (CPU_PROF)
+    console.log(`bench: the server's CPU profile will be in ${path.relative(ROOT, profDir)}/ once it has stopped`);
 
   const broken = rows.filter((r) => r.errors > 0);
   if (broken.length) {
-    console.error([
-      '',
-      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-      ...broken.map((r) => `!!! ${r.id}: ${r.errors} socket errors (${r.timeouts} of them timeouts, > 10 s)`),
-      '!!! these figures are not valid: rerun on a quieter machine, or fix the target',
-      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-    ].join('\n'));
+    console.error(
+      [
+        '',
+        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+        ...broken.map((r) => `!!! ${r.id}: ${r.errors} socket errors (${r.timeouts} of them timeouts, > 10 s)`),
+        '!!! these figures are not valid: rerun on a quieter machine, or fix the target',
+        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+      ].join('\n'),
+    );
     return 1;
   }
   const missed = rows.some((r) => r.pass === false);
@@ -484,11 +690,28 @@ async function main() {
 }
 
 function printReport(rows, ratios) {
-  const verdict = (r) => (r.errors > 0 ? 'INVALID' : r.role === 'baseline' ? 'baseline' : r.role === 'reference' ? 'reference' : r.pass ? 'PASS' : 'FAIL');
+  const verdict = (r) =>
+    r.errors > 0
+      ? 'INVALID'
+      : r.role === 'baseline'
+        ? 'baseline'
+        : r.role === 'reference'
+          ? 'reference'
+          : r.pass
+            ? 'PASS'
+            : 'FAIL';
   const table = [
     ['target', 'req/s (mean)', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'CPU ms/req', 'verdict'],
-    ...rows.map((r) => [`${r.id}: ${r.label}`, r.reqPerSec.toFixed(1), String(r.latencyMs.p50), String(r.latencyMs.p99),
-      String(r.errors), String(r.non2xx), String(r.serverCpuMsPerRequest), verdict(r)]),
+    ...rows.map((r) => [
+      `${r.id}: ${r.label}`,
+      r.reqPerSec.toFixed(1),
+      String(r.latencyMs.p50),
+      String(r.latencyMs.p99),
+      String(r.errors),
+      String(r.non2xx),
+      String(r.serverCpuMsPerRequest),
+      verdict(r),
+    ]),
   ];
   const widths = table[0].map((_, i) => Math.max(...table.map((line) => line[i].length)));
   const fmt = (line) => line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
@@ -506,7 +729,9 @@ function printReport(rows, ratios) {
   console.log('');
   for (const r of rows) {
     const parts = r.rssAfter.processes.map((p) => `${p.name}[${p.pid}] ${p.rssMiB}`).join(' + ');
-    console.log(`RSS after ${r.id}: ${r.role === 'reference' ? 'bare-server' : 'app server'} ${r.rssAfter.totalMiB} MiB (${parts})`);
+    console.log(
+      `RSS after ${r.id}: ${r.role === 'reference' ? 'bare-server' : 'app server'} ${r.rssAfter.totalMiB} MiB (${parts})`,
+    );
   }
 }
 

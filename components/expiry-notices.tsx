@@ -23,7 +23,12 @@ const listHref = (namespaceId: string, children: boolean) =>
  * nothing when the list is empty. `namespaceId` is the page's namespace: the "review"
  * link lists its accounts and its descendants', soonest expiry first.
  */
-export function ExpiryNotices({ namespaceId, accounts, days = 7, now = new Date() }: {
+export function ExpiryNotices({
+  namespaceId,
+  accounts,
+  days = 7,
+  now = new Date(),
+}: {
   namespaceId: string;
   accounts: ExpiringAccount[];
   days?: number;
@@ -32,7 +37,10 @@ export function ExpiryNotices({ namespaceId, accounts, days = 7, now = new Date(
   if (accounts.length === 0) return null;
   const n = accounts.length;
   return (
-    <section aria-labelledby="expiry-notices-heading" className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+    <section
+      aria-labelledby="expiry-notices-heading"
+      className="mb-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+    >
       <h2 id="expiry-notices-heading" className="font-medium">
         {n} service account{n === 1 ? '' : 's'} expire{n === 1 ? 's' : ''} within {days} day{days === 1 ? '' : 's'}
       </h2>
@@ -41,9 +49,13 @@ export function ExpiryNotices({ namespaceId, accounts, days = 7, now = new Date(
           <li key={a.id} className="flex flex-wrap items-baseline gap-x-1.5">
             <span className="font-mono text-xs">{a.userId}</span>
             <span className="text-amber-800">in</span>
-            <Link href={listHref(a.namespaceId, false)} className="underline-offset-2 hover:underline">{a.namespaceName}</Link>
+            <Link href={listHref(a.namespaceId, false)} className="underline-offset-2 hover:underline">
+              {a.namespaceName}
+            </Link>
             <span className="text-amber-800">·</span>
-            <time dateTime={a.expiresAt} title={a.expiresAt} className="font-medium">expires {relativeTime(new Date(a.expiresAt), now)}</time>
+            <time dateTime={a.expiresAt} title={a.expiresAt} className="font-medium">
+              expires {relativeTime(new Date(a.expiresAt), now)}
+            </time>
           </li>
         ))}
         {n > SHOWN ? <li className="text-amber-800">and {n - SHOWN} more</li> : null}

@@ -5,7 +5,9 @@ import { ADMIN, serverState } from './fixtures';
 /** The setup code the server printed to its log at start, as an operator would read it. */
 function setupCodeFromLog(db: string): string {
   const { logFile } = serverState(db);
-  const found = [...readFileSync(logFile, 'utf8').matchAll(/First-run setup code: ([A-Z2-9]{5}(?:-[A-Z2-9]{5}){3})/g)].at(-1);
+  const found = [
+    ...readFileSync(logFile, 'utf8').matchAll(/First-run setup code: ([A-Z2-9]{5}(?:-[A-Z2-9]{5}){3})/g),
+  ].at(-1);
   if (!found) throw new Error(`no setup code in ${logFile}`);
   return found[1]!;
 }

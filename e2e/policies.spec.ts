@@ -74,12 +74,21 @@ test('build a policy visually, edit its YAML, attach it to a route, and see it e
   const ask = async (token: string, method = 'GET', uri = '/orders/42') => {
     const res = await page.request.fetch('/api/v1/verify/forward-auth', {
       method: 'GET',
-      headers: { authorization: `Pomerium ${token}`, 'x-forwarded-host': host, 'x-forwarded-proto': 'https', 'x-forwarded-uri': uri, 'x-forwarded-method': method },
+      headers: {
+        authorization: `Pomerium ${token}`,
+        'x-forwarded-host': host,
+        'x-forwarded-proto': 'https',
+        'x-forwarded-uri': uri,
+        'x-forwarded-method': method,
+      },
     });
-    return { status: res.status(), body: await res.json() as Record<string, string> };
+    return { status: res.status(), body: (await res.json()) as Record<string, string> };
   };
   expect((await ask(allowedToken)).status).toBe(200);
-  expect(await ask(otherToken)).toMatchObject({ status: 403, body: { error: 'forbidden', explanation: 'Only bot-allowed may call this API.' } });
+  expect(await ask(otherToken)).toMatchObject({
+    status: 403,
+    body: { error: 'forbidden', explanation: 'Only bot-allowed may call this API.' },
+  });
   expect((await ask(allowedToken, 'DELETE')).status).toBe(403);
   expect(await ask(allowedToken, 'GET', '/elsewhere')).toMatchObject({ status: 403, body: { error: 'no_route' } });
 
@@ -91,7 +100,9 @@ test('build a policy visually, edit its YAML, attach it to a route, and see it e
   await expect(page.getByRole('region', { name: 'Result' })).toContainText('403');
   await page.getByLabel('Account or user').fill(allowed);
   await page.getByRole('button', { name: 'Check' }).click();
-  await expect(page.getByRole('region', { name: 'Result' })).toContainText('200 · Allowed by policy "Only the allowed bot"');
+  await expect(page.getByRole('region', { name: 'Result' })).toContainText(
+    '200 · Allowed by policy "Only the allowed bot"',
+  );
 });
 
 test('route From must be https without a query string; duplicates are refused', async ({ page }) => {

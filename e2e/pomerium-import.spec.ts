@@ -12,7 +12,9 @@ async function createAccount(page: Page, nsId: string, userId: string): Promise<
   return token;
 }
 
-test('import a Pomerium route file, preview it, confirm, and see each route decide as Pomerium would; export it back', async ({ page }) => {
+test('import a Pomerium route file, preview it, confirm, and see each route decide as Pomerium would; export it back', async ({
+  page,
+}) => {
   await page.goto('/ns/global');
   await page.getByRole('button', { name: 'Add Namespace' }).click();
   await page.getByRole('dialog').getByLabel('Name').fill(unique('Imported'));
@@ -60,7 +62,9 @@ routes:
   await page.goto(`/ns/${nsId}/routes`);
   await page.getByRole('button', { name: 'Import' }).click();
   const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Or a file:').setInputFiles({ name: 'config.yaml', mimeType: 'text/yaml', buffer: Buffer.from(file) });
+  await dialog
+    .getByLabel('Or a file:')
+    .setInputFiles({ name: 'config.yaml', mimeType: 'text/yaml', buffer: Buffer.from(file) });
   await expect(dialog.getByLabel('Configuration (YAML)')).toHaveValue(/allowed_users/);
   await dialog.getByRole('button', { name: 'Preview' }).click();
 
@@ -72,8 +76,12 @@ routes:
   await expect(routes.nth(2)).toContainText('Ignored options: set_request_headers, timeout');
   // allowed_users became "user is X or email is X", as Pomerium's ToPPL writes it.
   const usersPolicy = preview.getByTestId('import-policy').filter({ hasText: users });
-  await expect(usersPolicy.locator('pre')).toHaveText(`allow:\n  or:\n    - user:\n        is: ${ci}\n    - email:\n        is: ${ci}\n`);
-  await expect(preview.getByTestId('import-policy').filter({ hasText: legacy }).locator('pre')).toContainText('authenticated_user: true');
+  await expect(usersPolicy.locator('pre')).toHaveText(
+    `allow:\n  or:\n    - user:\n        is: ${ci}\n    - email:\n        is: ${ci}\n`,
+  );
+  await expect(preview.getByTestId('import-policy').filter({ hasText: legacy }).locator('pre')).toContainText(
+    'authenticated_user: true',
+  );
   await expect(preview.getByTestId('import-skipped')).toContainText('tcp+https: TCP/UDP tunnels are not HTTP requests');
 
   await dialog.getByRole('button', { name: 'Import 3 routes' }).click();
@@ -81,9 +89,18 @@ routes:
   await expect(page.getByRole('row').filter({ hasText: 'Reports API' })).toContainText('Reports API');
   await expect(page.getByRole('row')).toHaveCount(4);
 
-  const ask = async (token: string | null, host: string, uri = '/', method = 'GET') => (await page.request.fetch('/api/v1/verify/forward-auth', {
-    headers: { ...(token ? { authorization: `Pomerium ${token}` } : {}), 'x-forwarded-host': host, 'x-forwarded-proto': 'https', 'x-forwarded-uri': uri, 'x-forwarded-method': method },
-  })).status();
+  const ask = async (token: string | null, host: string, uri = '/', method = 'GET') =>
+    (
+      await page.request.fetch('/api/v1/verify/forward-auth', {
+        headers: {
+          ...(token ? { authorization: `Pomerium ${token}` } : {}),
+          'x-forwarded-host': host,
+          'x-forwarded-proto': 'https',
+          'x-forwarded-uri': uri,
+          'x-forwarded-method': method,
+        },
+      })
+    ).status();
   // allowed_users: only the named account.
   expect(await ask(ciToken, users)).toBe(200);
   expect(await ask(readerToken, users)).toBe(403);
@@ -103,8 +120,13 @@ routes:
 
   // Export: a Pomerium routes file with the same routes and policies.
   await page.goto(`/ns/${nsId}/routes`);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export' }).click()]);
-  const exported = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Export' }).click(),
+  ]);
+  const exported = await (await download.createReadStream())
+    .toArray()
+    .then((chunks) => Buffer.concat(chunks).toString('utf8'));
   expect(download.suggestedFilename()).toMatch(/^pomerium-routes-imported-.*\.yaml$/);
   expect(exported).toContain(`from: https://${api}\n    prefix: /reports`);
   expect(exported).toMatch(/# Postern policy "Reports API" \(optional\)/);
@@ -113,7 +135,11 @@ routes:
   await page.getByRole('button', { name: 'Import' }).click();
   await dialog.getByLabel('Configuration (YAML)').fill(exported);
   await dialog.getByRole('button', { name: 'Preview' }).click();
-  await expect(preview.getByRole('alert').first()).toContainText('3 routes conflict with existing ones: nothing will be imported');
-  await expect(preview.getByTestId('import-route').first().getByRole('alert')).toContainText('is already served by route');
+  await expect(preview.getByRole('alert').first()).toContainText(
+    '3 routes conflict with existing ones: nothing will be imported',
+  );
+  await expect(preview.getByTestId('import-route').first().getByRole('alert')).toContainText(
+    'is already served by route',
+  );
   await expect(dialog.getByRole('button', { name: 'Import 3 routes' })).toBeDisabled();
 });

@@ -15,19 +15,31 @@ async function databaseText(s: State): Promise<string> {
   if (s.databaseUrl) {
     const c = new pg.Client({ connectionString: s.databaseUrl });
     await c.connect();
-    const { rows } = await c.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+    const { rows } = await c.query<{ tablename: string }>(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`,
+    );
     let text = '';
-    for (const { tablename } of rows) text += (await c.query(`SELECT t::text AS row FROM "${tablename}" t`)).rows.map((r) => r.row).join('\n');
+    for (const { tablename } of rows)
+      text += (await c.query(`SELECT t::text AS row FROM "${tablename}" t`)).rows.map((r) => r.row).join('\n');
     await c.end();
     return text;
   }
   const files: string[] = [];
-  const walk = (d: string) => { for (const f of readdirSync(d)) { const p = path.join(d, f); if (statSync(p).isDirectory()) walk(p); else files.push(p); } };
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = path.join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.push(p);
+    }
+  };
   walk(path.join(s.dataDir, 'pglite'));
   return files.map((f) => readFileSync(f).toString('latin1')).join('\n');
 }
 
-test('create a service account, copy its JWT once, use it, and find no trace of it', async ({ page, context }, info) => {
+test('create a service account, copy its JWT once, use it, and find no trace of it', async ({
+  page,
+  context,
+}, info) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const userId = unique('ci-runner');
   const dialog = await openAddDialog(page);
@@ -47,7 +59,11 @@ test('create a service account, copy its JWT once, use it, and find no trace of 
   await expect(dialog.locator('pre').filter({ hasText: 'Authorization: Bearer Pomerium-' })).toHaveCount(1);
 
   // The token works against the verify endpoint in all three forms.
-  const forms: Record<string, string>[] = [{ authorization: `Pomerium ${token}` }, { 'x-pomerium-authorization': token }, { authorization: `Bearer Pomerium-${token}` }];
+  const forms: Record<string, string>[] = [
+    { authorization: `Pomerium ${token}` },
+    { 'x-pomerium-authorization': token },
+    { authorization: `Bearer Pomerium-${token}` },
+  ];
   for (const headers of forms) {
     const res = await page.request.get('/api/v1/verify', { headers });
     expect(res.status()).toBe(200);
@@ -82,7 +98,7 @@ test('revoke, disable and enable take effect at the verify endpoint at once', as
   await dialog.getByRole('button', { name: 'Done' }).click();
   const verify = async () => {
     const res = await page.request.get('/api/v1/verify', { headers: { authorization: `Pomerium ${token}` } });
-    return { status: res.status(), body: await res.json() as { error?: string } };
+    return { status: res.status(), body: (await res.json()) as { error?: string } };
   };
   expect((await verify()).status).toBe(200);
 

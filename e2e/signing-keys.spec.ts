@@ -3,9 +3,12 @@ import { test, expect } from '@playwright/test';
 // Retiring a key breaks every token it signed: the console asks first, in its own modal
 // (never the browser's confirm()), and Cancel leaves the key as it was. The test retires
 // nothing, since other specs hold tokens signed by these keys.
-test('retiring a signing key asks in the app\'s modal and can be cancelled', async ({ page }) => {
+test("retiring a signing key asks in the app's modal and can be cancelled", async ({ page }) => {
   const nativeDialogs: string[] = [];
-  page.on('dialog', (d) => { nativeDialogs.push(d.message()); void d.dismiss(); });
+  page.on('dialog', (d) => {
+    nativeDialogs.push(d.message());
+    void d.dismiss();
+  });
 
   await page.goto('/keys');
   await page.getByRole('button', { name: 'Rotate key' }).click();

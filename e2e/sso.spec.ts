@@ -43,7 +43,9 @@ test('a first SSO sign-in creates a console user without a role; the next one re
   const email = `${login}@sso.example`;
 
   await signInWithSso(page, login);
-  await expect(page).toHaveURL((url) => url.origin === new URL(test.info().project.use.baseURL!).origin && !url.pathname.startsWith('/signin'));
+  await expect(page).toHaveURL(
+    (url) => url.origin === new URL(test.info().project.use.baseURL!).origin && !url.pathname.startsWith('/signin'),
+  );
   const first = await session(page);
   expect(first.user?.email).toBe(email);
   // Our own user id, not the provider's subject.
@@ -71,7 +73,9 @@ test('a first SSO sign-in creates a console user without a role; the next one re
 test('an identity whose email the provider has not verified is refused', async ({ page }) => {
   await signInWithSso(page, unique('unverified'));
   await expect(page).toHaveURL(/\/signin\?.*error=SsoEmailUnverified/);
-  await expect(alert(page)).toContainText('did not confirm that this email address is yours, so no console account was created');
+  await expect(alert(page)).toContainText(
+    'did not confirm that this email address is yours, so no console account was created',
+  );
   expect((await session(page)).user).toBeUndefined();
   // The password form is still there.
   await expect(page.getByLabel('Password')).toBeVisible();

@@ -33,20 +33,29 @@ async function openPglite(dataDir: string, inMemory: boolean): Promise<Database>
   const pglite = inMemory ? new PGlite() : new PGlite(dir);
   await pglite.waitReady;
   const session: SqlSession = {
-    exec: async (sql) => { await pglite.exec(sql); },
-    query: async <T,>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
   };
   await runMigrations(session);
   const prisma = newClient(new PrismaPGlite(pglite));
   return {
     prisma,
     kind: 'pglite',
-    ping: async () => { await pglite.query('SELECT 1'); },
+    ping: async () => {
+      await pglite.query('SELECT 1');
+    },
     readEpoch: async () => {
-      const { rows } = await pglite.query<{ version: string }>('SELECT version::text AS version FROM cache_epoch WHERE id = 1');
+      const { rows } = await pglite.query<{ version: string }>(
+        'SELECT version::text AS version FROM cache_epoch WHERE id = 1',
+      );
       return BigInt(rows[0]?.version ?? '0');
     },
-    close: async () => { await prisma.$disconnect(); await pglite.close(); },
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
   };
 }
 
@@ -54,14 +63,22 @@ async function openPostgres(url: string): Promise<Database> {
   const pg = (await import('pg')).default;
   const { PrismaPg } = await import('@prisma/adapter-pg');
   // Short timeouts: when the server is unreachable the verify path must answer 503 quickly.
-  const poolConfig = { connectionString: url, max: 10, connectionTimeoutMillis: 3000, query_timeout: 5000, idleTimeoutMillis: 30_000 };
+  const poolConfig = {
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 3000,
+    query_timeout: 5000,
+    idleTimeoutMillis: 30_000,
+  };
   const pool = new pg.Pool(poolConfig);
   pool.on('error', (err) => log.warn({ err: err.message }, 'idle PostgreSQL connection failed'));
   const client = await pool.connect();
   try {
     await runMigrations({
-      exec: async (sql) => { await client.query(sql); },
-      query: async <T,>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
+      exec: async (sql) => {
+        await client.query(sql);
+      },
+      query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
     });
   } finally {
     client.release();
@@ -70,12 +87,19 @@ async function openPostgres(url: string): Promise<Database> {
   return {
     prisma,
     kind: 'postgres',
-    ping: async () => { await pool.query('SELECT 1'); },
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
     readEpoch: async () => {
-      const { rows } = await pool.query<{ version: string }>('SELECT version::text AS version FROM cache_epoch WHERE id = 1');
+      const { rows } = await pool.query<{ version: string }>(
+        'SELECT version::text AS version FROM cache_epoch WHERE id = 1',
+      );
       return BigInt(rows[0]?.version ?? '0');
     },
-    close: async () => { await prisma.$disconnect(); await pool.end(); },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }
 
@@ -91,10 +115,14 @@ const slot = globalThis as unknown as { __posternDb?: Promise<Database> };
 
 export function getDatabase(): Promise<Database> {
   if (!slot.__posternDb) {
-    const opening = config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir, config.pgliteInMemory);
+    const opening = config.databaseUrl
+      ? openPostgres(config.databaseUrl)
+      : openPglite(config.dataDir, config.pgliteInMemory);
     slot.__posternDb = opening;
     // A failed open is not cached: the next caller tries again (the server may come back).
-    opening.catch(() => { if (slot.__posternDb === opening) slot.__posternDb = undefined; });
+    opening.catch(() => {
+      if (slot.__posternDb === opening) slot.__posternDb = undefined;
+    });
   }
   return slot.__posternDb;
 }

@@ -10,8 +10,12 @@ export const logOptions: pino.LoggerOptions = {
   redact: {
     paths: [
       ...[...SECRET_FIELD_NAMES].flatMap((f) => [f, `*.${f}`]),
-      'headers.authorization', 'headers["x-pomerium-authorization"]', 'headers.cookie',
-      '*.headers.authorization', '*.headers["x-pomerium-authorization"]', '*.headers.cookie',
+      'headers.authorization',
+      'headers["x-pomerium-authorization"]',
+      'headers.cookie',
+      '*.headers.authorization',
+      '*.headers["x-pomerium-authorization"]',
+      '*.headers.cookie',
     ],
     censor: '[redacted]',
   },

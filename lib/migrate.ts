@@ -10,13 +10,20 @@ export interface SqlSession {
 }
 
 export class MigrationError extends Error {
-  constructor(message: string, readonly migration?: string) {
+  constructor(
+    message: string,
+    readonly migration?: string,
+  ) {
     super(message);
     this.name = 'MigrationError';
   }
 }
 
-export interface Migration { name: string; sql: string; checksum: string }
+export interface Migration {
+  name: string;
+  sql: string;
+  checksum: string;
+}
 
 // Prisma's own table, column for column, so `prisma migrate status|deploy` agree.
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -35,7 +42,10 @@ const LOCK_KEY = 72707369;
 
 export async function readMigrations(dir: string): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const bytes = await readFile(path.join(dir, name, 'migration.sql'));
@@ -44,9 +54,17 @@ export async function readMigrations(dir: string): Promise<Migration[]> {
   );
 }
 
-interface AppliedRow { migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }
+interface AppliedRow {
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  rolled_back_at: Date | null;
+}
 
-export interface MigrateResult { applied: string[]; warnings: string[] }
+export interface MigrateResult {
+  applied: string[];
+  warnings: string[];
+}
 
 /**
  * Applies pending migrations in order. Unlike Prisma, each migration runs inside one
@@ -73,7 +91,8 @@ export async function migrate(session: SqlSession, migrations: Migration[]): Pro
     const done = new Map(rows.filter((r) => r.finished_at !== null).map((r) => [r.migration_name, r]));
     const known = new Set(migrations.map((m) => m.name));
     for (const name of done.keys()) {
-      if (!known.has(name)) warnings.push(`the database has migration ${name}, which this build does not know (a newer version ran here?)`);
+      if (!known.has(name))
+        warnings.push(`the database has migration ${name}, which this build does not know (a newer version ran here?)`);
     }
     for (const m of migrations) {
       const row = done.get(m.name);

@@ -28,7 +28,10 @@ process.stdout.write = ((...args: Parameters<typeof process.stderr.write>) =>
   process.stderr.write(...args)) as typeof process.stdout.write;
 
 class CliError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message);
   }
 }
@@ -69,7 +72,8 @@ function createServiceAccountInput(argv: string[]) {
   let customExpiresAt: string | undefined;
   const days = values['expires-in-days'];
   if (days !== undefined) {
-    if (!/^[1-9][0-9]{0,4}$/.test(days)) throw new CliError('--expires-in-days must be a whole number of days, 1 or more', 1);
+    if (!/^[1-9][0-9]{0,4}$/.test(days))
+      throw new CliError('--expires-in-days must be a whole number of days, 1 or more', 1);
     if (EXPIRATION_PRESET_DAYS.has(days)) expiration = days;
     else {
       expiration = 'custom';
@@ -107,7 +111,8 @@ async function adminActor(prisma: Db): Promise<Actor> {
     if (!existing) {
       const password = process.env.ADMIN_PASSWORD;
       const { ensureAdminFromEnv } = await import('@/lib/dal/users');
-      if (!password) throw new CliError(`ADMIN_EMAIL (${email}) is not a console user yet: set ADMIN_PASSWORD to create it`, 2);
+      if (!password)
+        throw new CliError(`ADMIN_EMAIL (${email}) is not a console user yet: set ADMIN_PASSWORD to create it`, 2);
       await ensureAdminFromEnv(email, password);
       console.error(`cli: created administrator ${email}`);
     }
@@ -119,12 +124,17 @@ async function adminActor(prisma: Db): Promise<Actor> {
     return actor;
   }
   const first = await prisma.grant.findFirst({
-    where: { namespaceId: 'global', role: 'admin', userId: { not: null } }, orderBy: { createdAt: 'asc' }, select: { userId: true },
+    where: { namespaceId: 'global', role: 'admin', userId: { not: null } },
+    orderBy: { createdAt: 'asc' },
+    select: { userId: true },
   });
   const { actorForCli } = await import('@/lib/dal/users');
   const actor = first?.userId ? await actorForCli(first.userId) : null;
   if (!actor) {
-    throw new CliError('no administrator exists yet: finish the console setup first, or set ADMIN_EMAIL and ADMIN_PASSWORD to create one', 2);
+    throw new CliError(
+      'no administrator exists yet: finish the console setup first, or set ADMIN_EMAIL and ADMIN_PASSWORD to create one',
+      2,
+    );
   }
   return actor;
 }
@@ -138,27 +148,41 @@ async function createServiceAccountCommand(argv: string[]): Promise<string> {
   const { createServiceAccount } = await import('@/lib/dal/service-accounts');
   const { account, token } = await createServiceAccount(actor, input);
   // The account id is not secret and helps whoever runs the CLI; the token is never logged.
-  console.error(`cli: created service account ${account.id} (user id ${account.userId}, namespace ${account.namespaceId})`);
+  console.error(
+    `cli: created service account ${account.id} (user id ${account.userId}, namespace ${account.namespaceId})`,
+  );
   return token;
 }
 
 async function createRouteCommand(argv: string[]): Promise<string> {
   const { values } = parseArgs({
-    args: argv, strict: true, allowPositionals: false,
+    args: argv,
+    strict: true,
+    allowPositionals: false,
     options: {
-      namespace: { type: 'string' }, name: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' },
+      namespace: { type: 'string' },
+      name: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       'policy-file': { type: 'string', multiple: true },
     },
   });
-  if (!values.namespace || !values.name || !values.from || !values.to) throw new CliError('--namespace, --name, --from and --to are required', 2);
+  if (!values.namespace || !values.name || !values.from || !values.to)
+    throw new CliError('--namespace, --name, --from and --to are required', 2);
   const { readFileSync } = await import('node:fs');
   const path = await import('node:path');
   const { policyFormSchema } = await import('@/lib/schemas/policy');
   const { routeFormSchema } = await import('@/lib/schemas/route');
-  const policies = (values['policy-file'] ?? []).map((file) => policyFormSchema.parse({
-    name: path.basename(file).replace(/\.[^.]+$/, ''), description: '', enforced: false, explanation: '', remediation: '',
-    ppl: readFileSync(file, 'utf8'),
-  }));
+  const policies = (values['policy-file'] ?? []).map((file) =>
+    policyFormSchema.parse({
+      name: path.basename(file).replace(/\.[^.]+$/, ''),
+      description: '',
+      enforced: false,
+      explanation: '',
+      remediation: '',
+      ppl: readFileSync(file, 'utf8'),
+    }),
+  );
   const { getPrisma } = await import('@/lib/db');
   databaseUsed = true;
   const actor = await adminActor(await getPrisma());
@@ -166,7 +190,11 @@ async function createRouteCommand(argv: string[]): Promise<string> {
   const { createRoute } = await import('@/lib/dal/routes');
   const policyIds: string[] = [];
   for (const p of policies) policyIds.push((await createPolicy(actor, values.namespace, p)).id);
-  const route = await createRoute(actor, values.namespace, routeFormSchema.parse({ name: values.name, from: values.from, to: values.to, policyIds }));
+  const route = await createRoute(
+    actor,
+    values.namespace,
+    routeFormSchema.parse({ name: values.name, from: values.from, to: values.to, policyIds }),
+  );
   console.error(`cli: created route ${route.id} with ${policyIds.length} policies`);
   return route.id;
 }
@@ -219,13 +247,18 @@ async function main(): Promise<number> {
     // Closing lets PGlite flush to DATA_DIR before a server opens the same directory.
     if (databaseUsed) {
       const { getDatabase } = await import('@/lib/db');
-      await getDatabase().then((db) => db.close()).catch(() => undefined);
+      await getDatabase()
+        .then((db) => db.close())
+        .catch(() => undefined);
     }
   }
 }
 
 // Exit explicitly: pools, pollers or log streams must not keep a finished CLI alive.
-main().then((code) => process.exit(code), (err) => {
-  console.error(`cli: failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`cli: failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -10,7 +10,9 @@ import { generateKeyPair, exportJWK } from 'jose';
 import Provider from 'oidc-provider';
 
 const [port, ...argPorts] = process.argv.slice(2);
-const consolePorts = [...argPorts, ...(process.env.OIDC_TEST_CONSOLE_PORTS ?? '').split(',')].map((p) => p.trim()).filter(Boolean);
+const consolePorts = [...argPorts, ...(process.env.OIDC_TEST_CONSOLE_PORTS ?? '').split(',')]
+  .map((p) => p.trim())
+  .filter(Boolean);
 if (!/^\d+$/.test(port ?? '') || consolePorts.length === 0 || !consolePorts.every((p) => /^\d+$/.test(p))) {
   console.error('usage: oidc-test-provider.mjs <port> <console port> [console port ...]');
   process.exit(2);
@@ -22,14 +24,16 @@ const { privateKey } = await generateKeyPair('RS256', { extractable: true });
 const signingKey = { ...(await exportJWK(privateKey)), kid: 'test-1', use: 'sig', alg: 'RS256' };
 
 const provider = new Provider(issuer, {
-  clients: [{
-    client_id: 'postern-test',
-    client_secret: 'postern-test-secret',
-    redirect_uris: consolePorts.map((p) => `http://127.0.0.1:${p}/api/auth/callback/oidc`),
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_basic',
-  }],
+  clients: [
+    {
+      client_id: 'postern-test',
+      client_secret: 'postern-test-secret',
+      redirect_uris: consolePorts.map((p) => `http://127.0.0.1:${p}/api/auth/callback/oidc`),
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+  ],
   jwks: { keys: [signingKey] },
   cookies: { keys: ['postern-oidc-test-cookie-key'] },
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },

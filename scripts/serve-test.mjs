@@ -15,7 +15,14 @@ if (!['pglite', 'postgres'].includes(kind) || !port) {
   process.exit(2);
 }
 const dataDir = mkdtempSync(path.join(tmpdir(), `postern-e2e-${kind}-`));
-const env = { ...process.env, DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1', PORT: port, POSTERN_URL: `http://127.0.0.1:${port}`, NEXTAUTH_URL: `http://127.0.0.1:${port}` };
+const env = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  NEXT_TELEMETRY_DISABLED: '1',
+  PORT: port,
+  POSTERN_URL: `http://127.0.0.1:${port}`,
+  NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+};
 delete env.DATABASE_URL;
 let dbName;
 const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -34,8 +41,14 @@ mkdirSync('e2e/.state', { recursive: true });
 const stateName = process.env.E2E_STATE_NAME || kind;
 const logFile = path.resolve(`e2e/.state/${stateName}.log`);
 const log = openSync(logFile, 'w');
-writeFileSync(`e2e/.state/${stateName}.json`, JSON.stringify({ logFile, dataDir, databaseUrl: env.DATABASE_URL ?? null }));
-const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'], { env, stdio: ['ignore', log, log] });
+writeFileSync(
+  `e2e/.state/${stateName}.json`,
+  JSON.stringify({ logFile, dataDir, databaseUrl: env.DATABASE_URL ?? null }),
+);
+const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', port, '-H', '127.0.0.1'], {
+  env,
+  stdio: ['ignore', log, log],
+});
 let cleaning = false;
 async function cleanup(code) {
   if (cleaning) return;
@@ -45,7 +58,10 @@ async function cleanup(code) {
   rmSync(dataDir, { recursive: true, force: true });
   if (dbName) {
     const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect().then(() => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)).catch(() => undefined);
+    await c
+      .connect()
+      .then(() => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`))
+      .catch(() => undefined);
     await c.end().catch(() => undefined);
   }
   process.exit(code ?? 0);

@@ -14,6 +14,9 @@ npm run --silent db:generate >/dev/null
 step "typecheck"
 npx tsc --noEmit
 
+step "lint and format (biome)"
+npx biome check .
+
 step "unit tests"
 npx vitest run --project unit
 

@@ -21,10 +21,20 @@ const PUBLIC = new Set(['setupAdminAction', 'acceptInviteAction']);
 
 async function counts() {
   const prisma = await getPrisma();
-  return Promise.all([prisma.namespace.count(), prisma.serviceAccount.count(), prisma.policy.count(), prisma.route.count(), prisma.directoryUser.count(), prisma.signingKey.count(), prisma.user.count()]);
+  return Promise.all([
+    prisma.namespace.count(),
+    prisma.serviceAccount.count(),
+    prisma.policy.count(),
+    prisma.route.count(),
+    prisma.directoryUser.count(),
+    prisma.signingKey.count(),
+    prisma.user.count(),
+  ]);
 }
 
-beforeAll(async () => { await makeAdmin(); });
+beforeAll(async () => {
+  await makeAdmin();
+});
 
 describe('server actions refuse anonymous callers', () => {
   it('every file in lib/actions is a server-action file, except the wrapper', () => {
@@ -33,7 +43,16 @@ describe('server actions refuse anonymous callers', () => {
   });
 
   it('finds the action files', () => {
-    expect(files).toEqual(expect.arrayContaining(['namespaces.ts', 'service-accounts.ts', 'policies.ts', 'routes.ts', 'directory.ts', 'signing-keys.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'namespaces.ts',
+        'service-accounts.ts',
+        'policies.ts',
+        'routes.ts',
+        'directory.ts',
+        'signing-keys.ts',
+      ]),
+    );
   });
 
   for (const file of files) {
@@ -44,7 +63,12 @@ describe('server actions refuse anonymous callers', () => {
         expect(name, `${file} exports ${name}`).toMatch(/Action$/);
         expect(typeof fn).toBe('function');
         if (PUBLIC.has(name)) continue;
-        const inputs = [{}, { id: '00000000-0000-4000-8000-000000000000', name: 'x', parentId: 'global', namespaceId: 'global' }, null, 'junk'];
+        const inputs = [
+          {},
+          { id: '00000000-0000-4000-8000-000000000000', name: 'x', parentId: 'global', namespaceId: 'global' },
+          null,
+          'junk',
+        ];
         for (const input of inputs) {
           const res = await (fn as (i: unknown) => Promise<{ ok: boolean; code?: string }>)(input);
           expect(res, `${name}(${JSON.stringify(input)})`).toMatchObject({ ok: false, code: 'unauthorized' });
@@ -57,7 +81,12 @@ describe('server actions refuse anonymous callers', () => {
   it('the setup action refuses once an administrator exists, creating nothing', async () => {
     const { setupAdminAction } = await import('@/lib/actions/setup');
     const before = await counts();
-    const res = await setupAdminAction({ code: 'AAAAA-BBBBB-CCCCC-DDDDD', email: 'intruder@example.com', password: 'long-enough-password', confirm: 'long-enough-password' });
+    const res = await setupAdminAction({
+      code: 'AAAAA-BBBBB-CCCCC-DDDDD',
+      email: 'intruder@example.com',
+      password: 'long-enough-password',
+      confirm: 'long-enough-password',
+    });
     expect(res).toMatchObject({ ok: false, code: 'conflict' });
     expect(await counts()).toEqual(before);
   });
@@ -65,7 +94,11 @@ describe('server actions refuse anonymous callers', () => {
   it('the invite action refuses a made-up link, creating nothing', async () => {
     const { acceptInviteAction } = await import('@/lib/actions/users');
     const before = await counts();
-    const res = await acceptInviteAction({ token: 'x'.repeat(43), password: 'long-enough-password', confirm: 'long-enough-password' });
+    const res = await acceptInviteAction({
+      token: 'x'.repeat(43),
+      password: 'long-enough-password',
+      confirm: 'long-enough-password',
+    });
     expect(res).toMatchObject({ ok: false, code: 'invalid' });
     expect(await counts()).toEqual(before);
   });

@@ -9,8 +9,16 @@ import { AppError } from '@/lib/dal/errors';
 import { effectiveRoles } from '@/lib/dal/authz';
 import { actorForSession, authenticate, findOrCreateSsoUser } from '@/lib/dal/users';
 import {
-  acceptInvite, addConsoleUser, approveLinkGroups, changeOwnPassword, forceSignOut, linkIdentity, listConsoleUsers,
-  listPendingLinks, setConsoleUserDisabled, unlinkIdentity,
+  acceptInvite,
+  addConsoleUser,
+  approveLinkGroups,
+  changeOwnPassword,
+  forceSignOut,
+  linkIdentity,
+  listConsoleUsers,
+  listPendingLinks,
+  setConsoleUserDisabled,
+  unlinkIdentity,
 } from '@/lib/dal/console-users';
 import { createDirectoryUser } from '@/lib/dal/directory';
 import { addGrant, removeGrant } from '@/lib/dal/grants';
@@ -38,12 +46,14 @@ const PW = 'correct horse battery staple';
 let admin: Actor;
 let scimToken: string;
 
-
 /** Everything an escalation could change: roles come from these tables. */
 async function snapshot() {
   const p = await getPrisma();
   const [users, links, grants, accounts, invites] = await Promise.all([
-    p.user.findMany({ orderBy: { id: 'asc' }, select: { id: true, email: true, passwordHash: true, disabled: true, sessionVersion: true, ssoSubject: true } }),
+    p.user.findMany({
+      orderBy: { id: 'asc' },
+      select: { id: true, email: true, passwordHash: true, disabled: true, sessionVersion: true, ssoSubject: true },
+    }),
     p.identityLink.findMany({ orderBy: { userId: 'asc' } }),
     p.grant.findMany({ orderBy: { id: 'asc' } }),
     p.serviceAccount.count(),
@@ -55,17 +65,32 @@ async function snapshot() {
 /** A console user as a session would see them: groups through the link only. */
 async function sessionActor(userId: string): Promise<Actor> {
   const p = await getPrisma();
-  const { sessionVersion } = await p.user.findUniqueOrThrow({ where: { id: userId }, select: { sessionVersion: true } });
+  const { sessionVersion } = await p.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { sessionVersion: true },
+  });
   const a = await actorForSession(userId, sessionVersion);
   if (!a) throw new Error('no session actor');
   return a;
 }
-const globalRole = async (userId: string) => (await effectiveRoles(await sessionActor(userId), await getPrisma())).get('global') ?? null;
+const globalRole = async (userId: string) =>
+  (await effectiveRoles(await sessionActor(userId), await getPrisma())).get('global') ?? null;
 
-async function scim(handler: (req: Request, ctx?: { params: Promise<{ id: string }> }) => Promise<Response>, method: string, path: string, body?: unknown, id?: string) {
-  const res = await handler(new Request(`http://console.test/scim/v2${path}`, {
-    method, headers: { 'content-type': 'application/scim+json', authorization: `Bearer ${scimToken}` }, body: body === undefined ? undefined : JSON.stringify(body),
-  }), id ? { params: Promise.resolve({ id }) } : undefined);
+async function scim(
+  handler: (req: Request, ctx?: { params: Promise<{ id: string }> }) => Promise<Response>,
+  method: string,
+  path: string,
+  body?: unknown,
+  id?: string,
+) {
+  const res = await handler(
+    new Request(`http://console.test/scim/v2${path}`, {
+      method,
+      headers: { 'content-type': 'application/scim+json', authorization: `Bearer ${scimToken}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+    id ? { params: Promise.resolve({ id }) } : undefined,
+  );
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
@@ -75,14 +100,22 @@ beforeAll(async () => {
   ({ token: scimToken } = await createScimToken(admin, 'idp'));
   // The group an attacker wants: Admin of Global.
   await createDirectoryUser(admin, { id: `seed-${uniq()}`, email: '', name: '', groups: ['global-admins'] });
-  await addGrant(admin, addGrantSchema.parse({ namespaceId: 'global', subjectType: 'group', subject: 'global-admins', role: 'admin' }));
+  await addGrant(
+    admin,
+    addGrantSchema.parse({ namespaceId: 'global', subjectType: 'group', subject: 'global-admins', role: 'admin' }),
+  );
 });
 
 describe('1. directory identities are linked explicitly', () => {
   it('a Manager who makes a manual directory user with their own email in an Admin group gains nothing', async () => {
     const manager = await makeUserWithRole('global', 'manager');
     const before = await snapshot();
-    await createDirectoryUser(manager, { id: `me-${uniq()}`, email: manager.email, name: 'Me', groups: ['global-admins'] });
+    await createDirectoryUser(manager, {
+      id: `me-${uniq()}`,
+      email: manager.email,
+      name: 'Me',
+      groups: ['global-admins'],
+    });
     expect(await globalRole(manager.userId)).toBe('manager');
     expect((await sessionActor(manager.userId)).groups).toEqual([]);
     const after = await snapshot();
@@ -105,7 +138,9 @@ describe('1. directory identities are linked explicitly', () => {
     expect(await globalRole(user.userId)).toBe('admin');
     const row = (await listConsoleUsers(admin)).find((u) => u.id === user.userId)!;
     expect(row.link).toMatchObject({ directoryUserId: id, via: 'admin', groups: ['global-admins'], pendingGroups: [] });
-    expect(row.roles).toEqual(expect.arrayContaining([expect.objectContaining({ role: 'admin', via: 'group global-admins' })]));
+    expect(row.roles).toEqual(
+      expect.arrayContaining([expect.objectContaining({ role: 'admin', via: 'group global-admins' })]),
+    );
     await unlinkIdentity(admin, user.userId);
     expect(await globalRole(user.userId)).toBe('viewer');
   });
@@ -113,44 +148,85 @@ describe('1. directory identities are linked explicitly', () => {
   it('a SCIM PATCH adding a linked user to an Admin group changes the directory, not the console role, until an Admin approves', async () => {
     const user = await makeUserWithRole('global', 'viewer');
     const created = await scim(Users.POST, 'POST', '/Users', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: user.email, emails: [{ primary: true, value: user.email }], externalId: `ext-${uniq()}`, active: true,
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: user.email,
+      emails: [{ primary: true, value: user.email }],
+      externalId: `ext-${uniq()}`,
+      active: true,
     });
     expect(created.status).toBe(201);
     await linkIdentity(admin, user.userId, created.body.id);
-    const group = await scim(Groups.GET, 'GET', `/Groups?filter=${encodeURIComponent('displayName eq "global-admins"')}`);
+    const group = await scim(
+      Groups.GET,
+      'GET',
+      `/Groups?filter=${encodeURIComponent('displayName eq "global-admins"')}`,
+    );
     let groupId: string = group.body.Resources[0]?.id;
     if (!groupId) {
-      const g = await scim(Groups.POST, 'POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'global-admins', members: [] });
+      const g = await scim(Groups.POST, 'POST', '/Groups', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'global-admins',
+        members: [],
+      });
       groupId = g.body.id;
     }
     const before = await snapshot();
-    const patched = await scim(Group.PATCH, 'PATCH', `/Groups/${groupId}`, {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: created.body.id }] }],
-    }, groupId);
+    const patched = await scim(
+      Group.PATCH,
+      'PATCH',
+      `/Groups/${groupId}`,
+      {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: created.body.id }] }],
+      },
+      groupId,
+    );
     expect(patched.status).toBeLessThan(300);
     const p = await getPrisma();
-    expect((await p.directoryUser.findUniqueOrThrow({ where: { id: created.body.id } })).groups).toContain('global-admins');
+    expect((await p.directoryUser.findUniqueOrThrow({ where: { id: created.body.id } })).groups).toContain(
+      'global-admins',
+    );
     expect(await globalRole(user.userId)).toBe('viewer');
     expect(await snapshot()).toEqual(before);
-    expect((await listPendingLinks(admin)).find((x) => x.userId === user.userId)).toMatchObject({ kind: 'groups', groups: ['global-admins'] });
+    expect((await listPendingLinks(admin)).find((x) => x.userId === user.userId)).toMatchObject({
+      kind: 'groups',
+      groups: ['global-admins'],
+    });
     await approveLinkGroups(admin, user.userId);
     expect(await globalRole(user.userId)).toBe('admin');
     // Removed by SCIM: gone at once, and a later re-add needs approval again.
-    await scim(Group.PATCH, 'PATCH', `/Groups/${groupId}`, {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: `members[value eq "${created.body.id}"]` }],
-    }, groupId);
+    await scim(
+      Group.PATCH,
+      'PATCH',
+      `/Groups/${groupId}`,
+      {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'remove', path: `members[value eq "${created.body.id}"]` }],
+      },
+      groupId,
+    );
     expect(await globalRole(user.userId)).toBe('viewer');
-    await scim(Group.PATCH, 'PATCH', `/Groups/${groupId}`, {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: created.body.id }] }],
-    }, groupId);
+    await scim(
+      Group.PATCH,
+      'PATCH',
+      `/Groups/${groupId}`,
+      {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: created.body.id }] }],
+      },
+      groupId,
+    );
     expect(await globalRole(user.userId)).toBe('viewer');
   });
 
-  it('a SCIM user provisioned with a console user\'s email links nothing', async () => {
+  it("a SCIM user provisioned with a console user's email links nothing", async () => {
     const user = await makeUserWithRole('global', 'viewer');
     const before = await snapshot();
     const r = await scim(Users.POST, 'POST', '/Users', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `x-${uniq()}`, emails: [{ primary: true, value: user.email }], active: true,
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: `x-${uniq()}`,
+      emails: [{ primary: true, value: user.email }],
+      active: true,
     });
     expect(r.status).toBe(201);
     expect(await snapshot()).toEqual(before);
@@ -161,11 +237,28 @@ describe('1. directory identities are linked explicitly', () => {
     const sub = `00u${uniq()}`;
     const email = `sso-${uniq()}@example.com`;
     const r = await scim(Users.POST, 'POST', '/Users', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: email, emails: [{ primary: true, value: email }], externalId: sub, active: true,
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: email,
+      emails: [{ primary: true, value: email }],
+      externalId: sub,
+      active: true,
     });
-    const groupList = await scim(Groups.GET, 'GET', `/Groups?filter=${encodeURIComponent('displayName eq "global-admins"')}`);
+    const groupList = await scim(
+      Groups.GET,
+      'GET',
+      `/Groups?filter=${encodeURIComponent('displayName eq "global-admins"')}`,
+    );
     const groupId = groupList.body.Resources[0].id;
-    await scim(Group.PATCH, 'PATCH', `/Groups/${groupId}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: r.body.id }] }] }, groupId);
+    await scim(
+      Group.PATCH,
+      'PATCH',
+      `/Groups/${groupId}`,
+      {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'add', path: 'members', value: [{ value: r.body.id }] }],
+      },
+      groupId,
+    );
     const res = await findOrCreateSsoUser(`https://idp.example|${sub}`, email, null, true);
     expect(res.ok).toBe(true);
     const userId = res.ok ? res.user.id : '';
@@ -179,9 +272,15 @@ describe('2. SSO needs a verified email to create a user', () => {
   it('refuses an identity without email_verified, creating nothing', async () => {
     const before = await snapshot();
     const email = `unverified-${uniq()}@example.com`;
-    const to = await admitSsoUser({ id: 'x' } as never, { iss: 'https://idp.example', sub: `s-${uniq()}`, email } as never);
+    const to = await admitSsoUser(
+      { id: 'x' } as never,
+      { iss: 'https://idp.example', sub: `s-${uniq()}`, email } as never,
+    );
     expect(to).toMatch(/\/signin\?error=SsoEmailUnverified$/);
-    const explicit = await admitSsoUser({ id: 'y' } as never, { iss: 'https://idp.example', sub: `s-${uniq()}`, email, email_verified: false } as never);
+    const explicit = await admitSsoUser(
+      { id: 'y' } as never,
+      { iss: 'https://idp.example', sub: `s-${uniq()}`, email, email_verified: false } as never,
+    );
     expect(explicit).toMatch(/SsoEmailUnverified/);
     expect(await snapshot()).toEqual(before);
   });
@@ -195,7 +294,15 @@ describe('2. SSO needs a verified email to create a user', () => {
   });
 
   it('creates a user without role when the email is verified', async () => {
-    const res = await admitSsoUser({ id: 'z' } as never, { iss: 'https://idp.example', sub: `s-${uniq()}`, email: `ok-${uniq()}@example.com`, email_verified: true } as never);
+    const res = await admitSsoUser(
+      { id: 'z' } as never,
+      {
+        iss: 'https://idp.example',
+        sub: `s-${uniq()}`,
+        email: `ok-${uniq()}@example.com`,
+        email_verified: true,
+      } as never,
+    );
     expect(res).toBe(true);
   });
 });
@@ -203,10 +310,14 @@ describe('2. SSO needs a verified email to create a user', () => {
 describe('3. sign-in throttling counts before the password check', () => {
   it('a parallel burst of wrong guesses reaches the password check at most 5 times', async () => {
     const victim = await makeAdmin(`burst-${uniq()}@example.com`);
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => authenticate(victim.email, `guess-${i}`, `203.0.113.${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => authenticate(victim.email, `guess-${i}`, `203.0.113.${i}`)),
+    );
     let checked = results.filter((r) => !r.ok && r.reason === 'invalid').length;
     expect(checked).toBeLessThanOrEqual(5);
-    expect(results.filter((r) => !r.ok && (r.reason === 'throttled' || r.reason === 'busy')).length).toBeGreaterThanOrEqual(55);
+    expect(
+      results.filter((r) => !r.ok && (r.reason === 'throttled' || r.reason === 'busy')).length,
+    ).toBeGreaterThanOrEqual(55);
     // Guesses one by one: the account's 5 free checks in all, then it waits.
     for (let i = 0; i < 10; i++) {
       const r = await authenticate(victim.email, `slow-${i}`, `198.51.100.${i}`);
@@ -226,7 +337,10 @@ describe('3. sign-in throttling counts before the password check', () => {
     expect(r1[20]).toMatchObject({ ok: false, reason: 'throttled' });
     // Another (trusted) address is unaffected.
     const user = await makeUserWithRole('global', 'viewer');
-    await (await getPrisma()).user.update({ where: { id: user.userId }, data: { passwordHash: await hashPassword(PW) } });
+    await (await getPrisma()).user.update({
+      where: { id: user.userId },
+      data: { passwordHash: await hashPassword(PW) },
+    });
     expect(await authenticate(user.email, PW, '192.0.2.44')).toMatchObject({ ok: true });
   });
 });
@@ -237,13 +351,20 @@ describe('5. impersonation needs Admin', () => {
     const manager = await makeUserWithRole(ns.id, 'manager');
     const dirId = `boss-${uniq()}`;
     await createDirectoryUser(admin, { id: dirId, email: 'boss@corp.example', name: 'Boss', groups: ['finance'] });
-    const input = createServiceAccountSchema.parse({ namespaceId: ns.id, kind: 'impersonate', directoryUserId: dirId, expiration: 'never' });
+    const input = createServiceAccountSchema.parse({
+      namespaceId: ns.id,
+      kind: 'impersonate',
+      directoryUserId: dirId,
+      expiration: 'never',
+    });
     const before = await snapshot();
     expect((await failure(createServiceAccount(manager, input))).code).toBe('forbidden');
     expect(await snapshot()).toEqual(before);
     const nsAdmin = await makeUserWithRole(ns.id, 'admin');
     const { account } = await createServiceAccount(nsAdmin, input);
-    const entry = await (await getPrisma()).auditEvent.findFirstOrThrow({ where: { entityId: account.id, action: 'create' } });
+    const entry = await (await getPrisma()).auditEvent.findFirstOrThrow({
+      where: { entityId: account.id, action: 'create' },
+    });
     expect(entry.actorEmail).toBe(nsAdmin.email);
     expect(entry.after).toMatchObject({ impersonating: { id: dirId, email: 'boss@corp.example' } });
   });
@@ -254,12 +375,43 @@ describe('6. Check access shows viewers only what they can read', () => {
     const parent = await createNamespace(admin, 'global', `p-${uniq()}`);
     const child = await createNamespace(admin, parent.id, `c-${uniq()}`);
     const sibling = await createNamespace(admin, parent.id, `s-${uniq()}`);
-    await createPolicy(admin, parent.id, policyFormSchema.parse({ name: 'secret-rule', description: '', enforced: true, explanation: 'Only the vault team', remediation: 'Ask vault', ppl: 'allow:\n  or:\n    - email:\n        is: ceo@corp.example\n' }));
-    const route = await createRoute(admin, child.id, routeFormSchema.parse({ name: 'api', from: `https://api-${uniq()}.example`, to: 'http://127.0.0.1:9', policyIds: [] }));
+    await createPolicy(
+      admin,
+      parent.id,
+      policyFormSchema.parse({
+        name: 'secret-rule',
+        description: '',
+        enforced: true,
+        explanation: 'Only the vault team',
+        remediation: 'Ask vault',
+        ppl: 'allow:\n  or:\n    - email:\n        is: ceo@corp.example\n',
+      }),
+    );
+    const route = await createRoute(
+      admin,
+      child.id,
+      routeFormSchema.parse({
+        name: 'api',
+        from: `https://api-${uniq()}.example`,
+        to: 'http://127.0.0.1:9',
+        policyIds: [],
+      }),
+    );
     const svc = `svc-${uniq()}`;
-    await createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId: child.id, kind: 'service', userId: svc, expiration: 'never' }));
+    await createServiceAccount(
+      admin,
+      createServiceAccountSchema.parse({ namespaceId: child.id, kind: 'service', userId: svc, expiration: 'never' }),
+    );
     const hidden = `hid-${uniq()}`;
-    await createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId: sibling.id, kind: 'service', userId: hidden, expiration: 'never' }));
+    await createServiceAccount(
+      admin,
+      createServiceAccountSchema.parse({
+        namespaceId: sibling.id,
+        kind: 'service',
+        userId: hidden,
+        expiration: 'never',
+      }),
+    );
     const viewer = await makeUserWithRole(child.id, 'viewer');
     const q = { routeId: route.id, method: 'GET', path: '/', sourceIp: '' };
     const full = await checkAccess(admin, { ...q, subject: svc } as never);
@@ -334,13 +486,18 @@ describe('7. user management and session versions', () => {
 
     const me = (await actorForSession(user.userId, v2 + 1))!;
     const before = await snapshot();
-    expect((await failure(changeOwnPassword(me, 'not my password', 'a brand new password', '192.0.2.21'))).fieldErrors).toHaveProperty('current');
+    expect(
+      (await failure(changeOwnPassword(me, 'not my password', 'a brand new password', '192.0.2.21'))).fieldErrors,
+    ).toHaveProperty('current');
     expect(await snapshot()).toEqual(before);
     await changeOwnPassword(me, PW, 'a brand new password', '192.0.2.21');
     expect(await actorForSession(user.userId, v2 + 1)).toBeNull();
     expect(await authenticate(user.email, PW, '192.0.2.22')).toMatchObject({ ok: false, reason: 'invalid' });
     expect(await authenticate(user.email, 'a brand new password', '192.0.2.22')).toMatchObject({ ok: true });
-    const history = await p.auditEvent.findMany({ where: { entityId: user.userId }, select: { before: true, after: true } });
+    const history = await p.auditEvent.findMany({
+      where: { entityId: user.userId },
+      select: { before: true, after: true },
+    });
     expect(JSON.stringify(history)).not.toMatch(/brand new|horse/);
   });
 
@@ -354,14 +511,28 @@ describe('8. the last Admin of Global', () => {
   it('holds under 20 concurrent demotions: exactly the allowed ones succeed', async () => {
     const p = await getPrisma();
     // Start from exactly 20 active Admins of Global (all created here).
-    const existing = await p.grant.findMany({ where: { namespaceId: 'global', role: 'admin', userId: { not: null } }, select: { userId: true, user: { select: { email: true } } } });
+    const existing = await p.grant.findMany({
+      where: { namespaceId: 'global', role: 'admin', userId: { not: null } },
+      select: { userId: true, user: { select: { email: true } } },
+    });
     const admins: Actor[] = [];
     for (let i = 0; i < 20; i++) admins.push(await makeAdmin(`race-${i}-${uniq()}@example.com`));
-    for (const e of existing) await p.grant.updateMany({ where: { namespaceId: 'global', userId: e.userId }, data: { role: 'manager' } });
+    for (const e of existing)
+      await p.grant.updateMany({ where: { namespaceId: 'global', userId: e.userId }, data: { role: 'manager' } });
     // Each demotes another (a ring), all at once.
-    const results = await Promise.allSettled(admins.map((a, i) => addGrant(a, addGrantSchema.parse({
-      namespaceId: 'global', subjectType: 'user', subject: admins[(i + 1) % 20]!.email, role: 'viewer',
-    }))));
+    const results = await Promise.allSettled(
+      admins.map((a, i) =>
+        addGrant(
+          a,
+          addGrantSchema.parse({
+            namespaceId: 'global',
+            subjectType: 'user',
+            subject: admins[(i + 1) % 20]!.email,
+            role: 'viewer',
+          }),
+        ),
+      ),
+    );
     const ok = results.filter((r) => r.status === 'fulfilled').length;
     const refused = results.filter((r) => r.status === 'rejected');
     const left = await p.grant.count({ where: { namespaceId: 'global', role: 'admin', userId: { not: null } } });
@@ -369,18 +540,27 @@ describe('8. the last Admin of Global', () => {
     expect(ok + left).toBe(20);
     for (const r of refused) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(AppError);
     // Restore Global admins for the rest of the file.
-    for (const e of existing) await p.grant.updateMany({ where: { namespaceId: 'global', userId: e.userId }, data: { role: 'admin' } });
+    for (const e of existing)
+      await p.grant.updateMany({ where: { namespaceId: 'global', userId: e.userId }, data: { role: 'admin' } });
   });
 
   it('20 parallel removals of the same set leave exactly one Admin', async () => {
     const p = await getPrisma();
-    const existing = await p.grant.findMany({ where: { namespaceId: 'global', role: 'admin', userId: { not: null } }, select: { id: true, userId: true } });
+    const existing = await p.grant.findMany({
+      where: { namespaceId: 'global', role: 'admin', userId: { not: null } },
+      select: { id: true, userId: true },
+    });
     for (const e of existing) await p.grant.update({ where: { id: e.id }, data: { role: 'manager' } });
     const admins: Actor[] = [];
     for (let i = 0; i < 20; i++) admins.push(await makeAdmin(`rm-${i}-${uniq()}@example.com`));
-    const grants = await p.grant.findMany({ where: { namespaceId: 'global', role: 'admin', userId: { in: admins.map((a) => a.userId) } }, select: { id: true, userId: true } });
+    const grants = await p.grant.findMany({
+      where: { namespaceId: 'global', role: 'admin', userId: { in: admins.map((a) => a.userId) } },
+      select: { id: true, userId: true },
+    });
     // Everyone removes their own Admin grant at once: 19 may go, the last must stay.
-    const results = await Promise.allSettled(grants.map((g) => removeGrant(admins.find((a) => a.userId === g.userId)!, g.id)));
+    const results = await Promise.allSettled(
+      grants.map((g) => removeGrant(admins.find((a) => a.userId === g.userId)!, g.id)),
+    );
     expect(results.filter((r) => r.status === 'fulfilled').length).toBe(19);
     expect(await p.grant.count({ where: { namespaceId: 'global', role: 'admin', userId: { not: null } } })).toBe(1);
     for (const e of existing) await p.grant.update({ where: { id: e.id }, data: { role: 'admin' } });

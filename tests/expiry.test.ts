@@ -4,7 +4,6 @@ import { describe, it, expect, beforeAll, afterAll, afterEach, vi } from 'vitest
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
-import { AppError } from '@/lib/dal/errors';
 import { expiringSoon, noticeDay } from '@/lib/dal/expiry';
 import { runExpiryWebhookOnce, startExpiryWebhook } from '@/lib/jobs/expiry-webhook';
 import { log } from '@/lib/log';
@@ -20,18 +19,26 @@ const at = (days: number) => new Date(base.getTime() + days * DAY);
 
 async function namespace(name: string, parentId: string) {
   const prisma = await getPrisma();
-  return (await prisma.namespace.create({ data: { name, nameKey: name.toLowerCase(), parentId }, select: { id: true } })).id;
+  return (
+    await prisma.namespace.create({ data: { name, nameKey: name.toLowerCase(), parentId }, select: { id: true } })
+  ).id;
 }
 
 async function account(userId: string, namespaceId: string, expiresAt: Date | null, disabled = false) {
   const prisma = await getPrisma();
-  return (await prisma.serviceAccount.create({
-    data: { userId, userIdKey: userId.toLowerCase(), namespaceId, expiresAt, disabled }, select: { id: true },
-  })).id;
+  return (
+    await prisma.serviceAccount.create({
+      data: { userId, userIdKey: userId.toLowerCase(), namespaceId, expiresAt, disabled },
+      select: { id: true },
+    })
+  ).id;
 }
 
 // The receiver: records every request; answers with `status`.
-interface Received { headers: IncomingHttpHeaders; body: Record<string, unknown> }
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
 let received: Received[] = [];
 let status = 200;
 let server: Server;
@@ -45,7 +52,9 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
-    req.on('data', (c: string) => { body += c; });
+    req.on('data', (c: string) => {
+      body += c;
+    });
     req.on('end', () => {
       received.push({ headers: req.headers, body: JSON.parse(body) as Record<string, unknown> });
       res.writeHead(status).end();
@@ -67,26 +76,50 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+  await new Promise<void>((r) => {
+    server.close(() => r());
+    server.closeAllConnections();
+  });
 });
 
-afterEach(() => { received = []; status = 200; vi.restoreAllMocks(); });
-
+afterEach(() => {
+  received = [];
+  status = 200;
+  vi.restoreAllMocks();
+});
 
 describe('expiringSoon', () => {
   let viewer: Actor;
-  beforeAll(async () => { viewer = await makeUserWithRole(ns.team, 'viewer'); });
+  beforeAll(async () => {
+    viewer = await makeUserWithRole(ns.team, 'viewer');
+  });
 
   it('lists accounts of the namespace and below expiring within 7 days, soonest first', async () => {
     const list = await expiringSoon(viewer, ns.team, { now: base });
     expect(list).toEqual([
-      { id: acct.in2days, userId: 'in-2-days', namespaceId: ns.team, namespaceName: 'Team', expiresAt: at(2).toISOString() },
-      { id: acct.child3days, userId: 'child-in-3-days', namespaceId: ns.teamChild, namespaceName: 'Team Child', expiresAt: at(3).toISOString() },
+      {
+        id: acct.in2days,
+        userId: 'in-2-days',
+        namespaceId: ns.team,
+        namespaceName: 'Team',
+        expiresAt: at(2).toISOString(),
+      },
+      {
+        id: acct.child3days,
+        userId: 'child-in-3-days',
+        namespaceId: ns.teamChild,
+        namespaceName: 'Team Child',
+        expiresAt: at(3).toISOString(),
+      },
     ]);
   });
 
   it('takes a wider window, and works from the real clock by default', async () => {
-    expect((await expiringSoon(viewer, ns.team, { days: 30, now: base })).map((a) => a.userId)).toEqual(['in-2-days', 'child-in-3-days', 'in-20-days']);
+    expect((await expiringSoon(viewer, ns.team, { days: 30, now: base })).map((a) => a.userId)).toEqual([
+      'in-2-days',
+      'child-in-3-days',
+      'in-20-days',
+    ]);
     const real = await expiringSoon(viewer, ns.teamChild);
     expect(real.every((a) => Date.parse(a.expiresAt) > Date.now())).toBe(true);
   });
@@ -107,8 +140,13 @@ describe('expiry webhook', () => {
     expect(sentIds()).toEqual(soon());
     const notice = received.find((r) => r.body.service_account_id === acct.in2days)!;
     expect(notice.body).toEqual({
-      event: 'service_account.expiring', service_account_id: acct.in2days, user_id: 'in-2-days',
-      namespace_id: ns.team, namespace: 'Team', expires_at: at(2).toISOString(), days_left: 2,
+      event: 'service_account.expiring',
+      service_account_id: acct.in2days,
+      user_id: 'in-2-days',
+      namespace_id: ns.team,
+      namespace: 'Team',
+      expires_at: at(2).toISOString(),
+      days_left: 2,
     });
     expect(notice.headers['content-type']).toBe('application/json');
     expect(notice.headers.authorization).toBeUndefined();
@@ -116,7 +154,10 @@ describe('expiry webhook', () => {
     expect(received.find((r) => r.body.user_id === 'child-in-3-days')!.body.days_left).toBe(3);
 
     received = [];
-    expect(await runExpiryWebhookOnce({ url, now: new Date(base.getTime() + 11 * HOUR) })).toMatchObject({ sent: 0, alreadySent: 3 });
+    expect(await runExpiryWebhookOnce({ url, now: new Date(base.getTime() + 11 * HOUR) })).toMatchObject({
+      sent: 0,
+      alreadySent: 3,
+    });
     expect(received).toEqual([]);
   });
 
@@ -143,7 +184,9 @@ describe('expiry webhook', () => {
 
     status = 200;
     received = [];
-    expect(await runExpiryWebhookOnce({ url, now: new Date(later.getTime() + 15 * 60_000) })).toMatchObject({ sent: 1 });
+    expect(await runExpiryWebhookOnce({ url, now: new Date(later.getTime() + 15 * 60_000) })).toMatchObject({
+      sent: 1,
+    });
     expect(sentIds()).toEqual([id]);
     received = [];
     await runExpiryWebhookOnce({ url, now: new Date(later.getTime() + 30 * 60_000) });
@@ -152,7 +195,10 @@ describe('expiry webhook', () => {
 
   it('sends once when two instances run at the same moment', async () => {
     const id = await account('raced', ns.other, at(201));
-    const [a, b] = await Promise.all([runExpiryWebhookOnce({ url, now: at(200) }), runExpiryWebhookOnce({ url, now: at(200) })]);
+    const [a, b] = await Promise.all([
+      runExpiryWebhookOnce({ url, now: at(200) }),
+      runExpiryWebhookOnce({ url, now: at(200) }),
+    ]);
     expect(a.sent + b.sent).toBe(1);
     expect(a.alreadySent + b.alreadySent).toBe(1);
     expect(sentIds()).toEqual([id]);
@@ -161,7 +207,12 @@ describe('expiry webhook', () => {
   it('stops a run after three failures in a row when the receiver is unreachable, keeping nothing claimed', async () => {
     const ids = await Promise.all([1, 2, 3, 4].map((i) => account(`unreachable-${i}`, ns.other, at(301 + i / 24))));
     const closed = `http://127.0.0.1:${await freePort()}/hook`;
-    expect(await runExpiryWebhookOnce({ url: closed, now: at(300) })).toEqual({ sent: 0, alreadySent: 0, failed: 3, deferred: 1 });
+    expect(await runExpiryWebhookOnce({ url: closed, now: at(300) })).toEqual({
+      sent: 0,
+      alreadySent: 0,
+      failed: 3,
+      deferred: 1,
+    });
     expect(await (await getPrisma()).expiryNotice.count({ where: { accountId: { in: ids } } })).toBe(0);
   });
 

@@ -7,7 +7,6 @@ import { createNamespace } from '@/lib/dal/namespaces';
 import { createPolicy } from '@/lib/dal/policies';
 import { createRoute, listRoutes, updateRoute } from '@/lib/dal/routes';
 import { createDirectoryUser } from '@/lib/dal/directory';
-import { AppError } from '@/lib/dal/errors';
 import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import { policyFormSchema } from '@/lib/schemas/policy';
 import { routeFormSchema } from '@/lib/schemas/route';
@@ -20,64 +19,130 @@ import { pomerium, verify, verifyAs } from './support/verify';
 import { failure, uid } from './support/helpers';
 
 let admin: Actor;
-beforeAll(async () => { admin = await makeAdmin(); });
+beforeAll(async () => {
+  admin = await makeAdmin();
+});
 
 const account = async (namespaceId: string, over: Record<string, unknown> = {}) =>
-  createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId, kind: 'service', userId: `fa-${uid()}`, expiration: 'never', ...over }));
+  createServiceAccount(
+    admin,
+    createServiceAccountSchema.parse({
+      namespaceId,
+      kind: 'service',
+      userId: `fa-${uid()}`,
+      expiration: 'never',
+      ...over,
+    }),
+  );
 const policy = (namespaceId: string, ppl: string) =>
-  createPolicy(admin, namespaceId, policyFormSchema.parse({ name: `p-${uid()}`, description: '', enforced: false, explanation: '', remediation: '', ppl }));
+  createPolicy(
+    admin,
+    namespaceId,
+    policyFormSchema.parse({
+      name: `p-${uid()}`,
+      description: '',
+      enforced: false,
+      explanation: '',
+      remediation: '',
+      ppl,
+    }),
+  );
 const route = (actor: Actor, namespaceId: string, from: string, policyIds: string[] = []) =>
-  createRoute(actor, namespaceId, routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds }));
+  createRoute(
+    actor,
+    namespaceId,
+    routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds }),
+  );
 const PUBLIC = 'allow:\n  or:\n    - accept: true\n';
 
 describe('route swap: a header of another proxy family changes nothing', () => {
-  let appHost: string; let adminHost: string; let token: string;
+  let appHost: string;
+  let adminHost: string;
+  let token: string;
   beforeAll(async () => {
     const ns = await createNamespace(admin, 'global', `swap-${uid()}`);
     appHost = `app-${uid()}.example.com`;
     adminHost = `admin-${uid()}.example.com`;
     ({ token } = await account(ns.id));
     await route(admin, ns.id, `https://${appHost}`, [(await policy(ns.id, PUBLIC)).id]);
-    await route(admin, ns.id, `https://${adminHost}`, [(await policy(ns.id, 'allow:\n  or:\n    - reject: true\n')).id]);
+    await route(admin, ns.id, `https://${adminHost}`, [
+      (await policy(ns.id, 'allow:\n  or:\n    - reject: true\n')).id,
+    ]);
   });
 
   it('forward-auth (Caddy, Traefik): X-Original-URL naming a public route does not open the admin host', async () => {
     const res = await verifyAs('forward-auth', {
-      ...pomerium(token), 'x-forwarded-host': adminHost, 'x-forwarded-uri': '/x', 'x-forwarded-method': 'GET',
-      'x-original-url': `https://${appHost}/x`, 'x-original-method': 'GET', forwarded: `host=${appHost}`,
+      ...pomerium(token),
+      'x-forwarded-host': adminHost,
+      'x-forwarded-uri': '/x',
+      'x-forwarded-method': 'GET',
+      'x-original-url': `https://${appHost}/x`,
+      'x-original-method': 'GET',
+      forwarded: `host=${appHost}`,
     });
     expect(res.status).toBe(403);
-    expect((await verifyAs('forward-auth', { 'x-forwarded-host': adminHost, 'x-forwarded-uri': '/', 'x-forwarded-method': 'GET', 'x-original-url': `https://${appHost}/` })).status).toBe(401);
+    expect(
+      (
+        await verifyAs('forward-auth', {
+          'x-forwarded-host': adminHost,
+          'x-forwarded-uri': '/',
+          'x-forwarded-method': 'GET',
+          'x-original-url': `https://${appHost}/`,
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('auth-request (nginx): client-sent X-Forwarded-* and Host do not move the judged request', async () => {
     const res = await verifyAs('auth-request', {
-      ...pomerium(token), 'x-original-url': `https://${adminHost}/x`, 'x-original-method': 'GET',
-      'x-forwarded-host': appHost, 'x-forwarded-uri': '/x', 'x-forwarded-method': 'GET', host: appHost,
+      ...pomerium(token),
+      'x-original-url': `https://${adminHost}/x`,
+      'x-original-method': 'GET',
+      'x-forwarded-host': appHost,
+      'x-forwarded-uri': '/x',
+      'x-forwarded-method': 'GET',
+      host: appHost,
     });
     expect(res.status).toBe(403);
   });
 
   it('ext-authz (Envoy): only the Host and appended path count', async () => {
-    expect((await verifyAs('ext-authz', { ...pomerium(token), host: adminHost, 'x-forwarded-host': appHost, 'x-original-url': `https://${appHost}/` }, { path: '/x' })).status).toBe(403);
+    expect(
+      (
+        await verifyAs(
+          'ext-authz',
+          { ...pomerium(token), host: adminHost, 'x-forwarded-host': appHost, 'x-original-url': `https://${appHost}/` },
+          { path: '/x' },
+        )
+      ).status,
+    ).toBe(403);
     expect((await verifyAs('ext-authz', { ...pomerium(token), host: appHost }, { path: '/x' })).status).toBe(200);
   });
 
   it('a proxy endpoint without its description answers 400, never the token-only 200', async () => {
     for (const family of ['forward-auth', 'auth-request'] as const) {
-      expect(await verifyAs(family, { ...pomerium(token), host: appHost })).toMatchObject({ status: 400, body: { error: 'no_request_description' } });
+      expect(await verifyAs(family, { ...pomerium(token), host: appHost })).toMatchObject({
+        status: 400,
+        body: { error: 'no_request_description' },
+      });
     }
   });
 
   it('the token-only endpoint refuses a proxy description (an old proxy configuration fails closed)', async () => {
-    expect(await verify({ ...pomerium(token), 'x-original-url': `https://${adminHost}/`, 'x-original-method': 'GET' })).toMatchObject({ status: 400, body: { error: 'proxy_endpoint_required' } });
-    expect(await verify({ ...pomerium(token), 'x-forwarded-uri': '/', 'x-forwarded-method': 'GET' })).toMatchObject({ status: 400, body: { error: 'proxy_endpoint_required' } });
+    expect(
+      await verify({ ...pomerium(token), 'x-original-url': `https://${adminHost}/`, 'x-original-method': 'GET' }),
+    ).toMatchObject({ status: 400, body: { error: 'proxy_endpoint_required' } });
+    expect(await verify({ ...pomerium(token), 'x-forwarded-uri': '/', 'x-forwarded-method': 'GET' })).toMatchObject({
+      status: 400,
+      body: { error: 'proxy_endpoint_required' },
+    });
     expect((await verify(pomerium(token))).status).toBe(200);
   });
 });
 
 describe('path tricks are judged on the canonical path or refused', () => {
-  let host: string; let token: string;
+  let host: string;
+  let token: string;
   beforeAll(async () => {
     const ns = await createNamespace(admin, 'global', `paths-${uid()}`);
     host = `paths-${uid()}.example.com`;
@@ -86,17 +151,29 @@ describe('path tricks are judged on the canonical path or refused', () => {
     await route(admin, ns.id, `https://${host}`, [(await policy(ns.id, 'allow:\n  or:\n    - reject: true\n')).id]);
     await route(admin, ns.id, `https://${host}/café`, [(await policy(ns.id, PUBLIC)).id]);
   });
-  const fa = (uri: string) => verifyAs('forward-auth', { ...pomerium(token), 'x-forwarded-host': host, 'x-forwarded-uri': uri, 'x-forwarded-method': 'GET' });
+  const fa = (uri: string) =>
+    verifyAs('forward-auth', {
+      ...pomerium(token),
+      'x-forwarded-host': host,
+      'x-forwarded-uri': uri,
+      'x-forwarded-method': 'GET',
+    });
 
-  it.each(['/pub/../x', '/pub/%2e%2e/x', '/pub/%2E%2E/x', '/pub/.%2e/x', '/publicity', '/pub/./../x'])('%s is judged as outside /pub: 403', async (uri) => {
-    expect((await fa(uri)).status).toBe(403);
-  });
+  it.each(['/pub/../x', '/pub/%2e%2e/x', '/pub/%2E%2E/x', '/pub/.%2e/x', '/publicity', '/pub/./../x'])(
+    '%s is judged as outside /pub: 403',
+    async (uri) => {
+      expect((await fa(uri)).status).toBe(403);
+    },
+  );
   it.each(['/pub', '/pub/', '/pub/x', '//pub/x', '/x/../pub/y', '/p%75b/x'])('%s is inside /pub: 200', async (uri) => {
     expect((await fa(uri)).status).toBe(200);
   });
-  it.each([['/pub/..%2Fx'], ['/pub%2F..%2Fx'], ['/x;y'], ['/a%00'], ['/a%zz'], [`/${'a'.repeat(16 * 1024)}`]])('%s is refused with bad_path', async (uri) => {
-    expect(await fa(uri.slice(0, 20000))).toMatchObject({ status: 400, body: { error: 'bad_path' } });
-  });
+  it.each([['/pub/..%2Fx'], ['/pub%2F..%2Fx'], ['/x;y'], ['/a%00'], ['/a%zz'], [`/${'a'.repeat(16 * 1024)}`]])(
+    '%s is refused with bad_path',
+    async (uri) => {
+      expect(await fa(uri.slice(0, 20000))).toMatchObject({ status: 400, body: { error: 'bad_path' } });
+    },
+  );
   it('a route /café matches the encoded path a proxy sends', async () => {
     expect((await fa('/caf%C3%A9/menu')).status).toBe(200);
     expect((await fa('/caf%c3%a9')).status).toBe(200);
@@ -104,17 +181,27 @@ describe('path tricks are judged on the canonical path or refused', () => {
 });
 
 describe('source_ip reads the trusted client address', () => {
-  let host: string; let token: string;
+  let host: string;
+  let token: string;
   beforeAll(async () => {
     const ns = await createNamespace(admin, 'global', `ip-${uid()}`);
     host = `ip-${uid()}.example.com`;
     ({ token } = await account(ns.id));
-    await route(admin, ns.id, `https://${host}/allow`, [(await policy(ns.id, 'allow:\n  and:\n    - source_ip: 10.1.2.0/24\n')).id]);
-    await route(admin, ns.id, `https://${host}/deny`, [(await policy(ns.id, 'allow:\n  or:\n    - accept: true\ndeny:\n  or:\n    - source_ip: 10.9.0.0/16\n')).id]);
+    await route(admin, ns.id, `https://${host}/allow`, [
+      (await policy(ns.id, 'allow:\n  and:\n    - source_ip: 10.1.2.0/24\n')).id,
+    ]);
+    await route(admin, ns.id, `https://${host}/deny`, [
+      (await policy(ns.id, 'allow:\n  or:\n    - accept: true\ndeny:\n  or:\n    - source_ip: 10.9.0.0/16\n')).id,
+    ]);
   });
-  const fa = (path: string, xff: string | undefined) => verifyAs('forward-auth', {
-    ...pomerium(token), 'x-forwarded-host': host, 'x-forwarded-uri': path, 'x-forwarded-method': 'GET', ...(xff === undefined ? {} : { 'x-forwarded-for': xff }),
-  });
+  const fa = (path: string, xff: string | undefined) =>
+    verifyAs('forward-auth', {
+      ...pomerium(token),
+      'x-forwarded-host': host,
+      'x-forwarded-uri': path,
+      'x-forwarded-method': 'GET',
+      ...(xff === undefined ? {} : { 'x-forwarded-for': xff }),
+    });
 
   it('a client-written X-Forwarded-For entry does not satisfy an allow', async () => {
     expect((await fa('/allow', '10.1.2.3, 203.0.113.7')).status).toBe(403); // the proxy appended 203.0.113.7
@@ -141,7 +228,12 @@ describe('identity headers are always valid', () => {
     const { id } = await createDirectoryUser(admin, { id: `li-${uid()}`, email, name: '', groups });
     const { token } = await account(ns.id, { kind: 'impersonate', userId: undefined, directoryUserId: id });
     await route(admin, ns.id, `https://${host}`, [(await policy(ns.id, PUBLIC)).id]);
-    const res = await verifyAs('forward-auth', { ...pomerium(token), 'x-forwarded-host': host, 'x-forwarded-uri': '/', 'x-forwarded-method': 'GET' });
+    const res = await verifyAs('forward-auth', {
+      ...pomerium(token),
+      'x-forwarded-host': host,
+      'x-forwarded-uri': '/',
+      'x-forwarded-method': 'GET',
+    });
     expect(res.status).toBe(200);
     expect(decodeURIComponent(res.headers.get('x-pomerium-claim-email')!)).toBe(email);
     expect(JSON.parse(decodeURIComponent(res.headers.get('x-pomerium-claim-groups')!))).toEqual(groups);
@@ -180,13 +272,24 @@ describe('routes may not nest across namespaces', () => {
     expect(outer.id).toBeTruthy();
   });
 
-  it('an update that would move a route inside another namespace\'s prefix is refused', async () => {
+  it("an update that would move a route inside another namespace's prefix is refused", async () => {
     const a = await createNamespace(admin, 'global', `nest-u-${uid()}`);
     const b = await createNamespace(admin, 'global', `nest-v-${uid()}`);
     const host = `upd-${uid()}.internal`;
     await route(admin, b.id, `https://${host}/api`);
     const mine = await route(admin, a.id, `https://other-${host}/api`);
-    const err = await failure(updateRoute(admin, mine.id, routeFormSchema.parse({ name: 'moved', from: `https://${host}/api/v1`, to: 'http://127.0.0.1:9', policyIds: [] })));
+    const err = await failure(
+      updateRoute(
+        admin,
+        mine.id,
+        routeFormSchema.parse({
+          name: 'moved',
+          from: `https://${host}/api/v1`,
+          to: 'http://127.0.0.1:9',
+          policyIds: [],
+        }),
+      ),
+    );
     expect(err.code).toBe('conflict');
     expect((await listRoutes(admin, a.id)).map((r) => r.from)).toEqual([`https://other-${host}/api`]);
   });
@@ -195,7 +298,10 @@ describe('routes may not nest across namespaces', () => {
     const a = await createNamespace(admin, 'global', `race-a-${uid()}`);
     const b = await createNamespace(admin, 'global', `race-b-${uid()}`);
     const host = `race-${uid()}.internal`;
-    const results = await Promise.allSettled([route(admin, a.id, `https://${host}/`), route(admin, b.id, `https://${host}/api`)]);
+    const results = await Promise.allSettled([
+      route(admin, a.id, `https://${host}/`),
+      route(admin, b.id, `https://${host}/api`),
+    ]);
     const rows = await (await getPrisma()).route.findMany({ where: { host }, select: { namespaceId: true } });
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(rows.length);
     expect(new Set(rows.map((r) => r.namespaceId)).size).toBeLessThanOrEqual(1);
@@ -206,7 +312,9 @@ describe('no stale cache fill', () => {
   it('a revoke that lands while an account load is in flight is honoured', async () => {
     const { token, account: sa } = await account('global');
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     let loads = 0;
     // The first load reads the account (still active), then stalls until the revoke committed.
     const engine = new VerifyEngine({
@@ -222,6 +330,9 @@ describe('no stale cache fill', () => {
     await revokeServiceAccount(admin, sa.id); // commits, then invalidates local caches
     release();
     expect(await racing).toMatchObject({ ok: false, error: 'revoked' });
-    expect(await engine.check((n) => pomerium(token)[n as 'authorization'] ?? null)).toMatchObject({ ok: false, error: 'revoked' });
+    expect(await engine.check((n) => pomerium(token)[n as 'authorization'] ?? null)).toMatchObject({
+      ok: false,
+      error: 'revoked',
+    });
   });
 });

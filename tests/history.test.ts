@@ -3,7 +3,6 @@
 import { describe, it, expect, vi, beforeAll } from 'vitest';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
-import { AppError } from '@/lib/dal/errors';
 import * as history from '@/lib/dal/history';
 import { listHistory, parseHistoryQuery } from '@/lib/dal/history';
 import { makeAdmin, makeUserWithRole, makeUserWithoutRole } from './support/actors';
@@ -19,23 +18,43 @@ const ids: Record<string, string> = {};
 
 async function namespace(name: string, parentId: string) {
   const prisma = await getPrisma();
-  return (await prisma.namespace.create({ data: { name, nameKey: name.toLowerCase(), parentId }, select: { id: true } })).id;
+  return (
+    await prisma.namespace.create({ data: { name, nameKey: name.toLowerCase(), parentId }, select: { id: true } })
+  ).id;
 }
 
-async function event(key: string, data: { namespaceId: string | null; actorEmail?: string; entityType?: string; entityId?: string; at?: Date; action?: string; before?: object; after?: object }) {
+async function event(
+  key: string,
+  data: {
+    namespaceId: string | null;
+    actorEmail?: string;
+    entityType?: string;
+    entityId?: string;
+    at?: Date;
+    action?: string;
+    before?: object;
+    after?: object;
+  },
+) {
   const prisma = await getPrisma();
   const row = await prisma.auditEvent.create({
     data: {
-      actorEmail: data.actorEmail ?? 'admin@example.com', action: data.action ?? 'update', entityType: data.entityType ?? 'service_account',
-      entityId: data.entityId ?? key, namespaceId: data.namespaceId, at: data.at, before: data.before, after: data.after,
+      actorEmail: data.actorEmail ?? 'admin@example.com',
+      action: data.action ?? 'update',
+      entityType: data.entityType ?? 'service_account',
+      entityId: data.entityId ?? key,
+      namespaceId: data.namespaceId,
+      at: data.at,
+      before: data.before,
+      after: data.after,
     },
   });
   ids[key] = row.id.toString();
   return row;
 }
 
-const keysOf = (entries: { id: string }[]) => entries.map((e) => Object.entries(ids).find(([, id]) => id === e.id)?.[0]).filter(Boolean);
-
+const keysOf = (entries: { id: string }[]) =>
+  entries.map((e) => Object.entries(ids).find(([, id]) => id === e.id)?.[0]).filter(Boolean);
 
 beforeAll(async () => {
   admin = await makeAdmin();
@@ -47,7 +66,13 @@ beforeAll(async () => {
   await event('installWide', { namespaceId: null, entityType: 'signing_key' });
   await event('global', { namespaceId: 'global', entityType: 'policy' });
   await event('prod', { namespaceId: ns.prod });
-  await event('payments', { namespaceId: ns.payments, actorEmail: 'Alice@Example.com', entityType: 'route', before: { name: 'a', host: 'x' }, after: { name: 'b', host: 'x' } });
+  await event('payments', {
+    namespaceId: ns.payments,
+    actorEmail: 'Alice@Example.com',
+    entityType: 'route',
+    before: { name: 'a', host: 'x' },
+    after: { name: 'b', host: 'x' },
+  });
   await event('paymentsEu', { namespaceId: ns.paymentsEu, actorEmail: 'bob@example.com' });
   await event('billing', { namespaceId: ns.billing });
   await event('deletedNamespace', { namespaceId: 'ns-that-was-deleted' });
@@ -58,8 +83,13 @@ describe('who sees which entries', () => {
     const { entries } = await listHistory(viewer, { limit: 200 });
     expect(keysOf(entries).sort()).toEqual(['payments', 'paymentsEu']);
     expect(entries.find((e) => e.id === ids.payments)).toMatchObject({
-      namespaceId: ns.payments, namespaceName: 'Payments', actorEmail: 'Alice@Example.com', action: 'update', entityType: 'route',
-      before: { name: 'a', host: 'x' }, after: { name: 'b', host: 'x' },
+      namespaceId: ns.payments,
+      namespaceName: 'Payments',
+      actorEmail: 'Alice@Example.com',
+      action: 'update',
+      entityType: 'route',
+      before: { name: 'a', host: 'x' },
+      after: { name: 'b', host: 'x' },
     });
   });
 
@@ -72,7 +102,9 @@ describe('who sees which entries', () => {
   });
 
   it('a group grant counts like a user grant', async () => {
-    await (await getPrisma()).grant.create({ data: { namespaceId: ns.billing, role: 'viewer', groupName: 'billing-team' } });
+    await (await getPrisma()).grant.create({
+      data: { namespaceId: ns.billing, role: 'viewer', groupName: 'billing-team' },
+    });
     const member = await makeUserWithoutRole(['billing-team']);
     expect(keysOf((await listHistory(member)).entries)).toEqual(['billing']);
   });
@@ -83,9 +115,17 @@ describe('who sees which entries', () => {
   });
 
   it('the namespace filter takes the subtree, and only where the actor may look', async () => {
-    expect(keysOf((await listHistory(admin, { namespaceId: ns.payments })).entries).sort()).toEqual(['payments', 'paymentsEu']);
+    expect(keysOf((await listHistory(admin, { namespaceId: ns.payments })).entries).sort()).toEqual([
+      'payments',
+      'paymentsEu',
+    ]);
     expect(keysOf((await listHistory(viewer, { namespaceId: ns.paymentsEu })).entries)).toEqual(['paymentsEu']);
-    expect(keysOf((await listHistory(admin, { namespaceId: ns.prod })).entries).sort()).toEqual(['billing', 'payments', 'paymentsEu', 'prod']);
+    expect(keysOf((await listHistory(admin, { namespaceId: ns.prod })).entries).sort()).toEqual([
+      'billing',
+      'payments',
+      'paymentsEu',
+      'prod',
+    ]);
     expect(keysOf((await listHistory(admin, { namespaceId: 'global', limit: 200 })).entries)).toContain('installWide');
     expect((await failure(listHistory(viewer, { namespaceId: ns.billing }))).code).toBe('forbidden');
     expect((await failure(listHistory(viewer, { namespaceId: ns.prod }))).code).toBe('forbidden');
@@ -107,7 +147,11 @@ describe('filters and pagination', () => {
     await event('jan2', { namespaceId: sandbox, at: new Date('2025-01-02T10:00:00Z') });
     await event('jan3', { namespaceId: sandbox, at: new Date('2025-01-03T00:00:00Z') });
     const within = (from?: string, to?: string) =>
-      listHistory(admin, { namespaceId: sandbox, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined }).then((r) => keysOf(r.entries));
+      listHistory(admin, {
+        namespaceId: sandbox,
+        from: from ? new Date(from) : undefined,
+        to: to ? new Date(to) : undefined,
+      }).then((r) => keysOf(r.entries));
     expect(await within('2025-01-02T00:00:00Z')).toEqual(['jan3', 'jan2']);
     expect(await within(undefined, '2025-01-02T10:00:00Z')).toEqual(['jan1']);
     expect(await within('2025-01-02T10:00:00Z', '2025-01-03T00:00:00Z')).toEqual(['jan2']);
@@ -117,7 +161,13 @@ describe('filters and pagination', () => {
     const sandbox = await namespace('Paging', 'global');
     const prisma = await getPrisma();
     await prisma.auditEvent.createMany({
-      data: Array.from({ length: 205 }, (_, i) => ({ actorEmail: 'pager@example.com', action: 'create', entityType: 'route', entityId: `r${i}`, namespaceId: sandbox })),
+      data: Array.from({ length: 205 }, (_, i) => ({
+        actorEmail: 'pager@example.com',
+        action: 'create',
+        entityType: 'route',
+        entityId: `r${i}`,
+        namespaceId: sandbox,
+      })),
     });
     const seen: string[] = [];
     let cursor: bigint | undefined;
@@ -137,13 +187,30 @@ describe('filters and pagination', () => {
   });
 
   it('parses query strings, and names what is wrong', () => {
-    const ok = parseHistoryQuery({ namespace: 'prod', actor: ' alice ', type: 'route', from: '2025-01-02', to: '2025-01-02', cursor: '42' });
-    expect(ok).toMatchObject({ ok: true, query: { namespaceId: 'prod', actor: 'alice', entityType: 'route', cursor: 42n } });
+    const ok = parseHistoryQuery({
+      namespace: 'prod',
+      actor: ' alice ',
+      type: 'route',
+      from: '2025-01-02',
+      to: '2025-01-02',
+      cursor: '42',
+    });
+    expect(ok).toMatchObject({
+      ok: true,
+      query: { namespaceId: 'prod', actor: 'alice', entityType: 'route', cursor: 42n },
+    });
     if (!ok.ok) throw new Error('unreachable');
     expect(ok.query.from?.toISOString()).toBe('2025-01-02T00:00:00.000Z');
     expect(ok.query.to?.toISOString()).toBe('2025-01-03T00:00:00.000Z'); // the whole "to" day
-    expect(parseHistoryQuery(new URLSearchParams('namespace=&actor=&type=&from=&to='))).toMatchObject({ ok: true, query: { namespaceId: undefined, from: undefined } });
-    const bad = (q: string) => { const r = parseHistoryQuery(new URLSearchParams(q)); expect(r.ok).toBe(false); return r.ok ? '' : r.message; };
+    expect(parseHistoryQuery(new URLSearchParams('namespace=&actor=&type=&from=&to='))).toMatchObject({
+      ok: true,
+      query: { namespaceId: undefined, from: undefined },
+    });
+    const bad = (q: string) => {
+      const r = parseHistoryQuery(new URLSearchParams(q));
+      expect(r.ok).toBe(false);
+      return r.ok ? '' : r.message;
+    };
     expect(bad('from=yesterday')).toMatch(/^from: .*YYYY-MM-DD/);
     expect(bad('from=2025-02-30')).toMatch(/^from:/);
     expect(bad('type=secret')).toMatch(/^type: Use one of: namespace/);
@@ -157,10 +224,14 @@ describe('history is append-only', () => {
   it('refuses UPDATE, DELETE and TRUNCATE from any client, leaving the entry as it was', async () => {
     const prisma = await getPrisma();
     const id = BigInt(ids.payments!);
-    await expect(prisma.$executeRawUnsafe(`UPDATE audit_events SET actor_email = 'forger@example.com' WHERE id = ${id}`)).rejects.toThrow(/append-only/);
+    await expect(
+      prisma.$executeRawUnsafe(`UPDATE audit_events SET actor_email = 'forger@example.com' WHERE id = ${id}`),
+    ).rejects.toThrow(/append-only/);
     await expect(prisma.$executeRawUnsafe(`DELETE FROM audit_events WHERE id = ${id}`)).rejects.toThrow(/append-only/);
     await expect(prisma.$executeRawUnsafe('TRUNCATE audit_events')).rejects.toThrow(/append-only/);
-    await expect(prisma.auditEvent.update({ where: { id }, data: { actorEmail: 'forger@example.com' } })).rejects.toThrow();
+    await expect(
+      prisma.auditEvent.update({ where: { id }, data: { actorEmail: 'forger@example.com' } }),
+    ).rejects.toThrow();
     await expect(prisma.auditEvent.deleteMany({})).rejects.toThrow();
     expect(await prisma.auditEvent.findUnique({ where: { id } })).toMatchObject({ actorEmail: 'Alice@Example.com' });
   });
@@ -179,11 +250,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
-    else cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
   }
   if (cell || row.length) throw new Error(`unterminated last line: ${JSON.stringify(cell)}`);
   return rows;
@@ -194,7 +276,18 @@ describe('GET /api/console/history.csv', () => {
     const { GET } = await import('@/app/api/console/history.csv/route');
     return GET(new Request(`http://console.test/api/console/history.csv${query}`));
   };
-  const HEADER = ['at', 'actor', 'action', 'entity_type', 'entity_id', 'namespace_id', 'namespace', 'before', 'after', 'client_address'];
+  const HEADER = [
+    'at',
+    'actor',
+    'action',
+    'entity_type',
+    'entity_id',
+    'namespace_id',
+    'namespace',
+    'before',
+    'after',
+    'client_address',
+  ];
 
   it('answers 401 to anonymous callers and 403 to users without a role', async () => {
     session.actor = null;
@@ -221,12 +314,19 @@ describe('GET /api/console/history.csv', () => {
     const res = await get();
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="postern-history-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="postern-history-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const text = await res.text();
     expect(text.split('\r\n')[0]).toBe(HEADER.join(','));
     const rows = parseCsv(text);
     expect(rows[0]).toEqual(HEADER);
-    expect(rows.slice(1).map((r) => r[4]).sort()).toEqual(['payments', 'paymentsEu']);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[4])
+        .sort(),
+    ).toEqual(['payments', 'paymentsEu']);
     const payments = rows.find((r) => r[4] === 'payments')!;
     expect(payments.slice(1, 7)).toEqual(['Alice@Example.com', 'update', 'route', 'payments', ns.payments, 'Payments']);
     expect(JSON.parse(payments[7]!)).toEqual({ name: 'a', host: 'x' });
@@ -236,12 +336,20 @@ describe('GET /api/console/history.csv', () => {
 
   it('defuses cells a spreadsheet would run as formulas, and keeps commas and line breaks in their cell', async () => {
     const sandbox = await namespace('Injection', 'global');
-    await event('formula', { namespaceId: sandbox, actorEmail: '=HYPERLINK("http://evil.example","x")', entityId: '+1+1', after: { note: 'a,b\r\nc' } });
+    await event('formula', {
+      namespaceId: sandbox,
+      actorEmail: '=HYPERLINK("http://evil.example","x")',
+      entityId: '+1+1',
+      after: { note: 'a,b\r\nc' },
+    });
     await event('minus', { namespaceId: sandbox, actorEmail: '@SUM(A1)', entityId: '-2' });
     session.actor = admin;
     const res = await get(`?namespace=${sandbox}`);
     const rows = parseCsv(await res.text());
-    expect(rows.slice(1).map((r) => [r[1], r[4]])).toEqual([["'@SUM(A1)", "'-2"], ["'=HYPERLINK(\"http://evil.example\",\"x\")", "'+1+1"]]);
+    expect(rows.slice(1).map((r) => [r[1], r[4]])).toEqual([
+      ["'@SUM(A1)", "'-2"],
+      ['\'=HYPERLINK("http://evil.example","x")', "'+1+1"],
+    ]);
     expect(JSON.parse(rows[2]![8]!)).toEqual({ note: 'a,b\r\nc' });
   });
 

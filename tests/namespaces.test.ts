@@ -5,19 +5,26 @@ import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin, makeUserWithoutRole } from './support/actors';
 
 const rejects = async (p: Promise<unknown>, code: AppError['code']) => {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   expect((err as AppError).code).toBe(code);
   return err as AppError;
 };
 
 let admin: Actor;
-beforeAll(async () => { admin = await makeAdmin(); });
+beforeAll(async () => {
+  admin = await makeAdmin();
+});
 
 describe('namespace tree', () => {
   it('starts with Global as the only root', async () => {
     const all = await listNamespaces(admin);
-    expect(all.filter((n) => n.parentId === null)).toEqual([{ id: 'global', name: 'Global', parentId: null, role: 'admin' }]);
+    expect(all.filter((n) => n.parentId === null)).toEqual([
+      { id: 'global', name: 'Global', parentId: null, role: 'admin' },
+    ]);
   });
 
   it('creates children with trimmed names, shown with their path', async () => {

@@ -4,7 +4,6 @@ import { createNamespace } from '@/lib/dal/namespaces';
 import { createPolicy, deletePolicy, listPolicies, updatePolicy } from '@/lib/dal/policies';
 import { createRoute, deleteRoute, listRoutes } from '@/lib/dal/routes';
 import { createDirectoryUser } from '@/lib/dal/directory';
-import { AppError } from '@/lib/dal/errors';
 import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import { policyFormSchema } from '@/lib/schemas/policy';
 import { routeFormSchema } from '@/lib/schemas/route';
@@ -15,18 +14,49 @@ import { getPrisma } from '@/lib/db';
 import { failure, uid } from './support/helpers';
 
 let admin: Actor;
-beforeAll(async () => { admin = await makeAdmin(); });
+beforeAll(async () => {
+  admin = await makeAdmin();
+});
 
 const account = async (namespaceId: string, over: Record<string, unknown> = {}) =>
-  createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId, kind: 'service', userId: `pol-${uid()}`, expiration: 'never', ...over }));
+  createServiceAccount(
+    admin,
+    createServiceAccountSchema.parse({
+      namespaceId,
+      kind: 'service',
+      userId: `pol-${uid()}`,
+      expiration: 'never',
+      ...over,
+    }),
+  );
 const policy = (namespaceId: string, ppl: string, over: Partial<Record<string, unknown>> = {}) =>
-  createPolicy(admin, namespaceId, policyFormSchema.parse({ name: `p-${uid()}`, description: '', enforced: false, explanation: '', remediation: '', ppl, ...over }));
+  createPolicy(
+    admin,
+    namespaceId,
+    policyFormSchema.parse({
+      name: `p-${uid()}`,
+      description: '',
+      enforced: false,
+      explanation: '',
+      remediation: '',
+      ppl,
+      ...over,
+    }),
+  );
 const route = (namespaceId: string, from: string, policyIds: string[] = []) =>
-  createRoute(admin, namespaceId, routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds }));
-const traefik = (token: string | null, host: string, uri: string, method = 'GET') => verifyAs('forward-auth', {
-  ...(token ? { authorization: `Pomerium ${token}` } : {}),
-  'x-forwarded-host': host, 'x-forwarded-proto': 'https', 'x-forwarded-uri': uri, 'x-forwarded-method': method,
-});
+  createRoute(
+    admin,
+    namespaceId,
+    routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds }),
+  );
+const traefik = (token: string | null, host: string, uri: string, method = 'GET') =>
+  verifyAs('forward-auth', {
+    ...(token ? { authorization: `Pomerium ${token}` } : {}),
+    'x-forwarded-host': host,
+    'x-forwarded-proto': 'https',
+    'x-forwarded-uri': uri,
+    'x-forwarded-method': method,
+  });
 
 describe('policy enforcement at the verify endpoint', () => {
   it('an account in a parent namespace may use a child route; one in the child may not use the parent route', async () => {
@@ -49,7 +79,11 @@ describe('policy enforcement at the verify endpoint', () => {
   it('an enforced ancestor policy applies to a route that did not pick it, with its explanation', async () => {
     const ns = await createNamespace(admin, 'global', `enforced-${uid()}`);
     const sub = await createNamespace(admin, ns.id, 'team');
-    await policy(ns.id, 'deny:\n  or:\n    - http_path:\n        starts_with: /admin\n', { enforced: true, explanation: 'Admin paths are closed.', remediation: 'Use the public API.' });
+    await policy(ns.id, 'deny:\n  or:\n    - http_path:\n        starts_with: /admin\n', {
+      enforced: true,
+      explanation: 'Admin paths are closed.',
+      remediation: 'Use the public API.',
+    });
     const host = `enf-${uid()}.example.com`;
     const mine = await policy(sub.id, 'allow:\n  or:\n    - http_method:\n        in: [GET, HEAD]\n');
     await route(sub.id, `https://${host}`, [mine.id]);
@@ -57,7 +91,10 @@ describe('policy enforcement at the verify endpoint', () => {
     expect((await traefik(token, host, '/api/things')).status).toBe(200);
     expect((await traefik(token, host, '/api/things', 'POST')).status).toBe(403);
     const denied = await traefik(token, host, '/admin/users');
-    expect(denied).toMatchObject({ status: 403, body: { error: 'forbidden', explanation: 'Admin paths are closed.', remediation: 'Use the public API.' } });
+    expect(denied).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', explanation: 'Admin paths are closed.', remediation: 'Use the public API.' },
+    });
     const routes = await listRoutes(admin, sub.id);
     expect(routes[0]?.enforced.map((p) => p.namespaceName)).toContain(ns.name);
   });
@@ -69,14 +106,31 @@ describe('policy enforcement at the verify endpoint', () => {
     const p = await policy(ns.id, `allow:\n  or:\n    - user:\n        is: ${sa.userId}\n`);
     await route(ns.id, `https://${host}`, [p.id]);
     expect((await traefik(token, host, '/')).status).toBe(200);
-    await updatePolicy(admin, p.id, policyFormSchema.parse({ name: 'renamed', description: '', enforced: false, explanation: 'Only the other bot.', remediation: '', ppl: 'allow:\n  or:\n    - user:\n        is: someone-else\n' }));
-    expect(await traefik(token, host, '/')).toMatchObject({ status: 403, body: { explanation: 'Only the other bot.' } });
+    await updatePolicy(
+      admin,
+      p.id,
+      policyFormSchema.parse({
+        name: 'renamed',
+        description: '',
+        enforced: false,
+        explanation: 'Only the other bot.',
+        remediation: '',
+        ppl: 'allow:\n  or:\n    - user:\n        is: someone-else\n',
+      }),
+    );
+    expect(await traefik(token, host, '/')).toMatchObject({
+      status: 403,
+      body: { explanation: 'Only the other bot.' },
+    });
   });
 
   it('answers no_route for unknown hosts, 401 before policies, and lets public routes through without a token', async () => {
     const ns = await createNamespace(admin, 'global', `pub-${uid()}`);
     const { token } = await account(ns.id);
-    expect(await traefik(token, `nowhere-${uid()}.example.com`, '/')).toMatchObject({ status: 403, body: { error: 'no_route' } });
+    expect(await traefik(token, `nowhere-${uid()}.example.com`, '/')).toMatchObject({
+      status: 403,
+      body: { error: 'no_route' },
+    });
     const host = `pub-${uid()}.example.com`;
     const pub = await policy(ns.id, 'allow:\n  or:\n    - accept: true\n');
     await route(ns.id, `https://${host}/status`, [pub.id]);
@@ -98,9 +152,34 @@ describe('policy enforcement at the verify endpoint', () => {
     await route(ns.id, `https://${host}`, [all.id]);
     await route(ns.id, `https://${host}/private`, [none.id]);
     const auth = { authorization: `Bearer Pomerium-${token}` };
-    expect((await verifyAs('auth-request', { ...auth, 'x-original-url': `https://${host}/public?q=1`, 'x-original-method': 'GET' })).status).toBe(200);
-    expect((await verifyAs('auth-request', { ...auth, 'x-original-url': `https://${host}/private/doc`, 'x-original-method': 'GET' })).status).toBe(403);
-    expect((await verifyAs('forward-auth', { ...auth, 'x-forwarded-host': host, 'x-forwarded-uri': '/privateer', 'x-forwarded-method': 'GET' })).status).toBe(200);
+    expect(
+      (
+        await verifyAs('auth-request', {
+          ...auth,
+          'x-original-url': `https://${host}/public?q=1`,
+          'x-original-method': 'GET',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await verifyAs('auth-request', {
+          ...auth,
+          'x-original-url': `https://${host}/private/doc`,
+          'x-original-method': 'GET',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await verifyAs('forward-auth', {
+          ...auth,
+          'x-forwarded-host': host,
+          'x-forwarded-uri': '/privateer',
+          'x-forwarded-method': 'GET',
+        })
+      ).status,
+    ).toBe(200);
     expect((await verifyAs('ext-authz', { ...auth, host }, { path: '/private/x' })).status).toBe(403);
     expect((await verifyAs('ext-authz', { ...auth, host }, { path: '/privateer?x=1' })).status).toBe(200);
   });
@@ -108,8 +187,16 @@ describe('policy enforcement at the verify endpoint', () => {
   it('impersonating accounts are judged by the directory user email and groups', async () => {
     const ns = await createNamespace(admin, 'global', `imp-${uid()}`);
     const host = `imp-${uid()}.example.com`;
-    await createDirectoryUser(admin, { id: `dave-${uid()}`, email: 'dave@corp.example', name: '', groups: ['sre'] }).then(async ({ id }) => {
-      const p = await policy(ns.id, 'allow:\n  and:\n    - groups:\n        has: sre\n    - domain:\n        is: corp.example\n');
+    await createDirectoryUser(admin, {
+      id: `dave-${uid()}`,
+      email: 'dave@corp.example',
+      name: '',
+      groups: ['sre'],
+    }).then(async ({ id }) => {
+      const p = await policy(
+        ns.id,
+        'allow:\n  and:\n    - groups:\n        has: sre\n    - domain:\n        is: corp.example\n',
+      );
       await route(ns.id, `https://${host}`, [p.id]);
       const { token } = await account(ns.id, { kind: 'impersonate', userId: undefined, directoryUserId: id });
       expect((await traefik(token, host, '/')).status).toBe(200);
@@ -121,7 +208,11 @@ describe('policy enforcement at the verify endpoint', () => {
 
 describe('routes and policies: bad input', () => {
   it('refuses From URLs that are not https or carry a query, and duplicates', async () => {
-    for (const [from, msg] of [['http://a.example.com', /https/], ['https://a.example.com/x?y=1', /query/], ['not a url', /full URL/]] as const) {
+    for (const [from, msg] of [
+      ['http://a.example.com', /https/],
+      ['https://a.example.com/x?y=1', /query/],
+      ['not a url', /full URL/],
+    ] as const) {
       const r = routeFormSchema.safeParse({ name: 'x', from, to: 'http://up' });
       expect(r.success).toBe(false);
       expect(r.error!.issues[0]!.message).toMatch(msg);
@@ -135,15 +226,31 @@ describe('routes and policies: bad input', () => {
 
   it('refuses YAML that is not PPL, alias bombs and 10 MB of text, quickly and clearly', () => {
     const bad = (ppl: string) => {
-      const r = policyFormSchema.safeParse({ name: 'x', description: '', enforced: false, explanation: '', remediation: '', ppl });
+      const r = policyFormSchema.safeParse({
+        name: 'x',
+        description: '',
+        enforced: false,
+        explanation: '',
+        remediation: '',
+        ppl,
+      });
       expect(r.success).toBe(false);
       return r.error!.issues[0]!.message;
     };
     expect(bad('just a string')).toBeTruthy();
-    expect(bad('allow:\n  and:\n    - http_method:\n        equals: GET\n')).toMatch(/allow\.and\[0\]\.http_method: unknown matcher "equals"/);
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
+    expect(bad('allow:\n  and:\n    - http_method:\n        equals: GET\n')).toMatch(
+      /allow\.and\[0\]\.http_method: unknown matcher "equals"/,
+    );
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 12 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+      ),
+    ].join('\n');
     expect(bad(bomb)).toBeTruthy();
-    expect(bad('allow:\n  or:\n' + '    - accept: true\n'.repeat(600_000))).toMatch(/too long|256 KB/);
+    expect(bad(`allow:\n  or:\n${'    - accept: true\n'.repeat(600_000)}`)).toMatch(/too long|256 KB/);
   });
 
   it('refuses deleting a policy that routes use, and keeps it', async () => {
@@ -170,27 +277,54 @@ describe('size limits after YAML alias expansion', () => {
     const ppl = `allow:\n  or:\n    - user:\n        in: &u [${big.join(', ')}]\n${Array.from({ length: 9 }, () => '    - user:\n        in: *u\n').join('')}`;
     expect(ppl.length).toBeGreaterThan(60 * 1024);
     expect(ppl.length).toBeLessThan(128 * 1024);
-    const parsed = policyFormSchema.safeParse({ name: 'aliases', description: '', enforced: false, explanation: '', remediation: '', ppl });
+    const parsed = policyFormSchema.safeParse({
+      name: 'aliases',
+      description: '',
+      enforced: false,
+      explanation: '',
+      remediation: '',
+      ppl,
+    });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toMatch(/aliases expanded.*at most 256 KB/);
     const prisma = await getPrisma();
     const history = await prisma.auditEvent.count();
-    const err = await failure(createPolicy(admin, ns.id, { name: 'aliases', description: '', enforced: false, explanation: '', remediation: '', ppl }));
+    const err = await failure(
+      createPolicy(admin, ns.id, {
+        name: 'aliases',
+        description: '',
+        enforced: false,
+        explanation: '',
+        remediation: '',
+        ppl,
+      }),
+    );
     expect(err.code).toBe('invalid');
     expect(await prisma.auditEvent.count()).toBe(history);
   });
 
   it('no Change History entry exceeds 256 KB, even for two policies near the limit', async () => {
     const ns = await createNamespace(admin, 'global', `hist-${uid()}`);
-    const values1000 = (tag: string) => `[${Array.from({ length: 1000 }, (_, i) => `${tag}-${i}-${'y'.repeat(60)}`).join(', ')}]`;
-    const list = (tag: string) => `allow:\n  or:\n    - user:\n        in: ${values1000(`${tag}1`)}\n    - user:\n        in: ${values1000(`${tag}2`)}\n`;
-    const values = (ppl: string) => policyFormSchema.parse({ name: `big-${uid()}`, description: '', enforced: false, explanation: '', remediation: '', ppl });
+    const values1000 = (tag: string) =>
+      `[${Array.from({ length: 1000 }, (_, i) => `${tag}-${i}-${'y'.repeat(60)}`).join(', ')}]`;
+    const list = (tag: string) =>
+      `allow:\n  or:\n    - user:\n        in: ${values1000(`${tag}1`)}\n    - user:\n        in: ${values1000(`${tag}2`)}\n`;
+    const values = (ppl: string) =>
+      policyFormSchema.parse({
+        name: `big-${uid()}`,
+        description: '',
+        enforced: false,
+        explanation: '',
+        remediation: '',
+        ppl,
+      });
     const p = await createPolicy(admin, ns.id, values(list('a')));
     await updatePolicy(admin, p.id, values(list('b')));
     const prisma = await getPrisma();
     const rows = await prisma.auditEvent.findMany({ where: { entityId: p.id }, select: { before: true, after: true } });
     expect(rows).toHaveLength(2);
-    for (const r of rows) expect(Buffer.byteLength(JSON.stringify([r.before, r.after]))).toBeLessThanOrEqual(256 * 1024);
+    for (const r of rows)
+      expect(Buffer.byteLength(JSON.stringify([r.before, r.after]))).toBeLessThanOrEqual(256 * 1024);
     const update = rows.find((r) => r.before)!;
     expect(JSON.stringify(update)).toMatch(/truncated in the history: \d+ bytes in all/);
   });

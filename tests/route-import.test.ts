@@ -6,7 +6,6 @@ import { createNamespace } from '@/lib/dal/namespaces';
 import { createPolicy, listPolicies } from '@/lib/dal/policies';
 import { deleteRoute, listRoutes } from '@/lib/dal/routes';
 import { exportPomeriumFile, importPomeriumRoutes, previewPomeriumImport } from '@/lib/dal/route-import';
-import { AppError } from '@/lib/dal/errors';
 import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import { policyFormSchema } from '@/lib/schemas/policy';
 import type { Actor } from '@/lib/dal/actor';
@@ -17,16 +16,34 @@ import { getPrisma } from '@/lib/db';
 import { failure, uid } from './support/helpers';
 
 let admin: Actor;
-beforeAll(async () => { admin = await makeAdmin(); });
-const traefik = (token: string | null, host: string, uri = '/', extra: Record<string, string> = {}) => verifyAs('forward-auth', {
-  ...(token ? { authorization: `Pomerium ${token}` } : {}), 'x-forwarded-host': host, 'x-forwarded-uri': uri, 'x-forwarded-method': 'GET', ...extra,
+beforeAll(async () => {
+  admin = await makeAdmin();
 });
+const traefik = (token: string | null, host: string, uri = '/', extra: Record<string, string> = {}) =>
+  verifyAs('forward-auth', {
+    ...(token ? { authorization: `Pomerium ${token}` } : {}),
+    'x-forwarded-host': host,
+    'x-forwarded-uri': uri,
+    'x-forwarded-method': 'GET',
+    ...extra,
+  });
 
 describe('import from Pomerium', () => {
   it('previews without writing, then creates routes and policies in one go, recorded in the history', async () => {
     const ns = await createNamespace(admin, 'global', `imp-${uid()}`);
     const [a, b] = [`a-${uid()}.example.com`, `b-${uid()}.example.com`];
-    const { account: { userId }, token } = await createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId: ns.id, kind: 'service', userId: `ci-${uid()}`, expiration: 'never' }));
+    const {
+      account: { userId },
+      token,
+    } = await createServiceAccount(
+      admin,
+      createServiceAccountSchema.parse({
+        namespaceId: ns.id,
+        kind: 'service',
+        userId: `ci-${uid()}`,
+        expiration: 'never',
+      }),
+    );
     const sa = { token };
     const file = `routes:
   - from: https://${a}
@@ -57,7 +74,9 @@ describe('import from Pomerium', () => {
 
     const before = await (await getPrisma()).auditEvent.count({ where: { namespaceId: ns.id } });
     expect(await importPomeriumRoutes(admin, ns.id, file)).toEqual({ routes: 2, policies: 2 });
-    expect((await listRoutes(admin, ns.id)).map((r) => r.from).sort()).toEqual([`https://${a}`, `https://${b}/api`].sort());
+    expect((await listRoutes(admin, ns.id)).map((r) => r.from).sort()).toEqual(
+      [`https://${a}`, `https://${b}/api`].sort(),
+    );
     expect(await (await getPrisma()).auditEvent.count({ where: { namespaceId: ns.id } })).toBe(before + 4);
 
     expect((await traefik(sa.token, a)).status).toBe(200);
@@ -96,8 +115,22 @@ describe('export to Pomerium', () => {
     const parent = await createNamespace(admin, 'global', `exp-${uid()}`);
     const ns = await createNamespace(admin, parent.id, 'child');
     const host = `e-${uid()}.example.com`;
-    await createPolicy(admin, parent.id, policyFormSchema.parse({ name: 'No admin', description: '', enforced: true, explanation: '', remediation: '', ppl: 'deny:\n  or:\n    - http_path: {starts_with: /admin}\n' }));
-    await importPomeriumRoutes(admin, ns.id, `routes:
+    await createPolicy(
+      admin,
+      parent.id,
+      policyFormSchema.parse({
+        name: 'No admin',
+        description: '',
+        enforced: true,
+        explanation: '',
+        remediation: '',
+        ppl: 'deny:\n  or:\n    - http_path: {starts_with: /admin}\n',
+      }),
+    );
+    await importPomeriumRoutes(
+      admin,
+      ns.id,
+      `routes:
   - name: api
     from: https://${host}
     prefix: /v1
@@ -107,9 +140,23 @@ describe('export to Pomerium', () => {
     from: https://${host}
     to: [http://127.0.0.1:9]
     allowed_domains: [corp.example]
-`);
-    const snapshot = async () => (await listRoutes(admin, ns.id)).map((r) => ({ name: r.name, from: r.from, to: r.to, policies: r.policies.map((p) => p.name), enforced: r.enforced.map((p) => p.name) }));
-    const policyTexts = async () => Object.fromEntries((await (await getPrisma()).policy.findMany({ where: { namespaceId: ns.id } })).map((p) => [p.name, [p.enforced, p.ppl]]));
+`,
+    );
+    const snapshot = async () =>
+      (await listRoutes(admin, ns.id)).map((r) => ({
+        name: r.name,
+        from: r.from,
+        to: r.to,
+        policies: r.policies.map((p) => p.name),
+        enforced: r.enforced.map((p) => p.name),
+      }));
+    const policyTexts = async () =>
+      Object.fromEntries(
+        (await (await getPrisma()).policy.findMany({ where: { namespaceId: ns.id } })).map((p) => [
+          p.name,
+          [p.enforced, p.ppl],
+        ]),
+      );
     const before = await snapshot();
     const policiesBefore = await policyTexts();
     const file = await exportPomeriumFile(admin, ns.id);
@@ -128,7 +175,11 @@ describe('export to Pomerium', () => {
 
   it('lists a policy with a Postern extension as not exportable', async () => {
     const ns = await createNamespace(admin, 'global', `exp-${uid()}`);
-    await importPomeriumRoutes(admin, ns.id, `from: https://tz-${uid()}.example.com\nto: http://x\npolicy:\n  allow: {or: [{day_of_week: {is: mon-fri, timezone: Europe/Paris}}]}\n`);
+    await importPomeriumRoutes(
+      admin,
+      ns.id,
+      `from: https://tz-${uid()}.example.com\nto: http://x\npolicy:\n  allow: {or: [{day_of_week: {is: mon-fri, timezone: Europe/Paris}}]}\n`,
+    );
     const file = await exportPomeriumFile(admin, ns.id);
     expect(file.notExported).toHaveLength(1);
     expect(file.notExported[0]!.reason).toMatch(/day_of_week time zone/);
@@ -138,21 +189,42 @@ describe('export to Pomerium', () => {
 
 describe('client certificates at the verify endpoint', () => {
   const pki = makeTestPki();
-  it('a route pinned to a certificate: nginx\'s header on auth-request only; token and certificate together', async () => {
+  it("a route pinned to a certificate: nginx's header on auth-request only; token and certificate together", async () => {
     const ns = await createNamespace(admin, 'global', `mtls-${uid()}`);
     const host = `m-${uid()}.example.com`;
-    const { account: { userId }, token } = await createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId: ns.id, kind: 'service', userId: `bot-${uid()}`, expiration: 'never' }));
+    const {
+      account: { userId },
+      token,
+    } = await createServiceAccount(
+      admin,
+      createServiceAccountSchema.parse({
+        namespaceId: ns.id,
+        kind: 'service',
+        userId: `bot-${uid()}`,
+        expiration: 'never',
+      }),
+    );
     const sa = { token };
-    await importPomeriumRoutes(admin, ns.id, `from: https://${host}\nto: http://x\npolicy:\n  allow:\n    and:\n      - user: {is: ${userId}}\n      - client_certificate: {fingerprint: "${pki.client.fingerprintLong}"}\n`);
-    const nginx = (cert: string | null, header = 'x-client-cert') => verifyAs('auth-request', {
-      authorization: `Pomerium ${sa.token}`, 'x-original-url': `https://${host}/`, 'x-original-method': 'GET', ...(cert ? { [header]: cert } : {}),
-    });
+    await importPomeriumRoutes(
+      admin,
+      ns.id,
+      `from: https://${host}\nto: http://x\npolicy:\n  allow:\n    and:\n      - user: {is: ${userId}}\n      - client_certificate: {fingerprint: "${pki.client.fingerprintLong}"}\n`,
+    );
+    const nginx = (cert: string | null, header = 'x-client-cert') =>
+      verifyAs('auth-request', {
+        authorization: `Pomerium ${sa.token}`,
+        'x-original-url': `https://${host}/`,
+        'x-original-method': 'GET',
+        ...(cert ? { [header]: cert } : {}),
+      });
     expect((await nginx(forwarded.nginx(pki.client))).status).toBe(200);
     expect((await nginx(forwarded.nginx(pki.other))).status).toBe(403);
     expect((await nginx(null)).status).toBe(403);
     // Another proxy family's header is not read on this endpoint.
     expect((await nginx(forwarded.envoy(pki.client), 'x-forwarded-client-cert')).status).toBe(403);
-    expect((await traefik(sa.token, host, '/', { 'x-forwarded-tls-client-cert': forwarded.traefik(pki.client) })).status).toBe(200);
+    expect(
+      (await traefik(sa.token, host, '/', { 'x-forwarded-tls-client-cert': forwarded.traefik(pki.client) })).status,
+    ).toBe(200);
     expect((await traefik(sa.token, host, '/', { 'x-client-cert': forwarded.nginx(pki.client) })).status).toBe(403);
   });
 });

@@ -32,16 +32,27 @@ describe('secret columns', () => {
       for (const row of list) for (const f of fields) expect(Object.keys(row), `${model}.${f}`).not.toContain(f);
     }
     // Opting in by name still works (sign-in and signing need it).
-    const withHash = await prisma.user.findUniqueOrThrow({ where: { id: admin.userId }, omit: { passwordHash: false } });
+    const withHash = await prisma.user.findUniqueOrThrow({
+      where: { id: admin.userId },
+      omit: { passwordHash: false },
+    });
     expect(withHash.passwordHash).toMatch(/^scrypt\$|\$/);
   });
 
   it('the log redacts every secret field name, top level and nested', () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(chunk.toString()); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
     const logger = pino({ ...logOptions, level: 'info' }, sink);
     const secrets = Object.fromEntries([...SECRET_FIELD_NAMES].map((f) => [f, `leak-${f}`]));
-    logger.info({ ...secrets, nested: { ...secrets }, headers: { authorization: 'Bearer leak-auth', cookie: 'leak-cookie' } }, 'probe');
+    logger.info(
+      { ...secrets, nested: { ...secrets }, headers: { authorization: 'Bearer leak-auth', cookie: 'leak-cookie' } },
+      'probe',
+    );
     const out = lines.join('');
     expect(out).toContain('probe');
     expect(out).not.toMatch(/leak-/);
@@ -51,6 +62,8 @@ describe('secret columns', () => {
   it('the Change History scrubber drops the same names', async () => {
     const { scrubForHistory } = await import('@/lib/dal/audit');
     const secrets = Object.fromEntries([...SECRET_FIELD_NAMES].map((f) => [f, `leak-${f}`]));
-    expect(JSON.stringify(scrubForHistory({ keep: 1, ...secrets, nested: [{ ...secrets }] }))).toBe('{"keep":1,"nested":[{}]}');
+    expect(JSON.stringify(scrubForHistory({ keep: 1, ...secrets, nested: [{ ...secrets }] }))).toBe(
+      '{"keep":1,"nested":[{}]}',
+    );
   });
 });

@@ -1,8 +1,13 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createServiceAccount, listServiceAccounts, revokeServiceAccount, updateServiceAccountDescription } from '@/lib/dal/service-accounts';
+import {
+  createServiceAccount,
+  listServiceAccounts,
+  revokeServiceAccount,
+  updateServiceAccountDescription,
+} from '@/lib/dal/service-accounts';
 import { createDirectoryUser, deleteDirectoryUser } from '@/lib/dal/directory';
 import { createNamespace, deleteNamespace } from '@/lib/dal/namespaces';
-import { AppError } from '@/lib/dal/errors';
+import type { AppError } from '@/lib/dal/errors';
 import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
@@ -11,22 +16,38 @@ import { makeAdmin, makeUserWithoutRole } from './support/actors';
 import { failure } from './support/helpers';
 
 let admin: Actor;
-beforeAll(async () => { admin = await makeAdmin(); });
+beforeAll(async () => {
+  admin = await makeAdmin();
+});
 
 const input = (over: Record<string, unknown> = {}) =>
-  createServiceAccountSchema.parse({ namespaceId: 'global', kind: 'service', userId: `ci-${Math.random().toString(36).slice(2, 8)}`, expiration: 'never', ...over });
-
+  createServiceAccountSchema.parse({
+    namespaceId: 'global',
+    kind: 'service',
+    userId: `ci-${Math.random().toString(36).slice(2, 8)}`,
+    expiration: 'never',
+    ...over,
+  });
 
 describe('creating a service account', () => {
   it('returns a JWT with the documented claims, and no exp without expiry', async () => {
-    const { account, token } = await createServiceAccount(admin, input({ userId: 'Deploy-Bot', description: 'deploys' }));
+    const { account, token } = await createServiceAccount(
+      admin,
+      input({ userId: 'Deploy-Bot', description: 'deploys' }),
+    );
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', typ: 'JWT' });
     const claims = decodeJwt(token);
     expect(claims).toMatchObject({ sub: 'Deploy-Bot', jti: account.id, aud: 'postern' });
     expect(claims.iss).toMatch(/^https?:\/\//);
     expect(claims.nbf).toBe(claims.iat);
     expect(claims.exp).toBeUndefined();
-    expect(account).toMatchObject({ userId: 'Deploy-Bot', namespaceName: 'Global', description: 'deploys', expiresAt: null, disabled: false });
+    expect(account).toMatchObject({
+      userId: 'Deploy-Bot',
+      namespaceName: 'Global',
+      description: 'deploys',
+      expiresAt: null,
+      disabled: false,
+    });
   });
 
   it('sets exp from a preset', async () => {
@@ -41,9 +62,13 @@ describe('creating a service account', () => {
     const { token } = await createServiceAccount(admin, input());
     const signature = token.split('.')[2]!;
     const prisma = await getPrisma();
-    const tables = await prisma.$queryRawUnsafe<{ tablename: string }[]>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+    const tables = await prisma.$queryRawUnsafe<{ tablename: string }[]>(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`,
+    );
     for (const { tablename } of tables) {
-      const rows = await prisma.$queryRawUnsafe<{ dump: string }[]>(`SELECT coalesce(string_agg(t::text, E'\\n'), '') AS dump FROM "${tablename}" t`);
+      const rows = await prisma.$queryRawUnsafe<{ dump: string }[]>(
+        `SELECT coalesce(string_agg(t::text, E'\\n'), '') AS dump FROM "${tablename}" t`,
+      );
       const dump = rows[0]?.dump ?? '';
       expect(dump.includes(signature), `table ${tablename}`).toBe(false);
       expect(dump.includes(token.split('.')[1]!), `table ${tablename}`).toBe(false);
@@ -70,19 +95,32 @@ describe('creating a service account', () => {
 
   it('validates user ids and custom expiries with messages on the field', () => {
     const bad = (over: Record<string, unknown>) => {
-      const r = createServiceAccountSchema.safeParse({ namespaceId: 'global', kind: 'service', userId: 'ok', expiration: 'never', ...over });
+      const r = createServiceAccountSchema.safeParse({
+        namespaceId: 'global',
+        kind: 'service',
+        userId: 'ok',
+        expiration: 'never',
+        ...over,
+      });
       expect(r.success).toBe(false);
       return r.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     };
     expect(bad({ userId: 'x'.repeat(300) })).toEqual(['userId: Use at most 128 characters.']);
     expect(bad({ userId: 'has space' })).toEqual(['userId: Use only letters, digits and . - _ @ (no spaces).']);
-    expect(bad({ expiration: 'custom', customExpiresAt: new Date(Date.now() - 60_000).toISOString() })).toEqual(['customExpiresAt: The expiry must lie in the future.']);
-    expect(bad({ expiration: 'custom', customExpiresAt: 'tomorrow-ish' })).toEqual(['customExpiresAt: Enter a date and time.']);
+    expect(bad({ expiration: 'custom', customExpiresAt: new Date(Date.now() - 60_000).toISOString() })).toEqual([
+      'customExpiresAt: The expiry must lie in the future.',
+    ]);
+    expect(bad({ expiration: 'custom', customExpiresAt: 'tomorrow-ish' })).toEqual([
+      'customExpiresAt: Enter a date and time.',
+    ]);
   });
 
   it('impersonates a directory user, and refuses one deleted meanwhile', async () => {
     await createDirectoryUser(admin, { id: 'alice', email: 'alice@corp.example', name: 'Alice', groups: ['ops'] });
-    const { account, token } = await createServiceAccount(admin, input({ kind: 'impersonate', userId: undefined, directoryUserId: 'alice' }));
+    const { account, token } = await createServiceAccount(
+      admin,
+      input({ kind: 'impersonate', userId: undefined, directoryUserId: 'alice' }),
+    );
     expect(account.userId).toBe('alice');
     expect(decodeJwt(token).sub).toBe('alice');
     // The user cannot be deleted while impersonated...
@@ -90,13 +128,17 @@ describe('creating a service account', () => {
     await revokeServiceAccount(admin, account.id);
     await deleteDirectoryUser(admin, 'alice');
     // ...and a form still showing the deleted user gets a clear error.
-    const err = await failure(createServiceAccount(admin, input({ kind: 'impersonate', userId: undefined, directoryUserId: 'alice' })));
+    const err = await failure(
+      createServiceAccount(admin, input({ kind: 'impersonate', userId: undefined, directoryUserId: 'alice' })),
+    );
     expect(err.fieldErrors?.directoryUserId?.[0]).toMatch(/no longer exists/);
   });
 
   it('keeps service-only ids apart from directory user ids', async () => {
     await createDirectoryUser(admin, { id: 'bob', email: '', name: '', groups: [] });
-    expect((await failure(createServiceAccount(admin, input({ userId: 'BOB' })))).fieldErrors?.userId?.[0]).toMatch(/directory user/);
+    expect((await failure(createServiceAccount(admin, input({ userId: 'BOB' })))).fieldErrors?.userId?.[0]).toMatch(
+      /directory user/,
+    );
   });
 
   it('blocks deleting a namespace that holds service accounts', async () => {
@@ -115,7 +157,9 @@ describe('creating a service account', () => {
     expect(all.rows.map((r) => r.userId)).toEqual(['list-a', 'list-b']);
     expect(all.rows[1]?.namespaceName).toBe('child');
     await updateServiceAccountDescription(admin, a.account.id, 'new text');
-    expect((await listServiceAccounts(admin, parent.id, { q: 'NEW TEXT' })).rows.map((r) => r.userId)).toEqual(['list-a']);
+    expect((await listServiceAccounts(admin, parent.id, { q: 'NEW TEXT' })).rows.map((r) => r.userId)).toEqual([
+      'list-a',
+    ]);
   });
 
   it('refuses anonymous callers and users without a role, changing nothing', async () => {

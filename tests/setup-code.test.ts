@@ -2,11 +2,13 @@
 // setup page; SSO users who signed in before setup neither count as administrators nor block it.
 import { describe, it, expect } from 'vitest';
 import { getPrisma } from '@/lib/db';
-import { AppError } from '@/lib/dal/errors';
 import { adminExists, createFirstAdmin, findOrCreateSsoUser, issueSetupCode } from '@/lib/dal/users';
 import { failure } from './support/helpers';
 
-const counts = async () => { const p = await getPrisma(); return Promise.all([p.user.count(), p.grant.count(), p.setupCode.count()]); };
+const counts = async () => {
+  const p = await getPrisma();
+  return Promise.all([p.user.count(), p.grant.count(), p.setupCode.count()]);
+};
 
 describe('setup code', () => {
   it('an SSO sign-in before setup is no administrator and does not block setup; only the logged code creates the admin', async () => {
@@ -18,14 +20,20 @@ describe('setup code', () => {
     expect(code).toMatch(/^[A-Z2-9]{5}(-[A-Z2-9]{5}){3}$/);
     const p = await getPrisma();
     // Only its hash is kept.
-    expect(JSON.stringify(await p.setupCode.findMany({ select: { codeHash: true } }))).not.toContain(code.replace(/-/g, ''));
+    expect(JSON.stringify(await p.setupCode.findMany({ select: { codeHash: true } }))).not.toContain(
+      code.replace(/-/g, ''),
+    );
 
     const before = await counts();
-    const wrong = await failure(createFirstAdmin('boss@example.com', 'long enough password', 'AAAAA-BBBBB-CCCCC-DDDDD'));
+    const wrong = await failure(
+      createFirstAdmin('boss@example.com', 'long enough password', 'AAAAA-BBBBB-CCCCC-DDDDD'),
+    );
     expect(wrong.fieldErrors).toHaveProperty('code');
     expect(await counts()).toEqual(before);
     // The SSO user's email cannot be taken over by setup.
-    expect((await failure(createFirstAdmin('early@example.com', 'long enough password', code))).fieldErrors).toHaveProperty('email');
+    expect(
+      (await failure(createFirstAdmin('early@example.com', 'long enough password', code))).fieldErrors,
+    ).toHaveProperty('email');
     expect(await counts()).toEqual(before);
 
     // Codes are read forgivingly (case, dashes) and work once.

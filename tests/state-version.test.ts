@@ -8,13 +8,25 @@ import path from 'node:path';
 import { getDatabase } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { createNamespace, deleteNamespace, renameNamespace } from '@/lib/dal/namespaces';
-import { createServiceAccount, revokeServiceAccount, setServiceAccountDisabled, updateServiceAccountDescription } from '@/lib/dal/service-accounts';
+import {
+  createServiceAccount,
+  revokeServiceAccount,
+  setServiceAccountDisabled,
+  updateServiceAccountDescription,
+} from '@/lib/dal/service-accounts';
 import { createPolicy, deletePolicy, updatePolicy } from '@/lib/dal/policies';
 import { createRoute, deleteRoute, updateRoute } from '@/lib/dal/routes';
 import { retireSigningKey, rotateSigningKey } from '@/lib/dal/signing-keys';
 import { createDirectoryUser, deleteDirectoryUser } from '@/lib/dal/directory';
 import { importPomeriumRoutes } from '@/lib/dal/route-import';
-import { createScimUser, createScimGroup, deleteScimGroup, deleteScimUser, updateScimGroup, updateScimUser } from '@/lib/dal/scim';
+import {
+  createScimUser,
+  createScimGroup,
+  deleteScimGroup,
+  deleteScimUser,
+  updateScimGroup,
+  updateScimUser,
+} from '@/lib/dal/scim';
 import { createScimToken, authenticateScimToken, type ScimCaller } from '@/lib/dal/scim-tokens';
 import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import { policyFormSchema } from '@/lib/schemas/policy';
@@ -32,41 +44,158 @@ beforeAll(async () => {
 });
 
 const ppl = (who: string) => `allow:\n  or:\n    - user:\n        is: ${who}\n`;
-const policyValues = (name: string, who = 'x') => policyFormSchema.parse({ name, description: '', enforced: false, explanation: '', remediation: '', ppl: ppl(who) });
-const routeValues = (from: string) => routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds: [] });
-const account = (namespaceId: string) => createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId, kind: 'service', userId: `sv-${uid()}`, expiration: 'never' }));
+const policyValues = (name: string, who = 'x') =>
+  policyFormSchema.parse({ name, description: '', enforced: false, explanation: '', remediation: '', ppl: ppl(who) });
+const routeValues = (from: string) =>
+  routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds: [] });
+const account = (namespaceId: string) =>
+  createServiceAccount(
+    admin,
+    createServiceAccountSchema.parse({ namespaceId, kind: 'service', userId: `sv-${uid()}`, expiration: 'never' }),
+  );
 const scimUser = (f: Partial<{ email: string; active: boolean }> = {}) =>
-  createScimUser(scim, { userName: `sv-${uid()}`, externalId: null, email: f.email ?? null, name: null, active: f.active });
+  createScimUser(scim, {
+    userName: `sv-${uid()}`,
+    externalId: null,
+    email: f.email ?? null,
+    name: null,
+    active: f.active,
+  });
 
 /** [what, setup (not measured), the mutation] */
 const table: [string, () => Promise<unknown>, (s: never) => Promise<unknown>][] = [
   ['namespace: create', async () => null, () => createNamespace(admin, 'global', `sv-${uid()}`)],
-  ['namespace: rename', () => createNamespace(admin, 'global', `sv-${uid()}`), (ns: { id: string }) => renameNamespace(admin, ns.id, `sv-${uid()}`)],
-  ['namespace: delete', () => createNamespace(admin, 'global', `sv-${uid()}`), (ns: { id: string }) => deleteNamespace(admin, ns.id)],
+  [
+    'namespace: rename',
+    () => createNamespace(admin, 'global', `sv-${uid()}`),
+    (ns: { id: string }) => renameNamespace(admin, ns.id, `sv-${uid()}`),
+  ],
+  [
+    'namespace: delete',
+    () => createNamespace(admin, 'global', `sv-${uid()}`),
+    (ns: { id: string }) => deleteNamespace(admin, ns.id),
+  ],
   ['service account: create', async () => null, () => account('global')],
-  ['service account: description', () => account('global'), (a: { account: { id: string } }) => updateServiceAccountDescription(admin, a.account.id, 'changed')],
-  ['service account: disable', () => account('global'), (a: { account: { id: string } }) => setServiceAccountDisabled(admin, a.account.id, true)],
-  ['service account: enable', async () => { const a = await account('global'); await setServiceAccountDisabled(admin, a.account.id, true); return a; }, (a: { account: { id: string } }) => setServiceAccountDisabled(admin, a.account.id, false)],
-  ['service account: revoke', () => account('global'), (a: { account: { id: string } }) => revokeServiceAccount(admin, a.account.id)],
+  [
+    'service account: description',
+    () => account('global'),
+    (a: { account: { id: string } }) => updateServiceAccountDescription(admin, a.account.id, 'changed'),
+  ],
+  [
+    'service account: disable',
+    () => account('global'),
+    (a: { account: { id: string } }) => setServiceAccountDisabled(admin, a.account.id, true),
+  ],
+  [
+    'service account: enable',
+    async () => {
+      const a = await account('global');
+      await setServiceAccountDisabled(admin, a.account.id, true);
+      return a;
+    },
+    (a: { account: { id: string } }) => setServiceAccountDisabled(admin, a.account.id, false),
+  ],
+  [
+    'service account: revoke',
+    () => account('global'),
+    (a: { account: { id: string } }) => revokeServiceAccount(admin, a.account.id),
+  ],
   ['policy: create', async () => null, () => createPolicy(admin, 'global', policyValues(`sv-${uid()}`))],
-  ['policy: update', () => createPolicy(admin, 'global', policyValues(`sv-${uid()}`)), (p: { id: string }) => updatePolicy(admin, p.id, policyValues(`sv-${uid()}`, 'y'))],
-  ['policy: delete', () => createPolicy(admin, 'global', policyValues(`sv-${uid()}`)), (p: { id: string }) => deletePolicy(admin, p.id)],
-  ['route: create', async () => null, () => createRoute(admin, 'global', routeValues(`https://sv-${uid()}.example.com`))],
-  ['route: update', () => createRoute(admin, 'global', routeValues(`https://sv-${uid()}.example.com`)), (r: { id: string }) => updateRoute(admin, r.id, routeValues(`https://sv-${uid()}.example.com/v2`))],
-  ['route: delete', () => createRoute(admin, 'global', routeValues(`https://sv-${uid()}.example.com`)), (r: { id: string }) => deleteRoute(admin, r.id)],
-  ['route: Pomerium import', async () => null, () => importPomeriumRoutes(admin, 'global', `routes:\n  - from: https://sv-${uid()}.example.com\n    to: http://127.0.0.1:9\n    allow_any_authenticated_user: true\n`)],
+  [
+    'policy: update',
+    () => createPolicy(admin, 'global', policyValues(`sv-${uid()}`)),
+    (p: { id: string }) => updatePolicy(admin, p.id, policyValues(`sv-${uid()}`, 'y')),
+  ],
+  [
+    'policy: delete',
+    () => createPolicy(admin, 'global', policyValues(`sv-${uid()}`)),
+    (p: { id: string }) => deletePolicy(admin, p.id),
+  ],
+  [
+    'route: create',
+    async () => null,
+    () => createRoute(admin, 'global', routeValues(`https://sv-${uid()}.example.com`)),
+  ],
+  [
+    'route: update',
+    () => createRoute(admin, 'global', routeValues(`https://sv-${uid()}.example.com`)),
+    (r: { id: string }) => updateRoute(admin, r.id, routeValues(`https://sv-${uid()}.example.com/v2`)),
+  ],
+  [
+    'route: delete',
+    () => createRoute(admin, 'global', routeValues(`https://sv-${uid()}.example.com`)),
+    (r: { id: string }) => deleteRoute(admin, r.id),
+  ],
+  [
+    'route: Pomerium import',
+    async () => null,
+    () =>
+      importPomeriumRoutes(
+        admin,
+        'global',
+        `routes:\n  - from: https://sv-${uid()}.example.com\n    to: http://127.0.0.1:9\n    allow_any_authenticated_user: true\n`,
+      ),
+  ],
   ['signing key: rotate', async () => null, () => rotateSigningKey(admin)],
-  ['signing key: retire', async () => { const kid = await rotateSigningKey(admin); await rotateSigningKey(admin); return kid; }, (kid: string) => retireSigningKey(admin, kid)],
-  ['directory user (manual): create', async () => null, () => createDirectoryUser(admin, { id: `sv-${uid()}`, email: '', name: '', groups: [] })],
-  ['directory user (manual): delete', () => createDirectoryUser(admin, { id: `sv-${uid()}`, email: '', name: '', groups: [] }), (u: { id: string }) => deleteDirectoryUser(admin, u.id)],
-  ['SCIM user: email changed', () => scimUser({ email: 'a@corp.example' }), (u: { id: string; userName: string }) => updateScimUser(scim, u.id, (c) => ({ ...c, externalId: null, name: null, email: 'b@corp.example', active: c.active }))],
-  ['SCIM user: deactivated', () => scimUser(), (u: { id: string }) => updateScimUser(scim, u.id, (c) => ({ ...c, externalId: null, name: null, active: false }))],
+  [
+    'signing key: retire',
+    async () => {
+      const kid = await rotateSigningKey(admin);
+      await rotateSigningKey(admin);
+      return kid;
+    },
+    (kid: string) => retireSigningKey(admin, kid),
+  ],
+  [
+    'directory user (manual): create',
+    async () => null,
+    () => createDirectoryUser(admin, { id: `sv-${uid()}`, email: '', name: '', groups: [] }),
+  ],
+  [
+    'directory user (manual): delete',
+    () => createDirectoryUser(admin, { id: `sv-${uid()}`, email: '', name: '', groups: [] }),
+    (u: { id: string }) => deleteDirectoryUser(admin, u.id),
+  ],
+  [
+    'SCIM user: email changed',
+    () => scimUser({ email: 'a@corp.example' }),
+    (u: { id: string; userName: string }) =>
+      updateScimUser(scim, u.id, (c) => ({
+        ...c,
+        externalId: null,
+        name: null,
+        email: 'b@corp.example',
+        active: c.active,
+      })),
+  ],
+  [
+    'SCIM user: deactivated',
+    () => scimUser(),
+    (u: { id: string }) => updateScimUser(scim, u.id, (c) => ({ ...c, externalId: null, name: null, active: false })),
+  ],
   ['SCIM user: deleted', () => scimUser(), (u: { id: string }) => deleteScimUser(scim, u.id)],
-  ['SCIM group: created with members', () => scimUser(), (u: { id: string }) => createScimGroup(scim, { displayName: `sv-${uid()}`, externalId: null, members: [u.id] })],
-  ['SCIM group: member added', async () => ({ u: await scimUser(), g: await createScimGroup(scim, { displayName: `sv-${uid()}`, externalId: null, members: [] }) }),
-    ({ u, g }: { u: { id: string }; g: { id: string } }) => updateScimGroup(scim, g.id, (c) => ({ displayName: c.displayName, externalId: null, members: [u.id] }))],
-  ['SCIM group: deleted with members', async () => { const u = await scimUser(); return createScimGroup(scim, { displayName: `sv-${uid()}`, externalId: null, members: [u.id] }); },
-    (g: { id: string }) => deleteScimGroup(scim, g.id)],
+  [
+    'SCIM group: created with members',
+    () => scimUser(),
+    (u: { id: string }) => createScimGroup(scim, { displayName: `sv-${uid()}`, externalId: null, members: [u.id] }),
+  ],
+  [
+    'SCIM group: member added',
+    async () => ({
+      u: await scimUser(),
+      g: await createScimGroup(scim, { displayName: `sv-${uid()}`, externalId: null, members: [] }),
+    }),
+    ({ u, g }: { u: { id: string }; g: { id: string } }) =>
+      updateScimGroup(scim, g.id, (c) => ({ displayName: c.displayName, externalId: null, members: [u.id] })),
+  ],
+  [
+    'SCIM group: deleted with members',
+    async () => {
+      const u = await scimUser();
+      return createScimGroup(scim, { displayName: `sv-${uid()}`, externalId: null, members: [u.id] });
+    },
+    (g: { id: string }) => deleteScimGroup(scim, g.id),
+  ],
 ];
 
 describe('every mutation of verify state moves the state version', () => {
@@ -75,7 +204,9 @@ describe('every mutation of verify state moves the state version', () => {
     const db = await getDatabase();
     const before = await db.readEpoch();
     let told = 0;
-    const off = onChange(() => { told++; });
+    const off = onChange(() => {
+      told++;
+    });
     try {
       await mutation(arg as never);
     } finally {

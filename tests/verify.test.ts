@@ -12,12 +12,21 @@ import { makeAdmin } from './support/actors';
 import { pomerium, verify } from './support/verify';
 
 let admin: Actor;
-beforeAll(async () => { admin = await makeAdmin(); });
+beforeAll(async () => {
+  admin = await makeAdmin();
+});
 
 async function newAccount(over: Record<string, unknown> = {}) {
-  return createServiceAccount(admin, createServiceAccountSchema.parse({
-    namespaceId: 'global', kind: 'service', userId: `svc-${Math.random().toString(36).slice(2, 10)}`, expiration: 'never', ...over,
-  }));
+  return createServiceAccount(
+    admin,
+    createServiceAccountSchema.parse({
+      namespaceId: 'global',
+      kind: 'service',
+      userId: `svc-${Math.random().toString(36).slice(2, 10)}`,
+      expiration: 'never',
+      ...over,
+    }),
+  );
 }
 
 describe('verify endpoint, in process', () => {
@@ -37,7 +46,11 @@ describe('verify endpoint, in process', () => {
 
   it('accepts the three header forms and HEAD without a body', async () => {
     const { token } = await newAccount();
-    const forms: Record<string, string>[] = [{ 'x-pomerium-authorization': token }, { authorization: `Pomerium ${token}` }, { authorization: `Bearer Pomerium-${token}` }];
+    const forms: Record<string, string>[] = [
+      { 'x-pomerium-authorization': token },
+      { authorization: `Pomerium ${token}` },
+      { authorization: `Bearer Pomerium-${token}` },
+    ];
     for (const headers of forms) {
       expect((await verify(headers)).status).toBe(200);
     }
@@ -82,14 +95,22 @@ describe('verify endpoint, in process', () => {
   });
 
   it('an account past its expiry answers 401 expired, even from the cache', async () => {
-    const { token } = await newAccount({ expiration: 'custom', customExpiresAt: new Date(Date.now() + 1500).toISOString() });
+    const { token } = await newAccount({
+      expiration: 'custom',
+      customExpiresAt: new Date(Date.now() + 1500).toISOString(),
+    });
     expect((await verify(pomerium(token))).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1700));
     expect(await verify(pomerium(token))).toMatchObject({ status: 401, body: { error: 'expired' } });
   });
 
   it('impersonating accounts carry the directory user email and groups', async () => {
-    await createDirectoryUser(admin, { id: 'carol', email: 'carol@corp.example', name: 'Carol', groups: ['ops', 'sre'] });
+    await createDirectoryUser(admin, {
+      id: 'carol',
+      email: 'carol@corp.example',
+      name: 'Carol',
+      groups: ['ops', 'sre'],
+    });
     const { token } = await newAccount({ kind: 'impersonate', userId: undefined, directoryUserId: 'carol' });
     const res = await verify(pomerium(token));
     expect(res.headers.get('x-pomerium-claim-email')).toBe('carol@corp.example');

@@ -14,12 +14,22 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       <Shell namespaces={[]} userEmail={actor.email}>
         <div className="max-w-xl">
           <h1 className="mb-2 text-xl font-semibold">No access yet</h1>
-          <p className="text-slate-600">You have signed in, but no namespace has been shared with you yet. Ask an administrator for a role.</p>
-          <p className="mt-2"><a href="/account" className="text-indigo-700 hover:underline">Change your password</a></p>
+          <p className="text-slate-600">
+            You have signed in, but no namespace has been shared with you yet. Ask an administrator for a role.
+          </p>
+          <p className="mt-2">
+            <a href="/account" className="text-indigo-700 hover:underline">
+              Change your password
+            </a>
+          </p>
         </div>
       </Shell>
     );
   }
   const isGlobalAdmin = namespaces.some((n) => n.id === GLOBAL_NAMESPACE_ID && n.role === 'admin');
-  return <Shell namespaces={namespaces} userEmail={actor.email} isGlobalAdmin={isGlobalAdmin}>{children}</Shell>;
+  return (
+    <Shell namespaces={namespaces} userEmail={actor.email} isGlobalAdmin={isGlobalAdmin}>
+      {children}
+    </Shell>
+  );
 }

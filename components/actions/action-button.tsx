@@ -11,7 +11,15 @@ import { UNREACHABLE, type ActionAnswer } from './use-action-form';
  * page's data on success. A second click while the action runs does nothing.
  */
 export function ActionButton<T>({
-  action, children, variant = 'secondary', className, label, confirm, onSuccess, refresh = true, disabled = false,
+  action,
+  children,
+  variant = 'secondary',
+  className,
+  label,
+  confirm,
+  onSuccess,
+  refresh = true,
+  disabled = false,
 }: {
   /** A server action that redirects on success (deleting a namespace) answers nothing. */
   action: () => Promise<ActionAnswer<T> | undefined>;
@@ -40,7 +48,10 @@ export function ActionButton<T>({
     setError(null);
     try {
       const res = await action();
-      if (res && !res.ok) { setError(res.message); return; }
+      if (res && !res.ok) {
+        setError(res.message);
+        return;
+      }
       setAsking(false);
       if (!res) return; // the action redirected: the router is already on its way
       onSuccess?.(res.data);
@@ -55,19 +66,50 @@ export function ActionButton<T>({
 
   return (
     <span className="inline-flex items-center gap-2">
-      <Button variant={variant} className={className} aria-label={label} disabled={busy || disabled} aria-busy={busy || undefined}
-        onClick={() => (confirm ? (setError(null), setAsking(true)) : void run())}>
+      <Button
+        variant={variant}
+        className={className}
+        aria-label={label}
+        disabled={busy || disabled}
+        aria-busy={busy || undefined}
+        onClick={() => {
+          if (!confirm) return void run();
+          setError(null);
+          setAsking(true);
+        }}
+      >
         {children}
       </Button>
-      {error && !asking ? <span role="alert" className="text-xs text-red-700">{error}</span> : null}
+      {error && !asking ? (
+        <span role="alert" className="text-xs text-red-700">
+          {error}
+        </span>
+      ) : null}
       {confirm ? (
-        <Modal open={asking} onClose={() => { if (!busy) setAsking(false); }} title={confirm.title}>
+        <Modal
+          open={asking}
+          onClose={() => {
+            if (!busy) setAsking(false);
+          }}
+          title={confirm.title}
+        >
           <div className="space-y-3 text-left text-sm">
-            {error ? <p role="alert" className="text-red-700">{error}</p> : null}
+            {error ? (
+              <p role="alert" className="text-red-700">
+                {error}
+              </p>
+            ) : null}
             <div>{confirm.body}</div>
             <div className="flex justify-end gap-2">
-              <Button onClick={() => setAsking(false)} disabled={busy}>Cancel</Button>
-              <Button variant={confirm.danger === false ? 'primary' : 'danger'} disabled={busy} aria-busy={busy || undefined} onClick={() => void run()}>
+              <Button onClick={() => setAsking(false)} disabled={busy}>
+                Cancel
+              </Button>
+              <Button
+                variant={confirm.danger === false ? 'primary' : 'danger'}
+                disabled={busy}
+                aria-busy={busy || undefined}
+                onClick={() => void run()}
+              >
                 {busy ? 'Working…' : confirm.action}
               </Button>
             </div>

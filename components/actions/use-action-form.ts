@@ -33,7 +33,10 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
   extra?: Record<string, unknown>;
   onSuccess?: (data: T, values: z.output<S>) => void | Promise<void>;
 }): ActionForm<z.input<S>> {
-  const form = useForm<z.input<S>, unknown, z.output<S>>({ resolver: zodResolver(opts.schema as never), defaultValues: opts.defaultValues });
+  const form = useForm<z.input<S>, unknown, z.output<S>>({
+    resolver: zodResolver(opts.schema as never),
+    defaultValues: opts.defaultValues,
+  });
   const [pending, setPending] = useState(false);
   // A ref, not the state: a second submit in the same tick must see the first.
   const running = useRef(false);

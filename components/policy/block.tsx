@@ -2,7 +2,14 @@
 import { useContext, useId } from 'react';
 import type { Operator } from '@/lib/policy';
 import { Button } from '@/components/ui/button';
-import { BUILDER_OPERATORS, newCriterion, newGroup, type GroupDraft, type ItemDraft, type OperatorDraft } from './policy-model';
+import {
+  BUILDER_OPERATORS,
+  newCriterion,
+  newGroup,
+  type GroupDraft,
+  type ItemDraft,
+  type OperatorDraft,
+} from './policy-model';
 import { BuilderUiContext } from './builder-context';
 import { CriterionRow } from './criterion-row';
 import { inputClass, Labeled } from './value-inputs';
@@ -21,7 +28,14 @@ const TONES = {
 } as const;
 
 /** A PPL block: the rule's allow or deny, or a group nested in one. */
-export function Block({ group, tone, title, about, onChange, onRemove }: {
+export function Block({
+  group,
+  tone,
+  title,
+  about,
+  onChange,
+  onRemove,
+}: {
   group: GroupDraft;
   tone: keyof typeof TONES;
   title: string;
@@ -32,14 +46,19 @@ export function Block({ group, tone, title, about, onChange, onRemove }: {
   const { issues, warnings } = useContext(BuilderUiContext);
   const headId = useId();
   const warning = warnings.get(group.id);
-  const setSection = (i: number, next: OperatorDraft) => onChange({ ...group, operators: group.operators.map((s, j) => (j === i ? next : s)) });
+  const setSection = (i: number, next: OperatorDraft) =>
+    onChange({ ...group, operators: group.operators.map((s, j) => (j === i ? next : s)) });
   const issue = issues.get(group.id);
   return (
     <div role="group" aria-labelledby={headId} className={`rounded-lg border ${TONES[tone].card}`}>
       <div className={`flex items-center gap-2 rounded-t-lg px-3 py-1.5 ${TONES[tone].head}`}>
-        <h3 id={headId} className="text-sm font-semibold">{title}</h3>
+        <h3 id={headId} className="text-sm font-semibold">
+          {title}
+        </h3>
         {about ? <p className="text-xs opacity-80">{about}</p> : null}
-        <Button variant="ghost" className="ml-auto px-2 py-0.5" aria-label="Remove block" onClick={onRemove}>Remove</Button>
+        <Button variant="ghost" className="ml-auto px-2 py-0.5" aria-label="Remove block" onClick={onRemove}>
+          Remove
+        </Button>
       </div>
       <div className="space-y-3 p-3">
         {group.operators.map((s, i) => (
@@ -55,13 +74,26 @@ export function Block({ group, tone, title, about, onChange, onRemove }: {
             />
           </div>
         ))}
-        {issue ? <p className="text-xs text-red-700">{issue}</p> : warning ? <p role="status" className="text-xs text-amber-800">Warning: {warning}</p> : null}
+        {issue ? (
+          <p className="text-xs text-red-700">{issue}</p>
+        ) : warning ? (
+          <p role="status" className="text-xs text-amber-800">
+            Warning: {warning}
+          </p>
+        ) : null}
       </div>
     </div>
   );
 }
 
-function Section({ section, removable, onChange, onRemove, autoFocus, groupId }: {
+function Section({
+  section,
+  removable,
+  onChange,
+  onRemove,
+  autoFocus,
+  groupId,
+}: {
   section: OperatorDraft;
   removable: boolean;
   onChange: (next: OperatorDraft) => void;
@@ -73,7 +105,8 @@ function Section({ section, removable, onChange, onRemove, autoFocus, groupId }:
   const { issues, warnings, focusId, focusOn } = useContext(BuilderUiContext);
   const issue = issues.get(section.id);
   const warning = warnings.get(section.id);
-  const setItem = (i: number, next: ItemDraft) => onChange({ ...section, items: section.items.map((x, j) => (j === i ? next : x)) });
+  const setItem = (i: number, next: ItemDraft) =>
+    onChange({ ...section, items: section.items.map((x, j) => (j === i ? next : x)) });
   const removeItem = (i: number) => onChange({ ...section, items: section.items.filter((_, j) => j !== i) });
   const add = (item: ItemDraft) => {
     onChange({ ...section, items: [...section.items, item] });
@@ -91,12 +124,20 @@ function Section({ section, removable, onChange, onRemove, autoFocus, groupId }:
             aria-describedby={`${id}-help`}
             className={`${inputClass()} font-mono`}
           >
-            {BUILDER_OPERATORS.map((op) => <option key={op} value={op}>{op}</option>)}
+            {BUILDER_OPERATORS.map((op) => (
+              <option key={op} value={op}>
+                {op}
+              </option>
+            ))}
           </select>
         </Labeled>
-        <p id={`${id}-help`} className="pb-1.5 text-xs text-slate-500">{OPERATOR_HELP[section.op]}</p>
+        <p id={`${id}-help`} className="pb-1.5 text-xs text-slate-500">
+          {OPERATOR_HELP[section.op]}
+        </p>
         {removable ? (
-          <Button variant="ghost" className="ml-auto px-2 py-0.5" aria-label="Remove operator" onClick={onRemove}>Remove</Button>
+          <Button variant="ghost" className="ml-auto px-2 py-0.5" aria-label="Remove operator" onClick={onRemove}>
+            Remove
+          </Button>
         ) : null}
       </div>
       {section.items.length > 0 ? (
@@ -104,18 +145,39 @@ function Section({ section, removable, onChange, onRemove, autoFocus, groupId }:
           {section.items.map((item, i) =>
             item.kind === 'group' ? (
               <li key={item.id}>
-                <Block group={item} tone="group" title="Group" onChange={(next) => setItem(i, next)} onRemove={() => removeItem(i)} />
+                <Block
+                  group={item}
+                  tone="group"
+                  title="Group"
+                  onChange={(next) => setItem(i, next)}
+                  onRemove={() => removeItem(i)}
+                />
               </li>
             ) : (
-              <CriterionRow key={item.id} draft={item} onChange={(next) => setItem(i, next)} onRemove={() => removeItem(i)} />
+              <CriterionRow
+                key={item.id}
+                draft={item}
+                onChange={(next) => setItem(i, next)}
+                onRemove={() => removeItem(i)}
+              />
             ),
           )}
         </ul>
       ) : null}
-      {issue ? <p className="text-xs text-red-700">{issue}</p> : warning ? <p role="status" className="text-xs text-amber-800">Warning: {warning}</p> : null}
+      {issue ? (
+        <p className="text-xs text-red-700">{issue}</p>
+      ) : warning ? (
+        <p role="status" className="text-xs text-amber-800">
+          Warning: {warning}
+        </p>
+      ) : null}
       <div className="flex gap-2">
-        <Button className="px-2 py-1 text-xs" onClick={() => add(newCriterion())}>Add Criterion</Button>
-        <Button className="px-2 py-1 text-xs" onClick={() => add(newGroup())}>Add Group</Button>
+        <Button className="px-2 py-1 text-xs" onClick={() => add(newCriterion())}>
+          Add Criterion
+        </Button>
+        <Button className="px-2 py-1 text-xs" onClick={() => add(newGroup())}>
+          Add Group
+        </Button>
       </div>
     </div>
   );

@@ -16,7 +16,16 @@ const BLOCKS = {
   deny: { title: 'Deny', about: 'Refuses access when it matches, even if an allow block matched.' },
 } as const;
 
-export function Builder({ model, issues, warnings = new Map(), pending, lock, onChange, users, groups }: {
+export function Builder({
+  model,
+  issues,
+  warnings = new Map(),
+  pending,
+  lock,
+  onChange,
+  users,
+  groups,
+}: {
   model: BuilderModel;
   issues: Issues;
   warnings?: Issues;
@@ -42,7 +51,11 @@ export function Builder({ model, issues, warnings = new Map(), pending, lock, on
       <PickerContext.Provider value={pickers}>
         <div className="space-y-4">
           {lock === 'yaml' ? <Alert tone="warning">Fix the YAML in the Editor tab to keep building.</Alert> : null}
-          {lock === 'rules' ? <Alert tone="info">This policy has several rules; edit it in the Editor tab. The builder shows the first rule.</Alert> : null}
+          {lock === 'rules' ? (
+            <Alert tone="info">
+              This policy has several rules; edit it in the Editor tab. The builder shows the first rule.
+            </Alert>
+          ) : null}
           {/* A disabled fieldset disables every control inside it, nested groups included. */}
           <fieldset disabled={lock !== null} className="min-w-0 space-y-4">
             <legend className="sr-only">Policy builder</legend>
@@ -66,12 +79,17 @@ export function Builder({ model, issues, warnings = new Map(), pending, lock, on
               </p>
             ) : null}
             <div className="flex flex-wrap items-center gap-2">
-              <Button onClick={() => addBlock('allow')} disabled={!!model.allow}>Add Allow Block</Button>
-              <Button onClick={() => addBlock('deny')} disabled={!!model.deny}>Add Deny Block</Button>
+              <Button onClick={() => addBlock('allow')} disabled={!!model.allow}>
+                Add Allow Block
+              </Button>
+              <Button onClick={() => addBlock('deny')} disabled={!!model.deny}>
+                Add Deny Block
+              </Button>
             </div>
             {pending ? (
               <p className="text-sm text-amber-800">
-                {rootIssue ?? 'Some criteria are incomplete.'} The YAML keeps its last valid version until this is fixed.
+                {rootIssue ?? 'Some criteria are incomplete.'} The YAML keeps its last valid version until this is
+                fixed.
               </p>
             ) : null}
             <fieldset className="space-y-1.5 rounded-md border border-slate-200 bg-white p-3">
@@ -87,8 +105,12 @@ export function Builder({ model, issues, warnings = new Map(), pending, lock, on
                     aria-describedby={`${uid}-${o.name}-hint`}
                   />
                   <div>
-                    <label htmlFor={`${uid}-${o.name}`} className="text-sm font-medium text-slate-800">{o.label}</label>
-                    <p id={`${uid}-${o.name}-hint`} className="text-xs text-slate-500">{o.hint}</p>
+                    <label htmlFor={`${uid}-${o.name}`} className="text-sm font-medium text-slate-800">
+                      {o.label}
+                    </label>
+                    <p id={`${uid}-${o.name}-hint`} className="text-xs text-slate-500">
+                      {o.hint}
+                    </p>
                   </div>
                 </div>
               ))}

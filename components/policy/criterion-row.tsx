@@ -9,7 +9,11 @@ import { inputClass, Labeled, MatchValue, TimeZoneSelect, toClockInput } from '.
 const CRITERION_OPTIONS = Object.values(CRITERIA);
 const MATCH_KINDS: ReadonlySet<string> = new Set(['string', 'method', 'list', 'date', 'certificate']);
 
-export function CriterionRow({ draft, onChange, onRemove }: {
+export function CriterionRow({
+  draft,
+  onChange,
+  onRemove,
+}: {
   draft: CriterionDraft;
   onChange: (next: CriterionDraft) => void;
   onRemove: () => void;
@@ -37,16 +41,31 @@ export function CriterionRow({ draft, onChange, onRemove }: {
             onChange={(e) => onChange(retypeCriterion(draft, e.target.value as CriterionName))}
             className={inputClass()}
           >
-            {CRITERION_OPTIONS.map((c) => <option key={c.name} value={c.name}>{c.label}</option>)}
+            {CRITERION_OPTIONS.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.label}
+              </option>
+            ))}
           </select>
         </Labeled>
 
         {info.subKey ? (
           <Labeled id={`${id}-key`} label="Claim name" className="w-40">
             <div className="flex items-center gap-1">
-              <span aria-hidden="true" className="font-mono text-xs text-slate-500">claim/</span>
-              <input id={`${id}-key`} value={draft.key} onChange={(e) => set({ key: e.target.value })} placeholder="roles" autoComplete="off" spellCheck={false}
-                aria-invalid={keyInvalid || undefined} aria-describedby={describedBy} className={inputClass(keyInvalid)} />
+              <span aria-hidden="true" className="font-mono text-xs text-slate-500">
+                claim/
+              </span>
+              <input
+                id={`${id}-key`}
+                value={draft.key}
+                onChange={(e) => set({ key: e.target.value })}
+                placeholder="roles"
+                autoComplete="off"
+                spellCheck={false}
+                aria-invalid={keyInvalid || undefined}
+                aria-describedby={describedBy}
+                className={inputClass(keyInvalid)}
+              />
             </div>
           </Labeled>
         ) : null}
@@ -56,18 +75,43 @@ export function CriterionRow({ draft, onChange, onRemove }: {
             {draft.matches.map((m, i) => (
               <div key={m.id} className="flex flex-wrap items-start gap-2">
                 <Labeled id={`${id}-m${i}`} label="Matcher" className="w-36">
-                  <select id={`${id}-m${i}`} value={m.matcher} onChange={(e) => setMatch(i, { matcher: e.target.value })} className={`${inputClass()} font-mono`}>
+                  <select
+                    id={`${id}-m${i}`}
+                    value={m.matcher}
+                    onChange={(e) => setMatch(i, { matcher: e.target.value })}
+                    className={`${inputClass()} font-mono`}
+                  >
                     {info.matchers.map((name) => (
-                      <option key={name} value={name} disabled={name !== m.matcher && draft.matches.some((x) => x.matcher === name)}>{name}</option>
+                      <option
+                        key={name}
+                        value={name}
+                        disabled={name !== m.matcher && draft.matches.some((x) => x.matcher === name)}
+                      >
+                        {name}
+                      </option>
                     ))}
                   </select>
                 </Labeled>
                 <div className="min-w-40 flex-1">
-                  <MatchValue name={draft.name} kind={info.kind} matcher={m.matcher} value={m.value} onChange={(value) => setMatch(i, { value })}
-                    invalid={valueInvalid} describedBy={describedBy} />
+                  <MatchValue
+                    name={draft.name}
+                    kind={info.kind}
+                    matcher={m.matcher}
+                    value={m.value}
+                    onChange={(value) => setMatch(i, { value })}
+                    invalid={valueInvalid}
+                    describedBy={describedBy}
+                  />
                 </div>
                 {draft.matches.length > 1 ? (
-                  <Button variant="ghost" className="mt-4 px-2" aria-label="Remove matcher" onClick={() => set({ matches: draft.matches.filter((_, j) => j !== i) })}>×</Button>
+                  <Button
+                    variant="ghost"
+                    className="mt-4 px-2"
+                    aria-label="Remove matcher"
+                    onClick={() => set({ matches: draft.matches.filter((_, j) => j !== i) })}
+                  >
+                    ×
+                  </Button>
                 ) : null}
               </div>
             ))}
@@ -76,19 +120,44 @@ export function CriterionRow({ draft, onChange, onRemove }: {
 
         {info.kind === 'cidr' ? (
           <Labeled id={`${id}-text`} label="Value" className="min-w-48 flex-1">
-            <input id={`${id}-text`} value={draft.text} onChange={(e) => set({ text: e.target.value })} placeholder="10.0.0.0/8, 192.168.1.10, 2001:db8::/32"
-              autoComplete="off" spellCheck={false} aria-invalid={valueInvalid || undefined} aria-describedby={describedBy} className={`${inputClass(valueInvalid)} font-mono`} />
+            <input
+              id={`${id}-text`}
+              value={draft.text}
+              onChange={(e) => set({ text: e.target.value })}
+              placeholder="10.0.0.0/8, 192.168.1.10, 2001:db8::/32"
+              autoComplete="off"
+              spellCheck={false}
+              aria-invalid={valueInvalid || undefined}
+              aria-describedby={describedBy}
+              className={`${inputClass(valueInvalid)} font-mono`}
+            />
           </Labeled>
         ) : null}
 
         {info.kind === 'day_of_week' ? (
           <>
             <Labeled id={`${id}-text`} label="Value" className="w-48">
-              <input id={`${id}-text`} value={draft.text} onChange={(e) => set({ text: e.target.value })} placeholder="mon-fri"
-                autoComplete="off" spellCheck={false} aria-invalid={valueInvalid || undefined} aria-describedby={describedBy} className={`${inputClass(valueInvalid)} font-mono`} />
+              <input
+                id={`${id}-text`}
+                value={draft.text}
+                onChange={(e) => set({ text: e.target.value })}
+                placeholder="mon-fri"
+                autoComplete="off"
+                spellCheck={false}
+                aria-invalid={valueInvalid || undefined}
+                aria-describedby={describedBy}
+                className={`${inputClass(valueInvalid)} font-mono`}
+              />
             </Labeled>
             <Labeled id={`${id}-tz`} label="Time zone (Postern extension)" className="w-56">
-              <TimeZoneSelect id={`${id}-tz`} value={draft.timezone} emptyLabel="UTC (as Pomerium)" onChange={(timezone) => set({ timezone })} invalid={valueInvalid} describedBy={describedBy} />
+              <TimeZoneSelect
+                id={`${id}-tz`}
+                value={draft.timezone}
+                emptyLabel="UTC (as Pomerium)"
+                onChange={(timezone) => set({ timezone })}
+                invalid={valueInvalid}
+                describedBy={describedBy}
+              />
             </Labeled>
           </>
         ) : null}
@@ -97,33 +166,66 @@ export function CriterionRow({ draft, onChange, onRemove }: {
           <>
             {(['after', 'before'] as const).map((k) => (
               <Labeled key={k} id={`${id}-${k}`} label={k === 'after' ? 'After' : 'Before'} className="w-32">
-                <input id={`${id}-${k}`} type="time" value={toClockInput(draft[k])} step={toClockInput(draft[k]).length > 5 ? 1 : undefined}
-                  onChange={(e) => set({ [k]: e.target.value })} aria-invalid={valueInvalid || undefined} aria-describedby={describedBy} className={inputClass(valueInvalid)} />
+                <input
+                  id={`${id}-${k}`}
+                  type="time"
+                  value={toClockInput(draft[k])}
+                  step={toClockInput(draft[k]).length > 5 ? 1 : undefined}
+                  onChange={(e) => set({ [k]: e.target.value })}
+                  aria-invalid={valueInvalid || undefined}
+                  aria-describedby={describedBy}
+                  className={inputClass(valueInvalid)}
+                />
               </Labeled>
             ))}
             <Labeled id={`${id}-tz`} label="Time zone" className="w-56">
-              <TimeZoneSelect id={`${id}-tz`} value={draft.timezone} onChange={(timezone) => set({ timezone })} invalid={valueInvalid} describedBy={describedBy} />
+              <TimeZoneSelect
+                id={`${id}-tz`}
+                value={draft.timezone}
+                onChange={(timezone) => set({ timezone })}
+                invalid={valueInvalid}
+                describedBy={describedBy}
+              />
             </Labeled>
           </>
         ) : null}
 
-        <Button variant="ghost" className="ml-auto mt-4 px-2 text-slate-600" aria-label="Remove criterion" onClick={onRemove}>Remove</Button>
+        <Button
+          variant="ghost"
+          className="ml-auto mt-4 px-2 text-slate-600"
+          aria-label="Remove criterion"
+          onClick={onRemove}
+        >
+          Remove
+        </Button>
       </div>
       <div className="mt-1 flex items-center gap-2">
         <p id={`${id}-about`} className="flex-1 text-xs text-slate-500">
           {info.description}
-          {info.kind === 'day_of_week' ? ' Examples: mon-fri, mon,wed,fri, fri-mon, *. A time zone is a Postern extension: such a policy cannot be exported to Pomerium.' : ''}
-          {info.kind === 'certificate' ? ' Fingerprints: 64 hex digits (sha256sum of the DER) or AB:CD:… pairs; several conditions must all hold.' : ''}
+          {info.kind === 'day_of_week'
+            ? ' Examples: mon-fri, mon,wed,fri, fri-mon, *. A time zone is a Postern extension: such a policy cannot be exported to Pomerium.'
+            : ''}
+          {info.kind === 'certificate'
+            ? ' Fingerprints: 64 hex digits (sha256sum of the DER) or AB:CD:… pairs; several conditions must all hold.'
+            : ''}
           {info.kind === 'cidr' ? ' Separate several with commas.' : ''}
         </p>
         {MATCH_KINDS.has(info.kind) && unused.length > 0 ? (
           // Several matchers in one criterion must all hold, e.g. starts_with /api and not /api/admin.
-          <Button variant="ghost" className="px-1.5 py-0.5 text-xs text-indigo-700" onClick={() => set({ matches: [...draft.matches, { id: nextId(), matcher: unused[0] as string, value: '' }] })}>
+          <Button
+            variant="ghost"
+            className="px-1.5 py-0.5 text-xs text-indigo-700"
+            onClick={() =>
+              set({ matches: [...draft.matches, { id: nextId(), matcher: unused[0] as string, value: '' }] })
+            }
+          >
             Add Matcher
           </Button>
         ) : null}
       </div>
-      <p id={`${id}-issue`} aria-live="polite" className="text-xs text-red-700 empty:hidden">{issue ?? ''}</p>
+      <p id={`${id}-issue`} aria-live="polite" className="text-xs text-red-700 empty:hidden">
+        {issue ?? ''}
+      </p>
     </li>
   );
 }

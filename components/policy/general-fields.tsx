@@ -5,17 +5,32 @@ import type { PolicyFormValues } from '@/lib/schemas/policy';
 import { Field, TextareaField } from '@/components/ui/field';
 
 export function GeneralFields() {
-  const { register, control, formState: { errors } } = useFormContext<PolicyFormValues>();
+  const {
+    register,
+    control,
+    formState: { errors },
+  } = useFormContext<PolicyFormValues>();
   const { field: enforced } = useController({ control, name: 'enforced' });
   const hintId = useId();
   return (
     <div className="max-w-2xl space-y-4">
       <Field label="Name" autoComplete="off" error={errors.name?.message} {...register('name')} />
-      <TextareaField rows={2} label="Description" error={errors.description?.message} hint="For other administrators: what this policy is for." {...register('description')} />
+      <TextareaField
+        rows={2}
+        label="Description"
+        error={errors.description?.message}
+        hint="For other administrators: what this policy is for."
+        {...register('description')}
+      />
       <fieldset className="space-y-1" aria-describedby={hintId}>
         <legend className="text-sm font-medium text-slate-700">Enforced / Optional</legend>
         <div className="flex gap-4">
-          {([['Enforced', true], ['Optional', false]] as const).map(([label, value]) => (
+          {(
+            [
+              ['Enforced', true],
+              ['Optional', false],
+            ] as const
+          ).map(([label, value]) => (
             <label key={label} className="flex items-center gap-2 text-sm">
               <input
                 type="radio"
@@ -30,11 +45,24 @@ export function GeneralFields() {
           ))}
         </div>
         <p id={hintId} className="text-xs text-slate-500">
-          Enforced policies apply to every route in this namespace and below; optional ones only where a route picks them.
+          Enforced policies apply to every route in this namespace and below; optional ones only where a route picks
+          them.
         </p>
       </fieldset>
-      <TextareaField rows={2} label="Explanation" error={errors.explanation?.message} hint="Shown to a caller who is denied: why." {...register('explanation')} />
-      <TextareaField rows={2} label="Remediation" error={errors.remediation?.message} hint="Shown to a caller who is denied: what to do, e.g. whom to ask for access." {...register('remediation')} />
+      <TextareaField
+        rows={2}
+        label="Explanation"
+        error={errors.explanation?.message}
+        hint="Shown to a caller who is denied: why."
+        {...register('explanation')}
+      />
+      <TextareaField
+        rows={2}
+        label="Remediation"
+        error={errors.remediation?.message}
+        hint="Shown to a caller who is denied: what to do, e.g. whom to ask for access."
+        {...register('remediation')}
+      />
     </div>
   );
 }

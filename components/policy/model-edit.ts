@@ -4,8 +4,16 @@ import { newCriterion, newGroup, nextId, type BuilderModel, type GroupDraft, typ
 
 /** Overrides are boolean criteria OR'd into the allow block: each one alone grants access. */
 export const OVERRIDES = [
-  { name: 'authenticated_user', label: 'Any authenticated user', hint: 'Allow every caller with a valid token or session.' },
-  { name: 'cors_preflight', label: 'CORS preflight', hint: "Allow browsers' OPTIONS preflight requests, which carry no credentials." },
+  {
+    name: 'authenticated_user',
+    label: 'Any authenticated user',
+    hint: 'Allow every caller with a valid token or session.',
+  },
+  {
+    name: 'cors_preflight',
+    label: 'CORS preflight',
+    hint: "Allow browsers' OPTIONS preflight requests, which carry no credentials.",
+  },
   { name: 'accept', label: 'Public access', hint: 'Allow everyone, even anonymous callers. Deny blocks still apply.' },
 ] as const satisfies readonly { name: CriterionName; label: string; hint: string }[];
 

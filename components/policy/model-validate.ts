@@ -41,7 +41,8 @@ export function criterionIssue(d: CriterionDraft): string | null {
       const ranges = rangesOf(d.text);
       if (ranges.length === 0) return 'Enter an IP address or CIDR range.';
       for (const r of ranges) {
-        if (engineIssue({ allow: { or: [{ source_ip: r }] } })) return ranges.length === 1 ? NOT_AN_IP : `${NOT_AN_IP}: ${r}`;
+        if (engineIssue({ allow: { or: [{ source_ip: r }] } }))
+          return ranges.length === 1 ? NOT_AN_IP : `${NOT_AN_IP}: ${r}`;
       }
       break;
     }

@@ -34,7 +34,8 @@ const FIELD_TAB: Record<FieldName, TabId> = {
   ppl: 'editor',
 };
 
-const BUILDER_UNFINISHED = 'Builder: some criteria are unfinished. Complete or remove them, or change the policy in the Editor tab.';
+const BUILDER_UNFINISHED =
+  'Builder: some criteria are unfinished. Complete or remove them, or change the policy in the Editor tab.';
 
 export interface PolicyEditorProps {
   initial: PolicyFormValues;
@@ -54,15 +55,33 @@ export interface PolicyEditorProps {
  * The form's `ppl` text is the single source of truth; the builder edits a model
  * derived from it and writes it back whenever the model is a valid policy.
  */
-export function PolicyEditor({ initial, users, groups, action, onSaved, onCancel, submitLabel = 'Save' }: PolicyEditorProps) {
+export function PolicyEditor({
+  initial,
+  users,
+  groups,
+  action,
+  onSaved,
+  onCancel,
+  submitLabel = 'Save',
+}: PolicyEditorProps) {
   const [saved, setSaved] = useState(false);
   const { form, onSubmit, pending } = useActionForm({
     schema: policyFormSchema,
     action,
     defaultValues: initial,
-    onSuccess: (data) => { setSaved(true); onSaved?.(data); },
+    onSuccess: (data) => {
+      setSaved(true);
+      onSaved?.(data);
+    },
   });
-  const { control, handleSubmit, setValue, setFocus, getFieldState, formState: { errors, isSubmitted } } = form;
+  const {
+    control,
+    handleSubmit,
+    setValue,
+    setFocus,
+    getFieldState,
+    formState: { errors, isSubmitted },
+  } = form;
   const base = useId();
   const [tab, setTab] = useState<TabId>('general');
   const [builderBlocked, setBuilderBlocked] = useState(false);
@@ -112,7 +131,9 @@ export function PolicyEditor({ initial, users, groups, action, onSaved, onCancel
             <p className="font-medium">{errors.root?.message ?? 'The policy cannot be saved yet:'}</p>
             {problems.length > 0 ? (
               <ul className="mt-1 list-disc space-y-0.5 pl-5">
-                {problems.map((p) => <li key={p}>{p}</li>)}
+                {problems.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
               </ul>
             ) : null}
           </Alert>
@@ -135,7 +156,16 @@ export function PolicyEditor({ initial, users, groups, action, onSaved, onCancel
           <GeneralFields />
         </TabPanel>
         <TabPanel base={base} id="builder" selected={tab === 'builder'}>
-          <Builder model={sync.model} issues={sync.issues} warnings={sync.warnings} pending={sync.pending} lock={sync.lock} onChange={sync.change} users={users} groups={groups} />
+          <Builder
+            model={sync.model}
+            issues={sync.issues}
+            warnings={sync.warnings}
+            pending={sync.pending}
+            lock={sync.lock}
+            onChange={sync.change}
+            users={users}
+            groups={groups}
+          />
         </TabPanel>
         <TabPanel base={base} id="editor" selected={tab === 'editor'}>
           <YamlEditor parsed={sync.parsed} />
@@ -143,7 +173,9 @@ export function PolicyEditor({ initial, users, groups, action, onSaved, onCancel
 
         <div className="flex justify-end gap-2 border-t border-slate-200 pt-3">
           {onCancel ? <Button onClick={onCancel}>Cancel</Button> : null}
-          <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>{submitLabel}</Button>
+          <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
+            {submitLabel}
+          </Button>
         </div>
       </form>
     </FormProvider>

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy, printPolicy } from '@/lib/policy';
-import { fitsBuilder, fromBuilderModel, newCriterion, newGroup, retypeCriterion, toBuilderModel, type BuilderModel, type CriterionDraft } from './policy-model';
+import {
+  fitsBuilder,
+  fromBuilderModel,
+  newCriterion,
+  newGroup,
+  retypeCriterion,
+  toBuilderModel,
+  type BuilderModel,
+  type CriterionDraft,
+} from './policy-model';
 import { criterionIssue, NOT_AN_IP, ROOT_ISSUE, modelWarnings, validateModel } from './model-validate';
 import { hasOverride, setOverride } from './model-edit';
 
@@ -18,7 +27,9 @@ const VARIED = [
   'allow:\n  and:\n    - claim/family_name: Smith\n  or:\n    - domain: {is: domain1.com}\n    - domain: {is: domain2.com}\n  not:\n    - groups: banned\n  nor:\n    - email: x@y.z\n    - http_method: DELETE\n',
   'allow:\n  and:\n    - or:\n        - email: a@x.io\n        - and:\n            - groups: g\n            - not:\n                - nor:\n                    - claim/roles: {is: admin}\n                    - source_ip: 127.0.0.1\n      not:\n        - http_path: {contains: ..}\n',
   'allow:\n  and:\n    - user: {is: ci-runner@ns-1234.pomerium}\n    - http_method: {in: [GET, HEAD]}\ndeny:\n  or:\n    - http_path: {starts_with: /admin}\n',
-  JSON.stringify({ allow: { or: [{ http_path: { is: `/ünïcödé/ 'q' "dq" # x` } }, { 'claim/a.b': 'true' }, { email: 'null' }] } }),
+  JSON.stringify({
+    allow: { or: [{ http_path: { is: `/ünïcödé/ 'q' "dq" # x` } }, { 'claim/a.b': 'true' }, { email: 'null' }] },
+  }),
 ];
 
 describe('builder model round trip', () => {
@@ -43,7 +54,9 @@ describe('builder model round trip', () => {
     b.matches[0]!.value = 'b@x.io';
     const group = newGroup('or', [a]);
     group.operators.push({ id: 'x', op: 'or', items: [b] });
-    expect(fromBuilderModel({ allow: group, deny: null })).toEqual({ allow: { or: [{ email: { is: 'a@x.io' } }, { email: { is: 'b@x.io' } }] } });
+    expect(fromBuilderModel({ allow: group, deny: null })).toEqual({
+      allow: { or: [{ email: { is: 'a@x.io' } }, { email: { is: 'b@x.io' } }] },
+    });
   });
 
   it('says a policy with several rules does not fit', () => {
@@ -72,7 +85,9 @@ describe('validateModel', () => {
     const date = newCriterion('date');
     date.matches[0]!.value = 'yesterday';
     expect(criterionIssue(date)).toMatch(/not a date and time/);
-    expect(criterionIssue({ ...newCriterion('time_of_day', 'Mars/Olympus'), after: '09:00' })).toMatch(/^Unknown time zone/);
+    expect(criterionIssue({ ...newCriterion('time_of_day', 'Mars/Olympus'), after: '09:00' })).toMatch(
+      /^Unknown time zone/,
+    );
     expect(criterionIssue({ ...newCriterion('time_of_day', 'UTC'), after: '09:00' })).toBeNull();
     expect(criterionIssue({ ...newCriterion('day_of_week'), text: 'someday' })).toMatch(/^Unknown day/);
   });
@@ -80,7 +95,9 @@ describe('validateModel', () => {
   it('warns, without an error, that an empty operator matches nothing; asks for one block in the rule', () => {
     const model: BuilderModel = { allow: newGroup('and'), deny: null };
     expect(validateModel(model).size).toBe(0);
-    expect(modelWarnings(model).get(model.allow!.operators[0]!.id)).toBe('This block matches nothing: add a criterion or a group.');
+    expect(modelWarnings(model).get(model.allow!.operators[0]!.id)).toBe(
+      'This block matches nothing: add a criterion or a group.',
+    );
     expect(validateModel({ allow: null, deny: null }).get(ROOT_ISSUE)).toBe('Add an allow or a deny block.');
   });
 
@@ -121,7 +138,9 @@ describe('quick overrides', () => {
   });
 
   it('adds an or beside an existing and, so the override grants on its own', () => {
-    let m = toBuilderModel(parsePolicy('allow:\n  and:\n    - email: a@x.io\ndeny:\n  or:\n    - http_path: {starts_with: /admin}\n'));
+    let m = toBuilderModel(
+      parsePolicy('allow:\n  and:\n    - email: a@x.io\ndeny:\n  or:\n    - http_path: {starts_with: /admin}\n'),
+    );
     m = setOverride(m, 'accept', true);
     expect(print(m)).toBe(
       'allow:\n  and:\n    - email:\n        is: a@x.io\n  or:\n    - accept: true\ndeny:\n  or:\n    - http_path:\n        starts_with: /admin\n',

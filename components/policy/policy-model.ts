@@ -5,7 +5,15 @@
 // opposite: a mutable-by-copy draft that can be half-finished (an empty value, a claim
 // without a name) without losing what was typed. Values are therefore kept as the
 // text the inputs show, and checked by model-validate.ts before they become PPL.
-import { CRITERIA, type Block, type Criterion, type CriterionName, type Item, type Operator, type Policy } from '@/lib/policy';
+import {
+  CRITERIA,
+  type Block,
+  type Criterion,
+  type CriterionName,
+  type Item,
+  type Operator,
+  type Policy,
+} from '@/lib/policy';
 
 export const BUILDER_OPERATORS: readonly Operator[] = ['and', 'or', 'not', 'nor'];
 
@@ -187,11 +195,17 @@ export function criterionToValue(d: CriterionDraft): Record<string, unknown> {
       return { [key]: d.timezone ? { is: d.text, timezone: d.timezone } : d.text };
     case 'time_of_day':
       return {
-        [key]: { timezone: d.timezone, ...(d.after !== '' && { after: d.after }), ...(d.before !== '' && { before: d.before }) },
+        [key]: {
+          timezone: d.timezone,
+          ...(d.after !== '' && { after: d.after }),
+          ...(d.before !== '' && { before: d.before }),
+        },
       };
     default:
       return {
-        [key]: Object.fromEntries(d.matches.map((m) => [m.matcher, LIST_VALUED.has(m.matcher) ? linesOf(m.value) : m.value])),
+        [key]: Object.fromEntries(
+          d.matches.map((m) => [m.matcher, LIST_VALUED.has(m.matcher) ? linesOf(m.value) : m.value]),
+        ),
       };
   }
 }

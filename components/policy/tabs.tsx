@@ -12,7 +12,13 @@ const tabId = (base: string, id: string) => `${base}-tab-${id}`;
 const panelId = (base: string, id: string) => `${base}-panel-${id}`;
 
 /** WAI-ARIA tabs with automatic activation: arrow keys, Home and End move and select. */
-export function TabList<T extends string>({ base, label, tabs, selected, onSelect }: {
+export function TabList<T extends string>({
+  base,
+  label,
+  tabs,
+  selected,
+  onSelect,
+}: {
   base: string;
   label: string;
   tabs: readonly TabSpec<T>[];
@@ -38,7 +44,10 @@ export function TabList<T extends string>({ base, label, tabs, selected, onSelec
         return (
           <button
             key={t.id}
-            ref={(el) => { if (el) refs.current.set(t.id, el); else refs.current.delete(t.id); }}
+            ref={(el) => {
+              if (el) refs.current.set(t.id, el);
+              else refs.current.delete(t.id);
+            }}
             type="button"
             role="tab"
             id={tabId(base, t.id)}
@@ -61,9 +70,26 @@ export function TabList<T extends string>({ base, label, tabs, selected, onSelec
 }
 
 /** Stays mounted when hidden, so whatever was typed in it survives a tab switch. */
-export function TabPanel({ base, id, selected, children }: { base: string; id: string; selected: boolean; children: ReactNode }) {
+export function TabPanel({
+  base,
+  id,
+  selected,
+  children,
+}: {
+  base: string;
+  id: string;
+  selected: boolean;
+  children: ReactNode;
+}) {
   return (
-    <div role="tabpanel" id={panelId(base, id)} aria-labelledby={tabId(base, id)} hidden={!selected} tabIndex={0} className="pt-4 focus-visible:outline-offset-4">
+    <div
+      role="tabpanel"
+      id={panelId(base, id)}
+      aria-labelledby={tabId(base, id)}
+      hidden={!selected}
+      tabIndex={0}
+      className="pt-4 focus-visible:outline-offset-4"
+    >
       {children}
     </div>
   );

@@ -33,7 +33,12 @@ interface SyncState {
 
 function derive(text: string, parsed: ParsedText): SyncState {
   if (parsed.state === 'ok') {
-    return { model: toBuilderModel(parsed.policy), synced: text, pending: false, severalRules: !fitsBuilder(parsed.policy) };
+    return {
+      model: toBuilderModel(parsed.policy),
+      synced: text,
+      pending: false,
+      severalRules: !fitsBuilder(parsed.policy),
+    };
   }
   return { model: EMPTY_MODEL, synced: text, pending: false, severalRules: false };
 }

@@ -4,7 +4,10 @@ import { createContext, useContext, useId, useSyncExternalStore, type ReactNode 
 import type { CriterionName } from '@/lib/policy';
 import { LIST_VALUED, linesOf } from './policy-model';
 
-export const PickerContext = createContext<{ users: readonly { id: string; label: string }[]; groups: readonly string[] }>({
+export const PickerContext = createContext<{
+  users: readonly { id: string; label: string }[];
+  groups: readonly string[];
+}>({
   users: [],
   groups: [],
 });
@@ -14,10 +17,22 @@ export const inputClass = (invalid?: boolean) =>
     invalid ? 'border-red-500' : 'border-slate-300'
   }`;
 
-export function Labeled({ id, label, className = '', children }: { id: string; label: string; className?: string; children: ReactNode }) {
+export function Labeled({
+  id,
+  label,
+  className = '',
+  children,
+}: {
+  id: string;
+  label: string;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
     <div className={`min-w-0 space-y-0.5 ${className}`}>
-      <label htmlFor={id} className="block text-xs font-medium text-slate-600">{label}</label>
+      <label htmlFor={id} className="block text-xs font-medium text-slate-600">
+        {label}
+      </label>
       {children}
     </div>
   );
@@ -26,7 +41,11 @@ export function Labeled({ id, label, className = '', children }: { id: string; l
 const subscribeNever = () => () => {};
 /** False while rendering on the server and hydrating, so locale-dependent values cannot mismatch. */
 export function useHydrated(): boolean {
-  return useSyncExternalStore(subscribeNever, () => true, () => false);
+  return useSyncExternalStore(
+    subscribeNever,
+    () => true,
+    () => false,
+  );
 }
 
 // ---- dates and clocks -----------------------------------------------------------
@@ -71,8 +90,19 @@ function allTimeZones(): readonly string[] {
   return zones;
 }
 
-export function TimeZoneSelect({ id, value, onChange, invalid, describedBy, emptyLabel }: {
-  id: string; value: string; onChange: (v: string) => void; invalid?: boolean; describedBy?: string;
+export function TimeZoneSelect({
+  id,
+  value,
+  onChange,
+  invalid,
+  describedBy,
+  emptyLabel,
+}: {
+  id: string;
+  value: string;
+  onChange: (v: string) => void;
+  invalid?: boolean;
+  describedBy?: string;
   /** Offer '' as a real choice with this label (e.g. the default zone) instead of a "Choose…" prompt. */
   emptyLabel?: string;
 }) {
@@ -81,9 +111,24 @@ export function TimeZoneSelect({ id, value, onChange, invalid, describedBy, empt
   const list = hydrated ? allTimeZones() : [];
   const options = value && !list.includes(value) ? [value, ...list] : list;
   return (
-    <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid || undefined} aria-describedby={describedBy} className={inputClass(invalid)}>
-      {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : value === '' ? <option value="">Choose…</option> : null}
-      {options.map((z) => <option key={z} value={z}>{z}</option>)}
+    <select
+      id={id}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      aria-invalid={invalid || undefined}
+      aria-describedby={describedBy}
+      className={inputClass(invalid)}
+    >
+      {emptyLabel !== undefined ? (
+        <option value="">{emptyLabel}</option>
+      ) : value === '' ? (
+        <option value="">Choose…</option>
+      ) : null}
+      {options.map((z) => (
+        <option key={z} value={z}>
+          {z}
+        </option>
+      ))}
     </select>
   );
 }
@@ -92,11 +137,20 @@ export function TimeZoneSelect({ id, value, onChange, invalid, describedBy, empt
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
-function MethodChecks({ value, onChange, describedBy }: { value: string; onChange: (v: string) => void; describedBy?: string }) {
+function MethodChecks({
+  value,
+  onChange,
+  describedBy,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  describedBy?: string;
+}) {
   const chosen = linesOf(value);
   // Methods outside the usual seven (WebDAV's PROPFIND…) come from the YAML; keep them visible.
   const all = [...METHODS, ...chosen.filter((m) => !(METHODS as readonly string[]).includes(m))];
-  const toggle = (m: string, on: boolean) => onChange(all.filter((x) => (x === m ? on : chosen.includes(x))).join('\n'));
+  const toggle = (m: string, on: boolean) =>
+    onChange(all.filter((x) => (x === m ? on : chosen.includes(x))).join('\n'));
   return (
     <fieldset aria-describedby={describedBy} className="min-w-0">
       <legend className="text-xs font-medium text-slate-600">Methods</legend>
@@ -115,7 +169,15 @@ function MethodChecks({ value, onChange, describedBy }: { value: string; onChang
 // ---- one matcher's value --------------------------------------------------------
 
 /** The value of one matcher: list matchers take one value per line. */
-export function MatchValue({ name, kind, matcher, value, onChange, invalid, describedBy }: {
+export function MatchValue({
+  name,
+  kind,
+  matcher,
+  value,
+  onChange,
+  invalid,
+  describedBy,
+}: {
   name: CriterionName;
   kind: string;
   matcher: string;
@@ -127,10 +189,16 @@ export function MatchValue({ name, kind, matcher, value, onChange, invalid, desc
   const id = useId();
   const { users, groups } = useContext(PickerContext);
   const hydrated = useHydrated();
-  const common = { id, 'aria-invalid': invalid || undefined, 'aria-describedby': describedBy, className: inputClass(invalid) };
+  const common = {
+    id,
+    'aria-invalid': invalid || undefined,
+    'aria-describedby': describedBy,
+    className: inputClass(invalid),
+  };
   const listValued = LIST_VALUED.has(matcher);
 
-  if (kind === 'method' && listValued) return <MethodChecks value={value} onChange={onChange} describedBy={describedBy} />;
+  if (kind === 'method' && listValued)
+    return <MethodChecks value={value} onChange={onChange} describedBy={describedBy} />;
   if (kind === 'method' && (matcher === 'is' || matcher === 'not')) {
     const known = (METHODS as readonly string[]).includes(value) || value === '';
     return (
@@ -138,7 +206,11 @@ export function MatchValue({ name, kind, matcher, value, onChange, invalid, desc
         <select {...common} value={value} onChange={(e) => onChange(e.target.value)}>
           <option value="">Choose…</option>
           {!known ? <option value={value}>{value}</option> : null}
-          {METHODS.map((m) => <option key={m} value={m}>{m}</option>)}
+          {METHODS.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
         </select>
       </Labeled>
     );
@@ -146,7 +218,14 @@ export function MatchValue({ name, kind, matcher, value, onChange, invalid, desc
   if (listValued) {
     return (
       <Labeled id={id} label="Value" className="flex-1">
-        <textarea {...common} rows={Math.min(6, Math.max(2, linesOf(value).length + 1))} value={value} placeholder="One value per line" spellCheck={false} onChange={(e) => onChange(e.target.value)} />
+        <textarea
+          {...common}
+          rows={Math.min(6, Math.max(2, linesOf(value).length + 1))}
+          value={value}
+          placeholder="One value per line"
+          spellCheck={false}
+          onChange={(e) => onChange(e.target.value)}
+        />
       </Labeled>
     );
   }
@@ -154,19 +233,40 @@ export function MatchValue({ name, kind, matcher, value, onChange, invalid, desc
     const local = hydrated ? toLocalInput(value) : '';
     return (
       <Labeled id={id} label="Value">
-        <input {...common} type="datetime-local" step={local.length > 16 ? 1 : undefined} value={local} onChange={(e) => onChange(fromLocalInput(e.target.value))} />
+        <input
+          {...common}
+          type="datetime-local"
+          step={local.length > 16 ? 1 : undefined}
+          value={local}
+          onChange={(e) => onChange(fromLocalInput(e.target.value))}
+        />
       </Labeled>
     );
   }
   // Users and groups: suggestions from the directory, but any text is allowed (a
   // policy may name an account that does not exist yet, or one outside this scope).
-  const options = name === 'user' ? users.map((u) => ({ value: u.id, label: u.label })) : name === 'groups' ? groups.map((g) => ({ value: g, label: g })) : [];
+  const options =
+    name === 'user'
+      ? users.map((u) => ({ value: u.id, label: u.label }))
+      : name === 'groups'
+        ? groups.map((g) => ({ value: g, label: g }))
+        : [];
   return (
     <Labeled id={id} label="Value" className="flex-1">
-      <input {...common} type="text" autoComplete="off" spellCheck={false} list={options.length ? `${id}-list` : undefined} value={value} onChange={(e) => onChange(e.target.value)} />
+      <input
+        {...common}
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        list={options.length ? `${id}-list` : undefined}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
       {options.length ? (
         <datalist id={`${id}-list`}>
-          {options.map((o) => <option key={o.value} value={o.value} label={o.label === o.value ? undefined : o.label} />)}
+          {options.map((o) => (
+            <option key={o.value} value={o.value} label={o.label === o.value ? undefined : o.label} />
+          ))}
         </datalist>
       ) : null}
     </Labeled>

@@ -10,11 +10,26 @@ export function Breadcrumbs({ path, current }: { path: NamespaceNode[]; current?
           return (
             <li key={n.id} className="flex items-center gap-1">
               {i > 0 ? <span aria-hidden>/</span> : null}
-              {last ? <span aria-current="page" className="text-slate-700">{n.name}</span> : <Link href={`/ns/${n.id}`} className="hover:underline">{n.name}</Link>}
+              {last ? (
+                <span aria-current="page" className="text-slate-700">
+                  {n.name}
+                </span>
+              ) : (
+                <Link href={`/ns/${n.id}`} className="hover:underline">
+                  {n.name}
+                </Link>
+              )}
             </li>
           );
         })}
-        {current ? (<li className="flex items-center gap-1"><span aria-hidden>/</span><span aria-current="page" className="text-slate-700">{current}</span></li>) : null}
+        {current ? (
+          <li className="flex items-center gap-1">
+            <span aria-hidden>/</span>
+            <span aria-current="page" className="text-slate-700">
+              {current}
+            </span>
+          </li>
+        ) : null}
       </ol>
     </nav>
   );

@@ -29,12 +29,19 @@ export function ConfigureNav({ namespaceId, isGlobalAdmin = false }: { namespace
           return (
             <li key={item.segment}>
               {item.ready ? (
-                <Link href={href} aria-current={active ? 'page' : undefined}
-                  className={`block rounded px-2 py-1 ${active ? 'bg-indigo-50 font-medium text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`}>
+                <Link
+                  href={href}
+                  aria-current={active ? 'page' : undefined}
+                  className={`block rounded px-2 py-1 ${active ? 'bg-indigo-50 font-medium text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`}
+                >
                   {item.label}
                 </Link>
               ) : (
-                <span aria-disabled="true" title="Not available yet" className="block cursor-not-allowed px-2 py-1 text-slate-400">
+                <span
+                  aria-disabled="true"
+                  title="Not available yet"
+                  className="block cursor-not-allowed px-2 py-1 text-slate-400"
+                >
                   {item.label}
                 </span>
               )}

@@ -39,4 +39,5 @@ export async function orNotFound<T>(read: Promise<T>): Promise<T> {
 }
 
 /** A namespace page's namespace, or the not-found page when it is gone or not visible to this user. */
-export const namespaceOr404 = (actor: Actor, id: string): Promise<NamespaceDetail> => orNotFound(getNamespace(actor, id));
+export const namespaceOr404 = (actor: Actor, id: string): Promise<NamespaceDetail> =>
+  orNotFound(getNamespace(actor, id));

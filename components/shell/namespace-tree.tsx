@@ -3,7 +3,10 @@ import Link from 'next/link';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { NamespaceNode } from '@/lib/dal/namespaces';
 
-interface TreeIndex { byId: Map<string, NamespaceNode>; children: Map<string | null, NamespaceNode[]> }
+interface TreeIndex {
+  byId: Map<string, NamespaceNode>;
+  children: Map<string | null, NamespaceNode[]>;
+}
 
 function indexTree(nodes: NamespaceNode[]): TreeIndex {
   const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -27,9 +30,19 @@ function ancestorsOf(index: TreeIndex, id: string): string[] {
  * (and its children) expanded. Only expanded branches are rendered, so thousands of namespaces stay fast.
  * Keys: ↑/↓ move between visible items, → expands or enters, ← collapses or goes up.
  */
-export function NamespaceTree({ namespaces, selectedId, onNavigate }: { namespaces: NamespaceNode[]; selectedId: string; onNavigate?: () => void }) {
+export function NamespaceTree({
+  namespaces,
+  selectedId,
+  onNavigate,
+}: {
+  namespaces: NamespaceNode[];
+  selectedId: string;
+  onNavigate?: () => void;
+}) {
   const index = useMemo(() => indexTree(namespaces), [namespaces]);
-  const [expanded, setExpanded] = useState<Set<string>>(() => new Set(['global', selectedId, ...ancestorsOf(index, selectedId)]));
+  const [expanded, setExpanded] = useState<Set<string>>(
+    () => new Set(['global', selectedId, ...ancestorsOf(index, selectedId)]),
+  );
   const navRef = useRef<HTMLElement>(null);
 
   // Whenever the selection changes (a link, a reload, a new child), open its path and its children.
@@ -43,7 +56,8 @@ export function NamespaceTree({ namespaces, selectedId, onNavigate }: { namespac
   const toggle = (id: string, open?: boolean) =>
     setExpanded((prev) => {
       const next = new Set(prev);
-      if (open ?? !next.has(id)) next.add(id); else next.delete(id);
+      if (open ?? !next.has(id)) next.add(id);
+      else next.delete(id);
       return next;
     });
 
@@ -55,13 +69,22 @@ export function NamespaceTree({ namespaces, selectedId, onNavigate }: { namespac
     const at = links.indexOf(target as HTMLAnchorElement);
     const focus = (i: number) => links[Math.max(0, Math.min(links.length - 1, i))]?.focus();
     const hasKids = (index.children.get(id)?.length ?? 0) > 0;
-    if (e.key === 'ArrowDown') { e.preventDefault(); focus(at + 1); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); focus(at - 1); }
-    else if (e.key === 'Home') { e.preventDefault(); focus(0); }
-    else if (e.key === 'End') { e.preventDefault(); focus(links.length - 1); }
-    else if (e.key === 'ArrowRight' && hasKids) {
+    if (e.key === 'ArrowDown') {
       e.preventDefault();
-      if (!expanded.has(id)) toggle(id, true); else focus(at + 1);
+      focus(at + 1);
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      focus(at - 1);
+    } else if (e.key === 'Home') {
+      e.preventDefault();
+      focus(0);
+    } else if (e.key === 'End') {
+      e.preventDefault();
+      focus(links.length - 1);
+    } else if (e.key === 'ArrowRight' && hasKids) {
+      e.preventDefault();
+      if (!expanded.has(id)) toggle(id, true);
+      else focus(at + 1);
     } else if (e.key === 'ArrowLeft') {
       e.preventDefault();
       if (hasKids && expanded.has(id)) toggle(id, false);
@@ -83,16 +106,37 @@ export function NamespaceTree({ namespaces, selectedId, onNavigate }: { namespac
           const selected = n.id === selectedId;
           return (
             <li key={n.id}>
-              <div className={`flex items-center rounded ${selected ? 'bg-indigo-50' : 'hover:bg-slate-100'}`} style={{ paddingLeft: depth * 12 }}>
+              <div
+                className={`flex items-center rounded ${selected ? 'bg-indigo-50' : 'hover:bg-slate-100'}`}
+                style={{ paddingLeft: depth * 12 }}
+              >
                 {hasKids ? (
-                  <button type="button" tabIndex={-1} onClick={() => toggle(n.id)} aria-label={`${open ? 'Collapse' : 'Expand'} ${n.name}`}
-                    aria-expanded={open} className="flex h-6 w-5 shrink-0 items-center justify-center text-slate-500">
-                    <span aria-hidden className={`inline-block text-[10px] transition-transform ${open ? 'rotate-90' : ''}`}>▶</span>
+                  <button
+                    type="button"
+                    tabIndex={-1}
+                    onClick={() => toggle(n.id)}
+                    aria-label={`${open ? 'Collapse' : 'Expand'} ${n.name}`}
+                    aria-expanded={open}
+                    className="flex h-6 w-5 shrink-0 items-center justify-center text-slate-500"
+                  >
+                    <span
+                      aria-hidden
+                      className={`inline-block text-[10px] transition-transform ${open ? 'rotate-90' : ''}`}
+                    >
+                      ▶
+                    </span>
                   </button>
-                ) : <span className="w-5 shrink-0" />}
-                <Link href={`/ns/${n.id}`} data-ns-id={n.id} aria-current={selected ? 'page' : undefined}
-                  aria-expanded={hasKids ? open : undefined} onClick={onNavigate}
-                  className={`block min-w-0 flex-1 truncate rounded px-1 py-1 ${selected ? 'font-medium text-indigo-700' : 'text-slate-700'}`}>
+                ) : (
+                  <span className="w-5 shrink-0" />
+                )}
+                <Link
+                  href={`/ns/${n.id}`}
+                  data-ns-id={n.id}
+                  aria-current={selected ? 'page' : undefined}
+                  aria-expanded={hasKids ? open : undefined}
+                  onClick={onNavigate}
+                  className={`block min-w-0 flex-1 truncate rounded px-1 py-1 ${selected ? 'font-medium text-indigo-700' : 'text-slate-700'}`}
+                >
                   {n.name}
                 </Link>
               </div>

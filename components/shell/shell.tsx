@@ -1,4 +1,5 @@
 'use client';
+import Image from 'next/image';
 import { useState } from 'react';
 import { useParams } from 'next/navigation';
 import Link from 'next/link';
@@ -7,15 +8,34 @@ import type { NamespaceNode } from '@/lib/dal/namespaces';
 import { NamespaceTree } from '@/components/shell/namespace-tree';
 import { ConfigureNav } from '@/components/shell/configure-nav';
 
-export function Shell({ namespaces, userEmail, isGlobalAdmin = false, children }: { namespaces: NamespaceNode[]; userEmail: string; isGlobalAdmin?: boolean; children: React.ReactNode }) {
+export function Shell({
+  namespaces,
+  userEmail,
+  isGlobalAdmin = false,
+  children,
+}: {
+  namespaces: NamespaceNode[];
+  userEmail: string;
+  isGlobalAdmin?: boolean;
+  children: React.ReactNode;
+}) {
   const params = useParams<{ id?: string }>();
   const selected = params.id ?? 'global';
   const [menuOpen, setMenuOpen] = useState(false);
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-3 py-2 md:hidden">
-        <span className="flex items-center gap-2 font-semibold"><img src="/logo.svg" alt="" width={22} height={22} />Postern</span>
-        <button type="button" className="rounded border border-slate-300 px-2 py-1 text-sm" aria-expanded={menuOpen} aria-controls="sidebar" onClick={() => setMenuOpen((o) => !o)}>
+        <span className="flex items-center gap-2 font-semibold">
+          <Image src="/logo.svg" alt="" width={22} height={22} unoptimized />
+          Postern
+        </span>
+        <button
+          type="button"
+          className="rounded border border-slate-300 px-2 py-1 text-sm"
+          aria-expanded={menuOpen}
+          aria-controls="sidebar"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
           Menu
         </button>
       </header>
@@ -23,15 +43,30 @@ export function Shell({ namespaces, userEmail, isGlobalAdmin = false, children }
         id="sidebar"
         className={`${menuOpen ? 'flex' : 'hidden'} w-full shrink-0 flex-col border-r border-slate-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-72`}
       >
-        <div className="hidden items-center gap-2 px-4 py-3 text-base font-semibold tracking-tight md:flex"><img src="/logo.svg" alt="" width={24} height={24} />Postern</div>
+        <div className="hidden items-center gap-2 px-4 py-3 text-base font-semibold tracking-tight md:flex">
+          <Image src="/logo.svg" alt="" width={24} height={24} unoptimized />
+          Postern
+        </div>
         <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-2">
-          <h2 className="px-2 pt-2 pb-1 text-[11px] font-semibold tracking-wider text-slate-500 uppercase">Namespaces</h2>
+          <h2 className="px-2 pt-2 pb-1 text-[11px] font-semibold tracking-wider text-slate-500 uppercase">
+            Namespaces
+          </h2>
           <NamespaceTree namespaces={namespaces} selectedId={selected} onNavigate={() => setMenuOpen(false)} />
           <ConfigureNav namespaceId={selected} isGlobalAdmin={isGlobalAdmin} />
         </div>
         <div className="flex items-center justify-between gap-2 border-t border-slate-200 px-4 py-3">
-          <Link href="/account" className="truncate text-xs text-slate-600 hover:underline" title={`${userEmail}: your account and password`}>{userEmail}</Link>
-          <button type="button" onClick={() => signOut({ callbackUrl: '/signin' })} className="rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100">
+          <Link
+            href="/account"
+            className="truncate text-xs text-slate-600 hover:underline"
+            title={`${userEmail}: your account and password`}
+          >
+            {userEmail}
+          </Link>
+          <button
+            type="button"
+            onClick={() => signOut({ callbackUrl: '/signin' })}
+            className="rounded px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100"
+          >
             Sign out
           </button>
         </div>

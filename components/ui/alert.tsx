@@ -1,6 +1,12 @@
 import type { ReactNode } from 'react';
 
-export function Alert({ tone = 'error', children }: { tone?: 'error' | 'info' | 'warning' | 'success'; children: ReactNode }) {
+export function Alert({
+  tone = 'error',
+  children,
+}: {
+  tone?: 'error' | 'info' | 'warning' | 'success';
+  children: ReactNode;
+}) {
   const tones = {
     error: 'border-red-200 bg-red-50 text-red-800',
     info: 'border-slate-200 bg-slate-50 text-slate-700',

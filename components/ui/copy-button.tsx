@@ -17,7 +17,11 @@ export function CopyButton({ text }: { text: string }) {
     <div className="flex w-28 shrink-0 flex-col items-start gap-1">
       <Button onClick={copy}>Copy</Button>
       <p role="status" className="text-xs text-slate-600">
-        {copied === 'ok' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Clipboard refused: select the text and copy it.' : ''}
+        {copied === 'ok'
+          ? 'Copied to the clipboard.'
+          : copied === 'failed'
+            ? 'Clipboard refused: select the text and copy it.'
+            : ''}
       </p>
     </div>
   );

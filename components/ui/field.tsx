@@ -1,17 +1,34 @@
-import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import {
+  forwardRef,
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 
-interface Labelled { label: string; error?: string; hint?: ReactNode }
+interface Labelled {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+}
 
 /** The label, the control and its error or hint, wired for screen readers; shared by every field kind. */
 function FieldShell({ id, label, error, hint, children }: Labelled & { id: string; children: ReactNode }) {
   return (
     <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">{label}</label>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
       {children}
       {error ? (
-        <p id={`${id}-error`} role="alert" className="text-xs text-red-700">{error}</p>
+        <p id={`${id}-error`} role="alert" className="text-xs text-red-700">
+          {error}
+        </p>
       ) : hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-500">{hint}</p>
+        <p id={`${id}-hint`} className="text-xs text-slate-500">
+          {hint}
+        </p>
       ) : null}
     </div>
   );
@@ -29,17 +46,18 @@ function controlProps(id: string, error: string | undefined, hint: ReactNode, cl
 }
 
 /** A labelled input with its error message next to it. */
-export const Field = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & Labelled>(
-  function Field({ label, error, hint, id, className = '', ...props }, ref) {
-    const auto = useId();
-    const inputId = id ?? auto;
-    return (
-      <FieldShell id={inputId} label={label} error={error} hint={hint}>
-        <input ref={ref} {...controlProps(inputId, error, hint, className)} {...props} />
-      </FieldShell>
-    );
-  },
-);
+export const Field = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & Labelled>(function Field(
+  { label, error, hint, id, className = '', ...props },
+  ref,
+) {
+  const auto = useId();
+  const inputId = id ?? auto;
+  return (
+    <FieldShell id={inputId} label={label} error={error} hint={hint}>
+      <input ref={ref} {...controlProps(inputId, error, hint, className)} {...props} />
+    </FieldShell>
+  );
+});
 
 /** A labelled select, wired like Field. */
 export const SelectField = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement> & Labelled>(
@@ -48,7 +66,9 @@ export const SelectField = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HT
     const inputId = id ?? auto;
     return (
       <FieldShell id={inputId} label={label} error={error} hint={hint}>
-        <select ref={ref} {...controlProps(inputId, error, hint, `bg-white ${className}`)} {...props}>{children}</select>
+        <select ref={ref} {...controlProps(inputId, error, hint, `bg-white ${className}`)} {...props}>
+          {children}
+        </select>
       </FieldShell>
     );
   },

@@ -7,6 +7,14 @@ const fmt = (iso: string, tz?: string) =>
 /** An instant shown in the viewer's time zone (UTC until the browser has taken over). */
 export function LocalTime({ iso, empty = '—' }: { iso: string | null; empty?: string }) {
   const [text, setText] = useState(() => (iso ? `${fmt(iso, 'UTC')} UTC` : empty));
-  useEffect(() => { if (iso) setText(fmt(iso)); }, [iso]);
-  return iso ? <time dateTime={iso} title={iso}>{text}</time> : <span className="text-slate-400">{empty}</span>;
+  useEffect(() => {
+    if (iso) setText(fmt(iso));
+  }, [iso]);
+  return iso ? (
+    <time dateTime={iso} title={iso}>
+      {text}
+    </time>
+  ) : (
+    <span className="text-slate-400">{empty}</span>
+  );
 }

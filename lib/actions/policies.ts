@@ -6,11 +6,15 @@ import { checkAccess } from '@/lib/dal/policy-check';
 import { createPolicySchema, policyIdSchema, updatePolicySchema } from '@/lib/schemas/policy';
 import { policyCheckSchema } from '@/lib/schemas/route';
 
-export const createPolicyAction = authedAction('createPolicy', createPolicySchema, async ({ namespaceId, ...values }, actor) => {
-  const p = await createPolicy(actor, namespaceId, values);
-  revalidatePath('/ns', 'layout');
-  return p;
-});
+export const createPolicyAction = authedAction(
+  'createPolicy',
+  createPolicySchema,
+  async ({ namespaceId, ...values }, actor) => {
+    const p = await createPolicy(actor, namespaceId, values);
+    revalidatePath('/ns', 'layout');
+    return p;
+  },
+);
 
 export const updatePolicyAction = authedAction('updatePolicy', updatePolicySchema, async ({ id, ...values }, actor) => {
   const p = await updatePolicy(actor, id, values);
@@ -24,4 +28,6 @@ export const deletePolicyAction = authedAction('deletePolicy', policyIdSchema, a
   return { id };
 });
 
-export const checkPolicyAction = authedAction('checkPolicy', policyCheckSchema, (input, actor) => checkAccess(actor, input));
+export const checkPolicyAction = authedAction('checkPolicy', policyCheckSchema, (input, actor) =>
+  checkAccess(actor, input),
+);

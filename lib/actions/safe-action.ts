@@ -22,12 +22,16 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
  * Turns expected failures into messages a user can act on; unexpected ones are logged with
  * the action's name and the caller, and reported generically.
  */
-async function settle<T>(action: string, run: (who: { userId: string | null }) => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+async function settle<T>(
+  action: string,
+  run: (who: { userId: string | null }) => Promise<ActionResult<T>>,
+): Promise<ActionResult<T>> {
   const who = { userId: null as string | null };
   try {
     return await run(who);
   } catch (err) {
-    if (err instanceof AppError) return { ok: false, code: err.code, message: err.message, fieldErrors: err.fieldErrors };
+    if (err instanceof AppError)
+      return { ok: false, code: err.code, message: err.message, fieldErrors: err.fieldErrors };
     // redirect()/notFound() from next/navigation signal with a thrown error: let them through.
     if ((err as { digest?: string })?.digest?.startsWith('NEXT_')) throw err;
     log.error({ err, action, userId: who.userId }, `server action ${action} failed`);
@@ -36,10 +40,19 @@ async function settle<T>(action: string, run: (who: { userId: string | null }) =
 }
 
 /** Validates with the same zod schema the form uses; field messages keyed by field path. */
-async function validated<S extends z.ZodType, T>(schema: S, input: unknown, run: (input: z.infer<S>) => Promise<T>): Promise<ActionResult<T>> {
+async function validated<S extends z.ZodType, T>(
+  schema: S,
+  input: unknown,
+  run: (input: z.infer<S>) => Promise<T>,
+): Promise<ActionResult<T>> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, code: 'invalid', message: 'Please correct the highlighted fields.', fieldErrors: fieldErrorsOf(parsed.error) };
+    return {
+      ok: false,
+      code: 'invalid',
+      message: 'Please correct the highlighted fields.',
+      fieldErrors: fieldErrorsOf(parsed.error),
+    };
   }
   return { ok: true, data: await run(parsed.data) };
 }
@@ -54,12 +67,13 @@ export function authedAction<S extends z.ZodType, T>(
   schema: S,
   handler: (input: z.infer<S>, actor: Actor) => Promise<T>,
 ): (input: unknown) => Promise<ActionResult<T>> {
-  return (input: unknown) => settle(name, async (who) => {
-    const actor = await getActor();
-    if (!actor) throw unauthorized();
-    who.userId = actor.userId;
-    return validated(schema, input, (data) => handler(data, actor));
-  });
+  return (input: unknown) =>
+    settle(name, async (who) => {
+      const actor = await getActor();
+      if (!actor) throw unauthorized();
+      who.userId = actor.userId;
+      return validated(schema, input, (data) => handler(data, actor));
+    });
 }
 
 /**

@@ -3,12 +3,24 @@ import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
 import { authedAction, publicAction } from '@/lib/actions/safe-action';
 import {
-  acceptInvite, addConsoleUser, approveLinkGroups, changeOwnPassword, forceSignOut, linkIdentity,
-  reinviteConsoleUser, setConsoleUserDisabled, unlinkIdentity,
+  acceptInvite,
+  addConsoleUser,
+  approveLinkGroups,
+  changeOwnPassword,
+  forceSignOut,
+  linkIdentity,
+  reinviteConsoleUser,
+  setConsoleUserDisabled,
+  unlinkIdentity,
 } from '@/lib/dal/console-users';
 import { requestClientAddress } from '@/lib/net/client-address';
 import {
-  acceptInviteSchema, addUserSchema, changePasswordSchema, linkIdentitySchema, setDisabledSchema, userIdSchema,
+  acceptInviteSchema,
+  addUserSchema,
+  changePasswordSchema,
+  linkIdentitySchema,
+  setDisabledSchema,
+  userIdSchema,
 } from '@/lib/schemas/auth';
 
 // User management: every action but acceptInviteAction needs a signed-in caller, and the
@@ -26,11 +38,15 @@ export const reinviteUserAction = authedAction('reinviteUser', userIdSchema, asy
   return { inviteUrl: r.inviteUrl, expiresAt: r.expiresAt.toISOString() };
 });
 
-export const setUserDisabledAction = authedAction('setUserDisabled', setDisabledSchema, async ({ userId, disabled }, actor) => {
-  await setConsoleUserDisabled(actor, userId, disabled);
-  revalidatePath('/users');
-  return { userId };
-});
+export const setUserDisabledAction = authedAction(
+  'setUserDisabled',
+  setDisabledSchema,
+  async ({ userId, disabled }, actor) => {
+    await setConsoleUserDisabled(actor, userId, disabled);
+    revalidatePath('/users');
+    return { userId };
+  },
+);
 
 export const forceSignOutAction = authedAction('forceSignOut', userIdSchema, async ({ userId }, actor) => {
   await forceSignOut(actor, userId);
@@ -38,11 +54,15 @@ export const forceSignOutAction = authedAction('forceSignOut', userIdSchema, asy
   return { userId };
 });
 
-export const linkIdentityAction = authedAction('linkIdentity', linkIdentitySchema, async ({ userId, directoryUserId }, actor) => {
-  await linkIdentity(actor, userId, directoryUserId);
-  revalidatePath('/users');
-  return { userId };
-});
+export const linkIdentityAction = authedAction(
+  'linkIdentity',
+  linkIdentitySchema,
+  async ({ userId, directoryUserId }, actor) => {
+    await linkIdentity(actor, userId, directoryUserId);
+    revalidatePath('/users');
+    return { userId };
+  },
+);
 
 export const approveLinkGroupsAction = authedAction('approveLinkGroups', userIdSchema, async ({ userId }, actor) => {
   await approveLinkGroups(actor, userId);
@@ -56,11 +76,22 @@ export const unlinkIdentityAction = authedAction('unlinkIdentity', userIdSchema,
   return { userId };
 });
 
-export const changePasswordAction = authedAction('changePassword', changePasswordSchema, async ({ current, password }, actor) => {
-  const h = await headers();
-  await changeOwnPassword(actor, current, password, requestClientAddress((n) => h.get(n)));
-  return { email: actor.email };
-});
+export const changePasswordAction = authedAction(
+  'changePassword',
+  changePasswordSchema,
+  async ({ current, password }, actor) => {
+    const h = await headers();
+    await changeOwnPassword(
+      actor,
+      current,
+      password,
+      requestClientAddress((n) => h.get(n)),
+    );
+    return { email: actor.email };
+  },
+);
 
 /** Anonymous: the invite link is the credential, checked by acceptInvite. */
-export const acceptInviteAction = publicAction('acceptInvite', acceptInviteSchema, async ({ token, password }) => acceptInvite(token, password));
+export const acceptInviteAction = publicAction('acceptInvite', acceptInviteSchema, async ({ token, password }) =>
+  acceptInvite(token, password),
+);

@@ -31,11 +31,15 @@ export function authOptions(): NextAuthOptions {
           const parsed = signInSchema.safeParse(credentials ?? {});
           if (!parsed.success) return null;
           const headers = (req?.headers ?? {}) as Record<string, unknown>;
-          const address = requestClientAddress((name) => { const v = headers[name]; return typeof v === 'string' ? v : null; });
+          const address = requestClientAddress((name) => {
+            const v = headers[name];
+            return typeof v === 'string' ? v : null;
+          });
           const result = await authenticate(parsed.data.email, parsed.data.password, address);
           if (result.ok) return result.user satisfies SessionUser;
           // next-auth turns a thrown error's message into the `error` the form receives.
-          if (result.reason === 'throttled') throw new Error(`${THROTTLED_PREFIX}${Math.ceil((result.retryAfterMs ?? 1000) / 1000)}`);
+          if (result.reason === 'throttled')
+            throw new Error(`${THROTTLED_PREFIX}${Math.ceil((result.retryAfterMs ?? 1000) / 1000)}`);
           if (result.reason === 'busy') throw new Error(BUSY_ERROR);
           return null;
         },
@@ -53,7 +57,9 @@ export function authOptions(): NextAuthOptions {
         try {
           const u = new URL(url);
           if (u.origin === origin) candidate = `${u.pathname}${u.search}${u.hash}`;
-        } catch { /* a relative path: judged as it is */ }
+        } catch {
+          /* a relative path: judged as it is */
+        }
         return `${origin}${safeNextPath(candidate, origin)}`;
       },
       jwt({ token, user, account }) {
@@ -67,7 +73,10 @@ export function authOptions(): NextAuthOptions {
       },
       session({ session, token }) {
         // The session version: a session older than the user's current one is refused (lib/session.ts).
-        return { ...session, user: { ...session.user, id: token.sub, ver: typeof token.ver === 'number' ? token.ver : undefined } };
+        return {
+          ...session,
+          user: { ...session.user, id: token.sub, ver: typeof token.ver === 'number' ? token.ver : undefined },
+        };
       },
     },
   };

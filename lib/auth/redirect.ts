@@ -15,6 +15,7 @@ export function safeNextPath(next: unknown, origin: string, fallback = '/'): str
     return fallback;
   }
   for (const v of [next, decoded]) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
     if (/[\u0000-\u001f\u007f\\]/.test(v)) return fallback;
     if (!v.startsWith('/') || v.startsWith('//')) return fallback;
   }

@@ -34,7 +34,12 @@ export function installSignInGate(publicUrl: string): void {
         }
         inFlight++;
         let done = false;
-        const release = () => { if (!done) { done = true; inFlight--; } };
+        const release = () => {
+          if (!done) {
+            done = true;
+            inFlight--;
+          }
+        };
         res.once('finish', release);
         res.once('close', release);
       }

@@ -16,7 +16,12 @@ export const SSO_EMAIL_TAKEN = 'SsoEmailTaken';
 export const SSO_EMAIL_UNVERIFIED = 'SsoEmailUnverified';
 export const ACCOUNT_DISABLED = 'AccountDisabled';
 
-interface SsoSettings { issuer: string; clientId: string; clientSecret: string; name: string }
+interface SsoSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  name: string;
+}
 
 function ssoSettings(): SsoSettings | null {
   const issuer = process.env.OIDC_ISSUER?.trim().replace(/\/+$/, '');
@@ -32,7 +37,13 @@ export function ssoName(): string | null {
 }
 
 /** The ID-token claims the console reads. */
-interface OidcClaims { iss?: string; sub: string; email?: string; email_verified?: boolean | string; name?: string }
+interface OidcClaims {
+  iss?: string;
+  sub: string;
+  email?: string;
+  email_verified?: boolean | string;
+  name?: string;
+}
 
 /** next-auth's OAuth provider in OpenID Connect mode (v4 spells it type "oauth" + idToken), or null. */
 export function ssoProvider(): OAuthConfig<OidcClaims> | null {
@@ -66,7 +77,10 @@ const admitted = new WeakMap<object, ConsoleUser>();
 export async function admitSsoUser(user: User, profile: Profile | undefined): Promise<boolean | string> {
   const parsed = ssoClaimsSchema.safeParse(profile ?? {});
   if (!parsed.success) {
-    log.warn({ event: 'sso_refused', reason: 'claims', fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'SSO sign-in refused: missing or invalid claims');
+    log.warn(
+      { event: 'sso_refused', reason: 'claims', fields: parsed.error.issues.map((i) => i.path.join('.')) },
+      'SSO sign-in refused: missing or invalid claims',
+    );
     return false;
   }
   const claims = parsed.data;
@@ -78,7 +92,12 @@ export async function admitSsoUser(user: User, profile: Profile | undefined): Pr
   const result = await findOrCreateSsoUser(subject, claims.email, claims.name || null, trusted);
   if (!result.ok) {
     log.warn({ event: 'sso_refused', reason: result.reason, subject }, 'SSO sign-in refused');
-    const code = result.reason === 'email_taken' ? SSO_EMAIL_TAKEN : result.reason === 'disabled' ? ACCOUNT_DISABLED : SSO_EMAIL_UNVERIFIED;
+    const code =
+      result.reason === 'email_taken'
+        ? SSO_EMAIL_TAKEN
+        : result.reason === 'disabled'
+          ? ACCOUNT_DISABLED
+          : SSO_EMAIL_UNVERIFIED;
     return `${config.publicUrl}/signin?error=${code}`;
   }
   admitted.set(user, result.user);

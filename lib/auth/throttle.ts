@@ -1,7 +1,10 @@
 import { LRUCache } from 'lru-cache';
 
 /** A throttle key and the attempts it allows freely before delays start. */
-export interface ThrottleKey { key: string; free: number }
+export interface ThrottleKey {
+  key: string;
+  free: number;
+}
 
 /**
  * Slows down repeated sign-in attempts, per account and per trusted client address. Each

@@ -3,7 +3,18 @@ import type { Tx } from '@/lib/dal/epoch';
 import type { Actor } from '@/lib/dal/actor';
 import { SECRET_FIELD_NAMES } from '@/lib/secret-fields';
 
-export type AuditEntity = 'namespace' | 'service_account' | 'route' | 'policy' | 'grant' | 'signing_key' | 'directory_user' | 'directory_group' | 'scim_token' | 'console_user' | 'identity_link';
+export type AuditEntity =
+  | 'namespace'
+  | 'service_account'
+  | 'route'
+  | 'policy'
+  | 'grant'
+  | 'signing_key'
+  | 'directory_user'
+  | 'directory_group'
+  | 'scim_token'
+  | 'console_user'
+  | 'identity_link';
 
 /** Who made a change: a console user, a SCIM client (by token name), or the system. */
 export type AuditActor = Actor | { scim: string; address?: string | null } | 'system';
@@ -52,7 +63,11 @@ export function capAuditValues(before: unknown, after: unknown, cap = MAX_AUDIT_
   if (size() <= cap) return [before, after];
   const strings: { holder: Record<string, unknown> | unknown[]; key: string | number; length: number }[] = [];
   const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach((x, i) => { if (typeof x === 'string') strings.push({ holder: v, key: i, length: x.length }); else walk(x); });
+    if (Array.isArray(v))
+      v.forEach((x, i) => {
+        if (typeof x === 'string') strings.push({ holder: v, key: i, length: x.length });
+        else walk(x);
+      });
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
         if (typeof x === 'string') strings.push({ holder: v as Record<string, unknown>, key: k, length: x.length });
@@ -66,32 +81,38 @@ export function capAuditValues(before: unknown, after: unknown, cap = MAX_AUDIT_
   for (const s of strings) {
     if (s.length <= KEEP_CHARS) break;
     const text = (s.holder as Record<string | number, string>)[s.key]!;
-    (s.holder as Record<string | number, string>)[s.key] = `${text.slice(0, KEEP_CHARS)}… [truncated in the history: ${Buffer.byteLength(text)} bytes in all]`;
+    (s.holder as Record<string | number, string>)[s.key] =
+      `${text.slice(0, KEEP_CHARS)}… [truncated in the history: ${Buffer.byteLength(text)} bytes in all]`;
     if (size() <= cap) return [before, after];
   }
   // Still too large (a huge list of short values): keep a note, never the oversized entry.
   const note = { truncated: true, note: `this change was larger than ${cap / 1024} KB and is not shown in full` };
-  return [before === undefined || before === null ? before : note, after === undefined || after === null ? after : note];
+  return [
+    before === undefined || before === null ? before : note,
+    after === undefined || after === null ? after : note,
+  ];
 }
 
 /**
  * Appends one change-history entry inside the caller's transaction, so a change and its
  * record commit (or roll back) together. The table refuses UPDATE and DELETE.
  */
-export async function recordAudit(
-  tx: Tx,
-  actor: AuditActor,
-  entry: AuditEntry,
-): Promise<void> {
-  const who = actor === 'system'
-    ? { actorId: null, actorEmail: 'system' }
-    : 'scim' in actor ? { actorId: null, actorEmail: `scim:${actor.scim}` } : { actorId: actor.userId, actorEmail: actor.email };
+export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  const who =
+    actor === 'system'
+      ? { actorId: null, actorEmail: 'system' }
+      : 'scim' in actor
+        ? { actorId: null, actorEmail: `scim:${actor.scim}` }
+        : { actorId: actor.userId, actorEmail: actor.email };
   const [before, after] = capAuditValues(scrub(entry.before), scrub(entry.after));
   await tx.auditEvent.create({
     data: {
       ...who,
       clientAddress: actor === 'system' ? null : (actor.address ?? null),
-      action: entry.action, entityType: entry.entityType, entityId: entry.entityId, namespaceId: entry.namespaceId ?? null,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      namespaceId: entry.namespaceId ?? null,
       before: (before ?? undefined) as object | undefined,
       after: (after ?? undefined) as object | undefined,
     },

@@ -26,7 +26,8 @@ export function effectiveRoles(actor: Actor, db?: Db): Promise<Map<string, Role 
 }
 
 const rolesForRequest = cache(async (userId: string, groupsKey: string) =>
-  computeRoles({ userId, email: '', groups: groupsKey ? groupsKey.split('\u0000') : [] }, await getPrisma()));
+  computeRoles({ userId, email: '', groups: groupsKey ? groupsKey.split('\u0000') : [] }, await getPrisma()),
+);
 
 async function computeRoles(actor: Actor, client: Db): Promise<Map<string, Role | null>> {
   const [namespaces, grants] = await Promise.all([
@@ -60,18 +61,30 @@ async function computeRoles(actor: Actor, client: Db): Promise<Map<string, Role 
  * the namespace the data lives in. Inside a transaction pass `db` (the transaction): on
  * the embedded database it holds the only connection.
  */
-export async function authorize(actor: Actor | null | undefined, namespaceId: string, role: Role, db?: Db): Promise<Actor> {
+export async function authorize(
+  actor: Actor | null | undefined,
+  namespaceId: string,
+  role: Role,
+  db?: Db,
+): Promise<Actor> {
   if (!actor) throw unauthorized();
   const roles = await effectiveRoles(actor, db);
   if (!roles.has(namespaceId)) throw notFound('The namespace');
   if (!atLeast(roles.get(namespaceId), role)) {
-    throw forbidden(role === 'viewer' ? 'view this namespace' : role === 'manager' ? 'change this namespace' : 'administer this namespace');
+    throw forbidden(
+      role === 'viewer'
+        ? 'view this namespace'
+        : role === 'manager'
+          ? 'change this namespace'
+          : 'administer this namespace',
+    );
   }
   return actor;
 }
 
 /** Install-wide things (directory, signing keys) belong to Global. */
-export const authorizeGlobal = (actor: Actor | null | undefined, role: Role, db?: Db) => authorize(actor, GLOBAL_NAMESPACE_ID, role, db);
+export const authorizeGlobal = (actor: Actor | null | undefined, role: Role, db?: Db) =>
+  authorize(actor, GLOBAL_NAMESPACE_ID, role, db);
 
 /** For reads that any console user with some role may make (e.g. the directory pickers). */
 export async function authorizeAnyRole(actor: Actor | null | undefined, db?: Db): Promise<Actor> {

@@ -6,7 +6,15 @@ import { mutate } from '@/lib/dal/mutation';
 import { conflict, notFound } from '@/lib/dal/errors';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 
-export interface DirectoryUserRow { id: string; email: string | null; name: string | null; groups: string[]; active: boolean; source: string; impersonatedBy: number }
+export interface DirectoryUserRow {
+  id: string;
+  email: string | null;
+  name: string | null;
+  groups: string[];
+  active: boolean;
+  source: string;
+  impersonatedBy: number;
+}
 
 /** Whether the actor may edit the directory (Manager of Global): the page hides the forms otherwise. */
 export async function canManageDirectory(actor: Actor): Promise<boolean> {
@@ -18,40 +26,87 @@ export async function listDirectoryUsers(actor: Actor | null, q?: string): Promi
   // Anyone with a role may read it: the impersonation and policy pickers list its users.
   await authorizeAnyRole(actor);
   const rows = await (await getPrisma()).directoryUser.findMany({
-    where: q ? { OR: [{ id: { contains: q, mode: 'insensitive' } }, { email: { contains: q, mode: 'insensitive' } }, { name: { contains: q, mode: 'insensitive' } }] } : {},
+    where: q
+      ? {
+          OR: [
+            { id: { contains: q, mode: 'insensitive' } },
+            { email: { contains: q, mode: 'insensitive' } },
+            { name: { contains: q, mode: 'insensitive' } },
+          ],
+        }
+      : {},
     orderBy: { id: 'asc' },
     take: 500,
-    select: { id: true, email: true, name: true, groups: true, active: true, source: true, _count: { select: { serviceAccounts: true } } },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      groups: true,
+      active: true,
+      source: true,
+      _count: { select: { serviceAccounts: true } },
+    },
   });
   return rows.map(({ _count, ...r }) => ({ ...r, impersonatedBy: _count.serviceAccounts }));
 }
 
-export async function createDirectoryUser(actor: Actor | null, input: { id: string; email: string; name: string; groups: string[] }) {
+export async function createDirectoryUser(
+  actor: Actor | null,
+  input: { id: string; email: string; name: string; groups: string[] },
+) {
   const who = await authorizeGlobal(actor, 'manager');
   const idTaken = conflict('A directory user with this ID exists.', { id: ['A directory user with this ID exists.'] });
-  return mutate(async (m) => {
-    const sa = await m.tx.serviceAccount.findFirst({ where: { userIdKey: input.id.toLowerCase() }, select: { id: true } });
-    if (sa) throw conflict('A service account already uses this ID.', { id: ['A service account already uses this ID.'] });
-    const clash = await m.tx.directoryUser.findFirst({ where: { id: { equals: input.id, mode: 'insensitive' } }, select: { id: true } });
-    if (clash) throw idTaken;
-    const created = await m.tx.directoryUser.create({
-      data: { id: input.id, email: input.email || null, name: input.name || null, groups: input.groups },
-      select: { id: true, email: true, name: true, groups: true },
-    });
-    await m.record(who, { action: 'create', entityType: 'directory_user', entityId: created.id, namespaceId: GLOBAL_NAMESPACE_ID, after: created });
-    return { id: created.id };
-  }, { unique: idTaken });
+  return mutate(
+    async (m) => {
+      const sa = await m.tx.serviceAccount.findFirst({
+        where: { userIdKey: input.id.toLowerCase() },
+        select: { id: true },
+      });
+      if (sa)
+        throw conflict('A service account already uses this ID.', { id: ['A service account already uses this ID.'] });
+      const clash = await m.tx.directoryUser.findFirst({
+        where: { id: { equals: input.id, mode: 'insensitive' } },
+        select: { id: true },
+      });
+      if (clash) throw idTaken;
+      const created = await m.tx.directoryUser.create({
+        data: { id: input.id, email: input.email || null, name: input.name || null, groups: input.groups },
+        select: { id: true, email: true, name: true, groups: true },
+      });
+      await m.record(who, {
+        action: 'create',
+        entityType: 'directory_user',
+        entityId: created.id,
+        namespaceId: GLOBAL_NAMESPACE_ID,
+        after: created,
+      });
+      return { id: created.id };
+    },
+    { unique: idTaken },
+  );
 }
 
 /** Refused while service accounts impersonate the user: revoke those first. */
 export async function deleteDirectoryUser(actor: Actor | null, id: string): Promise<void> {
   const who = await authorizeGlobal(actor, 'manager');
   await mutate(async (m) => {
-    const user = await m.tx.directoryUser.findUnique({ where: { id }, select: { email: true, name: true, groups: true, _count: { select: { serviceAccounts: true } } } });
+    const user = await m.tx.directoryUser.findUnique({
+      where: { id },
+      select: { email: true, name: true, groups: true, _count: { select: { serviceAccounts: true } } },
+    });
     if (!user) throw notFound('The directory user');
     const n = user._count.serviceAccounts;
-    if (n) throw conflict(`${n} service account${n === 1 ? '' : 's'} impersonate${n === 1 ? 's' : ''} this user. Revoke ${n === 1 ? 'it' : 'them'} first.`);
+    if (n)
+      throw conflict(
+        `${n} service account${n === 1 ? '' : 's'} impersonate${n === 1 ? 's' : ''} this user. Revoke ${n === 1 ? 'it' : 'them'} first.`,
+      );
     await m.tx.directoryUser.delete({ where: { id } });
-    await m.record(who, { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL_NAMESPACE_ID, before: { id, email: user.email, name: user.name, groups: user.groups } });
+    await m.record(who, {
+      action: 'delete',
+      entityType: 'directory_user',
+      entityId: id,
+      namespaceId: GLOBAL_NAMESPACE_ID,
+      before: { id, email: user.email, name: user.name, groups: user.groups },
+    });
   });
 }

@@ -14,13 +14,23 @@ export class AppError extends Error {
 export const unauthorized = () => new AppError('unauthorized', 'You are not signed in.');
 export const forbidden = (what = 'do that') => new AppError('forbidden', `You are not allowed to ${what}.`);
 export const notFound = (what: string) => new AppError('not_found', `${what} was not found. It may have been deleted.`);
-export const invalid = (message: string, fieldErrors?: Record<string, string[]>) => new AppError('invalid', message, fieldErrors);
-export const conflict = (message: string, fieldErrors?: Record<string, string[]>) => new AppError('conflict', message, fieldErrors);
+export const invalid = (message: string, fieldErrors?: Record<string, string[]>) =>
+  new AppError('invalid', message, fieldErrors);
+export const conflict = (message: string, fieldErrors?: Record<string, string[]>) =>
+  new AppError('conflict', message, fieldErrors);
 
 /** Prisma's unique-constraint violation, whichever adapter raised it. */
 export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string }; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
-  return e?.code === 'P2002' || e?.cause?.code === '23505' || e?.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
+  const e = err as {
+    code?: string;
+    cause?: { code?: string };
+    meta?: { driverAdapterError?: { cause?: { kind?: string } } };
+  };
+  return (
+    e?.code === 'P2002' ||
+    e?.cause?.code === '23505' ||
+    e?.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation'
+  );
 }
 
 /** Prisma's foreign-key violation (a row still referenced, or a parent that is gone). */

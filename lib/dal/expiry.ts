@@ -19,11 +19,19 @@ const DAY_MS = 86_400_000;
 const MAX_LISTED = 1000;
 
 const select = {
-  id: true, userId: true, namespaceId: true, expiresAt: true, namespace: { select: { name: true } },
+  id: true,
+  userId: true,
+  namespaceId: true,
+  expiresAt: true,
+  namespace: { select: { name: true } },
 } satisfies Prisma.ServiceAccountSelect;
 type Row = Prisma.ServiceAccountGetPayload<{ select: typeof select }>;
 const toDto = (a: Row): ExpiringAccount => ({
-  id: a.id, userId: a.userId, namespaceId: a.namespaceId, namespaceName: a.namespace.name, expiresAt: a.expiresAt!.toISOString(),
+  id: a.id,
+  userId: a.userId,
+  namespaceId: a.namespaceId,
+  namespaceName: a.namespace.name,
+  expiresAt: a.expiresAt!.toISOString(),
 });
 
 // Disabled accounts are left out: they cannot be used, so their expiry breaks nothing.
@@ -58,7 +66,9 @@ export async function expiringSoon(
 /** Every account, install-wide, expiring within `days` days of `now`, soonest first. */
 export async function accountsExpiringForNotice(now: Date, days = 7): Promise<ExpiringAccount[]> {
   const rows = await (await getPrisma()).serviceAccount.findMany({
-    where: expiringWhere(now, days), orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }], select,
+    where: expiringWhere(now, days),
+    orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],
+    select,
   });
   return rows.map(toDto);
 }
@@ -85,6 +95,8 @@ export async function releaseExpiryNotice(accountId: string, now: Date): Promise
 
 /** Notices only matter for the day they are for; a month of them is kept for inspection. */
 export async function pruneExpiryNotices(now: Date): Promise<number> {
-  const { count } = await (await getPrisma()).expiryNotice.deleteMany({ where: { day: { lt: new Date(noticeDay(now).getTime() - 30 * DAY_MS) } } });
+  const { count } = await (await getPrisma()).expiryNotice.deleteMany({
+    where: { day: { lt: new Date(noticeDay(now).getTime() - 30 * DAY_MS) } },
+  });
   return count;
 }

@@ -11,8 +11,12 @@ import type { addGrantSchema } from '@/lib/schemas/grant';
 import type { z } from 'zod';
 
 export interface GrantRow {
-  id: string; role: Role; namespaceId: string; namespaceName: string;
-  subjectType: 'user' | 'group'; subject: string;
+  id: string;
+  role: Role;
+  namespaceId: string;
+  namespaceName: string;
+  subjectType: 'user' | 'group';
+  subject: string;
   /** Granted on an ancestor: holds here too, edited there. */
   inherited: boolean;
   /** A group grant whose group no longer exists in the directory. */
@@ -34,7 +38,8 @@ export async function listGrants(actor: Actor | null, namespaceId: string): Prom
   const all = await prisma.namespace.findMany({ select: { id: true, name: true, parentId: true } });
   const byId = new Map(all.map((n) => [n.id, n]));
   const chain: string[] = [];
-  for (let cur = byId.get(namespaceId); cur; cur = cur.parentId ? byId.get(cur.parentId) : undefined) chain.push(cur.id);
+  for (let cur = byId.get(namespaceId); cur; cur = cur.parentId ? byId.get(cur.parentId) : undefined)
+    chain.push(cur.id);
   const grants = await prisma.grant.findMany({
     where: { namespaceId: { in: chain } },
     select: { id: true, role: true, namespaceId: true, groupName: true, user: { select: { email: true } } },
@@ -46,9 +51,14 @@ export async function listGrants(actor: Actor | null, namespaceId: string): Prom
   for (const name of groups) if (await groupExists(prisma, name)) existing.add(name);
   return grants
     .map((g) => ({
-      id: g.id, role: g.role as Role, namespaceId: g.namespaceId, namespaceName: byId.get(g.namespaceId)?.name ?? '',
-      subjectType: g.groupName ? ('group' as const) : ('user' as const), subject: g.groupName ?? g.user?.email ?? '',
-      inherited: g.namespaceId !== namespaceId, stale: !!g.groupName && !existing.has(g.groupName),
+      id: g.id,
+      role: g.role as Role,
+      namespaceId: g.namespaceId,
+      namespaceName: byId.get(g.namespaceId)?.name ?? '',
+      subjectType: g.groupName ? ('group' as const) : ('user' as const),
+      subject: g.groupName ?? g.user?.email ?? '',
+      inherited: g.namespaceId !== namespaceId,
+      stale: !!g.groupName && !existing.has(g.groupName),
     }))
     .sort((a, b) => Number(a.inherited) - Number(b.inherited) || a.subject.localeCompare(b.subject));
 }
@@ -61,22 +71,47 @@ export async function addGrant(actor: Actor | null, input: z.output<typeof addGr
     let groupName: string | null = null;
     if (input.subjectType === 'user') {
       const user = await tx.user.findUnique({ where: { email: input.subject }, select: { id: true } });
-      if (!user) throw invalid('No console user has this email.', { subject: ['No console user has this email. They must sign in once (or be created) first.'] });
+      if (!user)
+        throw invalid('No console user has this email.', {
+          subject: ['No console user has this email. They must sign in once (or be created) first.'],
+        });
       userId = user.id;
     } else {
-      if (!(await groupExists(tx, input.subject))) throw invalid('That group does not exist in the directory.', { subject: ['No directory group has this name.'] });
+      if (!(await groupExists(tx, input.subject)))
+        throw invalid('That group does not exist in the directory.', {
+          subject: ['No directory group has this name.'],
+        });
       groupName = input.subject;
     }
-    const where = userId ? { namespaceId: input.namespaceId, userId } : { namespaceId: input.namespaceId, groupName: groupName! };
+    const where = userId
+      ? { namespaceId: input.namespaceId, userId }
+      : { namespaceId: input.namespaceId, groupName: groupName! };
     const before = await tx.grant.findFirst({ where, select: { id: true, role: true } });
     if (before) {
-      if (before.role === 'admin' && input.role !== 'admin' && input.namespaceId === GLOBAL_NAMESPACE_ID && userId) await keepOneGlobalAdmin(tx, userId);
+      if (before.role === 'admin' && input.role !== 'admin' && input.namespaceId === GLOBAL_NAMESPACE_ID && userId)
+        await keepOneGlobalAdmin(tx, userId);
       await tx.grant.update({ where: { id: before.id }, data: { role: input.role } });
-      await record(who, { action: 'update', entityType: 'grant', entityId: before.id, namespaceId: input.namespaceId, before: { subject: input.subject, role: before.role }, after: { subject: input.subject, role: input.role } });
+      await record(who, {
+        action: 'update',
+        entityType: 'grant',
+        entityId: before.id,
+        namespaceId: input.namespaceId,
+        before: { subject: input.subject, role: before.role },
+        after: { subject: input.subject, role: input.role },
+      });
       return { id: before.id };
     }
-    const created = await tx.grant.create({ data: { namespaceId: input.namespaceId, role: input.role, userId, groupName }, select: { id: true } });
-    await record(who, { action: 'create', entityType: 'grant', entityId: created.id, namespaceId: input.namespaceId, after: { subjectType: input.subjectType, subject: input.subject, role: input.role } });
+    const created = await tx.grant.create({
+      data: { namespaceId: input.namespaceId, role: input.role, userId, groupName },
+      select: { id: true },
+    });
+    await record(who, {
+      action: 'create',
+      entityType: 'grant',
+      entityId: created.id,
+      namespaceId: input.namespaceId,
+      after: { subjectType: input.subjectType, subject: input.subject, role: input.role },
+    });
     return created;
   });
 }
@@ -87,10 +122,19 @@ export async function removeGrant(actor: Actor | null, id: string): Promise<void
   if (!found) throw notFound('The grant');
   const who = await authorize(actor, found.namespaceId, 'admin');
   await mutate(async ({ tx, record }) => {
-    const g = await tx.grant.findUnique({ where: { id }, select: { namespaceId: true, role: true, groupName: true, userId: true, user: { select: { email: true } } } });
+    const g = await tx.grant.findUnique({
+      where: { id },
+      select: { namespaceId: true, role: true, groupName: true, userId: true, user: { select: { email: true } } },
+    });
     if (!g) throw notFound('The grant');
     if (g.namespaceId === GLOBAL_NAMESPACE_ID && g.role === 'admin' && g.userId) await keepOneGlobalAdmin(tx, g.userId);
     await tx.grant.delete({ where: { id } });
-    await record(who, { action: 'delete', entityType: 'grant', entityId: id, namespaceId: g.namespaceId, before: { subject: g.groupName ?? g.user?.email, role: g.role } });
+    await record(who, {
+      action: 'delete',
+      entityType: 'grant',
+      entityId: id,
+      namespaceId: g.namespaceId,
+      before: { subject: g.groupName ?? g.user?.email, role: g.role },
+    });
   });
 }

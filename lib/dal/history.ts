@@ -39,7 +39,16 @@ export interface HistoryEntry {
 export const MAX_PAGE = 200;
 
 const select = {
-  id: true, at: true, actorEmail: true, clientAddress: true, action: true, entityType: true, entityId: true, namespaceId: true, before: true, after: true,
+  id: true,
+  at: true,
+  actorEmail: true,
+  clientAddress: true,
+  action: true,
+  entityType: true,
+  entityId: true,
+  namespaceId: true,
+  before: true,
+  after: true,
 } satisfies Prisma.AuditEventSelect;
 type Row = Prisma.AuditEventGetPayload<{ select: typeof select }>;
 
@@ -82,10 +91,21 @@ function filterWhere(f: HistoryFilters): Prisma.AuditEventWhereInput[] {
   return and;
 }
 
-const toEntry = (names: Map<string, string>) => (r: Row): HistoryEntry => ({
-  id: r.id.toString(), at: r.at.toISOString(), actorEmail: r.actorEmail, clientAddress: r.clientAddress, action: r.action, entityType: r.entityType, entityId: r.entityId,
-  namespaceId: r.namespaceId, namespaceName: r.namespaceId ? (names.get(r.namespaceId) ?? null) : null, before: r.before, after: r.after,
-});
+const toEntry =
+  (names: Map<string, string>) =>
+  (r: Row): HistoryEntry => ({
+    id: r.id.toString(),
+    at: r.at.toISOString(),
+    actorEmail: r.actorEmail,
+    clientAddress: r.clientAddress,
+    action: r.action,
+    entityType: r.entityType,
+    entityId: r.entityId,
+    namespaceId: r.namespaceId,
+    namespaceName: r.namespaceId ? (names.get(r.namespaceId) ?? null) : null,
+    before: r.before,
+    after: r.after,
+  });
 
 /** Entries the actor may see, newest first; `nextCursor` fetches the next (older) page. */
 export async function listHistory(
@@ -95,10 +115,16 @@ export async function listHistory(
   const limit = Math.min(Math.max(Math.trunc(filters.limit ?? 50), 1), MAX_PAGE);
   const { prisma, where, names } = await scope(actor, filters.namespaceId);
   const rows = await prisma.auditEvent.findMany({
-    where: { AND: [where, ...filterWhere(filters)] }, orderBy: { id: 'desc' }, take: limit + 1, select,
+    where: { AND: [where, ...filterWhere(filters)] },
+    orderBy: { id: 'desc' },
+    take: limit + 1,
+    select,
   });
   const page = rows.slice(0, limit);
-  return { entries: page.map(toEntry(names)), nextCursor: rows.length > limit ? page[page.length - 1]!.id.toString() : null };
+  return {
+    entries: page.map(toEntry(names)),
+    nextCursor: rows.length > limit ? page[page.length - 1]!.id.toString() : null,
+  };
 }
 
 /**
@@ -119,7 +145,10 @@ export async function exportHistory(
     let sent = 0;
     while (sent < max) {
       const rows = await prisma.auditEvent.findMany({
-        where: { AND: [where, ...filterWhere({ ...filters, cursor })] }, orderBy: { id: 'desc' }, take: Math.min(batch, max - sent), select,
+        where: { AND: [where, ...filterWhere({ ...filters, cursor })] },
+        orderBy: { id: 'desc' },
+        take: Math.min(batch, max - sent),
+        select,
       });
       if (rows.length === 0) return;
       sent += rows.length;
@@ -139,6 +168,11 @@ export async function historyNamespaces(actor: Actor | null | undefined): Promis
   ]);
   return all
     .filter((n) => atLeast(roles.get(n.id), 'viewer'))
-    .map((n) => ({ id: n.id, label: pathTo(all, n.id).map((p) => p.name).join(' / ') }))
+    .map((n) => ({
+      id: n.id,
+      label: pathTo(all, n.id)
+        .map((p) => p.name)
+        .join(' / '),
+    }))
     .sort((a, b) => a.label.localeCompare(b.label));
 }

@@ -12,7 +12,13 @@ import { changed } from '@/lib/verify/invalidate';
  * account's email and groups; signing keys verify tokens.
  */
 export const VERIFY_STATE: ReadonlySet<AuditEntity> = new Set<AuditEntity>([
-  'namespace', 'service_account', 'route', 'policy', 'signing_key', 'directory_user', 'directory_group',
+  'namespace',
+  'service_account',
+  'route',
+  'policy',
+  'signing_key',
+  'directory_user',
+  'directory_group',
 ]);
 
 export interface Mutation {
@@ -56,7 +62,9 @@ export async function mutate<T>(fn: (m: Mutation) => Promise<T>, options: Mutati
           await recordAudit(tx, actor, entry);
           if (opts?.affectsVerify ?? VERIFY_STATE.has(entry.entityType)) verifyState = true;
         },
-        touchVerifyState() { verifyState = true; },
+        touchVerifyState() {
+          verifyState = true;
+        },
       };
       const r = await fn(m);
       if (verifyState) await bumpEpoch(tx);
@@ -64,8 +72,14 @@ export async function mutate<T>(fn: (m: Mutation) => Promise<T>, options: Mutati
       return r;
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw options.unique ? make(options.unique, err) : new AppError('conflict', 'Someone else changed this at the same time. Reload and try again.');
-    if (isForeignKeyViolation(err)) throw options.foreignKey ? make(options.foreignKey, err) : new AppError('conflict', 'Something this refers to was changed or deleted meanwhile. Reload and try again.');
+    if (isUniqueViolation(err))
+      throw options.unique
+        ? make(options.unique, err)
+        : new AppError('conflict', 'Someone else changed this at the same time. Reload and try again.');
+    if (isForeignKeyViolation(err))
+      throw options.foreignKey
+        ? make(options.foreignKey, err)
+        : new AppError('conflict', 'Something this refers to was changed or deleted meanwhile. Reload and try again.');
     throw err; // AppErrors and every other failure, as they are
   }
   if (touched) changed();

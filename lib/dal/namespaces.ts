@@ -6,9 +6,15 @@ import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound, unauthorized } from '@/lib/dal/errors';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 
-export interface NamespaceNode { id: string; name: string; parentId: string | null }
+export interface NamespaceNode {
+  id: string;
+  name: string;
+  parentId: string | null;
+}
 /** A node of the sidebar tree, with the viewer's effective role (null: shown only as an ancestor). */
-export interface NamespaceTreeNode extends NamespaceNode { role: Role | null }
+export interface NamespaceTreeNode extends NamespaceNode {
+  role: Role | null;
+}
 export interface NamespaceDetail {
   id: string;
   name: string;
@@ -20,10 +26,15 @@ export interface NamespaceDetail {
 }
 
 const nameTaken = (name: string) =>
-  conflict('A namespace with that name already exists here.', { name: [`"${name}" is already used by a sibling namespace.`] });
+  conflict('A namespace with that name already exists here.', {
+    name: [`"${name}" is already used by a sibling namespace.`],
+  });
 
 async function allNamespaces(): Promise<NamespaceNode[]> {
-  return (await getPrisma()).namespace.findMany({ select: { id: true, name: true, parentId: true }, orderBy: [{ nameKey: 'asc' }] });
+  return (await getPrisma()).namespace.findMany({
+    select: { id: true, name: true, parentId: true },
+    orderBy: [{ nameKey: 'asc' }],
+  });
 }
 
 /**
@@ -37,7 +48,12 @@ export async function listNamespaces(actor: Actor | null): Promise<NamespaceTree
   const byId = new Map(all.map((n) => [n.id, n]));
   for (const n of all) {
     if (!atLeast(roles.get(n.id), 'viewer')) continue;
-    for (let cur: NamespaceNode | undefined = n; cur && !keep.has(cur.id); cur = cur.parentId ? byId.get(cur.parentId) : undefined) keep.add(cur.id);
+    for (
+      let cur: NamespaceNode | undefined = n;
+      cur && !keep.has(cur.id);
+      cur = cur.parentId ? byId.get(cur.parentId) : undefined
+    )
+      keep.add(cur.id);
   }
   return all.filter((n) => keep.has(n.id)).map((n) => ({ ...n, role: roles.get(n.id) ?? null }));
 }
@@ -46,7 +62,8 @@ export async function listNamespaces(actor: Actor | null): Promise<NamespaceTree
 export function pathTo(all: NamespaceNode[], id: string): NamespaceNode[] {
   const byId = new Map(all.map((n) => [n.id, n]));
   const path: NamespaceNode[] = [];
-  for (let n = byId.get(id); n && path.length <= all.length; n = n.parentId ? byId.get(n.parentId) : undefined) path.unshift(n);
+  for (let n = byId.get(id); n && path.length <= all.length; n = n.parentId ? byId.get(n.parentId) : undefined)
+    path.unshift(n);
   return path;
 }
 
@@ -70,51 +87,92 @@ export async function getNamespace(actor: Actor | null, id: string): Promise<Nam
   const node = all.find((n) => n.id === id);
   if (!node?.role) throw notFound('The namespace');
   const strip = ({ id: i, name, parentId }: NamespaceNode): NamespaceNode => ({ id: i, name, parentId });
-  return { ...strip(node), role: node.role, path: pathTo(all, id).map(strip), children: all.filter((n) => n.parentId === id).map(strip) };
+  return {
+    ...strip(node),
+    role: node.role,
+    path: pathTo(all, id).map(strip),
+    children: all.filter((n) => n.parentId === id).map(strip),
+  };
 }
 
 export async function createNamespace(actor: Actor | null, parentId: string, name: string): Promise<NamespaceNode> {
   const who = await authorize(actor, parentId, 'manager');
-  return mutate(async (m) => {
-    const ns = await m.tx.namespace.create({ data: { name, nameKey: name.toLowerCase(), parentId }, select: { id: true, name: true, parentId: true } });
-    await m.record(who, { action: 'create', entityType: 'namespace', entityId: ns.id, namespaceId: ns.id, after: ns });
-    return ns;
-  }, { unique: nameTaken(name), foreignKey: notFound('The parent namespace') });
+  return mutate(
+    async (m) => {
+      const ns = await m.tx.namespace.create({
+        data: { name, nameKey: name.toLowerCase(), parentId },
+        select: { id: true, name: true, parentId: true },
+      });
+      await m.record(who, {
+        action: 'create',
+        entityType: 'namespace',
+        entityId: ns.id,
+        namespaceId: ns.id,
+        after: ns,
+      });
+      return ns;
+    },
+    { unique: nameTaken(name), foreignKey: notFound('The parent namespace') },
+  );
 }
 
 export async function renameNamespace(actor: Actor | null, id: string, name: string): Promise<NamespaceNode> {
   const who = await authorize(actor, id, 'manager');
   if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be renamed.');
-  return mutate(async (m) => {
-    const before = await m.tx.namespace.findUnique({ where: { id }, select: { id: true, name: true, parentId: true } });
-    if (!before) throw notFound('The namespace');
-    const after = await m.tx.namespace.update({ where: { id }, data: { name, nameKey: name.toLowerCase() }, select: { id: true, name: true, parentId: true } });
-    await m.record(who, { action: 'update', entityType: 'namespace', entityId: id, namespaceId: id, before, after });
-    return after;
-  }, { unique: nameTaken(name) });
+  return mutate(
+    async (m) => {
+      const before = await m.tx.namespace.findUnique({
+        where: { id },
+        select: { id: true, name: true, parentId: true },
+      });
+      if (!before) throw notFound('The namespace');
+      const after = await m.tx.namespace.update({
+        where: { id },
+        data: { name, nameKey: name.toLowerCase() },
+        select: { id: true, name: true, parentId: true },
+      });
+      await m.record(who, { action: 'update', entityType: 'namespace', entityId: id, namespaceId: id, before, after });
+      return after;
+    },
+    { unique: nameTaken(name) },
+  );
 }
 
 /** Refused while anything lives in the namespace: deleting never loses data silently. */
 export async function deleteNamespace(actor: Actor | null, id: string): Promise<{ parentId: string | null }> {
   const who = await authorize(actor, id, 'manager');
   if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be deleted.');
-  return mutate(async (m) => {
-    const ns = await m.tx.namespace.findUnique({
-      where: { id },
-      select: { name: true, parentId: true, _count: { select: { children: true, serviceAccounts: true, routes: true, policies: true } } },
-    });
-    if (!ns) throw notFound('The namespace');
-    const blockers = [
-      [ns._count.children, 'child namespace'],
-      [ns._count.serviceAccounts, 'service account'],
-      [ns._count.routes, 'route'],
-      [ns._count.policies, 'polic'],
-    ] as const;
-    const plural = (n: number, what: string) => (what === 'polic' ? `${n} polic${n === 1 ? 'y' : 'ies'}` : `${n} ${what}${n === 1 ? '' : 's'}`);
-    const left = blockers.filter(([n]) => n > 0).map(([n, what]) => plural(n, what));
-    if (left.length) throw conflict(`This namespace still has ${left.join(', ')}. Move or delete them first.`);
-    await m.tx.namespace.delete({ where: { id } });
-    await m.record(who, { action: 'delete', entityType: 'namespace', entityId: id, namespaceId: ns.parentId, before: { id, name: ns.name, parentId: ns.parentId } });
-    return { parentId: ns.parentId };
-  }, { foreignKey: conflict('This namespace is still in use. Move or delete what it holds first.') });
+  return mutate(
+    async (m) => {
+      const ns = await m.tx.namespace.findUnique({
+        where: { id },
+        select: {
+          name: true,
+          parentId: true,
+          _count: { select: { children: true, serviceAccounts: true, routes: true, policies: true } },
+        },
+      });
+      if (!ns) throw notFound('The namespace');
+      const blockers = [
+        [ns._count.children, 'child namespace'],
+        [ns._count.serviceAccounts, 'service account'],
+        [ns._count.routes, 'route'],
+        [ns._count.policies, 'polic'],
+      ] as const;
+      const plural = (n: number, what: string) =>
+        what === 'polic' ? `${n} polic${n === 1 ? 'y' : 'ies'}` : `${n} ${what}${n === 1 ? '' : 's'}`;
+      const left = blockers.filter(([n]) => n > 0).map(([n, what]) => plural(n, what));
+      if (left.length) throw conflict(`This namespace still has ${left.join(', ')}. Move or delete them first.`);
+      await m.tx.namespace.delete({ where: { id } });
+      await m.record(who, {
+        action: 'delete',
+        entityType: 'namespace',
+        entityId: id,
+        namespaceId: ns.parentId,
+        before: { id, name: ns.name, parentId: ns.parentId },
+      });
+      return { parentId: ns.parentId };
+    },
+    { foreignKey: conflict('This namespace is still in use. Move or delete what it holds first.') },
+  );
 }

@@ -5,32 +5,56 @@ import { authorize, authorizeAnyRole } from '@/lib/dal/authz';
 import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
-import { parsePolicy, printPolicy, type Item, type Policy } from '@/lib/policy';
+import { parsePolicy, type Item, type Policy } from '@/lib/policy';
 import { storedPpl, type PolicyFormValues } from '@/lib/schemas/policy';
 
 export interface PolicySummary {
-  id: string; namespaceId: string; namespaceName: string; name: string; description: string; enforced: boolean;
+  id: string;
+  namespaceId: string;
+  namespaceName: string;
+  name: string;
+  description: string;
+  enforced: boolean;
   routes: { id: string; name: string }[];
   /** `user` values that match no service account or directory user (e.g. a revoked account). */
   unknownUsers: string[];
 }
-export interface PolicyDetail extends PolicyFormValues { id: string; namespaceId: string }
+export interface PolicyDetail extends PolicyFormValues {
+  id: string;
+  namespaceId: string;
+}
 
-const nameTaken = () => conflict('A policy with that name already exists in this namespace.', { name: ['This name is already used in this namespace.'] });
+const nameTaken = () =>
+  conflict('A policy with that name already exists in this namespace.', {
+    name: ['This name is already used in this namespace.'],
+  });
 
 /** The `user` criterion values of a policy (is / in), to flag references to accounts that are gone. */
 function userRefs(policy: Policy): string[] {
   const out = new Set<string>();
   const visit = (items: readonly Item[] | undefined) => {
     for (const item of items ?? []) {
-      if (item.kind === 'block') { visit(item.and); visit(item.or); visit(item.not); visit(item.nor); continue; }
+      if (item.kind === 'block') {
+        visit(item.and);
+        visit(item.or);
+        visit(item.not);
+        visit(item.nor);
+        continue;
+      }
       if (item.name !== 'user') continue;
       const v = item.value as { is?: string; in?: readonly string[] };
       if (v.is) out.add(v.is);
       for (const x of v.in ?? []) out.add(x);
     }
   };
-  for (const rule of policy.rules) for (const block of [rule.allow, rule.deny]) if (block) { visit(block.and); visit(block.or); visit(block.not); visit(block.nor); }
+  for (const rule of policy.rules)
+    for (const block of [rule.allow, rule.deny])
+      if (block) {
+        visit(block.and);
+        visit(block.or);
+        visit(block.not);
+        visit(block.nor);
+      }
   return [...out];
 }
 
@@ -40,9 +64,29 @@ export async function listPolicies(actor: Actor | null, namespaceId: string): Pr
   const rows = await prisma.policy.findMany({
     where: { namespaceId },
     orderBy: { nameKey: 'asc' },
-    select: { id: true, namespaceId: true, name: true, description: true, enforced: true, ppl: true, namespace: { select: { name: true } }, routes: { select: { route: { select: { id: true, name: true } } } } },
+    select: {
+      id: true,
+      namespaceId: true,
+      name: true,
+      description: true,
+      enforced: true,
+      ppl: true,
+      namespace: { select: { name: true } },
+      routes: { select: { route: { select: { id: true, name: true } } } },
+    },
   });
-  const refs = new Map(rows.map((r) => [r.id, (() => { try { return userRefs(parsePolicy(r.ppl)); } catch { return []; } })()]));
+  const refs = new Map(
+    rows.map((r) => [
+      r.id,
+      (() => {
+        try {
+          return userRefs(parsePolicy(r.ppl));
+        } catch {
+          return [];
+        }
+      })(),
+    ]),
+  );
   const wanted = [...new Set([...refs.values()].flat())];
   const known = new Set<string>();
   if (wanted.length) {
@@ -54,8 +98,14 @@ export async function listPolicies(actor: Actor | null, namespaceId: string): Pr
     for (const d of dus) known.add(d.id);
   }
   return rows.map((r) => ({
-    id: r.id, namespaceId: r.namespaceId, namespaceName: r.namespace.name, name: r.name, description: r.description, enforced: r.enforced,
-    routes: r.routes.map((x) => x.route), unknownUsers: (refs.get(r.id) ?? []).filter((u) => !known.has(u)),
+    id: r.id,
+    namespaceId: r.namespaceId,
+    namespaceName: r.namespace.name,
+    name: r.name,
+    description: r.description,
+    enforced: r.enforced,
+    routes: r.routes.map((x) => x.route),
+    unknownUsers: (refs.get(r.id) ?? []).filter((u) => !known.has(u)),
   }));
 }
 
@@ -64,41 +114,85 @@ export async function getPolicy(actor: Actor | null, namespaceId: string, id: st
   await authorize(actor, namespaceId, 'viewer');
   const p = await (await getPrisma()).policy.findFirst({ where: { id, namespaceId } });
   if (!p) throw notFound('The policy');
-  return { id: p.id, namespaceId: p.namespaceId, name: p.name, description: p.description, enforced: p.enforced, explanation: p.explanation, remediation: p.remediation, ppl: p.ppl };
+  return {
+    id: p.id,
+    namespaceId: p.namespaceId,
+    name: p.name,
+    description: p.description,
+    enforced: p.enforced,
+    explanation: p.explanation,
+    remediation: p.remediation,
+    ppl: p.ppl,
+  };
 }
 
 function data(v: PolicyFormValues) {
   const stored = storedPpl(v.ppl);
   if (!stored.ok) throw invalid(stored.message, { ppl: [stored.message] });
   return {
-    name: v.name, nameKey: v.name.toLowerCase(), description: v.description, enforced: v.enforced,
-    explanation: v.explanation, remediation: v.remediation, ppl: stored.ppl,
+    name: v.name,
+    nameKey: v.name.toLowerCase(),
+    description: v.description,
+    enforced: v.enforced,
+    explanation: v.explanation,
+    remediation: v.remediation,
+    ppl: stored.ppl,
   };
 }
 
-const auditView = (p: { name: string; description: string; enforced: boolean; explanation: string; remediation: string; ppl: string }) =>
-  ({ name: p.name, description: p.description, enforced: p.enforced, explanation: p.explanation, remediation: p.remediation, ppl: p.ppl });
+const auditView = (p: {
+  name: string;
+  description: string;
+  enforced: boolean;
+  explanation: string;
+  remediation: string;
+  ppl: string;
+}) => ({
+  name: p.name,
+  description: p.description,
+  enforced: p.enforced,
+  explanation: p.explanation,
+  remediation: p.remediation,
+  ppl: p.ppl,
+});
 
-export async function createPolicy(actor: Actor | null, namespaceId: string, values: PolicyFormValues): Promise<{ id: string }> {
+export async function createPolicy(
+  actor: Actor | null,
+  namespaceId: string,
+  values: PolicyFormValues,
+): Promise<{ id: string }> {
   const who = await authorize(actor, namespaceId, 'manager');
   const fields = data(values);
-  return mutate(async (m) => {
-    const p = await m.tx.policy.create({ data: { namespaceId, ...fields } });
-    await m.record(who, { action: 'create', entityType: 'policy', entityId: p.id, namespaceId, after: auditView(p) });
-    return { id: p.id };
-  }, { unique: nameTaken(), foreignKey: notFound('The namespace') });
+  return mutate(
+    async (m) => {
+      const p = await m.tx.policy.create({ data: { namespaceId, ...fields } });
+      await m.record(who, { action: 'create', entityType: 'policy', entityId: p.id, namespaceId, after: auditView(p) });
+      return { id: p.id };
+    },
+    { unique: nameTaken(), foreignKey: notFound('The namespace') },
+  );
 }
 
 export async function updatePolicy(actor: Actor | null, id: string, values: PolicyFormValues): Promise<{ id: string }> {
   const fields = data(values);
-  return mutate(async (m) => {
-    const before = await m.tx.policy.findUnique({ where: { id } });
-    if (!before) throw notFound('The policy');
-    const who = await authorize(actor, before.namespaceId, 'manager', m.tx);
-    const after = await m.tx.policy.update({ where: { id }, data: fields });
-    await m.record(who, { action: 'update', entityType: 'policy', entityId: id, namespaceId: before.namespaceId, before: auditView(before), after: auditView(after) });
-    return { id };
-  }, { unique: nameTaken() });
+  return mutate(
+    async (m) => {
+      const before = await m.tx.policy.findUnique({ where: { id } });
+      if (!before) throw notFound('The policy');
+      const who = await authorize(actor, before.namespaceId, 'manager', m.tx);
+      const after = await m.tx.policy.update({ where: { id }, data: fields });
+      await m.record(who, {
+        action: 'update',
+        entityType: 'policy',
+        entityId: id,
+        namespaceId: before.namespaceId,
+        before: auditView(before),
+        after: auditView(after),
+      });
+      return { id };
+    },
+    { unique: nameTaken() },
+  );
 }
 
 /** Refused while routes pick the policy: detach it first, so no route silently loses a rule. */
@@ -108,9 +202,18 @@ export async function deletePolicy(actor: Actor | null, id: string): Promise<voi
     if (!found) throw notFound('The policy');
     const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
     const n = found._count.routes;
-    if (n) throw conflict(`${n} route${n === 1 ? ' uses' : 's use'} this policy. Remove it from ${n === 1 ? 'that route' : 'those routes'} first.`);
+    if (n)
+      throw conflict(
+        `${n} route${n === 1 ? ' uses' : 's use'} this policy. Remove it from ${n === 1 ? 'that route' : 'those routes'} first.`,
+      );
     await m.tx.policy.delete({ where: { id } });
-    await m.record(who, { action: 'delete', entityType: 'policy', entityId: id, namespaceId: found.namespaceId, before: auditView(found) });
+    await m.record(who, {
+      action: 'delete',
+      entityType: 'policy',
+      entityId: id,
+      namespaceId: found.namespaceId,
+      before: auditView(found),
+    });
   });
 }
 
@@ -131,7 +234,12 @@ export async function usersInScope(actor: Actor | null, namespaceId: string): Pr
   const ids = pathTo(await listNamespaces(actor), namespaceId).map((n) => n.id);
   const prisma = await getPrisma();
   const [sas, dus] = await Promise.all([
-    prisma.serviceAccount.findMany({ where: { namespaceId: { in: ids }, directoryUserId: null }, select: { userId: true }, orderBy: { userId: 'asc' }, take: 2000 }),
+    prisma.serviceAccount.findMany({
+      where: { namespaceId: { in: ids }, directoryUserId: null },
+      select: { userId: true },
+      orderBy: { userId: 'asc' },
+      take: 2000,
+    }),
     prisma.directoryUser.findMany({ select: { id: true, email: true }, orderBy: { id: 'asc' }, take: 2000 }),
   ]);
   return [
@@ -142,6 +250,8 @@ export async function usersInScope(actor: Actor | null, namespaceId: string): Pr
 
 export async function knownGroups(actor: Actor | null): Promise<string[]> {
   await authorizeAnyRole(actor);
-  const rows = await (await getPrisma()).$queryRaw<{ g: string }[]>`SELECT DISTINCT unnest(groups) AS g FROM directory_users ORDER BY g LIMIT 2000`;
+  const rows = await (await getPrisma()).$queryRaw<
+    { g: string }[]
+  >`SELECT DISTINCT unnest(groups) AS g FROM directory_users ORDER BY g LIMIT 2000`;
   return rows.map((r) => r.g);
 }

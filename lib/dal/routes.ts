@@ -13,13 +13,22 @@ import type { z } from 'zod';
 type RouteInput = z.output<typeof routeFormSchema>;
 
 export interface RouteRow {
-  id: string; namespaceId: string; name: string; from: string; host: string; pathPrefix: string; to: string[];
+  id: string;
+  namespaceId: string;
+  name: string;
+  from: string;
+  host: string;
+  pathPrefix: string;
+  to: string[];
   policies: { id: string; name: string }[];
   /** Enforced policies of this namespace and its ancestors: they apply without being picked. */
   enforced: { id: string; name: string; namespaceName: string }[];
 }
 
-const fromTaken = (url: string) => conflict('Another route already serves this URL.', { from: [`${url} is already served by another route (From + path prefix are unique across the install).`] });
+const fromTaken = (url: string) =>
+  conflict('Another route already serves this URL.', {
+    from: [`${url} is already served by another route (From + path prefix are unique across the install).`],
+  });
 
 export async function listRoutes(actor: Actor | null, namespaceId: string): Promise<RouteRow[]> {
   await authorize(actor, namespaceId, 'viewer');
@@ -27,16 +36,35 @@ export async function listRoutes(actor: Actor | null, namespaceId: string): Prom
   const prisma = await getPrisma();
   const [routes, enforced] = await Promise.all([
     prisma.route.findMany({
-      where: { namespaceId }, orderBy: [{ host: 'asc' }, { pathPrefix: 'asc' }],
-      select: { id: true, namespaceId: true, name: true, host: true, pathPrefix: true, toUrls: true, policies: { select: { policy: { select: { id: true, name: true } } } } },
+      where: { namespaceId },
+      orderBy: [{ host: 'asc' }, { pathPrefix: 'asc' }],
+      select: {
+        id: true,
+        namespaceId: true,
+        name: true,
+        host: true,
+        pathPrefix: true,
+        toUrls: true,
+        policies: { select: { policy: { select: { id: true, name: true } } } },
+      },
     }),
-    prisma.policy.findMany({ where: { enforced: true, namespaceId: { in: path.map((n) => n.id) } }, select: { id: true, name: true, namespace: { select: { name: true } } }, orderBy: { nameKey: 'asc' } }),
+    prisma.policy.findMany({
+      where: { enforced: true, namespaceId: { in: path.map((n) => n.id) } },
+      select: { id: true, name: true, namespace: { select: { name: true } } },
+      orderBy: { nameKey: 'asc' },
+    }),
   ]);
   const enforcedList = enforced.map((p) => ({ id: p.id, name: p.name, namespaceName: p.namespace.name }));
   return routes.map((r) => ({
-    id: r.id, namespaceId: r.namespaceId, name: r.name, host: r.host, pathPrefix: r.pathPrefix, to: r.toUrls,
+    id: r.id,
+    namespaceId: r.namespaceId,
+    name: r.name,
+    host: r.host,
+    pathPrefix: r.pathPrefix,
+    to: r.toUrls,
     from: `https://${r.host}${r.pathPrefix === '/' ? '' : r.pathPrefix}`,
-    policies: r.policies.map((x) => x.policy), enforced: enforcedList,
+    policies: r.policies.map((x) => x.policy),
+    enforced: enforcedList,
   }));
 }
 
@@ -46,9 +74,14 @@ async function checkPolicies(tx: Tx, namespaceId: string, ids: string[]) {
   // Inside the transaction (on PGlite it holds the only connection).
   const all = await tx.namespace.findMany({ select: { id: true, name: true, parentId: true } });
   const allowed = pathTo(all, namespaceId).map((n) => n.id);
-  const found = await tx.policy.findMany({ where: { id: { in: ids }, namespaceId: { in: allowed } }, select: { id: true } });
+  const found = await tx.policy.findMany({
+    where: { id: { in: ids }, namespaceId: { in: allowed } },
+    select: { id: true },
+  });
   if (found.length !== new Set(ids).size) {
-    throw invalid('A chosen policy no longer exists or is not available in this namespace.', { policyIds: ['A chosen policy no longer exists or is not available here. Reload and choose again.'] });
+    throw invalid('A chosen policy no longer exists or is not available in this namespace.', {
+      policyIds: ['A chosen policy no longer exists or is not available here. Reload and choose again.'],
+    });
   }
 }
 
@@ -58,9 +91,16 @@ async function checkPolicies(tx: Tx, namespaceId: string, ids: string[]) {
  * the inner prefix would be decided by another namespace's policies and accounts while the
  * proxy still sends it to the outer route's upstream. A lock per host serialises checks.
  */
-export async function checkNesting(tx: Tx, who: Actor, self: { id?: string; namespaceId: string; host: string; pathPrefix: string }) {
+export async function checkNesting(
+  tx: Tx,
+  who: Actor,
+  self: { id?: string; namespaceId: string; host: string; pathPrefix: string },
+) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(4242200, hashtext(${self.host}::text))`;
-  const others = await tx.route.findMany({ where: { host: self.host, ...(self.id ? { id: { not: self.id } } : {}) }, select: { id: true, name: true, namespaceId: true, pathPrefix: true } });
+  const others = await tx.route.findMany({
+    where: { host: self.host, ...(self.id ? { id: { not: self.id } } : {}) },
+    select: { id: true, name: true, namespaceId: true, pathPrefix: true },
+  });
   if (!others.length) return;
   const all = await tx.namespace.findMany({ select: { id: true, name: true, parentId: true } });
   const within = (inner: string, outer: string) => pathTo(all, inner).some((n) => n.id === outer);
@@ -72,7 +112,9 @@ export async function checkNesting(tx: Tx, who: Actor, self: { id?: string; name
     if (ok) continue;
     const roles = await effectiveRoles(who, tx);
     const visible = roles.get(o.namespaceId) != null;
-    const where = visible ? `route "${o.name}" (https://${self.host}${o.pathPrefix === '/' ? '' : o.pathPrefix}) in namespace "${all.find((n) => n.id === o.namespaceId)?.name ?? '?'}"` : 'a route in a namespace you cannot see';
+    const where = visible
+      ? `route "${o.name}" (https://${self.host}${o.pathPrefix === '/' ? '' : o.pathPrefix}) in namespace "${all.find((n) => n.id === o.namespaceId)?.name ?? '?'}"`
+      : 'a route in a namespace you cannot see';
     const message = selfInside
       ? `This URL lies inside ${where}. A route may only nest inside a route of its own namespace or of an ancestor.`
       : `This URL would take over part of ${where}. A route may only contain routes of its own namespace or of a descendant.`;
@@ -83,41 +125,85 @@ export async function checkNesting(tx: Tx, who: Actor, self: { id?: string; name
 function fields(input: RouteInput) {
   const from = parseFrom(input.from);
   if (typeof from === 'string') throw invalid(from, { from: [from] });
-  return { from, data: { name: input.name, host: from.host, pathPrefix: from.pathPrefix, toUrls: splitUrls(input.to) } };
+  return {
+    from,
+    data: { name: input.name, host: from.host, pathPrefix: from.pathPrefix, toUrls: splitUrls(input.to) },
+  };
 }
 
-const routeView = { name: true, host: true, pathPrefix: true, toUrls: true, policies: { select: { policyId: true } } } as const;
+const routeView = {
+  name: true,
+  host: true,
+  pathPrefix: true,
+  toUrls: true,
+  policies: { select: { policyId: true } },
+} as const;
 type RouteView = { name: string; host: string; pathPrefix: string; toUrls: string[]; policies: { policyId: string }[] };
-const auditView = (r: RouteView) => ({ name: r.name, from: `https://${r.host}${r.pathPrefix === '/' ? '' : r.pathPrefix}`, to: r.toUrls, policyIds: r.policies.map((p) => p.policyId) });
+const auditView = (r: RouteView) => ({
+  name: r.name,
+  from: `https://${r.host}${r.pathPrefix === '/' ? '' : r.pathPrefix}`,
+  to: r.toUrls,
+  policyIds: r.policies.map((p) => p.policyId),
+});
 
-export async function createRoute(actor: Actor | null, namespaceId: string, input: RouteInput): Promise<{ id: string }> {
+export async function createRoute(
+  actor: Actor | null,
+  namespaceId: string,
+  input: RouteInput,
+): Promise<{ id: string }> {
   const who = await authorize(actor, namespaceId, 'manager');
   const { from, data } = fields(input);
-  return mutate(async (m) => {
-    await checkPolicies(m.tx, namespaceId, input.policyIds);
-    await checkNesting(m.tx, who, { namespaceId, host: data.host, pathPrefix: data.pathPrefix });
-    const r = await m.tx.route.create({
-      data: { ...data, namespaceId, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } },
-      select: { id: true, ...routeView },
-    });
-    await m.record(who, { action: 'create', entityType: 'route', entityId: r.id, namespaceId, after: auditView(r) });
-    return { id: r.id };
-  }, { unique: fromTaken(from.url) });
+  return mutate(
+    async (m) => {
+      await checkPolicies(m.tx, namespaceId, input.policyIds);
+      await checkNesting(m.tx, who, { namespaceId, host: data.host, pathPrefix: data.pathPrefix });
+      const r = await m.tx.route.create({
+        data: {
+          ...data,
+          namespaceId,
+          policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) },
+        },
+        select: { id: true, ...routeView },
+      });
+      await m.record(who, { action: 'create', entityType: 'route', entityId: r.id, namespaceId, after: auditView(r) });
+      return { id: r.id };
+    },
+    { unique: fromTaken(from.url) },
+  );
 }
 
 export async function updateRoute(actor: Actor | null, id: string, input: RouteInput): Promise<{ id: string }> {
   const { from, data } = fields(input);
-  return mutate(async (m) => {
-    const found = await m.tx.route.findUnique({ where: { id }, select: { namespaceId: true, ...routeView } });
-    if (!found) throw notFound('The route');
-    const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
-    await checkPolicies(m.tx, found.namespaceId, input.policyIds);
-    await checkNesting(m.tx, who, { id, namespaceId: found.namespaceId, host: data.host, pathPrefix: data.pathPrefix });
-    await m.tx.routePolicy.deleteMany({ where: { routeId: id } });
-    const after = await m.tx.route.update({ where: { id }, data: { ...data, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } }, select: routeView });
-    await m.record(who, { action: 'update', entityType: 'route', entityId: id, namespaceId: found.namespaceId, before: auditView(found), after: auditView(after) });
-    return { id };
-  }, { unique: fromTaken(from.url) });
+  return mutate(
+    async (m) => {
+      const found = await m.tx.route.findUnique({ where: { id }, select: { namespaceId: true, ...routeView } });
+      if (!found) throw notFound('The route');
+      const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
+      await checkPolicies(m.tx, found.namespaceId, input.policyIds);
+      await checkNesting(m.tx, who, {
+        id,
+        namespaceId: found.namespaceId,
+        host: data.host,
+        pathPrefix: data.pathPrefix,
+      });
+      await m.tx.routePolicy.deleteMany({ where: { routeId: id } });
+      const after = await m.tx.route.update({
+        where: { id },
+        data: { ...data, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } },
+        select: routeView,
+      });
+      await m.record(who, {
+        action: 'update',
+        entityType: 'route',
+        entityId: id,
+        namespaceId: found.namespaceId,
+        before: auditView(found),
+        after: auditView(after),
+      });
+      return { id };
+    },
+    { unique: fromTaken(from.url) },
+  );
 }
 
 export async function deleteRoute(actor: Actor | null, id: string): Promise<void> {
@@ -126,6 +212,12 @@ export async function deleteRoute(actor: Actor | null, id: string): Promise<void
     if (!found) throw notFound('The route');
     const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
     await m.tx.route.delete({ where: { id } });
-    await m.record(who, { action: 'delete', entityType: 'route', entityId: id, namespaceId: found.namespaceId, before: auditView(found) });
+    await m.record(who, {
+      action: 'delete',
+      entityType: 'route',
+      entityId: id,
+      namespaceId: found.namespaceId,
+      before: auditView(found),
+    });
   });
 }

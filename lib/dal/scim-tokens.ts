@@ -7,14 +7,25 @@ import { authorizeGlobal } from '@/lib/dal/authz';
 import { notFound } from '@/lib/dal/errors';
 import { log } from '@/lib/log';
 
-export interface ScimTokenRow { id: string; name: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }
+export interface ScimTokenRow {
+  id: string;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
 
 declare const scimCallerBrand: unique symbol;
 /**
  * An IdP that presented a valid SCIM token. Only authenticateScimToken makes one, so a
  * function of lib/dal/scim.ts that takes it cannot be reached without a token.
  */
-export interface ScimCaller { readonly tokenId: string; readonly name: string; readonly address: string | null; readonly [scimCallerBrand]: true }
+export interface ScimCaller {
+  readonly tokenId: string;
+  readonly name: string;
+  readonly address: string | null;
+  readonly [scimCallerBrand]: true;
+}
 
 // A recognizable prefix lets secret scanners find leaked tokens.
 const PREFIX = 'postern_scim_';
@@ -26,16 +37,29 @@ const rowSelect = { id: true, name: true, createdAt: true, lastUsedAt: true, rev
 
 export async function listScimTokens(actor: Actor | null): Promise<ScimTokenRow[]> {
   await authorizeGlobal(actor, 'admin');
-  return (await getPrisma()).scimToken.findMany({ select: rowSelect, orderBy: [{ revokedAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }], take: 200 });
+  return (await getPrisma()).scimToken.findMany({
+    select: rowSelect,
+    orderBy: [{ revokedAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }],
+    take: 200,
+  });
 }
 
 /** The token is returned here once; only its SHA-256 is stored. */
-export async function createScimToken(actor: Actor | null, name: string): Promise<{ id: string; name: string; token: string }> {
+export async function createScimToken(
+  actor: Actor | null,
+  name: string,
+): Promise<{ id: string; name: string; token: string }> {
   const token = `${PREFIX}${randomBytes(32).toString('base64url')}`;
   const row = await mutate(async (m) => {
     const who = await authorizeGlobal(actor, 'admin', m.tx);
     const created = await m.tx.scimToken.create({ data: { name, tokenHash: hashToken(token) }, select: rowSelect });
-    await m.record(who, { action: 'create', entityType: 'scim_token', entityId: created.id, namespaceId: 'global', after: created });
+    await m.record(who, {
+      action: 'create',
+      entityType: 'scim_token',
+      entityId: created.id,
+      namespaceId: 'global',
+      after: created,
+    });
     return created;
   });
   return { id: row.id, name: row.name, token };
@@ -49,23 +73,37 @@ export async function revokeScimToken(actor: Actor | null, id: string): Promise<
     if (!before) throw notFound('The SCIM token');
     if (before.revokedAt) return;
     const after = await m.tx.scimToken.update({ where: { id }, data: { revokedAt: new Date() }, select: rowSelect });
-    await m.record(who, { action: 'update', entityType: 'scim_token', entityId: id, namespaceId: 'global', before, after });
+    await m.record(who, {
+      action: 'update',
+      entityType: 'scim_token',
+      entityId: id,
+      namespaceId: 'global',
+      before,
+      after,
+    });
   });
 }
 
 /** The caller behind `Authorization: Bearer <token>`, or null for a missing, unknown or revoked token. */
 /** `address` is the request's trusted client address, recorded with every change the caller makes. */
-export async function authenticateScimToken(authorization: string | null, address: string | null = null): Promise<ScimCaller | null> {
+export async function authenticateScimToken(
+  authorization: string | null,
+  address: string | null = null,
+): Promise<ScimCaller | null> {
   const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
   const token = m?.[1];
   if (!token || token.length > MAX_TOKEN_LENGTH) return null;
   const prisma = await getPrisma();
-  const row = await prisma.scimToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { id: true, name: true, lastUsedAt: true, revokedAt: true } });
+  const row = await prisma.scimToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, name: true, lastUsedAt: true, revokedAt: true },
+  });
   if (!row || row.revokedAt) return null;
   const now = Date.now();
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     // Best effort: a failed timestamp write must not fail the provisioning request.
-    await prisma.scimToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { lastUsedAt: new Date(now) } })
+    await prisma.scimToken
+      .updateMany({ where: { id: row.id, revokedAt: null }, data: { lastUsedAt: new Date(now) } })
       .catch((err: unknown) => log.warn({ err: (err as Error)?.message }, 'could not record SCIM token use'));
   }
   return { tokenId: row.id, name: row.name, address } as ScimCaller;

@@ -21,21 +21,54 @@ const GLOBAL = 'global';
 const scimUsers = { source: 'scim', userName: { not: null } } satisfies Prisma.DirectoryUserWhereInput;
 const groupRef = { select: { id: true, displayName: true } } as const;
 const userSelect = {
-  id: true, userName: true, externalId: true, email: true, name: true, active: true, createdAt: true, updatedAt: true,
+  id: true,
+  userName: true,
+  externalId: true,
+  email: true,
+  name: true,
+  active: true,
+  createdAt: true,
+  updatedAt: true,
   memberships: { select: { group: groupRef } },
 } satisfies Prisma.DirectoryUserSelect;
-const groupSelect = { id: true, displayName: true, externalId: true, createdAt: true, updatedAt: true } satisfies Prisma.DirectoryGroupSelect;
-const memberSelect = { members: { select: { user: { select: { id: true, userName: true } } }, orderBy: { userId: 'asc' } } } satisfies Prisma.DirectoryGroupSelect;
+const groupSelect = {
+  id: true,
+  displayName: true,
+  externalId: true,
+  createdAt: true,
+  updatedAt: true,
+} satisfies Prisma.DirectoryGroupSelect;
+const memberSelect = {
+  members: { select: { user: { select: { id: true, userName: true } } }, orderBy: { userId: 'asc' } },
+} satisfies Prisma.DirectoryGroupSelect;
 
-const byName = (a: { displayName: string }, b: { displayName: string }) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0);
-const toUser = ({ memberships, userName, ...u }: Prisma.DirectoryUserGetPayload<{ select: typeof userSelect }>): UserRecord =>
-  ({ ...u, userName: userName ?? '', groups: memberships.map((m) => m.group).sort(byName) });
-type GroupRow = Prisma.DirectoryGroupGetPayload<{ select: typeof groupSelect }> & { members?: { user: { id: string; userName: string | null } }[] };
-const toGroup = ({ members, ...g }: GroupRow): GroupRecord =>
-  ({ ...g, ...(members ? { members: members.map((m) => m.user) } : {}) });
+const byName = (a: { displayName: string }, b: { displayName: string }) =>
+  a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0;
+const toUser = ({
+  memberships,
+  userName,
+  ...u
+}: Prisma.DirectoryUserGetPayload<{ select: typeof userSelect }>): UserRecord => ({
+  ...u,
+  userName: userName ?? '',
+  groups: memberships.map((m) => m.group).sort(byName),
+});
+type GroupRow = Prisma.DirectoryGroupGetPayload<{ select: typeof groupSelect }> & {
+  members?: { user: { id: string; userName: string | null } }[];
+};
+const toGroup = ({ members, ...g }: GroupRow): GroupRecord => ({
+  ...g,
+  ...(members ? { members: members.map((m) => m.user) } : {}),
+});
 
-const userAudit = (id: string, u: Omit<UserFields, 'active'> & { active: boolean }) =>
-  ({ id, userName: u.userName, externalId: u.externalId, email: u.email, name: u.name, active: u.active });
+const userAudit = (id: string, u: Omit<UserFields, 'active'> & { active: boolean }) => ({
+  id,
+  userName: u.userName,
+  externalId: u.externalId,
+  email: u.email,
+  name: u.name,
+  active: u.active,
+});
 // History stays readable for large groups: at most this many member ids per entry.
 const capIds = (ids: string[]) => (ids.length > 1000 ? [...ids.slice(0, 1000), `(${ids.length - 1000} more)`] : ids);
 
@@ -95,22 +128,38 @@ function userWhere(filter: UserFilter | null): Prisma.DirectoryUserWhereInput | 
   if (!filter) return scimUsers;
   const ci = { equals: filter.value, mode: 'insensitive' as const };
   switch (filter.field) {
-    case 'userName': return { ...scimUsers, userName: ci };
-    case 'email': return { ...scimUsers, email: ci };
-    case 'name': return { ...scimUsers, name: ci };
-    case 'externalId': return { ...scimUsers, externalId: filter.value };
-    case 'id': return { ...scimUsers, id: filter.value };
+    case 'userName':
+      return { ...scimUsers, userName: ci };
+    case 'email':
+      return { ...scimUsers, email: ci };
+    case 'name':
+      return { ...scimUsers, name: ci };
+    case 'externalId':
+      return { ...scimUsers, externalId: filter.value };
+    case 'id':
+      return { ...scimUsers, id: filter.value };
   }
 }
 
-export async function listScimUsers(_caller: ScimCaller, filter: UserFilter | null, page: Page): Promise<{ total: number; users: UserRecord[] }> {
+export async function listScimUsers(
+  _caller: ScimCaller,
+  filter: UserFilter | null,
+  page: Page,
+): Promise<{ total: number; users: UserRecord[] }> {
   const where = userWhere(filter);
   if (!where) return { total: 0, users: [] };
   const prisma = await getPrisma();
   const total = await prisma.directoryUser.count({ where });
-  const rows = page.count && total >= page.startIndex
-    ? await prisma.directoryUser.findMany({ where, select: userSelect, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], skip: page.startIndex - 1, take: page.count })
-    : [];
+  const rows =
+    page.count && total >= page.startIndex
+      ? await prisma.directoryUser.findMany({
+          where,
+          select: userSelect,
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          skip: page.startIndex - 1,
+          take: page.count,
+        })
+      : [];
   return { total, users: rows.map(toUser) };
 }
 
@@ -123,7 +172,8 @@ export async function getScimUser(_caller: ScimCaller, id: string): Promise<User
 async function claimUserName(tx: Tx, userName: string, exceptId?: string) {
   await lockName(tx, 1, userName);
   const clash = await tx.directoryUser.findFirst({
-    where: { userName: { equals: userName, mode: 'insensitive' }, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true },
+    where: { userName: { equals: userName, mode: 'insensitive' }, ...(exceptId ? { id: { not: exceptId } } : {}) },
+    select: { id: true },
   });
   if (clash) throw new ScimError(409, `A user with userName ${JSON.stringify(userName)} already exists.`, 'uniqueness');
 }
@@ -135,16 +185,40 @@ export async function createScimUser(caller: ScimCaller, f: UserFields): Promise
     await claimUserName(tx, f.userName);
     const active = f.active ?? true;
     await tx.directoryUser.create({
-      data: { id, userName: f.userName, externalId: f.externalId, email: f.email, name: f.name, active, source: 'scim', groups: [] }, select: { id: true },
+      data: {
+        id,
+        userName: f.userName,
+        externalId: f.externalId,
+        email: f.email,
+        name: f.name,
+        active,
+        source: 'scim',
+        groups: [],
+      },
+      select: { id: true },
     });
     // A new user has no impersonators and no groups yet: nothing the verify path holds.
-    await m.record({ scim: caller.name, address: caller.address }, { action: 'create', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, after: userAudit(id, { ...f, active }) }, { affectsVerify: false });
+    await m.record(
+      { scim: caller.name, address: caller.address },
+      {
+        action: 'create',
+        entityType: 'directory_user',
+        entityId: id,
+        namespaceId: GLOBAL,
+        after: userAudit(id, { ...f, active }),
+      },
+      { affectsVerify: false },
+    );
   });
   return getScimUser(caller, id);
 }
 
 /** PUT and PATCH: `next` computes the new fields from the stored user, inside the transaction. */
-export async function updateScimUser(caller: ScimCaller, id: string, next: (current: UserRecord) => UserFields): Promise<UserRecord> {
+export async function updateScimUser(
+  caller: ScimCaller,
+  id: string,
+  next: (current: UserRecord) => UserFields,
+): Promise<UserRecord> {
   await write(async (m) => {
     const { tx } = m;
     await tx.$executeRaw`SELECT id FROM directory_users WHERE id = ${id} FOR NO KEY UPDATE`;
@@ -156,9 +230,17 @@ export async function updateScimUser(caller: ScimCaller, id: string, next: (curr
     const was = userAudit(id, before);
     if (JSON.stringify(after) === JSON.stringify(was)) return;
     if (f.userName.toLowerCase() !== before.userName.toLowerCase()) await claimUserName(tx, f.userName, id);
-    await tx.directoryUser.update({ where: { id }, data: { userName: f.userName, externalId: f.externalId, email: f.email, name: f.name, active: after.active }, select: { id: true } });
+    await tx.directoryUser.update({
+      where: { id },
+      data: { userName: f.userName, externalId: f.externalId, email: f.email, name: f.name, active: after.active },
+      select: { id: true },
+    });
     // Impersonating accounts carry the user's email and active state; a name or userName they do not.
-    await m.record({ scim: caller.name, address: caller.address }, { action: 'update', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before: was, after }, { affectsVerify: was.email !== after.email || was.active !== after.active });
+    await m.record(
+      { scim: caller.name, address: caller.address },
+      { action: 'update', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before: was, after },
+      { affectsVerify: was.email !== after.email || was.active !== after.active },
+    );
     if (!after.active) await pruneApprovedGroups(tx, [id]);
   });
   return getScimUser(caller, id);
@@ -167,7 +249,10 @@ export async function updateScimUser(caller: ScimCaller, id: string, next: (curr
 export async function deleteScimUser(caller: ScimCaller, id: string): Promise<void> {
   await write(async (m) => {
     const { tx } = m;
-    const row = await tx.directoryUser.findFirst({ where: { id, ...scimUsers }, select: { ...userSelect, _count: { select: { serviceAccounts: true } } } });
+    const row = await tx.directoryUser.findFirst({
+      where: { id, ...scimUsers },
+      select: { ...userSelect, _count: { select: { serviceAccounts: true } } },
+    });
     if (!row) throw scimNotFound('User', id);
     const before = { ...userAudit(id, toUser(row)), groups: row.memberships.map((m) => m.group.displayName).sort() };
     const impersonators = row._count.serviceAccounts;
@@ -175,11 +260,18 @@ export async function deleteScimUser(caller: ScimCaller, id: string): Promise<vo
       await tx.directoryUser.delete({ where: { id } }); // memberships go with it
     } else {
       await tx.directoryGroupMember.deleteMany({ where: { userId: id } });
-      await tx.directoryUser.update({ where: { id }, data: { active: false, userName: null, groups: [] }, select: { id: true } });
+      await tx.directoryUser.update({
+        where: { id },
+        data: { active: false, userName: null, groups: [] },
+        select: { id: true },
+      });
       await pruneApprovedGroups(tx, [id]);
     }
     const after = impersonators ? { id, active: false, groups: [], keptForServiceAccounts: impersonators } : undefined;
-    await m.record({ scim: caller.name, address: caller.address }, { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before, after });
+    await m.record(
+      { scim: caller.name, address: caller.address },
+      { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before, after },
+    );
   });
 }
 
@@ -188,21 +280,33 @@ export async function deleteScimUser(caller: ScimCaller, id: string): Promise<vo
 function groupWhere(filter: GroupFilter | null): Prisma.DirectoryGroupWhereInput {
   if (!filter) return {};
   switch (filter.field) {
-    case 'displayName': return { displayName: { equals: filter.value, mode: 'insensitive' } };
-    case 'externalId': return { externalId: filter.value };
-    case 'id': return { id: filter.value };
-    case 'member': return { members: { some: { userId: filter.value } } };
+    case 'displayName':
+      return { displayName: { equals: filter.value, mode: 'insensitive' } };
+    case 'externalId':
+      return { externalId: filter.value };
+    case 'id':
+      return { id: filter.value };
+    case 'member':
+      return { members: { some: { userId: filter.value } } };
   }
 }
 
 export async function listScimGroups(
-  _caller: ScimCaller, filter: GroupFilter | null, page: Page, withMembers: boolean,
+  _caller: ScimCaller,
+  filter: GroupFilter | null,
+  page: Page,
+  withMembers: boolean,
 ): Promise<{ total: number; groups: GroupRecord[] }> {
   const prisma = await getPrisma();
   const where = groupWhere(filter);
   const total = await prisma.directoryGroup.count({ where });
   if (!page.count || total < page.startIndex) return { total, groups: [] };
-  const args = { where, orderBy: [{ createdAt: 'asc' as const }, { id: 'asc' as const }], skip: page.startIndex - 1, take: page.count };
+  const args = {
+    where,
+    orderBy: [{ createdAt: 'asc' as const }, { id: 'asc' as const }],
+    skip: page.startIndex - 1,
+    take: page.count,
+  };
   const rows: GroupRow[] = withMembers
     ? await prisma.directoryGroup.findMany({ ...args, select: { ...groupSelect, ...memberSelect } })
     : await prisma.directoryGroup.findMany({ ...args, select: groupSelect });
@@ -221,35 +325,77 @@ export async function getScimGroup(_caller: ScimCaller, id: string, withMembers 
 type StoredGroup = { id: string; displayName: string; externalId: string | null; memberIds: string[] };
 
 /** Writes a group and its membership change, then the members' `groups`; verify state moves when any user's groups did. */
-async function saveGroup(m: Mutation, caller: ScimCaller, id: string, before: StoredGroup | null, next: GroupFields): Promise<void> {
+async function saveGroup(
+  m: Mutation,
+  caller: ScimCaller,
+  id: string,
+  before: StoredGroup | null,
+  next: GroupFields,
+): Promise<void> {
   const { tx } = m;
   if (!before || before.displayName.toLowerCase() !== next.displayName.toLowerCase()) {
     await lockName(tx, 2, next.displayName);
-    const clash = await tx.directoryGroup.findFirst({ where: { displayName: { equals: next.displayName, mode: 'insensitive' }, id: { not: id } }, select: { id: true } });
-    if (clash) throw new ScimError(409, `A group named ${JSON.stringify(next.displayName)} already exists.`, 'uniqueness');
+    const clash = await tx.directoryGroup.findFirst({
+      where: { displayName: { equals: next.displayName, mode: 'insensitive' }, id: { not: id } },
+      select: { id: true },
+    });
+    if (clash)
+      throw new ScimError(409, `A group named ${JSON.stringify(next.displayName)} already exists.`, 'uniqueness');
   }
   const current = new Set(before?.memberIds ?? []);
   const wanted = new Set(next.members ?? current);
   const added = [...wanted].filter((m) => !current.has(m));
   const removed = [...current].filter((m) => !wanted.has(m));
   if (added.length) {
-    const found = new Set((await tx.directoryUser.findMany({ where: { id: { in: added }, ...scimUsers }, select: { id: true } })).map((u) => u.id));
+    const found = new Set(
+      (await tx.directoryUser.findMany({ where: { id: { in: added }, ...scimUsers }, select: { id: true } })).map(
+        (u) => u.id,
+      ),
+    );
     const missing = added.find((m) => !found.has(m));
-    if (missing !== undefined) throw badRequest('invalidValue', `Member ${JSON.stringify(missing)} is not a provisioned user.`);
+    if (missing !== undefined)
+      throw badRequest('invalidValue', `Member ${JSON.stringify(missing)} is not a provisioned user.`);
   }
   const fields = { displayName: next.displayName, externalId: next.externalId };
   if (!before) await tx.directoryGroup.create({ data: { id, ...fields }, select: { id: true } });
-  else if (before.displayName !== fields.displayName || before.externalId !== fields.externalId) await tx.directoryGroup.update({ where: { id }, data: fields, select: { id: true } });
+  else if (before.displayName !== fields.displayName || before.externalId !== fields.externalId)
+    await tx.directoryGroup.update({ where: { id }, data: fields, select: { id: true } });
   if (removed.length) await tx.directoryGroupMember.deleteMany({ where: { groupId: id, userId: { in: removed } } });
-  if (added.length) await tx.directoryGroupMember.createMany({ data: added.map((userId) => ({ groupId: id, userId })), skipDuplicates: true });
+  if (added.length)
+    await tx.directoryGroupMember.createMany({
+      data: added.map((userId) => ({ groupId: id, userId })),
+      skipDuplicates: true,
+    });
   const renamed = !!before && before.displayName !== next.displayName;
   const changedUsers = await recomputeGroups(tx, renamed ? [...wanted, ...removed] : [...added, ...removed]);
-  if (before && !added.length && !removed.length && before.displayName === fields.displayName && before.externalId === fields.externalId) return;
-  await m.record({ scim: caller.name, address: caller.address }, {
-    action: before ? 'update' : 'create', entityType: 'directory_group', entityId: id, namespaceId: GLOBAL,
-    before: before ? { id, displayName: before.displayName, externalId: before.externalId, memberCount: current.size } : undefined,
-    after: { id, ...fields, memberCount: wanted.size, ...(added.length ? { membersAdded: capIds(added) } : {}), ...(removed.length ? { membersRemoved: capIds(removed) } : {}) },
-  }, { affectsVerify: changedUsers > 0 });
+  if (
+    before &&
+    !added.length &&
+    !removed.length &&
+    before.displayName === fields.displayName &&
+    before.externalId === fields.externalId
+  )
+    return;
+  await m.record(
+    { scim: caller.name, address: caller.address },
+    {
+      action: before ? 'update' : 'create',
+      entityType: 'directory_group',
+      entityId: id,
+      namespaceId: GLOBAL,
+      before: before
+        ? { id, displayName: before.displayName, externalId: before.externalId, memberCount: current.size }
+        : undefined,
+      after: {
+        id,
+        ...fields,
+        memberCount: wanted.size,
+        ...(added.length ? { membersAdded: capIds(added) } : {}),
+        ...(removed.length ? { membersRemoved: capIds(removed) } : {}),
+      },
+    },
+    { affectsVerify: changedUsers > 0 },
+  );
 }
 
 export async function createScimGroup(caller: ScimCaller, f: GroupFields): Promise<GroupRecord> {
@@ -259,14 +405,23 @@ export async function createScimGroup(caller: ScimCaller, f: GroupFields): Promi
 }
 
 /** PUT and PATCH: `next` computes the new fields from the stored group (members included), inside the transaction. */
-export async function updateScimGroup(caller: ScimCaller, id: string, next: (current: GroupRecord & { members: { id: string }[] }) => GroupFields): Promise<void> {
+export async function updateScimGroup(
+  caller: ScimCaller,
+  id: string,
+  next: (current: GroupRecord & { members: { id: string }[] }) => GroupFields,
+): Promise<void> {
   await write(async (m) => {
     const { tx } = m;
     await tx.$executeRaw`SELECT id FROM directory_groups WHERE id = ${id} FOR NO KEY UPDATE`;
     const row = await tx.directoryGroup.findUnique({ where: { id }, select: { ...groupSelect, ...memberSelect } });
     if (!row) throw scimNotFound('Group', id);
     const current = { ...toGroup(row), members: row.members.map((m) => m.user) };
-    const before = { id, displayName: row.displayName, externalId: row.externalId, memberIds: current.members.map((m) => m.id) };
+    const before = {
+      id,
+      displayName: row.displayName,
+      externalId: row.externalId,
+      memberIds: current.members.map((m) => m.id),
+    };
     await saveGroup(m, caller, id, before, next(current));
   });
 }
@@ -274,13 +429,26 @@ export async function updateScimGroup(caller: ScimCaller, id: string, next: (cur
 export async function deleteScimGroup(caller: ScimCaller, id: string): Promise<void> {
   await write(async (m) => {
     const { tx } = m;
-    const row = await tx.directoryGroup.findUnique({ where: { id }, select: { ...groupSelect, members: { select: { userId: true } } } });
+    const row = await tx.directoryGroup.findUnique({
+      where: { id },
+      select: { ...groupSelect, members: { select: { userId: true } } },
+    });
     if (!row) throw scimNotFound('Group', id);
     await tx.directoryGroup.delete({ where: { id } }); // memberships go with it
-    const changedUsers = await recomputeGroups(tx, row.members.map((m) => m.userId));
-    await m.record({ scim: caller.name, address: caller.address }, {
-      action: 'delete', entityType: 'directory_group', entityId: id, namespaceId: GLOBAL,
-      before: { id, displayName: row.displayName, externalId: row.externalId, memberCount: row.members.length },
-    }, { affectsVerify: changedUsers > 0 });
+    const changedUsers = await recomputeGroups(
+      tx,
+      row.members.map((m) => m.userId),
+    );
+    await m.record(
+      { scim: caller.name, address: caller.address },
+      {
+        action: 'delete',
+        entityType: 'directory_group',
+        entityId: id,
+        namespaceId: GLOBAL,
+        before: { id, displayName: row.displayName, externalId: row.externalId, memberCount: row.members.length },
+      },
+      { affectsVerify: changedUsers > 0 },
+    );
   });
 }

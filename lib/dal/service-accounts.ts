@@ -9,7 +9,7 @@ import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
 import { getSigner } from '@/lib/verify/keys';
 import { config } from '@/lib/config';
 import { mintServiceAccountToken } from '@/lib/tokens';
-import { expiryFor, type SORT_KEYS, createServiceAccountSchema } from '@/lib/schemas/service-account';
+import { expiryFor, type SORT_KEYS, type createServiceAccountSchema } from '@/lib/schemas/service-account';
 import type { z } from 'zod';
 
 export interface ServiceAccountRow {
@@ -27,15 +27,30 @@ export interface ServiceAccountRow {
 
 // Explicit columns: what a page may show. The record holds no secret, and no token.
 const rowSelect = {
-  id: true, userId: true, namespaceId: true, description: true, disabled: true, issuedAt: true, expiresAt: true, accessedAt: true,
+  id: true,
+  userId: true,
+  namespaceId: true,
+  description: true,
+  disabled: true,
+  issuedAt: true,
+  expiresAt: true,
+  accessedAt: true,
   namespace: { select: { name: true } },
   directoryUser: { select: { id: true, email: true } },
 } satisfies Prisma.ServiceAccountSelect;
 
 type Selected = Prisma.ServiceAccountGetPayload<{ select: typeof rowSelect }>;
 const toRow = (a: Selected): ServiceAccountRow => ({
-  id: a.id, userId: a.userId, namespaceId: a.namespaceId, namespaceName: a.namespace.name, description: a.description,
-  impersonating: a.directoryUser, disabled: a.disabled, issuedAt: a.issuedAt, expiresAt: a.expiresAt, accessedAt: a.accessedAt,
+  id: a.id,
+  userId: a.userId,
+  namespaceId: a.namespaceId,
+  namespaceName: a.namespace.name,
+  description: a.description,
+  impersonating: a.directoryUser,
+  disabled: a.disabled,
+  issuedAt: a.issuedAt,
+  expiresAt: a.expiresAt,
+  accessedAt: a.accessedAt,
 });
 
 export const PAGE_SIZE = 100;
@@ -43,30 +58,48 @@ export const PAGE_SIZE = 100;
 export async function listServiceAccounts(
   actor: Actor | null,
   namespaceId: string,
-  opts: { q?: string; includeChildren?: boolean; sort?: (typeof SORT_KEYS)[number]; dir?: 'asc' | 'desc'; page?: number } = {},
+  opts: {
+    q?: string;
+    includeChildren?: boolean;
+    sort?: (typeof SORT_KEYS)[number];
+    dir?: 'asc' | 'desc';
+    page?: number;
+  } = {},
 ): Promise<{ rows: ServiceAccountRow[]; total: number; page: number; pageCount: number }> {
   await authorize(actor, namespaceId, 'viewer');
   const ids = opts.includeChildren ? subtreeIds(await listNamespaces(actor), namespaceId) : [namespaceId];
   const q = opts.q?.trim();
   const where: Prisma.ServiceAccountWhereInput = {
     namespaceId: { in: ids },
-    ...(q ? { OR: [{ userId: { contains: q, mode: 'insensitive' } }, { description: { contains: q, mode: 'insensitive' } }] } : {}),
+    ...(q
+      ? {
+          OR: [{ userId: { contains: q, mode: 'insensitive' } }, { description: { contains: q, mode: 'insensitive' } }],
+        }
+      : {}),
   };
   const dir = opts.dir ?? 'desc';
   const orderBy: Prisma.ServiceAccountOrderByWithRelationInput[] =
-    opts.sort === 'accessed' ? [{ accessedAt: { sort: dir, nulls: 'last' } }]
-    : opts.sort === 'expires' ? [{ expiresAt: { sort: dir, nulls: 'last' } }]
-    : opts.sort === 'userId' ? [{ userId: dir }]
-    : [{ issuedAt: dir }];
+    opts.sort === 'accessed'
+      ? [{ accessedAt: { sort: dir, nulls: 'last' } }]
+      : opts.sort === 'expires'
+        ? [{ expiresAt: { sort: dir, nulls: 'last' } }]
+        : opts.sort === 'userId'
+          ? [{ userId: dir }]
+          : [{ issuedAt: dir }];
   orderBy.push({ id: 'asc' });
   const prisma = await getPrisma();
   const total = await prisma.serviceAccount.count({ where });
   const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(Math.max(1, opts.page ?? 1), pageCount);
-  const rows = await prisma.serviceAccount.findMany({ where, orderBy, select: rowSelect, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE });
+  const rows = await prisma.serviceAccount.findMany({
+    where,
+    orderBy,
+    select: rowSelect,
+    skip: (page - 1) * PAGE_SIZE,
+    take: PAGE_SIZE,
+  });
   return { rows: rows.map(toRow), total, page, pageCount };
 }
-
 
 /**
  * Creates the account and signs its JWT in one transaction: if signing fails nothing is
@@ -84,57 +117,111 @@ export async function createServiceAccount(
     throw invalid('The expiry must lie in the future.', { customExpiresAt: ['The expiry must lie in the future.'] });
   }
   const signer = await getSigner();
-  const gone = invalid('That directory user no longer exists.', { directoryUserId: ['That directory user no longer exists. Pick another.'] });
-  return mutate(async (m) => {
-    const { tx } = m;
-    let userId: string;
-    let directoryUserId: string | null = null;
-    if (input.kind === 'impersonate') {
-      const user = await tx.directoryUser.findUnique({ where: { id: input.directoryUserId ?? '' }, select: { id: true } });
-      if (!user) throw gone;
-      userId = directoryUserId = user.id;
-    } else {
-      userId = (input.userId ?? '').trim();
-      // A service-only id must not pass for a directory user in a policy's `user` criterion.
-      const clash = await tx.directoryUser.findFirst({ where: { id: { equals: userId, mode: 'insensitive' } }, select: { id: true } });
-      if (clash) throw conflict('That user ID belongs to a directory user.', { userId: ['A directory user has this ID. Impersonate them instead, or pick another ID.'] });
-    }
-    const created = await tx.serviceAccount.create({
-      data: {
-        namespaceId: input.namespaceId, userId, userIdKey: directoryUserId ? null : userId.toLowerCase(), directoryUserId,
-        description: input.description ?? '', originatorId: who.userId, expiresAt,
-      },
-      select: rowSelect,
-    });
-    await m.record(who, { action: 'create', entityType: 'service_account', entityId: created.id, namespaceId: created.namespaceId, after: auditView(created) });
-    const token = await mintServiceAccountToken({
-      signer, issuer: config.publicUrl, audience: config.tokenAudience,
-      subject: created.userId, accountId: created.id, expiresAt, now: created.issuedAt,
-    });
-    return { account: toRow(created), token };
-  }, {
-    unique: conflict('That user ID is already taken.', { userId: ['This user ID is already taken (user IDs are unique, whatever their case).'] }),
-    foreignKey: input.kind === 'impersonate' ? gone : notFound('The namespace'),
+  const gone = invalid('That directory user no longer exists.', {
+    directoryUserId: ['That directory user no longer exists. Pick another.'],
   });
+  return mutate(
+    async (m) => {
+      const { tx } = m;
+      let userId: string;
+      let directoryUserId: string | null = null;
+      if (input.kind === 'impersonate') {
+        const user = await tx.directoryUser.findUnique({
+          where: { id: input.directoryUserId ?? '' },
+          select: { id: true },
+        });
+        if (!user) throw gone;
+        userId = directoryUserId = user.id;
+      } else {
+        userId = (input.userId ?? '').trim();
+        // A service-only id must not pass for a directory user in a policy's `user` criterion.
+        const clash = await tx.directoryUser.findFirst({
+          where: { id: { equals: userId, mode: 'insensitive' } },
+          select: { id: true },
+        });
+        if (clash)
+          throw conflict('That user ID belongs to a directory user.', {
+            userId: ['A directory user has this ID. Impersonate them instead, or pick another ID.'],
+          });
+      }
+      const created = await tx.serviceAccount.create({
+        data: {
+          namespaceId: input.namespaceId,
+          userId,
+          userIdKey: directoryUserId ? null : userId.toLowerCase(),
+          directoryUserId,
+          description: input.description ?? '',
+          originatorId: who.userId,
+          expiresAt,
+        },
+        select: rowSelect,
+      });
+      await m.record(who, {
+        action: 'create',
+        entityType: 'service_account',
+        entityId: created.id,
+        namespaceId: created.namespaceId,
+        after: auditView(created),
+      });
+      const token = await mintServiceAccountToken({
+        signer,
+        issuer: config.publicUrl,
+        audience: config.tokenAudience,
+        subject: created.userId,
+        accountId: created.id,
+        expiresAt,
+        now: created.issuedAt,
+      });
+      return { account: toRow(created), token };
+    },
+    {
+      unique: conflict('That user ID is already taken.', {
+        userId: ['This user ID is already taken (user IDs are unique, whatever their case).'],
+      }),
+      foreignKey: input.kind === 'impersonate' ? gone : notFound('The namespace'),
+    },
+  );
 }
 
 /** What the change history keeps of an account: the record, never a token. */
 const auditView = (a: Selected) => ({
-  userId: a.userId, namespaceId: a.namespaceId, description: a.description, disabled: a.disabled,
-  impersonating: a.directoryUser ? { id: a.directoryUser.id, email: a.directoryUser.email } : null, expiresAt: a.expiresAt, issuedAt: a.issuedAt,
+  userId: a.userId,
+  namespaceId: a.namespaceId,
+  description: a.description,
+  disabled: a.disabled,
+  impersonating: a.directoryUser ? { id: a.directoryUser.id, email: a.directoryUser.email } : null,
+  expiresAt: a.expiresAt,
+  issuedAt: a.issuedAt,
 });
 
-async function change(actor: Actor | null, id: string, data: Prisma.ServiceAccountUpdateInput | 'delete'): Promise<void> {
+async function change(
+  actor: Actor | null,
+  id: string,
+  data: Prisma.ServiceAccountUpdateInput | 'delete',
+): Promise<void> {
   await mutate(async (m) => {
     const before = await m.tx.serviceAccount.findUnique({ where: { id }, select: rowSelect });
     if (!before) throw notFound('The service account');
     const who = await authorize(actor, before.namespaceId, 'manager', m.tx);
     if (data === 'delete') {
       await m.tx.serviceAccount.delete({ where: { id } });
-      await m.record(who, { action: 'delete', entityType: 'service_account', entityId: id, namespaceId: before.namespaceId, before: auditView(before) });
+      await m.record(who, {
+        action: 'delete',
+        entityType: 'service_account',
+        entityId: id,
+        namespaceId: before.namespaceId,
+        before: auditView(before),
+      });
     } else {
       const after = await m.tx.serviceAccount.update({ where: { id }, data, select: rowSelect });
-      await m.record(who, { action: 'update', entityType: 'service_account', entityId: id, namespaceId: before.namespaceId, before: auditView(before), after: auditView(after) });
+      await m.record(who, {
+        action: 'update',
+        entityType: 'service_account',
+        entityId: id,
+        namespaceId: before.namespaceId,
+        before: auditView(before),
+        after: auditView(after),
+      });
     }
   });
 }

@@ -30,13 +30,19 @@ export async function gated<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await passwordGate.run(fn);
   } catch (err) {
-    if (err instanceof PasswordGateBusy) throw new AppError('unavailable', 'The server is busy checking other passwords. Try again in a moment.');
+    if (err instanceof PasswordGateBusy)
+      throw new AppError('unavailable', 'The server is busy checking other passwords. Try again in a moment.');
     throw err;
   }
 }
 
 /** Active Admins of Global (a disabled user administers nothing). */
-const globalAdminWhere = { namespaceId: GLOBAL_NAMESPACE_ID, role: 'admin', userId: { not: null }, user: { disabled: false } } as const;
+const globalAdminWhere = {
+  namespaceId: GLOBAL_NAMESPACE_ID,
+  role: 'admin',
+  userId: { not: null },
+  user: { disabled: false },
+} as const;
 
 /** Whether the install has an administrator yet. Users created by SSO before setup do not count. */
 export async function adminExists(db?: Pick<Tx, 'grant'>): Promise<boolean> {
@@ -67,7 +73,10 @@ export async function actorForSession(userId: string, version: number | undefine
   const user = await prisma.user.findUnique({
     where: { id: userId },
     select: {
-      id: true, email: true, disabled: true, sessionVersion: true,
+      id: true,
+      email: true,
+      disabled: true,
+      sessionVersion: true,
       link: { select: { approvedGroups: true, directoryUser: { select: { active: true, groups: true } } } },
     },
   });
@@ -81,8 +90,10 @@ export async function actorForCli(userId: string): Promise<Actor | null> {
   return user ? actorForSession(userId, user.sessionVersion) : null;
 }
 
-export function linkedGroups(link: { approvedGroups: string[]; directoryUser: { active: boolean; groups: string[] } } | null): string[] {
-  if (!link || !link.directoryUser.active) return [];
+export function linkedGroups(
+  link: { approvedGroups: string[]; directoryUser: { active: boolean; groups: string[] } } | null,
+): string[] {
+  if (!link?.directoryUser.active) return [];
   const approved = new Set(link.approvedGroups);
   return link.directoryUser.groups.filter((g) => approved.has(g));
 }
@@ -146,7 +157,10 @@ export async function issueSetupCode(): Promise<string | null> {
   if (await adminExists(prisma)) return null;
   const code = newSetupCode();
   await prisma.setupCode.create({ data: { codeHash: sha256(canonicalCode(code)) } });
-  log.warn({ event: 'setup_code' }, `First-run setup code: ${code} (enter it on the /setup page to create the administrator)`);
+  log.warn(
+    { event: 'setup_code' },
+    `First-run setup code: ${code} (enter it on the /setup page to create the administrator)`,
+  );
   return code;
 }
 
@@ -161,13 +175,24 @@ export async function createFirstAdmin(email: string, password: string, code: st
   return mutate(async ({ tx, record }) => {
     await tx.$executeRawUnsafe('SELECT pg_advisory_xact_lock(4242001)');
     if (await adminExists(tx)) throw conflict('Setup is already done: sign in instead.');
-    const found = await tx.setupCode.findUnique({ where: { codeHash: sha256(canonicalCode(code)) }, select: { codeHash: true } });
-    if (!found) throw invalid('That setup code is not right.', { code: ['This is not the setup code. The server prints the current one to its log at start.'] });
+    const found = await tx.setupCode.findUnique({
+      where: { codeHash: sha256(canonicalCode(code)) },
+      select: { codeHash: true },
+    });
+    if (!found)
+      throw invalid('That setup code is not right.', {
+        code: ['This is not the setup code. The server prints the current one to its log at start.'],
+      });
     if (await tx.user.findUnique({ where: { email: address }, select: { id: true } })) {
-      throw conflict('A single sign-on user already has this email.', { email: ['A single sign-on user already has this email. Use another address for the administrator.'] });
+      throw conflict('A single sign-on user already has this email.', {
+        email: ['A single sign-on user already has this email. Use another address for the administrator.'],
+      });
     }
     const user = await tx.user.create({ data: { email: address, passwordHash, isAdmin: true }, select: { id: true } });
-    const grant = await tx.grant.create({ data: { namespaceId: GLOBAL_NAMESPACE_ID, role: 'admin', userId: user.id }, select: { id: true } });
+    const grant = await tx.grant.create({
+      data: { namespaceId: GLOBAL_NAMESPACE_ID, role: 'admin', userId: user.id },
+      select: { id: true },
+    });
     await recordFirstAdmin(record, user.id, grant.id, address, 'the setup page');
     await tx.setupCode.deleteMany({});
     log.info({ event: 'setup_done', userId: user.id }, 'created the first administrator on the setup page');
@@ -176,9 +201,27 @@ export async function createFirstAdmin(email: string, password: string, code: st
 }
 
 /** The first administrator in the Change History: made by the system, from the setup page or the environment. */
-async function recordFirstAdmin(record: Mutation['record'], userId: string, grantId: string, email: string, from: string) {
-  await record('system', { action: 'create', entityType: 'console_user', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, after: { email, createdFrom: from } });
-  await record('system', { action: 'create', entityType: 'grant', entityId: grantId, namespaceId: GLOBAL_NAMESPACE_ID, after: { subjectType: 'user', subject: email, role: 'admin' } });
+async function recordFirstAdmin(
+  record: Mutation['record'],
+  userId: string,
+  grantId: string,
+  email: string,
+  from: string,
+) {
+  await record('system', {
+    action: 'create',
+    entityType: 'console_user',
+    entityId: userId,
+    namespaceId: GLOBAL_NAMESPACE_ID,
+    after: { email, createdFrom: from },
+  });
+  await record('system', {
+    action: 'create',
+    entityType: 'grant',
+    entityId: grantId,
+    namespaceId: GLOBAL_NAMESPACE_ID,
+    after: { subjectType: 'user', subject: email, role: 'admin' },
+  });
 }
 
 /** At start: make sure the administrator named by ADMIN_EMAIL exists. An existing account is left as it is. */
@@ -189,8 +232,14 @@ export async function ensureAdminFromEnv(email: string | undefined, password: st
   if (existing) return;
   const passwordHash = await hashPassword(password);
   await mutate(async ({ tx, record }) => {
-    const user = await tx.user.create({ data: { email: normalizeEmail(email), passwordHash, isAdmin: true }, select: { id: true } });
-    const grant = await tx.grant.create({ data: { namespaceId: GLOBAL_NAMESPACE_ID, role: 'admin', userId: user.id }, select: { id: true } });
+    const user = await tx.user.create({
+      data: { email: normalizeEmail(email), passwordHash, isAdmin: true },
+      select: { id: true },
+    });
+    const grant = await tx.grant.create({
+      data: { namespaceId: GLOBAL_NAMESPACE_ID, role: 'admin', userId: user.id },
+      select: { id: true },
+    });
     await recordFirstAdmin(record, user.id, grant.id, normalizeEmail(email), 'ADMIN_EMAIL');
   });
   log.info({ email: normalizeEmail(email) }, 'created the administrator from ADMIN_EMAIL');
@@ -212,12 +261,18 @@ export type SsoUserResult =
  * address at the IdP could take over that console user or inherit grants made by email.
  */
 export async function findOrCreateSsoUser(
-  subject: string, email: string, name: string | null, emailTrusted: boolean,
+  subject: string,
+  email: string,
+  name: string | null,
+  emailTrusted: boolean,
 ): Promise<SsoUserResult> {
   const prisma = await getPrisma();
   const select = { id: true, email: true, name: true, sessionVersion: true, disabled: true } as const;
   const address = normalizeEmail(email);
-  const done = async (u: SsoUser & { disabled: boolean }, outcome: 'existing' | 'linked' | 'created'): Promise<SsoUserResult> => {
+  const done = async (
+    u: SsoUser & { disabled: boolean },
+    outcome: 'existing' | 'linked' | 'created',
+  ): Promise<SsoUserResult> => {
     if (u.disabled) return { ok: false, reason: 'disabled' };
     await prisma.user.update({ where: { id: u.id }, data: { lastSignInAt: new Date() }, select: { id: true } });
     await linkBySsoSubject(u.id, subject);
@@ -228,14 +283,27 @@ export async function findOrCreateSsoUser(
     const linked = await prisma.user.findUnique({ where: { ssoSubject: subject }, select });
     if (linked) return done(linked, 'existing');
     if (!emailTrusted) return { ok: false, reason: 'email_unverified' };
-    const byEmail = await prisma.user.findUnique({ where: { email: address }, select: { ...select, ssoSubject: true } });
+    const byEmail = await prisma.user.findUnique({
+      where: { email: address },
+      select: { ...select, ssoSubject: true },
+    });
     if (byEmail?.ssoSubject) return { ok: false, reason: 'email_taken' };
     try {
       if (byEmail) {
         // Conditional, so that a link made meanwhile to another identity is never overwritten.
         const count = await mutate(async ({ tx, record }) => {
-          const r = await tx.user.updateMany({ where: { id: byEmail.id, ssoSubject: null }, data: { ssoSubject: subject } });
-          if (r.count === 1) await record('system', { action: 'update', entityType: 'console_user', entityId: byEmail.id, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: address, signIn: 'sso linked (verified email)' } });
+          const r = await tx.user.updateMany({
+            where: { id: byEmail.id, ssoSubject: null },
+            data: { ssoSubject: subject },
+          });
+          if (r.count === 1)
+            await record('system', {
+              action: 'update',
+              entityType: 'console_user',
+              entityId: byEmail.id,
+              namespaceId: GLOBAL_NAMESPACE_ID,
+              after: { email: address, signIn: 'sso linked (verified email)' },
+            });
           return r.count;
         });
         if (count === 1) {
@@ -244,11 +312,20 @@ export async function findOrCreateSsoUser(
         }
       } else {
         // A unique violation stays the raw error: the loop treats it as a lost race and looks again.
-        const user = await mutate(async ({ tx, record }) => {
-          const u = await tx.user.create({ data: { email: address, name, ssoSubject: subject }, select });
-          await record('system', { action: 'create', entityType: 'console_user', entityId: u.id, namespaceId: GLOBAL_NAMESPACE_ID, after: { email: address, signIn: 'sso (first sign-in)' } });
-          return u;
-        }, { unique: (err) => err as Error });
+        const user = await mutate(
+          async ({ tx, record }) => {
+            const u = await tx.user.create({ data: { email: address, name, ssoSubject: subject }, select });
+            await record('system', {
+              action: 'create',
+              entityType: 'console_user',
+              entityId: u.id,
+              namespaceId: GLOBAL_NAMESPACE_ID,
+              after: { email: address, signIn: 'sso (first sign-in)' },
+            });
+            return u;
+          },
+          { unique: (err) => err as Error },
+        );
         log.info({ event: 'sso_user_created', userId: user.id }, 'created a user on first SSO sign-in');
         return done(user, 'created');
       }
@@ -268,15 +345,26 @@ async function linkBySsoSubject(userId: string, subject: string) {
   const sub = subject.slice(subject.lastIndexOf('|') + 1);
   const prisma = await getPrisma();
   const candidates = await prisma.directoryUser.findMany({
-    where: { source: 'scim', externalId: sub, active: true, link: null }, select: { id: true }, take: 2,
+    where: { source: 'scim', externalId: sub, active: true, link: null },
+    select: { id: true },
+    take: 2,
   });
   // Ambiguous (two directory users claim the subject): link nothing, an Admin decides.
   if (candidates.length !== 1) return;
   try {
-    await mutate(async ({ tx, record }) => {
-      await tx.identityLink.create({ data: { userId, directoryUserId: candidates[0]!.id, via: 'sso' } });
-      await record('system', { action: 'create', entityType: 'identity_link', entityId: userId, namespaceId: GLOBAL_NAMESPACE_ID, after: { directoryUser: candidates[0]!.id, via: 'sso subject', approvedGroups: [] } });
-    }, { unique: (err) => err as Error });
+    await mutate(
+      async ({ tx, record }) => {
+        await tx.identityLink.create({ data: { userId, directoryUserId: candidates[0]!.id, via: 'sso' } });
+        await record('system', {
+          action: 'create',
+          entityType: 'identity_link',
+          entityId: userId,
+          namespaceId: GLOBAL_NAMESPACE_ID,
+          after: { directoryUser: candidates[0]!.id, via: 'sso subject', approvedGroups: [] },
+        });
+      },
+      { unique: (err) => err as Error },
+    );
     log.info({ event: 'identity_linked_by_sso', userId }, 'linked a directory identity by SSO subject');
   } catch (err) {
     if (!isUniqueViolation(err)) throw err; // the user or the directory user was linked meanwhile

@@ -19,14 +19,25 @@ export interface AccountState {
 export async function loadAccountState(id: string): Promise<AccountState | null> {
   const a = await (await getPrisma()).serviceAccount.findUnique({
     where: { id },
-    select: { id: true, userId: true, namespaceId: true, disabled: true, expiresAt: true, directoryUser: { select: { email: true, groups: true, active: true } } },
+    select: {
+      id: true,
+      userId: true,
+      namespaceId: true,
+      disabled: true,
+      expiresAt: true,
+      directoryUser: { select: { email: true, groups: true, active: true } },
+    },
   });
   if (!a) return null;
   return {
     // An account impersonating a user the directory deactivated is suspended with them.
-    id: a.id, userId: a.userId, namespaceId: a.namespaceId, disabled: a.disabled || a.directoryUser?.active === false,
+    id: a.id,
+    userId: a.userId,
+    namespaceId: a.namespaceId,
+    disabled: a.disabled || a.directoryUser?.active === false,
     expiresAt: a.expiresAt ? a.expiresAt.getTime() : null,
-    email: a.directoryUser?.email ?? null, groups: a.directoryUser?.groups ?? [],
+    email: a.directoryUser?.email ?? null,
+    groups: a.directoryUser?.groups ?? [],
   };
 }
 
@@ -50,7 +61,15 @@ export async function recordAccessed(ids: string[], at: Date): Promise<void> {
 export interface RouteTableData {
   namespaces: { id: string; parentId: string | null }[];
   routes: { id: string; namespaceId: string; host: string; pathPrefix: string; policyIds: string[] }[];
-  policies: { id: string; namespaceId: string; name: string; enforced: boolean; ppl: string; explanation: string; remediation: string }[];
+  policies: {
+    id: string;
+    namespaceId: string;
+    name: string;
+    enforced: boolean;
+    ppl: string;
+    explanation: string;
+    remediation: string;
+  }[];
 }
 
 /** Everything route enforcement needs, in three queries; the verify engine keeps it in memory. */
@@ -58,8 +77,20 @@ export async function loadRouteTable(): Promise<RouteTableData> {
   const prisma = await getPrisma();
   const [namespaces, routes, policies] = await Promise.all([
     prisma.namespace.findMany({ select: { id: true, parentId: true } }),
-    prisma.route.findMany({ select: { id: true, namespaceId: true, host: true, pathPrefix: true, policies: { select: { policyId: true } } } }),
-    prisma.policy.findMany({ select: { id: true, namespaceId: true, name: true, enforced: true, ppl: true, explanation: true, remediation: true } }),
+    prisma.route.findMany({
+      select: { id: true, namespaceId: true, host: true, pathPrefix: true, policies: { select: { policyId: true } } },
+    }),
+    prisma.policy.findMany({
+      select: {
+        id: true,
+        namespaceId: true,
+        name: true,
+        enforced: true,
+        ppl: true,
+        explanation: true,
+        remediation: true,
+      },
+    }),
   ]);
   return {
     namespaces,

@@ -4,7 +4,12 @@ import { log } from '@/lib/log';
 
 /** The one mapping from AppError codes to HTTP statuses, for every route handler. */
 export const STATUS_OF: Record<AppError['code'], number> = {
-  unauthorized: 401, forbidden: 403, not_found: 404, invalid: 400, conflict: 409, unavailable: 503,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid: 400,
+  conflict: 409,
+  unavailable: 503,
 };
 
 /**
@@ -16,7 +21,13 @@ export function problem(err: unknown, context: { route: string; userId?: string 
   if (err instanceof AppError) {
     const status = STATUS_OF[err.code];
     return Response.json(
-      { type: 'about:blank', title: err.message, status, code: err.code, ...(err.fieldErrors ? { errors: err.fieldErrors } : {}) },
+      {
+        type: 'about:blank',
+        title: err.message,
+        status,
+        code: err.code,
+        ...(err.fieldErrors ? { errors: err.fieldErrors } : {}),
+      },
       { status, headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' } },
     );
   }

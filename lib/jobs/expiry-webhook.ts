@@ -1,7 +1,11 @@
 import 'server-only';
 import { log } from '@/lib/log';
 import {
-  accountsExpiringForNotice, claimExpiryNotice, pruneExpiryNotices, releaseExpiryNotice, type ExpiringAccount,
+  accountsExpiringForNotice,
+  claimExpiryNotice,
+  pruneExpiryNotices,
+  releaseExpiryNotice,
+  type ExpiringAccount,
 } from '@/lib/dal/expiry';
 
 // Tells an outside system (chat, ticketing) about service accounts that expire within a
@@ -19,7 +23,12 @@ const TIMEOUT_MS = 5_000;
 // An unreachable receiver would otherwise cost 5 s per account on every run.
 const GIVE_UP_AFTER_FAILURES = 3;
 
-export interface ExpiryRunResult { sent: number; alreadySent: number; failed: number; deferred: number }
+export interface ExpiryRunResult {
+  sent: number;
+  alreadySent: number;
+  failed: number;
+  deferred: number;
+}
 
 /**
  * Webhook URLs often carry their secret in the path or query (Slack, Teams): logs name
@@ -27,14 +36,20 @@ export interface ExpiryRunResult { sent: number; alreadySent: number; failed: nu
  */
 function webhookUrl(url: string): URL {
   let u: URL;
-  try { u = new URL(url); } catch { throw new Error('EXPIRY_WEBHOOK_URL is not a valid URL.'); }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('EXPIRY_WEBHOOK_URL must start with https:// or http://.');
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error('EXPIRY_WEBHOOK_URL is not a valid URL.');
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new Error('EXPIRY_WEBHOOK_URL must start with https:// or http://.');
   if (u.username || u.password) throw new Error('EXPIRY_WEBHOOK_URL must not contain a user name or password.');
   return u;
 }
 
 /** Whole days left, rounded up: an account expiring in 3 hours has 1 day left, never 0. */
-export const daysLeft = (expiresAt: Date, now: Date) => Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / DAY_MS));
+export const daysLeft = (expiresAt: Date, now: Date) =>
+  Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / DAY_MS));
 
 export function noticePayload(a: ExpiringAccount, now: Date) {
   return {
@@ -69,7 +84,13 @@ async function post(url: URL, body: unknown): Promise<string | null> {
 }
 
 /** One pass: find accounts expiring within 7 days of `now` and send today's notices not yet sent. */
-export async function runExpiryWebhookOnce({ url, now = new Date() }: { url: string; now?: Date }): Promise<ExpiryRunResult> {
+export async function runExpiryWebhookOnce({
+  url,
+  now = new Date(),
+}: {
+  url: string;
+  now?: Date;
+}): Promise<ExpiryRunResult> {
   const target = webhookUrl(url);
   const accounts = await accountsExpiringForNotice(now, WINDOW_DAYS);
   const result: ExpiryRunResult = { sent: 0, alreadySent: 0, failed: 0, deferred: 0 };
@@ -77,7 +98,10 @@ export async function runExpiryWebhookOnce({ url, now = new Date() }: { url: str
   for (const [i, account] of accounts.entries()) {
     if (failuresInARow >= GIVE_UP_AFTER_FAILURES) {
       result.deferred = accounts.length - i;
-      log.warn({ webhook: target.origin, deferred: result.deferred }, 'expiry webhook keeps failing; the remaining notices wait for the next run');
+      log.warn(
+        { webhook: target.origin, deferred: result.deferred },
+        'expiry webhook keeps failing; the remaining notices wait for the next run',
+      );
       break;
     }
     if (!(await claimExpiryNotice(account.id, now))) {
@@ -92,16 +116,26 @@ export async function runExpiryWebhookOnce({ url, now = new Date() }: { url: str
     }
     result.failed++;
     failuresInARow++;
-    log.warn({ webhook: target.origin, accountId: account.id, problem }, 'expiry webhook notice failed; it is retried next run');
+    log.warn(
+      { webhook: target.origin, accountId: account.id, problem },
+      'expiry webhook notice failed; it is retried next run',
+    );
     await releaseExpiryNotice(account.id, now).catch((err: unknown) =>
-      log.error({ accountId: account.id, err: err instanceof Error ? err.message : String(err) }, 'could not release a failed expiry notice; it is sent tomorrow'));
+      log.error(
+        { accountId: account.id, err: err instanceof Error ? err.message : String(err) },
+        'could not release a failed expiry notice; it is sent tomorrow',
+      ),
+    );
   }
   await pruneExpiryNotices(now).catch((err: unknown) =>
-    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not prune old expiry notices'));
+    log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not prune old expiry notices'),
+  );
   return result;
 }
 
-export interface ExpiryWebhookHandle { stop(): void }
+export interface ExpiryWebhookHandle {
+  stop(): void;
+}
 
 // One timer per process, however often Next.js evaluates this module.
 const slot = globalThis as unknown as { __posternExpiryWebhook?: ExpiryWebhookHandle };
@@ -111,7 +145,12 @@ const slot = globalThis as unknown as { __posternExpiryWebhook?: ExpiryWebhookHa
  * not. Throws on a malformed URL, so a misconfiguration stops the start instead of
  * failing silently. Timers are unref()ed: they never keep the process alive.
  */
-export function startExpiryWebhook({ url, intervalMs = 15 * 60_000, now = () => new Date(), firstRunDelayMs = 10_000 }: {
+export function startExpiryWebhook({
+  url,
+  intervalMs = 15 * 60_000,
+  now = () => new Date(),
+  firstRunDelayMs = 10_000,
+}: {
   url: string | undefined;
   intervalMs?: number;
   now?: () => Date;
@@ -119,7 +158,8 @@ export function startExpiryWebhook({ url, intervalMs = 15 * 60_000, now = () => 
 }): ExpiryWebhookHandle | null {
   if (!url) return null;
   const target = webhookUrl(url);
-  if (!Number.isFinite(intervalMs) || intervalMs < 1000) throw new Error('The expiry webhook interval must be at least 1 s.');
+  if (!Number.isFinite(intervalMs) || intervalMs < 1000)
+    throw new Error('The expiry webhook interval must be at least 1 s.');
   if (slot.__posternExpiryWebhook) return slot.__posternExpiryWebhook;
 
   let running = false;
@@ -130,7 +170,10 @@ export function startExpiryWebhook({ url, intervalMs = 15 * 60_000, now = () => 
       const r = await runExpiryWebhookOnce({ url, now: now() });
       if (r.sent || r.failed) log.info({ webhook: target.origin, ...r }, 'expiry webhook run');
     } catch (err) {
-      log.error({ webhook: target.origin, err: err instanceof Error ? err.message : String(err) }, 'expiry webhook run failed');
+      log.error(
+        { webhook: target.origin, err: err instanceof Error ? err.message : String(err) },
+        'expiry webhook run failed',
+      );
     } finally {
       running = false;
     }

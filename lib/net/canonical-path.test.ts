@@ -50,7 +50,7 @@ describe('canonicalPath', () => {
     ['/caf\u00c3\u00a9', '/caf%C3%A9'], // raw UTF-8 bytes as a header delivers them (Latin-1)
     ['/caf%c3%a9', '/caf%C3%A9'],
     ['/"quoted"', '/%22quoted%22'],
-    ['/a:b@c!$&\'()*+,=', '/a:b@c!$&\'()*+,='],
+    ["/a:b@c!$&'()*+,=", "/a:b@c!$&'()*+,="],
     ['/%F0%9F%98%80', '/%F0%9F%98%80'],
   ];
   it.each(accepted)('%j → %j', (input, expected) => {
@@ -102,11 +102,27 @@ describe('removeDotSegments: RFC 3986 §5.2.4 and the §5.4 reference resolution
   // §5.4.1 and §5.4.2 with base http://a/b/c/d;p?q: merging a relative path gives
   // "/b/c/" + reference (§5.2.3); the result's path is what the RFC lists.
   const resolutions: [string, string][] = [
-    ['g', '/b/c/g'], ['./g', '/b/c/g'], ['g/', '/b/c/g/'], ['.', '/b/c/'], ['./', '/b/c/'],
-    ['..', '/b/'], ['../', '/b/'], ['../g', '/b/g'], ['../..', '/'], ['../../', '/'], ['../../g', '/g'],
-    ['../../../g', '/g'], ['../../../../g', '/g'],
-    ['g.', '/b/c/g.'], ['.g', '/b/c/.g'], ['g..', '/b/c/g..'], ['..g', '/b/c/..g'],
-    ['./../g', '/b/g'], ['./g/.', '/b/c/g/'], ['g/./h', '/b/c/g/h'], ['g/../h', '/b/c/h'],
+    ['g', '/b/c/g'],
+    ['./g', '/b/c/g'],
+    ['g/', '/b/c/g/'],
+    ['.', '/b/c/'],
+    ['./', '/b/c/'],
+    ['..', '/b/'],
+    ['../', '/b/'],
+    ['../g', '/b/g'],
+    ['../..', '/'],
+    ['../../', '/'],
+    ['../../g', '/g'],
+    ['../../../g', '/g'],
+    ['../../../../g', '/g'],
+    ['g.', '/b/c/g.'],
+    ['.g', '/b/c/.g'],
+    ['g..', '/b/c/g..'],
+    ['..g', '/b/c/..g'],
+    ['./../g', '/b/g'],
+    ['./g/.', '/b/c/g/'],
+    ['g/./h', '/b/c/g/h'],
+    ['g/../h', '/b/c/h'],
   ];
   it.each(resolutions)('%j → %j', (ref, expected) => {
     expect(removeDotSegments(`/b/c/${ref}`)).toBe(expected);
@@ -118,8 +134,12 @@ describe('removeDotSegments: RFC 3986 §5.2.4 and the §5.4 reference resolution
 
 describe('underPrefix: segment boundaries', () => {
   it.each([
-    ['/public', '/public', true], ['/public/', '/public', true], ['/public/x', '/public', true],
-    ['/publicity', '/public', false], ['/pub', '/public', false], ['/anything', '/', true],
+    ['/public', '/public', true],
+    ['/public/', '/public', true],
+    ['/public/x', '/public', true],
+    ['/publicity', '/public', false],
+    ['/pub', '/public', false],
+    ['/anything', '/', true],
     ['/caf%C3%A9/x', '/caf%C3%A9', true],
   ] as const)('%s under %s: %s', (path, prefix, expected) => {
     expect(underPrefix(path, prefix)).toBe(expected);

@@ -28,13 +28,29 @@ describe('clientAddress: X-Forwarded-For read from the right', () => {
 
 describe('normalizeAddress', () => {
   it.each([
-    ['1.2.3.4', '1.2.3.4'], ['2001:DB8::1', '2001:db8::1'], ['fe80::1%eth0', 'fe80::1'],
-    ['1.2.3.4.5', null], ['1.2.3', null], ['999.1.1.1', null], ['', null], ['unknown', null], ['x'.repeat(100), null],
+    ['1.2.3.4', '1.2.3.4'],
+    ['2001:DB8::1', '2001:db8::1'],
+    ['fe80::1%eth0', 'fe80::1'],
+    ['1.2.3.4.5', null],
+    ['1.2.3', null],
+    ['999.1.1.1', null],
+    ['', null],
+    ['unknown', null],
+    ['x'.repeat(100), null],
   ] as const)('%j → %j', (raw, expected) => expect(normalizeAddress(raw)).toBe(expected));
 });
 
 describe('TRUSTED_PROXY_HOPS', () => {
-  it.each([[undefined, 1], ['', 1], ['0', 0], ['2', 2], ['-1', 1], ['1.5', 1], ['abc', 1], ['11', 1]] as const)('%j → %i', (env, n) => {
+  it.each([
+    [undefined, 1],
+    ['', 1],
+    ['0', 0],
+    ['2', 2],
+    ['-1', 1],
+    ['1.5', 1],
+    ['abc', 1],
+    ['11', 1],
+  ] as const)('%j → %i', (env, n) => {
     expect(trustedProxyHops(env)).toBe(n);
   });
 });

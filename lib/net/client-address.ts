@@ -17,7 +17,11 @@ import { PEER_HEADER } from './request-stamp';
  * Without a known peer, or with fewer entries than hops, or with an entry that is not an
  * IP address, the address is unknown (null): it matches no `source_ip` rule.
  */
-export function clientAddress(forwardedFor: string | null | undefined, peer: string | null | undefined, hops: number): string | null {
+export function clientAddress(
+  forwardedFor: string | null | undefined,
+  peer: string | null | undefined,
+  hops: number,
+): string | null {
   if (!peer) return null;
   const chain = forwardedFor ? forwardedFor.split(',').map((s) => s.trim()) : [];
   chain.push(peer);
@@ -43,7 +47,8 @@ export function normalizeAddress(raw: string): string | null {
   if (v === 4) return s;
   if (v === 6) {
     const lower = s.toLowerCase();
-    const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower) ?? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+    const mapped =
+      /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower) ?? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
     return mapped && isIP(mapped[1]!) === 4 ? mapped[1]! : lower;
   }
   return null;

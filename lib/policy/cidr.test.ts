@@ -10,9 +10,12 @@ describe('IP parsing', () => {
     expect(parseIPv4(s)).toBe(n);
   });
 
-  it.each(['256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.-4', '1..2.3', ' 1.2.3.4', '1.2.3.4 '])('refuses IPv4 %j', (s) => {
-    expect(parseIPv4(s)).toBeNull();
-  });
+  it.each(['256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.-4', '1..2.3', ' 1.2.3.4', '1.2.3.4 '])(
+    'refuses IPv4 %j',
+    (s) => {
+      expect(parseIPv4(s)).toBeNull();
+    },
+  );
 
   it.each([
     ['::', 0n],
@@ -26,12 +29,19 @@ describe('IP parsing', () => {
     expect(parseIPv6(s)).toBe(n);
   });
 
-  it.each([':::', '1::2::3', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '12345::', 'fe80::1%eth0', ':1::', 'g::1', '::1.2.3.256'])(
-    'refuses IPv6 %j',
-    (s) => {
-      expect(parseIPv6(s)).toBeNull();
-    },
-  );
+  it.each([
+    ':::',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7',
+    '12345::',
+    'fe80::1%eth0',
+    ':1::',
+    'g::1',
+    '::1.2.3.256',
+  ])('refuses IPv6 %j', (s) => {
+    expect(parseIPv6(s)).toBeNull();
+  });
 
   it('reads IPv4-mapped IPv6 addresses as IPv4', () => {
     expect(parseIp('::ffff:10.0.0.1')).toBe(0x0a000001);
@@ -56,9 +66,12 @@ describe('IP ranges', () => {
     expect(parseIpRange('::ffff:10.0.0.0/104')).toEqual({ family: 4, start: 0x0a000000, end: 0x0affffff });
   });
 
-  it.each(['10.0.0.0/33', '::/129', '10.0.0.0/', '10.0.0.0/08', '10.0.0.0/-1', '10.0.0.0/8/8', 'x/8'])('refuses %j', (s) => {
-    expect(parseIpRange(s)).toBeNull();
-  });
+  it.each(['10.0.0.0/33', '::/129', '10.0.0.0/', '10.0.0.0/08', '10.0.0.0/-1', '10.0.0.0/8/8', 'x/8'])(
+    'refuses %j',
+    (s) => {
+      expect(parseIpRange(s)).toBeNull();
+    },
+  );
 
   it('matches addresses of the right family only', () => {
     const contains = compileIpRanges(['10.0.0.0/8', '2001:db8::/32', '192.168.1.1']);

@@ -3,13 +3,30 @@
 import { compileIpRanges } from './cidr';
 import { F, T, U, certOf, headerOf, ipOf, methodOf, pathOf, type Ctx, type Tri } from './context';
 import { canonicalTimeZone, dayOfWeekIn, parseDays, parseInstant, parseTimeOfDay, timeOfDayIn } from './time';
-import { OPERATORS, type Block, type CertificateMatch, type ClientCertificate, type Criterion, type Item, type ListMatch, type Operator, type Policy, type StringMatch } from './types';
+import {
+  OPERATORS,
+  type Block,
+  type CertificateMatch,
+  type ClientCertificate,
+  type Criterion,
+  type Item,
+  type ListMatch,
+  type Operator,
+  type Policy,
+  type StringMatch,
+} from './types';
 
 export type Test = (ctx: Ctx) => Tri;
 
 export type CNode =
   | { readonly kind: 'criterion'; readonly path: string; readonly describe: string; readonly test: Test }
-  | { readonly kind: 'operator'; readonly op: Operator; readonly path: string; readonly children: readonly CNode[]; readonly test: Test }
+  | {
+      readonly kind: 'operator';
+      readonly op: Operator;
+      readonly path: string;
+      readonly children: readonly CNode[];
+      readonly test: Test;
+    }
   | { readonly kind: 'block'; readonly path: string; readonly children: readonly CNode[]; readonly test: Test };
 
 export interface CompiledRules {
@@ -23,44 +40,52 @@ const DAY_MS = 86_400_000;
 const EMPTY: readonly string[] = [];
 
 // Kleene logic: U (unknown) spreads unless a definite value decides the operator.
-const and = (ts: readonly Test[]): Test => (ctx) => {
-  let r: Tri = T;
-  for (const t of ts) {
-    const v = t(ctx);
-    if (v === F) return F;
-    if (v === U) r = U;
-  }
-  return r;
-};
-const or = (ts: readonly Test[]): Test => (ctx) => {
-  let r: Tri = F;
-  for (const t of ts) {
-    const v = t(ctx);
-    if (v === T) return T;
-    if (v === U) r = U;
-  }
-  return r;
-};
+const and =
+  (ts: readonly Test[]): Test =>
+  (ctx) => {
+    let r: Tri = T;
+    for (const t of ts) {
+      const v = t(ctx);
+      if (v === F) return F;
+      if (v === U) r = U;
+    }
+    return r;
+  };
+const or =
+  (ts: readonly Test[]): Test =>
+  (ctx) => {
+    let r: Tri = F;
+    for (const t of ts) {
+      const v = t(ctx);
+      if (v === T) return T;
+      if (v === U) r = U;
+    }
+    return r;
+  };
 /** NOR: true when none match. */
-const nor = (ts: readonly Test[]): Test => (ctx) => {
-  let r: Tri = T;
-  for (const t of ts) {
-    const v = t(ctx);
-    if (v === T) return F;
-    if (v === U) r = U;
-  }
-  return r;
-};
+const nor =
+  (ts: readonly Test[]): Test =>
+  (ctx) => {
+    let r: Tri = T;
+    for (const t of ts) {
+      const v = t(ctx);
+      if (v === T) return F;
+      if (v === U) r = U;
+    }
+    return r;
+  };
 /** NAND: true when at least one does not match. */
-const nand = (ts: readonly Test[]): Test => (ctx) => {
-  let r: Tri = F;
-  for (const t of ts) {
-    const v = t(ctx);
-    if (v === F) return T;
-    if (v === U) r = U;
-  }
-  return r;
-};
+const nand =
+  (ts: readonly Test[]): Test =>
+  (ctx) => {
+    let r: Tri = F;
+    for (const t of ts) {
+      const v = t(ctx);
+      if (v === F) return T;
+      if (v === U) r = U;
+    }
+    return r;
+  };
 const COMBINE: Record<Operator, (ts: readonly Test[]) => Test> = { and, or, not: nor, nor: nand };
 const never: Test = () => F;
 

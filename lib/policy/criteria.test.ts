@@ -26,7 +26,14 @@ type Case = [criterion: string, request: Partial<PolicyRequest>, expected: boole
 
 const FP = 'ab'.repeat(32);
 const SPKI = `${'A'.repeat(43)}=`;
-const cert = { fingerprint: FP, spkiHash: SPKI, sanEmail: ['bot@corp.example'], sanDns: ['bot.corp.example'], sanUri: [], valid: true };
+const cert = {
+  fingerprint: FP,
+  spkiHash: SPKI,
+  sanEmail: ['bot@corp.example'],
+  sanDns: ['bot.corp.example'],
+  sanUri: [],
+  valid: true,
+};
 
 const CASES: Record<string, Case[]> = {
   accept: [['accept: true', { user: null }, true]],
@@ -133,10 +140,22 @@ const CASES: Record<string, Case[]> = {
     ['source_ip: 0.0.0.0/0', {}, false],
   ],
   cors_preflight: [
-    ['cors_preflight: true', { method: 'OPTIONS', headers: { Origin: 'https://a.io', 'Access-Control-Request-Method': 'PUT' } }, true],
-    ['cors_preflight: true', { method: 'options', headers: { origin: 'https://a.io', 'access-control-request-method': 'PUT' } }, true],
+    [
+      'cors_preflight: true',
+      { method: 'OPTIONS', headers: { Origin: 'https://a.io', 'Access-Control-Request-Method': 'PUT' } },
+      true,
+    ],
+    [
+      'cors_preflight: true',
+      { method: 'options', headers: { origin: 'https://a.io', 'access-control-request-method': 'PUT' } },
+      true,
+    ],
     ['cors_preflight: true', { method: 'OPTIONS', headers: { origin: 'https://a.io' } }, false],
-    ['cors_preflight: true', { method: 'GET', headers: { origin: 'https://a.io', 'access-control-request-method': 'PUT' } }, false],
+    [
+      'cors_preflight: true',
+      { method: 'GET', headers: { origin: 'https://a.io', 'access-control-request-method': 'PUT' } },
+      false,
+    ],
   ],
   date: [
     ['date: {after: "2025-01-01T00:00:00Z"}', { now: new Date('2025-06-01T00:00:00Z') }, true],
@@ -202,10 +221,13 @@ describe('CRITERIA catalogue', () => {
       }
       for (const m of info.matchers) {
         const value =
-          info.kind === 'time_of_day' ? { timezone: 'UTC', ...(m === 'timezone' ? { after: '9:00' } : { [m]: sample[m] }) }
-          : info.kind === 'date' ? { [m]: dates[m] }
-          : info.kind === 'day_of_week' ? { is: 'mon-fri', ...(m === 'timezone' && { timezone: 'UTC' }) }
-          : { [m]: sample[m] ?? 'v' };
+          info.kind === 'time_of_day'
+            ? { timezone: 'UTC', ...(m === 'timezone' ? { after: '9:00' } : { [m]: sample[m] }) }
+            : info.kind === 'date'
+              ? { [m]: dates[m] }
+              : info.kind === 'day_of_week'
+                ? { is: 'mon-fri', ...(m === 'timezone' && { timezone: 'UTC' }) }
+                : { [m]: sample[m] ?? 'v' };
         expect(() => parsePolicy({ allow: { and: [{ [key]: value }] } }), `${info.name}.${m}`).not.toThrow();
       }
       expect(info.label.length).toBeGreaterThan(0);
@@ -213,7 +235,9 @@ describe('CRITERIA catalogue', () => {
   });
 
   it('marks identity criteria, which an anonymous caller cannot satisfy', () => {
-    const identity = Object.values(CRITERIA).filter((c) => c.identity).map((c) => c.name);
+    const identity = Object.values(CRITERIA)
+      .filter((c) => c.identity)
+      .map((c) => c.name);
     expect(identity.sort()).toEqual(['authenticated_user', 'claim', 'domain', 'email', 'groups', 'user']);
     expect(CRITERIA.claim.subKey).toBe(true);
     expect(CRITERIA.http_method.kind).toBe('method');

@@ -6,7 +6,16 @@ import { parseIpRange } from './cidr';
 import { criterionInfo, UNSUPPORTED_CRITERIA, type CriterionInfo } from './catalogue';
 import { PolicyError, isPlainObject, typeName, type PathSegment } from './errors';
 import { canonicalFingerprint, isSpkiHash } from './certificate';
-import type { BooleanCriterionName, CertificateMatch, Criterion, DateMatch, StringCriterionName, ListMatch, StringMatch, TimeOfDayMatch } from './types';
+import type {
+  BooleanCriterionName,
+  CertificateMatch,
+  Criterion,
+  DateMatch,
+  StringCriterionName,
+  ListMatch,
+  StringMatch,
+  TimeOfDayMatch,
+} from './types';
 
 /** Caps list values across a whole policy, since a JS-value policy is not bounded by the text limit. */
 export const MAX_VALUES = 10_000;
@@ -16,7 +25,10 @@ export interface Budget {
   values: number;
 }
 
-const text = z.string({ error: 'expected a string' }).min(1, { error: 'must not be empty' }).max(4096, { error: 'is too long' });
+const text = z
+  .string({ error: 'expected a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(4096, { error: 'is too long' });
 const list = z
   .array(text, { error: 'expected a list of strings' })
   .min(1, { error: 'needs at least one value' })
@@ -39,14 +51,18 @@ const stringMatch = z
   )
   .partial();
 
-const listMatch = z
-  .strictObject({ has: text, is: text, exclude: text }, { error: mapping('matchers') })
-  .partial();
+const listMatch = z.strictObject({ has: text, is: text, exclude: text }, { error: mapping('matchers') }).partial();
 
 const oneOrMany = z.union([text.transform((s) => [s]), list], { error: 'expected a string or a list of strings' });
 const certificateMatch = z
   .strictObject(
-    { fingerprint: oneOrMany, spki_hash: oneOrMany, san_email: z.unknown(), san_dns: z.unknown(), san_uri: z.unknown() },
+    {
+      fingerprint: oneOrMany,
+      spki_hash: oneOrMany,
+      san_email: z.unknown(),
+      san_dns: z.unknown(),
+      san_uri: z.unknown(),
+    },
     { error: mapping('fingerprint, spki_hash, san_email, san_dns and/or san_uri') },
   )
   .partial();
@@ -67,7 +83,9 @@ const dateMatch = z
 const timeOfDayMatch = z
   .strictObject(
     {
-      timezone: z.string({ error: (iss) => (iss.input === undefined ? 'is required (e.g. timezone: UTC)' : 'expected a string') }),
+      timezone: z.string({
+        error: (iss) => (iss.input === undefined ? 'is required (e.g. timezone: UTC)' : 'expected a string'),
+      }),
       after: text.optional(),
       before: text.optional(),
     },
@@ -102,7 +120,10 @@ function countValues(m: StringMatch | ListMatch): number {
 function bareOr(value: unknown, shorthand: string, info: CriterionInfo, at: readonly PathSegment[]): unknown {
   if (typeof value === 'string') return { [shorthand]: value };
   if (isPlainObject(value)) return value;
-  throw new PolicyError(at, `expected a string or a mapping of matchers (${info.matchers.join(', ')}), got ${typeName(value)}`);
+  throw new PolicyError(
+    at,
+    `expected a string or a mapping of matchers (${info.matchers.join(', ')}), got ${typeName(value)}`,
+  );
 }
 
 /** Parses the key of a one-key criterion object and its value. */
@@ -137,7 +158,11 @@ export function normalizeCriterion(key: string, value: unknown, at: readonly Pat
     case 'list': {
       const m = check(listMatch, bareOr(value, 'has', info, at), at);
       spend(budget, countValues(m), at);
-      const v: ListMatch = { ...(m.has !== undefined && { has: m.has }), ...(m.is !== undefined && { is: m.is }), ...(m.exclude !== undefined && { exclude: m.exclude }) };
+      const v: ListMatch = {
+        ...(m.has !== undefined && { has: m.has }),
+        ...(m.is !== undefined && { is: m.is }),
+        ...(m.exclude !== undefined && { exclude: m.exclude }),
+      };
       if (info.name === 'claim') {
         if (!sub || sub.length > 256) throw new PolicyError(at, 'claim name is too long');
         return { kind: 'criterion', name: 'claim', key: sub, value: v };
@@ -145,7 +170,13 @@ export function normalizeCriterion(key: string, value: unknown, at: readonly Pat
       return { kind: 'criterion', name: 'groups', value: v };
     }
     case 'cidr': {
-      const ranges = check(z.union([text.transform((s) => [s]), list], { error: 'expected an IP address, a CIDR range, or a list of them' }), value, at);
+      const ranges = check(
+        z.union([text.transform((s) => [s]), list], {
+          error: 'expected an IP address, a CIDR range, or a list of them',
+        }),
+        value,
+        at,
+      );
       spend(budget, ranges.length, at);
       ranges.forEach((r, i) => {
         if (!parseIpRange(r)) {
@@ -163,20 +194,30 @@ export function normalizeCriterion(key: string, value: unknown, at: readonly Pat
       if ('error' in days) throw new PolicyError(typeof value === 'string' ? at : [...at, 'is'], days.error);
       if (m.timezone === undefined) return { kind: 'criterion', name: 'day_of_week', value: days.normalized };
       if (canonicalTimeZone(m.timezone) === null) {
-        throw new PolicyError([...at, 'timezone'], `unknown time zone "${m.timezone}" (use an IANA name such as Europe/Paris)`);
+        throw new PolicyError(
+          [...at, 'timezone'],
+          `unknown time zone "${m.timezone}" (use an IANA name such as Europe/Paris)`,
+        );
       }
       return { kind: 'criterion', name: 'day_of_week', value: days.normalized, timezone: m.timezone };
     }
     case 'certificate':
       return { kind: 'criterion', name: 'client_certificate', value: normalizeCertificate(value, at, budget) };
     case 'time_of_day':
-      return { kind: 'criterion', name: 'time_of_day', value: normalizeTimeOfDay(check(timeOfDayMatch, value, at), at) };
+      return {
+        kind: 'criterion',
+        name: 'time_of_day',
+        value: normalizeTimeOfDay(check(timeOfDayMatch, value, at), at),
+      };
   }
 }
 
 function normalizeCertificate(value: unknown, at: readonly PathSegment[], budget: Budget): CertificateMatch {
   if (!isPlainObject(value)) {
-    throw new PolicyError(at, `expected a mapping with fingerprint, spki_hash, san_email, san_dns and/or san_uri, got ${typeName(value)}`);
+    throw new PolicyError(
+      at,
+      `expected a mapping with fingerprint, spki_hash, san_email, san_dns and/or san_uri, got ${typeName(value)}`,
+    );
   }
   const m = check(certificateMatch, value, at);
   const out: { -readonly [K in keyof CertificateMatch]: CertificateMatch[K] } = {};
@@ -186,7 +227,10 @@ function normalizeCertificate(value: unknown, at: readonly PathSegment[], budget
       const c = canonicalFingerprint(f);
       if (c === null) {
         const where = Array.isArray(value.fingerprint) ? [...at, 'fingerprint', i] : [...at, 'fingerprint'];
-        throw new PolicyError(where, `"${f.slice(0, 100)}" is not a SHA-256 fingerprint (64 lower-case hex digits, or 32 upper-case hex pairs separated by colons)`);
+        throw new PolicyError(
+          where,
+          `"${f.slice(0, 100)}" is not a SHA-256 fingerprint (64 lower-case hex digits, or 32 upper-case hex pairs separated by colons)`,
+        );
       }
       return c;
     });
@@ -196,7 +240,10 @@ function normalizeCertificate(value: unknown, at: readonly PathSegment[], budget
     m.spki_hash.forEach((h, i) => {
       if (!isSpkiHash(h)) {
         const where = Array.isArray(value.spki_hash) ? [...at, 'spki_hash', i] : [...at, 'spki_hash'];
-        throw new PolicyError(where, `"${h.slice(0, 100)}" is not an SPKI hash (the base64 encoding of a 32-byte SHA-256 hash)`);
+        throw new PolicyError(
+          where,
+          `"${h.slice(0, 100)}" is not an SPKI hash (the base64 encoding of a 32-byte SHA-256 hash)`,
+        );
       }
     });
     out.spki_hash = m.spki_hash;
@@ -204,7 +251,8 @@ function normalizeCertificate(value: unknown, at: readonly PathSegment[], budget
   for (const k of ['san_email', 'san_dns', 'san_uri'] as const) {
     if (value[k] === undefined) continue;
     const raw = value[k];
-    if (!isPlainObject(raw) && typeof raw !== 'string') throw new PolicyError([...at, k], `expected a string or a mapping of matchers, got ${typeName(raw)}`);
+    if (!isPlainObject(raw) && typeof raw !== 'string')
+      throw new PolicyError([...at, k], `expected a string or a mapping of matchers, got ${typeName(raw)}`);
     const sm = check(stringMatch, typeof raw === 'string' ? { is: raw } : raw, [...at, k]);
     spend(budget, countValues(sm), at);
     out[k] = canonicalString(sm);
@@ -249,13 +297,20 @@ function normalizeDate(m: DateMatch, at: readonly PathSegment[]): DateMatch {
 
 function instant(s: string, at: readonly PathSegment[]): number {
   const t = parseInstant(s);
-  if (t === null) throw new PolicyError(at, `"${s}" is not a date and time such as 2025-01-02T16:20:00Z (without an offset it is read as UTC)`);
+  if (t === null)
+    throw new PolicyError(
+      at,
+      `"${s}" is not a date and time such as 2025-01-02T16:20:00Z (without an offset it is read as UTC)`,
+    );
   return t;
 }
 
 function normalizeTimeOfDay(m: TimeOfDayMatch, at: readonly PathSegment[]): TimeOfDayMatch {
   if (canonicalTimeZone(m.timezone) === null) {
-    throw new PolicyError([...at, 'timezone'], `unknown time zone "${m.timezone}" (use an IANA name such as Europe/Paris)`);
+    throw new PolicyError(
+      [...at, 'timezone'],
+      `unknown time zone "${m.timezone}" (use an IANA name such as Europe/Paris)`,
+    );
   }
   const clock = (s: string, k: string) => {
     const t = parseTimeOfDay(s);

@@ -75,8 +75,7 @@ function explainNode(node: CNode, ctx: Ctx): Explained {
   if (kids.length === 0) return { v: F, why: [`${node.path}: empty, matches nothing`] };
   const op = node.kind === 'operator' ? node.op : 'or';
   // Which child value decides the operator, and the value it then takes.
-  const [decider, result]: [Tri, Tri] =
-    op === 'and' ? [F, F] : op === 'or' ? [T, T] : op === 'not' ? [T, F] : [F, T];
+  const [decider, result]: [Tri, Tri] = op === 'and' ? [F, F] : op === 'or' ? [T, T] : op === 'not' ? [T, F] : [F, T];
   const first = kids.find((k) => k.v === decider);
   if (first) return { v: result, why: first.why };
   const unknown = kids.filter((k) => k.v === U);
@@ -97,7 +96,11 @@ function explainDecision(rules: CompiledRules, ctx: Ctx): Decision {
   let reasons: string[];
   if (deny.v !== F) reasons = deny.why;
   else if (allow.v === T) reasons = allow.why;
-  else reasons = ['no allow rule matched', ...(allow.v === U ? allow.why : allow.why.filter((w) => w.endsWith('matches nothing')))];
+  else
+    reasons = [
+      'no allow rule matched',
+      ...(allow.v === U ? allow.why : allow.why.filter((w) => w.endsWith('matches nothing'))),
+    ];
   return { allowed, allow: allow.v === T, deny: deny.v !== F, reasons };
 }
 
@@ -109,7 +112,8 @@ export function combineDecisions(decisions: readonly Decision[]): MultiDecision 
   let firstAllow: number | null = null;
   for (let i = 0; i < decisions.length; i++) {
     const d = decisions[i] as Decision;
-    if (d.deny) return { allowed: false, allow: decisions.some((x) => x.allow), deny: true, reasons: d.reasons, policyIndex: i };
+    if (d.deny)
+      return { allowed: false, allow: decisions.some((x) => x.allow), deny: true, reasons: d.reasons, policyIndex: i };
     if (d.allow && firstAllow === null) firstAllow = i;
   }
   if (firstAllow === null) {

@@ -25,7 +25,9 @@ describe('allow and deny', () => {
   });
 
   it('lets deny win over allow', () => {
-    const d = run('allow: {or: [{accept: true}]}\ndeny: {or: [{http_path: {starts_with: /admin}}]}', { path: '/admin/users' });
+    const d = run('allow: {or: [{accept: true}]}\ndeny: {or: [{http_path: {starts_with: /admin}}]}', {
+      path: '/admin/users',
+    });
     expect(d).toEqual({ allowed: false, allow: true, deny: true, reasons: [] });
   });
 
@@ -36,7 +38,8 @@ describe('allow and deny', () => {
   });
 
   it('combines allow and deny across a list of rules', () => {
-    const policy = '- allow: {or: [{email: nobody@x.io}]}\n- allow: {or: [{groups: eng}]}\n- deny: {or: [{http_method: DELETE}]}\n';
+    const policy =
+      '- allow: {or: [{email: nobody@x.io}]}\n- allow: {or: [{groups: eng}]}\n- deny: {or: [{http_method: DELETE}]}\n';
     expect(run(policy).allowed).toBe(true);
     expect(run(policy, { method: 'DELETE' }).allowed).toBe(false);
   });
@@ -104,10 +107,16 @@ describe('anonymous callers (user: null)', () => {
   });
 
   it('still decides operators that definite criteria settle', () => {
-    expect(anon('allow: {or: [{email: a@x.io}, {source_ip: 10.0.0.0/8}]}', { sourceIp: '10.0.0.1' }).allowed).toBe(true);
-    expect(anon('allow: {or: [{email: a@x.io}, {source_ip: 10.0.0.0/8}]}', { sourceIp: '8.8.8.8' }).allowed).toBe(false);
+    expect(anon('allow: {or: [{email: a@x.io}, {source_ip: 10.0.0.0/8}]}', { sourceIp: '10.0.0.1' }).allowed).toBe(
+      true,
+    );
+    expect(anon('allow: {or: [{email: a@x.io}, {source_ip: 10.0.0.0/8}]}', { sourceIp: '8.8.8.8' }).allowed).toBe(
+      false,
+    );
     expect(anon('allow: {nor: [{email: a@x.io}, {http_method: POST}]}').allowed).toBe(true);
-    expect(anon('allow: {or: [{accept: true}]}\ndeny: {and: [{email: bad@x.io}, {http_path: /admin}]}').allowed).toBe(true);
+    expect(anon('allow: {or: [{accept: true}]}\ndeny: {and: [{email: bad@x.io}, {http_path: /admin}]}').allowed).toBe(
+      true,
+    );
   });
 
   it('denies when a deny rule depends on the identity it does not have (fail closed)', () => {
@@ -125,7 +134,10 @@ describe('anonymous callers (user: null)', () => {
 
   it('explains that the caller is not authenticated', () => {
     const d = evaluatePolicy(parsePolicy('allow: {not: [{email: m@x.io}]}'), req({ user: null }), { explain: true });
-    expect(d.reasons).toEqual(['no allow rule matched', 'allow.not[0] email is "m@x.io": unknown: the caller is not authenticated']);
+    expect(d.reasons).toEqual([
+      'no allow rule matched',
+      'allow.not[0] email is "m@x.io": unknown: the caller is not authenticated',
+    ]);
   });
 });
 
@@ -151,15 +163,24 @@ deny:
 
   it('names the deny criterion that won', () => {
     const d = evaluatePolicy(policy, { user: ci, method: 'GET', path: '/admin/x' }, { explain: true });
-    expect(d).toEqual({ allowed: false, allow: true, deny: true, reasons: ['deny.or[0] http_path starts_with "/admin"'] });
+    expect(d).toEqual({
+      allowed: false,
+      allow: true,
+      deny: true,
+      reasons: ['deny.or[0] http_path starts_with "/admin"'],
+    });
   });
 
   it('says when nothing allowed, and explains not/nor', () => {
     expect(evaluatePolicy(policy, { user: ci, method: 'POST', path: '/' }, { explain: true }).reasons).toEqual([
       'no allow rule matched',
     ]);
-    const p = parsePolicy('- allow: {not: [{http_method: DELETE}]}\n- allow: {nor: [{http_method: GET}, {http_path: /x}]}\n');
-    expect(evaluatePolicy(p, req(), { explain: true }).reasons).toEqual(['[0].allow.not[0] http_method is "DELETE": no match']);
+    const p = parsePolicy(
+      '- allow: {not: [{http_method: DELETE}]}\n- allow: {nor: [{http_method: GET}, {http_path: /x}]}\n',
+    );
+    expect(evaluatePolicy(p, req(), { explain: true }).reasons).toEqual([
+      '[0].allow.not[0] http_method is "DELETE": no match',
+    ]);
     expect(evaluatePolicy(p, req({ method: 'DELETE' }), { explain: true }).reasons).toEqual([
       '[1].allow.nor[0] http_method is "GET": no match',
     ]);
@@ -186,7 +207,12 @@ describe('evaluatePolicies', () => {
 
   it('needs an allow in at least one policy', () => {
     expect(evaluatePolicies([denyDelete, allowEng], req())).toMatchObject({ allowed: true, policyIndex: 1 });
-    expect(evaluatePolicies([denyDelete], req())).toMatchObject({ allowed: false, allow: false, deny: false, policyIndex: null });
+    expect(evaluatePolicies([denyDelete], req())).toMatchObject({
+      allowed: false,
+      allow: false,
+      deny: false,
+      policyIndex: null,
+    });
     expect(evaluatePolicies([], req())).toMatchObject({ allowed: false, policyIndex: null });
   });
 
@@ -208,7 +234,9 @@ describe('compiling', () => {
       rules: [{ allow: { kind: 'block', or: [{ kind: 'criterion', name: 'groups', value: { has: 'eng' } }] } }],
     };
     expect(evaluatePolicy(built, req()).allowed).toBe(true);
-    const broken = { rules: [{ allow: { kind: 'block', or: [{ kind: 'criterion', name: 'nope' }] } }] } as unknown as Policy;
+    const broken = {
+      rules: [{ allow: { kind: 'block', or: [{ kind: 'criterion', name: 'nope' }] } }],
+    } as unknown as Policy;
     expect(() => evaluatePolicy(broken, req())).toThrow(PolicyError);
     expect(() => evaluatePolicy({} as Policy, req())).toThrow(PolicyError);
   });
@@ -216,7 +244,11 @@ describe('compiling', () => {
 
 describe('policyRequestSchema', () => {
   it('validates a request from a form, turning the time into a Date', () => {
-    const r = policyRequestSchema.parse({ user: { id: 'u1', groups: ['eng'] }, method: 'GET', now: '2025-01-06T12:00:00Z' });
+    const r = policyRequestSchema.parse({
+      user: { id: 'u1', groups: ['eng'] },
+      method: 'GET',
+      now: '2025-01-06T12:00:00Z',
+    });
     expect(r.now).toEqual(new Date('2025-01-06T12:00:00Z'));
     expect(evaluatePolicy(parsePolicy('allow: {and: [{groups: eng}, {day_of_week: mon}]}'), r).allowed).toBe(true);
     expect(policyRequestSchema.safeParse({ user: { id: 5 } }).success).toBe(false);

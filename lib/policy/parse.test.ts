@@ -57,7 +57,9 @@ deny:
   });
 
   it('keeps 17:00 and 2:20:00 as strings (YAML 1.2, not sexagesimal numbers)', () => {
-    const p = parsePolicy('allow:\n  and:\n    - time_of_day:\n        timezone: UTC\n        after: 2:20:00\n        before: 17:00\n');
+    const p = parsePolicy(
+      'allow:\n  and:\n    - time_of_day:\n        timezone: UTC\n        after: 2:20:00\n        before: 17:00\n',
+    );
     expect(firstCriterion(p)).toEqual({
       kind: 'criterion',
       name: 'time_of_day',
@@ -66,7 +68,9 @@ deny:
   });
 
   it('keeps YAML 1.2 scalars even when the text declares %YAML 1.1', () => {
-    const p = parsePolicy('%YAML 1.1\n---\nallow:\n  and:\n    - time_of_day: {timezone: UTC, after: 17:00}\n    - claim/flag: yes\n');
+    const p = parsePolicy(
+      '%YAML 1.1\n---\nallow:\n  and:\n    - time_of_day: {timezone: UTC, after: 17:00}\n    - claim/flag: yes\n',
+    );
     expect(p.rules[0]?.allow?.and?.map((c) => c.kind === 'criterion' && c.value)).toEqual([
       { timezone: 'UTC', after: '17:00' },
       { has: 'yes' },
@@ -96,7 +100,8 @@ deny:
   });
 });
 
-const unknownFoo = 'unknown criterion "foo": Postern does not support it (it is not one of Postern\'s criteria; if it is a Pomerium feature, it is one Postern lacks)';
+const unknownFoo =
+  'unknown criterion "foo": Postern does not support it (it is not one of Postern\'s criteria; if it is a Pomerium feature, it is one Postern lacks)';
 
 describe('parsePolicy: errors name the place', () => {
   it('rejects an unknown matcher with the path and line of the criterion', () => {
@@ -116,34 +121,114 @@ describe('parsePolicy: errors name the place', () => {
     ['allow:\n  xor: [{accept: true}]\n', 'allow.xor: unknown operator "xor" (expected and, or, not, nor)', 2],
     ['allow:\n  email: a@x.io\n', 'allow.email: unknown operator "email" (expected and, or, not, nor)', 2],
     ['permit:\n  or: [{accept: true}]\n', 'permit: unknown key "permit" (a rule has allow and/or deny)', 1],
-    ['allow:\n  and:\n    - email: 5\n', 'allow.and[0].email: expected a string or a mapping of matchers (is, starts_with, ends_with, contains, in, not_in, not), got a number', 3],
+    [
+      'allow:\n  and:\n    - email: 5\n',
+      'allow.and[0].email: expected a string or a mapping of matchers (is, starts_with, ends_with, contains, in, not_in, not), got a number',
+      3,
+    ],
     ['allow:\n  and:\n    - email:\n        in: [a@x.io, 3]\n', 'allow.and[0].email.in[1]: expected a string', 4],
     ['allow:\n  and:\n    - email:\n        in: []\n', 'allow.and[0].email.in: needs at least one value', 4],
     ['allow:\n  and:\n    - email:\n        starts_with: ""\n', 'allow.and[0].email.starts_with: must not be empty', 4],
     ['allow:\n  and:\n    - groups: {contains: x}\n', 'allow.and[0].groups: unknown matcher "contains"', 3],
-    ['allow:\n  and:\n    - source_ip: [10.0.0.0/8, 10.0.0.300]\n', 'allow.and[0].source_ip[1]: "10.0.0.300" is not an IP address or CIDR range', 3],
-    ['allow:\n  and:\n    - source_ip: 10.0.0.0/33\n', 'allow.and[0].source_ip: "10.0.0.0/33" is not an IP address or CIDR range', 3],
-    ['allow:\n  and:\n    - date: {after: 2025-02-30T00:00:00Z}\n', 'allow.and[0].date.after: "2025-02-30T00:00:00Z" is not a date and time such as 2025-01-02T16:20:00Z (without an offset it is read as UTC)', 3],
-    ['allow:\n  and:\n    - date: {after: "2025-01-02"}\n', 'allow.and[0].date.after: "2025-01-02" is not a date and time such as 2025-01-02T16:20:00Z (without an offset it is read as UTC)', 3],
-    ['allow:\n  and:\n    - date: {after: 2026-01-01T00:00:00Z, before: 2025-01-01T00:00:00Z}\n', 'allow.and[0].date: "after" must be earlier than "before"', 3],
-    ['allow:\n  and:\n    - day_of_week: mon-fry\n', 'allow.and[0].day_of_week: unknown day "mon-fry" (use mon, tue, … or a range such as mon-fri, or *)', 3],
-    ['allow:\n  and:\n    - time_of_day: {timezone: Mars/Olympus, after: "9:00"}\n', 'allow.and[0].time_of_day.timezone: unknown time zone "Mars/Olympus" (use an IANA name such as Europe/Paris)', 3],
-    ['allow:\n  and:\n    - time_of_day: {after: "9:00"}\n', 'allow.and[0].time_of_day.timezone: is required (e.g. timezone: UTC)', 3],
-    ['allow:\n  and:\n    - time_of_day: {timezone: UTC, after: "25:00"}\n', 'allow.and[0].time_of_day.after: "25:00" is not a time of day such as 17:00, 2:20:00 or 4:30PM', 3],
-    ['allow:\n  and:\n    - time_of_day: "9:00"\n', 'allow.and[0].time_of_day: expected a mapping with timezone and after and/or before', 3],
-    ['allow:\n  and:\n    - time_of_day: {timezone: 1, after: "9:00"}\n', 'allow.and[0].time_of_day.timezone: expected a string', 3],
-    ['allow:\n  and:\n    - date: "2025-01-01T00:00:00Z"\n', 'allow.and[0].date: expected a mapping with after and/or before', 3],
+    [
+      'allow:\n  and:\n    - source_ip: [10.0.0.0/8, 10.0.0.300]\n',
+      'allow.and[0].source_ip[1]: "10.0.0.300" is not an IP address or CIDR range',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - source_ip: 10.0.0.0/33\n',
+      'allow.and[0].source_ip: "10.0.0.0/33" is not an IP address or CIDR range',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - date: {after: 2025-02-30T00:00:00Z}\n',
+      'allow.and[0].date.after: "2025-02-30T00:00:00Z" is not a date and time such as 2025-01-02T16:20:00Z (without an offset it is read as UTC)',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - date: {after: "2025-01-02"}\n',
+      'allow.and[0].date.after: "2025-01-02" is not a date and time such as 2025-01-02T16:20:00Z (without an offset it is read as UTC)',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - date: {after: 2026-01-01T00:00:00Z, before: 2025-01-01T00:00:00Z}\n',
+      'allow.and[0].date: "after" must be earlier than "before"',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - day_of_week: mon-fry\n',
+      'allow.and[0].day_of_week: unknown day "mon-fry" (use mon, tue, … or a range such as mon-fri, or *)',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - time_of_day: {timezone: Mars/Olympus, after: "9:00"}\n',
+      'allow.and[0].time_of_day.timezone: unknown time zone "Mars/Olympus" (use an IANA name such as Europe/Paris)',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - time_of_day: {after: "9:00"}\n',
+      'allow.and[0].time_of_day.timezone: is required (e.g. timezone: UTC)',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - time_of_day: {timezone: UTC, after: "25:00"}\n',
+      'allow.and[0].time_of_day.after: "25:00" is not a time of day such as 17:00, 2:20:00 or 4:30PM',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - time_of_day: "9:00"\n',
+      'allow.and[0].time_of_day: expected a mapping with timezone and after and/or before',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - time_of_day: {timezone: 1, after: "9:00"}\n',
+      'allow.and[0].time_of_day.timezone: expected a string',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - date: "2025-01-01T00:00:00Z"\n',
+      'allow.and[0].date: expected a mapping with after and/or before',
+      3,
+    ],
     ['allow:\n  and:\n    - date: {on: "2025-01-01T00:00:00Z"}\n', 'allow.and[0].date: unknown matcher "on"', 3],
-    ['allow:\n  and:\n    - day_of_week: [mon]\n', 'allow.and[0].day_of_week: expected a mapping with is (and optionally timezone)', 3],
-    ['allow:\n  and:\n    - source_ip: {in: [10.0.0.0/8]}\n', 'allow.and[0].source_ip: expected an IP address, a CIDR range, or a list of them', 3],
-    ['allow:\n  and:\n    - groups: [a, b]\n', 'allow.and[0].groups: expected a string or a mapping of matchers (has, is, exclude), got a list', 3],
+    [
+      'allow:\n  and:\n    - day_of_week: [mon]\n',
+      'allow.and[0].day_of_week: expected a mapping with is (and optionally timezone)',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - source_ip: {in: [10.0.0.0/8]}\n',
+      'allow.and[0].source_ip: expected an IP address, a CIDR range, or a list of them',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - groups: [a, b]\n',
+      'allow.and[0].groups: expected a string or a mapping of matchers (has, is, exclude), got a list',
+      3,
+    ],
     ['allow:\n  and:\n    - time_of_day: {timezone: UTC}\n', 'allow.and[0].time_of_day: needs after and/or before', 3],
-    ['allow:\n  and:\n    - claim: x\n', 'allow.and[0].claim: "claim" needs a name after a slash, e.g. claim/groups', 3],
+    [
+      'allow:\n  and:\n    - claim: x\n',
+      'allow.and[0].claim: "claim" needs a name after a slash, e.g. claim/groups',
+      3,
+    ],
     ['allow:\n  and:\n    - email/work: a@x.io\n', 'allow.and[0].email/work: "email" takes no sub-key', 3],
-    ['allow:\n  and:\n    - device: {is: abc}\n', 'allow.and[0].device: criterion "device" is a Pomerium feature that Postern does not support', 3],
-    ['allow:\n  and:\n    - {email: a@x.io, user: u1}\n', 'allow.and[0]: a criterion has exactly one key, got 2 (email, user)', 3],
+    [
+      'allow:\n  and:\n    - device: {is: abc}\n',
+      'allow.and[0].device: criterion "device" is a Pomerium feature that Postern does not support',
+      3,
+    ],
+    [
+      'allow:\n  and:\n    - {email: a@x.io, user: u1}\n',
+      'allow.and[0]: a criterion has exactly one key, got 2 (email, user)',
+      3,
+    ],
     ['allow:\n  and:\n    - {}\n', 'allow.and[0]: empty entry; expected a criterion such as "email: a@example.com"', 3],
-    ['allow:\n  and:\n    - constructor: x\n', 'allow.and[0].constructor: unknown criterion "constructor": Postern does not support it (it is not one of Postern\'s criteria; if it is a Pomerium feature, it is one Postern lacks)', 3],
+    [
+      'allow:\n  and:\n    - constructor: x\n',
+      'allow.and[0].constructor: unknown criterion "constructor": Postern does not support it (it is not one of Postern\'s criteria; if it is a Pomerium feature, it is one Postern lacks)',
+      3,
+    ],
     ['allow:\n', 'allow: expected a mapping of operators (and, or, not, nor), got nothing', 1],
   ])('%j', (source, message, line) => {
     const e = parseError(source);
@@ -159,11 +244,15 @@ describe('parsePolicy: errors name the place', () => {
   });
 
   it('refuses duplicate and non-scalar keys with their line', () => {
-    const dup = parseError('allow:\n  or: [{accept: true}]\ndeny:\n  or: [{reject: true}]\ndeny:\n  or: [{accept: true}]\n');
+    const dup = parseError(
+      'allow:\n  or: [{accept: true}]\ndeny:\n  or: [{reject: true}]\ndeny:\n  or: [{accept: true}]\n',
+    );
     expect(dup.message).toBe('YAML syntax error at line 5, column 1: duplicate key "deny"');
     expect(dup.line).toBe(5);
     expect(parseError('allow:\n  or:\n    - {email: a@x.io, email: b@x.io}\n').line).toBe(3);
-    expect(parseError('allow:\n  or:\n    - ? [email]\n      : a@x.io\n').message).toMatch(/line 3, column 9: mapping keys must be plain strings$/);
+    expect(parseError('allow:\n  or:\n    - ? [email]\n      : a@x.io\n').message).toMatch(
+      /line 3, column 9: mapping keys must be plain strings$/,
+    );
   });
 
   it('refuses several YAML documents in one text', () => {

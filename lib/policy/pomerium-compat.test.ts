@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy, parsePolicy, policyWarnings, PolicyError, printPolicy, type PolicyRequest } from './index';
 
-const alice = { id: 'u-alice', email: 'alice@corp.example', groups: ['eng'], claims: { org: { team: 'sre' }, 'a/b': 'whole-key', a: { b: 'nested' } } };
+const alice = {
+  id: 'u-alice',
+  email: 'alice@corp.example',
+  groups: ['eng'],
+  claims: { org: { team: 'sre' }, 'a/b': 'whole-key', a: { b: 'nested' } },
+};
 const req = (over: Partial<PolicyRequest> = {}): PolicyRequest => ({ user: alice, method: 'GET', path: '/', ...over });
 const allowed = (ppl: string, over: Partial<PolicyRequest> = {}) => evaluatePolicy(parsePolicy(ppl), req(over)).allowed;
 const err = (ppl: string): PolicyError => {
@@ -17,10 +22,13 @@ const err = (ppl: string): PolicyError => {
 };
 
 describe('criteria that take no value ignore it', () => {
-  it.each(['accept: 1', 'accept: true', 'accept: null', 'accept:', 'accept: false', 'accept: {x: 1}'])('%s allows', (c) => {
-    expect(allowed(`allow:\n  or:\n    - ${c}\n`)).toBe(true);
-    expect(printPolicy(parsePolicy(`allow:\n  or:\n    - ${c}\n`))).toBe('allow:\n  or:\n    - accept: true\n');
-  });
+  it.each(['accept: 1', 'accept: true', 'accept: null', 'accept:', 'accept: false', 'accept: {x: 1}'])(
+    '%s allows',
+    (c) => {
+      expect(allowed(`allow:\n  or:\n    - ${c}\n`)).toBe(true);
+      expect(printPolicy(parsePolicy(`allow:\n  or:\n    - ${c}\n`))).toBe('allow:\n  or:\n    - accept: true\n');
+    },
+  );
   it.each(['reject: 1', 'reject:', 'reject: false'])('%s never allows', (c) => {
     expect(allowed(`allow:\n  or:\n    - ${c}\n`)).toBe(false);
   });
@@ -37,15 +45,27 @@ describe('criteria that take no value ignore it', () => {
 });
 
 describe('empty policies, blocks and lists are valid and match nothing', () => {
-  it.each(['{}', '[]', 'allow: {}', 'deny: {}', 'allow: {and: []}', 'allow: {or: []}', 'allow: {not: []}', 'allow: {nor: []}', '- {}', 'allow: {action: allow}'])(
-    '%s parses and allows nobody, with a warning',
-    (ppl) => {
-      const p = parsePolicy(ppl);
-      expect(evaluatePolicy(p, req()).allowed).toBe(false);
-      expect(evaluatePolicy(p, req({ user: null })).allowed).toBe(false);
-      expect(policyWarnings(p).map((w) => w.message).join(' ')).toMatch(/this block matches nothing/);
-    },
-  );
+  it.each([
+    '{}',
+    '[]',
+    'allow: {}',
+    'deny: {}',
+    'allow: {and: []}',
+    'allow: {or: []}',
+    'allow: {not: []}',
+    'allow: {nor: []}',
+    '- {}',
+    'allow: {action: allow}',
+  ])('%s parses and allows nobody, with a warning', (ppl) => {
+    const p = parsePolicy(ppl);
+    expect(evaluatePolicy(p, req()).allowed).toBe(false);
+    expect(evaluatePolicy(p, req({ user: null })).allowed).toBe(false);
+    expect(
+      policyWarnings(p)
+        .map((w) => w.message)
+        .join(' '),
+    ).toMatch(/this block matches nothing/);
+  });
   it('an empty not is never vacuously true, and an empty deny denies nothing', () => {
     expect(allowed('allow:\n  not: []\n  or: [{user: u-alice}]\n')).toBe(true);
     expect(allowed('allow:\n  not: []\n  or: [{user: u-bob}]\n')).toBe(false);
@@ -69,8 +89,12 @@ describe('a rule may carry an action key, which is ignored', () => {
     expect(printPolicy(parsePolicy('allow:\n  action: allow\n  or: [{user: u-alice}]\n'))).not.toMatch(/action/);
   });
   it('but is no operator of a nested group, nor a rule key', () => {
-    expect(err('allow:\n  or:\n    - {action: x, or: [{accept: true}]}\n').message).toMatch(/criterion has exactly one key|unknown/);
-    expect(err('action: allow\nallow: {or: [{accept: true}]}\n').message).toBe('action: unknown key "action" (a rule has allow and/or deny)');
+    expect(err('allow:\n  or:\n    - {action: x, or: [{accept: true}]}\n').message).toMatch(
+      /criterion has exactly one key|unknown/,
+    );
+    expect(err('action: allow\nallow: {or: [{accept: true}]}\n').message).toBe(
+      'action: unknown key "action" (a rule has allow and/or deny)',
+    );
   });
 });
 
@@ -93,12 +117,21 @@ describe('day_of_week', () => {
   const sunday = new Date('2025-01-05T12:00:00Z');
   const wednesday = new Date('2025-01-08T12:00:00Z');
   it.each([
-    ['mon-fri', monday, true], ['mon-fri', saturday, false],
-    ['{is: mon-fri}', monday, true], ['{is: mon-fri}', sunday, false],
-    ['"monday,tuesday"', monday, true], ['"monday,tuesday"', wednesday, false],
-    ['MONDAY', monday, true], ['Mon', saturday, false],
-    ['fri-mon', sunday, true], ['fri-mon', saturday, true], ['fri-mon', wednesday, false], ['fri-mon', monday, true],
-    ['"*"', sunday, true], ['"Saturday-Sunday"', saturday, true], ['"Saturday-Sunday"', monday, false],
+    ['mon-fri', monday, true],
+    ['mon-fri', saturday, false],
+    ['{is: mon-fri}', monday, true],
+    ['{is: mon-fri}', sunday, false],
+    ['"monday,tuesday"', monday, true],
+    ['"monday,tuesday"', wednesday, false],
+    ['MONDAY', monday, true],
+    ['Mon', saturday, false],
+    ['fri-mon', sunday, true],
+    ['fri-mon', saturday, true],
+    ['fri-mon', wednesday, false],
+    ['fri-mon', monday, true],
+    ['"*"', sunday, true],
+    ['"Saturday-Sunday"', saturday, true],
+    ['"Saturday-Sunday"', monday, false],
   ] as const)('%s at %s → %s', (v, now, expected) => {
     expect(allowed(`allow:\n  or:\n    - day_of_week: ${v}\n`, { now })).toBe(expected);
   });
@@ -108,7 +141,9 @@ describe('day_of_week', () => {
     expect(allowed('allow:\n  or:\n    - day_of_week: mon\n', { now })).toBe(false);
     expect(allowed('allow:\n  or:\n    - day_of_week: {is: mon, timezone: Asia/Tokyo}\n', { now })).toBe(true);
     expect(allowed('allow:\n  or:\n    - day_of_week: {is: sun, timezone: Asia/Tokyo}\n', { now })).toBe(false);
-    expect(err('allow:\n  or:\n    - day_of_week: {is: mon, timezone: Nowhere/Else}\n').path).toBe('allow.or[0].day_of_week.timezone');
+    expect(err('allow:\n  or:\n    - day_of_week: {is: mon, timezone: Nowhere/Else}\n').path).toBe(
+      'allow.or[0].day_of_week.timezone',
+    );
   });
 });
 
@@ -135,9 +170,12 @@ describe('time_of_day clock layouts', () => {
 
 describe('source_ip', () => {
   it.each([
-    ['192.168.1.1/24', '192.168.1.200', true], ['192.168.1.1/24', '192.168.2.1', false],
-    ['[10.0.0.1, 10.0.0.2]', '10.0.0.2', true], ['[10.0.0.1, 10.0.0.2]', '10.0.0.3', false],
-    ['"::ffff:10.0.0.0/104"', '10.1.2.3', true], ['"::ffff:10.0.0.0/104"', '11.1.2.3', false],
+    ['192.168.1.1/24', '192.168.1.200', true],
+    ['192.168.1.1/24', '192.168.2.1', false],
+    ['[10.0.0.1, 10.0.0.2]', '10.0.0.2', true],
+    ['[10.0.0.1, 10.0.0.2]', '10.0.0.3', false],
+    ['"::ffff:10.0.0.0/104"', '10.1.2.3', true],
+    ['"::ffff:10.0.0.0/104"', '11.1.2.3', false],
     ['"::ffff:10.1.2.3"', '10.1.2.3', true],
   ] as const)('%s with %s → %s', (v, ip, expected) => {
     expect(allowed(`allow:\n  or:\n    - source_ip: ${v}\n`, { sourceIp: ip })).toBe(expected);
@@ -168,7 +206,14 @@ describe('client certificates', () => {
   const FP = '0f'.repeat(32);
   const LONG = Array.from({ length: 32 }, () => '0F').join(':');
   const SPKI = 'lYTnmc6l4QxVTmQHzQYqpd9Xl3ZZ2L+pE2BrsJ+Lk5A=';
-  const cert = { fingerprint: FP, spkiHash: SPKI, sanEmail: [], sanDns: ['bot.corp.example'], sanUri: ['spiffe://corp/bot'], valid: true };
+  const cert = {
+    fingerprint: FP,
+    spkiHash: SPKI,
+    sanEmail: [],
+    sanDns: ['bot.corp.example'],
+    sanUri: ['spiffe://corp/bot'],
+    valid: true,
+  };
   it('accepts both fingerprint forms, single or in a list, and stores the short one', () => {
     for (const v of [FP, LONG, `[${FP}]`, `["${LONG}", "${'1'.repeat(64)}"]`]) {
       const p = `allow:\n  or:\n    - client_certificate: {fingerprint: ${v.startsWith('0F') ? `"${v}"` : v}}\n`;
@@ -179,17 +224,35 @@ describe('client certificates', () => {
     }
   });
   it('refuses other fingerprint and SPKI hash forms, naming the place', () => {
-    expect(err(`allow:\n  or:\n    - client_certificate: {fingerprint: ${'0F'.repeat(32)}}\n`).message).toMatch(/fingerprint: ".*" is not a SHA-256 fingerprint/);
-    expect(err(`allow:\n  or:\n    - client_certificate: {fingerprint: [${FP}, abc]}\n`).path).toBe('allow.or[0].client_certificate.fingerprint[1]');
+    expect(err(`allow:\n  or:\n    - client_certificate: {fingerprint: ${'0F'.repeat(32)}}\n`).message).toMatch(
+      /fingerprint: ".*" is not a SHA-256 fingerprint/,
+    );
+    expect(err(`allow:\n  or:\n    - client_certificate: {fingerprint: [${FP}, abc]}\n`).path).toBe(
+      'allow.or[0].client_certificate.fingerprint[1]',
+    );
     expect(err('allow:\n  or:\n    - client_certificate: {spki_hash: "AAAA"}\n').message).toMatch(/not an SPKI hash/);
-    expect(err('allow:\n  or:\n    - client_certificate: abc\n').message).toMatch(/expected a mapping with fingerprint/);
+    expect(err('allow:\n  or:\n    - client_certificate: abc\n').message).toMatch(
+      /expected a mapping with fingerprint/,
+    );
     expect(err('allow:\n  or:\n    - client_certificate: {serial: 1}\n').message).toMatch(/unknown matcher "serial"/);
   });
   it('matches the SPKI hash and subject alternative names; all conditions must hold', () => {
-    expect(allowed(`allow:\n  or:\n    - client_certificate: {spki_hash: "${SPKI}"}\n`, { clientCertificate: cert })).toBe(true);
-    expect(allowed(`allow:\n  or:\n    - client_certificate: {spki_hash: ["${SPKI}"], fingerprint: "${'1'.repeat(64)}"}\n`, { clientCertificate: cert })).toBe(false);
-    expect(allowed('allow:\n  or:\n    - client_certificate: {san_dns: {ends_with: .corp.example}}\n', { clientCertificate: cert })).toBe(true);
-    expect(allowed('allow:\n  or:\n    - client_certificate: {san_uri: spiffe://corp/other}\n', { clientCertificate: cert })).toBe(false);
+    expect(
+      allowed(`allow:\n  or:\n    - client_certificate: {spki_hash: "${SPKI}"}\n`, { clientCertificate: cert }),
+    ).toBe(true);
+    expect(
+      allowed(`allow:\n  or:\n    - client_certificate: {spki_hash: ["${SPKI}"], fingerprint: "${'1'.repeat(64)}"}\n`, {
+        clientCertificate: cert,
+      }),
+    ).toBe(false);
+    expect(
+      allowed('allow:\n  or:\n    - client_certificate: {san_dns: {ends_with: .corp.example}}\n', {
+        clientCertificate: cert,
+      }),
+    ).toBe(true);
+    expect(
+      allowed('allow:\n  or:\n    - client_certificate: {san_uri: spiffe://corp/other}\n', { clientCertificate: cert }),
+    ).toBe(false);
   });
   it('an unreadable certificate matches no client_certificate and is invalid', () => {
     const bad = { fingerprint: '', spkiHash: '', sanEmail: [], sanDns: [], sanUri: [], valid: false };
@@ -205,26 +268,44 @@ describe('client certificates', () => {
   });
   it('reads a lazy certificate only when a policy needs it', () => {
     let calls = 0;
-    const lazy = () => { calls++; return cert; };
+    const lazy = () => {
+      calls++;
+      return cert;
+    };
     expect(allowed('allow:\n  or:\n    - user: u-alice\n', { clientCertificate: lazy })).toBe(true);
     expect(calls).toBe(0);
-    expect(allowed(`allow:\n  and:\n    - client_certificate: {fingerprint: ${FP}}\n    - client_certificate: {spki_hash: "${SPKI}"}\n`, { clientCertificate: lazy })).toBe(true);
+    expect(
+      allowed(
+        `allow:\n  and:\n    - client_certificate: {fingerprint: ${FP}}\n    - client_certificate: {spki_hash: "${SPKI}"}\n`,
+        { clientCertificate: lazy },
+      ),
+    ).toBe(true);
     expect(calls).toBe(1);
   });
 });
 
 describe('criteria Postern does not have', () => {
-  it.each(['device', 'record', 'mcp_tool', 'ssh_username', 'ssh_publickey', 'ssh_ca', 'pomerium_routes', 'ssh_username_matches_email'])(
-    '%s is refused as a Pomerium feature, with its place and line',
-    (name) => {
-      const e = err(`allow:\n  and:\n    - user: u\n    - ${name}: {is: x}\n`);
-      expect(e.message).toBe(`allow.and[1].${name}: criterion "${name}" is a Pomerium feature that Postern does not support`);
-      expect(e.line).toBe(4);
-    },
-  );
+  it.each([
+    'device',
+    'record',
+    'mcp_tool',
+    'ssh_username',
+    'ssh_publickey',
+    'ssh_ca',
+    'pomerium_routes',
+    'ssh_username_matches_email',
+  ])('%s is refused as a Pomerium feature, with its place and line', (name) => {
+    const e = err(`allow:\n  and:\n    - user: u\n    - ${name}: {is: x}\n`);
+    expect(e.message).toBe(
+      `allow.and[1].${name}: criterion "${name}" is a Pomerium feature that Postern does not support`,
+    );
+    expect(e.line).toBe(4);
+  });
   it('an unknown name is refused with its name, place and line', () => {
     const e = err('deny:\n  or:\n    - frobnicate/x: 1\n');
-    expect(e.message).toMatch(/^deny\.or\[0\]\.frobnicate\/x: unknown criterion "frobnicate": Postern does not support it/);
+    expect(e.message).toMatch(
+      /^deny\.or\[0\]\.frobnicate\/x: unknown criterion "frobnicate": Postern does not support it/,
+    );
     expect(e.line).toBe(3);
   });
 });

@@ -29,7 +29,9 @@ deny:
   });
 
   it('orders operators and, or, not, nor and matchers canonically', () => {
-    const p = parsePolicy('allow:\n  nor: [{reject: true}]\n  not: [{reject: true}]\n  or: [{accept: true}]\n  and: [{email: {not: b@x.io, is: a@x.io}}]\n');
+    const p = parsePolicy(
+      'allow:\n  nor: [{reject: true}]\n  not: [{reject: true}]\n  or: [{accept: true}]\n  and: [{email: {not: b@x.io, is: a@x.io}}]\n',
+    );
     const text = printPolicy(p);
     expect(text.indexOf('\n  and:')).toBeLessThan(text.indexOf('\n  or:'));
     expect(text.indexOf('\n  or:')).toBeLessThan(text.indexOf('\n  not:'));
@@ -38,7 +40,9 @@ deny:
   });
 
   it('quotes times and other strings that YAML 1.1 readers would misread', () => {
-    const p = parsePolicy('allow:\n  and:\n    - time_of_day: {timezone: UTC, after: 2:20:00, before: 17:00}\n    - claim/flag: "yes"\n');
+    const p = parsePolicy(
+      'allow:\n  and:\n    - time_of_day: {timezone: UTC, after: 2:20:00, before: 17:00}\n    - claim/flag: "yes"\n',
+    );
     const text = printPolicy(p);
     expect(text).toContain('after: "2:20:00"');
     expect(text).toContain('before: "17:00"');
@@ -46,13 +50,22 @@ deny:
   });
 
   it('prints a list of rules as a list, and no rules as []', () => {
-    expect(printPolicy(parsePolicy('- allow: {or: [{accept: true}]}\n- deny: {or: [{reject: true}]}\n'))).toMatch(/^- allow:\n/);
+    expect(printPolicy(parsePolicy('- allow: {or: [{accept: true}]}\n- deny: {or: [{reject: true}]}\n'))).toMatch(
+      /^- allow:\n/,
+    );
     expect(printPolicy(parsePolicy('[]'))).toBe('[]\n');
   });
 
   it('validates and canonicalizes a policy built by hand', () => {
     const built: Policy = {
-      rules: [{ allow: { kind: 'block', or: [{ kind: 'criterion', name: 'http_method', value: { not: 'delete', is: 'get' } }] } }],
+      rules: [
+        {
+          allow: {
+            kind: 'block',
+            or: [{ kind: 'criterion', name: 'http_method', value: { not: 'delete', is: 'get' } }],
+          },
+        },
+      ],
     };
     expect(printPolicy(built)).toBe('allow:\n  or:\n    - http_method:\n        is: GET\n        not: DELETE\n');
     const broken: Policy = {
@@ -76,7 +89,9 @@ const VARIED = [
   'allow:\n  and:\n    - claim/family_name: Smith\n  or:\n    - domain: {is: domain1.com}\n    - domain: {is: domain2.com}\n  not:\n    - groups: banned\n  nor:\n    - email: x@y.z\n    - http_method: DELETE\n',
   'allow:\n  and:\n    - or:\n        - email: a@x.io\n        - and:\n            - groups: g\n            - not:\n                - nor:\n                    - claim/roles: {is: admin}\n                    - source_ip: 127.0.0.1\n      not:\n        - http_path: {contains: ..}\n',
   '- allow:\n    or: [{email: a@x.io}]\n- allow:\n    or: [{email: b@x.io}]\n  deny:\n    or: [{http_path: "/: odd # path"}]\n- deny:\n    not: [{source_ip: 10.0.0.0/8}]\n',
-  JSON.stringify({ allow: { or: [{ http_path: { is: `/ünïcödé/ 'q' "dq"` } }, { 'claim/a.b': 'true' }, { email: 'null' }] } }),
+  JSON.stringify({
+    allow: { or: [{ http_path: { is: `/ünïcödé/ 'q' "dq"` } }, { 'claim/a.b': 'true' }, { email: 'null' }] },
+  }),
   '[]',
 ];
 

@@ -11,7 +11,12 @@ export function parseInstant(s: string): number | null {
   const m = RFC3339.exec(s);
   if (!m) return null;
   const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
   if (mo < 1 || mo > 12 || h > 23 || mi > 59 || sec > 59) return null;
@@ -61,9 +66,20 @@ export function parseTimeOfDay(s: string): number | null {
 }
 
 const DAYS: ReadonlyMap<string, number> = new Map([
-  ['sun', 0], ['sunday', 0], ['mon', 1], ['monday', 1], ['tue', 2], ['tuesday', 2],
-  ['wed', 3], ['wednesday', 3], ['thu', 4], ['thursday', 4], ['fri', 5], ['friday', 5],
-  ['sat', 6], ['saturday', 6],
+  ['sun', 0],
+  ['sunday', 0],
+  ['mon', 1],
+  ['monday', 1],
+  ['tue', 2],
+  ['tuesday', 2],
+  ['wed', 3],
+  ['wednesday', 3],
+  ['thu', 4],
+  ['thursday', 4],
+  ['fri', 5],
+  ['friday', 5],
+  ['sat', 6],
+  ['saturday', 6],
 ]);
 
 /**

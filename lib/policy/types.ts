@@ -41,7 +41,12 @@ export interface TimeOfDayMatch {
 }
 
 /** Criteria that take no value: Pomerium ignores whatever is written (`accept: 1`, `accept:`). */
-export type BooleanCriterionName = 'accept' | 'reject' | 'authenticated_user' | 'cors_preflight' | 'invalid_client_certificate';
+export type BooleanCriterionName =
+  | 'accept'
+  | 'reject'
+  | 'authenticated_user'
+  | 'cors_preflight'
+  | 'invalid_client_certificate';
 
 export const CERTIFICATE_MATCHERS = ['fingerprint', 'spki_hash', 'san_email', 'san_dns', 'san_uri'] as const;
 

@@ -13,7 +13,8 @@ export const MATCHES_NOTHING = 'this block matches nothing';
 
 export function policyWarnings(policy: Policy): PolicyWarning[] {
   const out: PolicyWarning[] = [];
-  if (policy.rules.length === 0) out.push({ path: '', message: `The policy has no rules: ${MATCHES_NOTHING}, so it allows no one.` });
+  if (policy.rules.length === 0)
+    out.push({ path: '', message: `The policy has no rules: ${MATCHES_NOTHING}, so it allows no one.` });
   const several = policy.rules.length > 1;
   policy.rules.forEach((rule, i) => {
     const at: PathSegment[] = several ? [i] : [];
@@ -41,7 +42,12 @@ function block(b: Block, at: readonly PathSegment[], out: PolicyWarning[]): void
       const path = formatPath([...at, op, i, item.name]);
       if (item.name === 'client_certificate' && Object.keys(item.value).length === 0) {
         out.push({ path, message: `${path}: no condition, so any readable client certificate matches` });
-      } else if (typeof item.value === 'object' && item.name !== 'source_ip' && item.name !== 'client_certificate' && Object.keys(item.value).length === 0) {
+      } else if (
+        typeof item.value === 'object' &&
+        item.name !== 'source_ip' &&
+        item.name !== 'client_certificate' &&
+        Object.keys(item.value).length === 0
+      ) {
         out.push({ path, message: `${path}: no matcher, so any value matches` });
       }
     });

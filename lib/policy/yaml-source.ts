@@ -59,7 +59,10 @@ export function exceedsNesting(s: string, limit: number): boolean {
         while (i < n && (s[i] === ' ' || s[i] === '\t')) i++;
         const ind = s[i];
         const next = s[i + 1];
-        if ((ind === '-' || ind === '?' || ind === ':') && (next === undefined || next === ' ' || next === '\t' || next === '\n')) {
+        if (
+          (ind === '-' || ind === '?' || ind === ':') &&
+          (next === undefined || next === ' ' || next === '\t' || next === '\n')
+        ) {
           if (++compact > limit) return true;
           i++;
         } else break;
@@ -137,7 +140,13 @@ export function loadYaml(text: string): LoadedYaml {
     // never turns into the sexagesimal number 1020 and `yes` stays a string.
     // uniqueKeys is off because yaml checks it in quadratic time (20,000 keys: 15 s);
     // checkKeys() below does the same in linear time.
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, version: '1.2', schema: 'core' });
+    doc = parseDocument(text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      uniqueKeys: false,
+      version: '1.2',
+      schema: 'core',
+    });
   } catch {
     throw new PolicyError([], 'policy text could not be read as YAML');
   }
@@ -157,7 +166,7 @@ export function loadYaml(text: string): LoadedYaml {
     value,
     locate(segments) {
       let node: unknown = doc.contents;
-      let offset = (doc.contents?.range?.[0]) ?? 0;
+      let offset = doc.contents?.range?.[0] ?? 0;
       for (let k = 0; k < segments.length; k++) {
         const seg = segments[k];
         if (isAlias(node)) break;

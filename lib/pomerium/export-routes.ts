@@ -11,10 +11,27 @@ import { policyToValue } from '@/lib/policy/print';
 import { formatPath, type PathSegment } from '@/lib/policy/errors';
 import { OPERATORS, type Block, type Item, type Policy } from '@/lib/policy/types';
 
-export interface ExportPolicy { name: string; enforced: boolean; ppl: string }
-export interface ExportRoute { name: string; host: string; pathPrefix: string; to: string[]; policies: ExportPolicy[] }
-export interface NotExported { route: string; reason: string }
-export interface ExportResult { text: string; exported: number; notExported: NotExported[] }
+export interface ExportPolicy {
+  name: string;
+  enforced: boolean;
+  ppl: string;
+}
+export interface ExportRoute {
+  name: string;
+  host: string;
+  pathPrefix: string;
+  to: string[];
+  policies: ExportPolicy[];
+}
+export interface NotExported {
+  route: string;
+  reason: string;
+}
+export interface ExportResult {
+  text: string;
+  exported: number;
+  notExported: NotExported[];
+}
 
 /**
  * Why Pomerium could not read this policy the same way, or null. Postern extensions:
@@ -55,7 +72,10 @@ const rulesOf = (ppl: string): unknown[] => {
 
 const quote = (s: string) => JSON.stringify(s).slice(1, -1);
 
-export function exportPomeriumRoutes(routes: readonly ExportRoute[], meta: { namespace: string; at: Date }): ExportResult {
+export function exportPomeriumRoutes(
+  routes: readonly ExportRoute[],
+  meta: { namespace: string; at: Date },
+): ExportResult {
   const notExported: NotExported[] = [];
   const out: { route: Record<string, unknown>; markers: { at: number; text: string }[] }[] = [];
   const blocked = new Map<string, string>();
@@ -81,7 +101,10 @@ export function exportPomeriumRoutes(routes: readonly ExportRoute[], meta: { nam
         // A policy without rules allows nobody and denies nothing: nothing to write.
         continue;
       }
-      markers.push({ at: rules.length, text: ` Postern policy "${quote(p.name)}" (${p.enforced ? 'enforced' : 'optional'})` });
+      markers.push({
+        at: rules.length,
+        text: ` Postern policy "${quote(p.name)}" (${p.enforced ? 'enforced' : 'optional'})`,
+      });
       rules.push(...these);
     }
     if (rules.length) route.policy = rules;
@@ -91,8 +114,10 @@ export function exportPomeriumRoutes(routes: readonly ExportRoute[], meta: { nam
   const doc = new Document({ routes: out.map((o) => o.route) }, { version: '1.2', compat: 'yaml-1.1' });
   doc.commentBefore = [
     ` Pomerium routes exported from Postern (namespace "${quote(meta.namespace)}") on ${meta.at.toISOString()}.`,
-    ' Each route\'s policy holds the rules of every Postern policy that applies to it; a comment names each one.',
-    ...(notExported.length ? [' Not exported (they use Postern extensions):', ...notExported.map((n) => `   ${n.route}: ${n.reason}`)] : []),
+    " Each route's policy holds the rules of every Postern policy that applies to it; a comment names each one.",
+    ...(notExported.length
+      ? [' Not exported (they use Postern extensions):', ...notExported.map((n) => `   ${n.route}: ${n.reason}`)]
+      : []),
   ].join('\n');
   out.forEach((o, i) => {
     const seq = doc.getIn(['routes', i, 'policy'], true);

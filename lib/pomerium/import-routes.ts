@@ -44,20 +44,40 @@ export interface PlannedRoute {
   notes: string[];
 }
 
-export interface SkippedRoute { index: number; from: string; reason: string }
+export interface SkippedRoute {
+  index: number;
+  from: string;
+  reason: string;
+}
 
-export interface ImportPlan { routes: PlannedRoute[]; policies: PlannedPolicy[]; skipped: SkippedRoute[] }
+export interface ImportPlan {
+  routes: PlannedRoute[];
+  policies: PlannedPolicy[];
+  skipped: SkippedRoute[];
+}
 
 /** Options whose meaning Postern takes over (access) or that describe the route itself. */
 const HANDLED = new Set([
-  'from', 'to', 'prefix', 'name', 'description', 'policy', 'allowed_users', 'allowed_domains', 'allowed_idp_claims',
-  'allow_any_authenticated_user', 'allow_public_unauthenticated_access', 'cors_allow_preflight', 'sub_policies',
+  'from',
+  'to',
+  'prefix',
+  'name',
+  'description',
+  'policy',
+  'allowed_users',
+  'allowed_domains',
+  'allowed_idp_claims',
+  'allow_any_authenticated_user',
+  'allow_public_unauthenticated_access',
+  'cors_allow_preflight',
+  'sub_policies',
 ]);
 
 const MARKER = /^\s*Postern policy "((?:[^"\\]|\\.)*)"\s*\((optional|enforced)\)/;
 
 function load(text: string): { value: unknown; doc: Document.Parsed } {
-  if (new TextEncoder().encode(text).length > MAX_IMPORT_BYTES) throw new ImportError(`The file is larger than ${MAX_IMPORT_BYTES / 1024} KB.`);
+  if (new TextEncoder().encode(text).length > MAX_IMPORT_BYTES)
+    throw new ImportError(`The file is larger than ${MAX_IMPORT_BYTES / 1024} KB.`);
   if (!text.trim()) throw new ImportError('The file is empty.');
   if (exceedsNesting(text, 128)) throw new ImportError('The file is nested too deeply to be a Pomerium configuration.');
   const doc = parseDocument(text, { version: '1.2', schema: 'core', prettyErrors: false });
@@ -83,7 +103,13 @@ function routesOf(value: unknown, doc: Document.Parsed): { raw: unknown[]; nodes
       if (key === 'policy' && 'from' in value) break; // a single route with a PPL policy
       if (Array.isArray(value[key])) {
         const seq = seqAt(key);
-        return { raw: value[key] as unknown[], nodes: (value[key] as unknown[]).map((_, i) => { const n = seq?.items[i]; return isMap(n) ? (n as YAMLMap) : undefined; }) };
+        return {
+          raw: value[key] as unknown[],
+          nodes: (value[key] as unknown[]).map((_, i) => {
+            const n = seq?.items[i];
+            return isMap(n) ? (n as YAMLMap) : undefined;
+          }),
+        };
       }
     }
     if ('from' in value) return { raw: [value], nodes: [isMap(doc.contents) ? (doc.contents as YAMLMap) : undefined] };
@@ -91,12 +117,19 @@ function routesOf(value: unknown, doc: Document.Parsed): { raw: unknown[]; nodes
   }
   if (Array.isArray(value)) {
     const seq = isSeq(doc.contents) ? (doc.contents as YAMLSeq) : undefined;
-    return { raw: value, nodes: value.map((_, i) => { const n = seq?.items[i]; return isMap(n) ? (n as YAMLMap) : undefined; }) };
+    return {
+      raw: value,
+      nodes: value.map((_, i) => {
+        const n = seq?.items[i];
+        return isMap(n) ? (n as YAMLMap) : undefined;
+      }),
+    };
   }
   throw new ImportError('No routes found: expected a "routes:" list (or a single route with "from" and "to").');
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).filter((x): x is string => typeof x === 'string');
+const strings = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).filter((x): x is string => typeof x === 'string');
 
 /** The rule Pomerium builds from the legacy options (config.Policy.ToPPL), or null when it has none. */
 function legacyRule(route: Record<string, unknown>): { rule: Record<string, unknown> | null; used: string[] } {
@@ -109,10 +142,20 @@ function legacyRule(route: Record<string, unknown>): { rule: Record<string, unkn
   if (route.allow_any_authenticated_user === true) or.push({ authenticated_user: true });
   for (const d of all('allowed_domains')) or.push({ domain: { is: d } });
   for (const claims of [route, ...subs].map((o) => o.allowed_idp_claims).filter(isPlainObject)) {
-    for (const k of Object.keys(claims).sort()) for (const v of Array.isArray(claims[k]) ? claims[k] : [claims[k]]) or.push({ [`claim/${k}`]: typeof v === 'string' ? v : String(v) });
+    for (const k of Object.keys(claims).sort())
+      for (const v of Array.isArray(claims[k]) ? claims[k] : [claims[k]])
+        or.push({ [`claim/${k}`]: typeof v === 'string' ? v : String(v) });
   }
   for (const u of all('allowed_users')) or.push({ user: { is: u } }, { email: { is: u } });
-  for (const k of ['allow_public_unauthenticated_access', 'cors_allow_preflight', 'allow_any_authenticated_user', 'allowed_domains', 'allowed_idp_claims', 'allowed_users', 'sub_policies']) {
+  for (const k of [
+    'allow_public_unauthenticated_access',
+    'cors_allow_preflight',
+    'allow_any_authenticated_user',
+    'allowed_domains',
+    'allowed_idp_claims',
+    'allowed_users',
+    'sub_policies',
+  ]) {
     if (route[k] !== undefined && route[k] !== false) used.push(k);
   }
   return { rule: or.length ? { allow: { or } } : null, used };
@@ -124,7 +167,10 @@ function commentOf(seq: YAMLSeq, i: number): string | undefined {
   return item?.commentBefore ?? (i === 0 ? (seq.commentBefore ?? undefined) : undefined);
 }
 
-interface Group { marker: { name: string; enforced: boolean } | null; rules: unknown[] }
+interface Group {
+  marker: { name: string; enforced: boolean } | null;
+  rules: unknown[];
+}
 
 /** The route's `policy` rules, split at export markers. */
 function policyGroups(raw: unknown, node: YAMLMap | undefined): Group[] {
@@ -133,8 +179,18 @@ function policyGroups(raw: unknown, node: YAMLMap | undefined): Group[] {
   const seq = node?.get('policy', true);
   const groups: Group[] = [];
   list.forEach((rule, i) => {
-    const m = isSeq(seq) ? MARKER.exec(commentOf(seq as YAMLSeq, i)?.split('\n').find((l) => MARKER.test(l)) ?? '') : null;
-    if (m) groups.push({ marker: { name: JSON.parse(`"${m[1]}"`) as string, enforced: m[2] === 'enforced' }, rules: [rule] });
+    const m = isSeq(seq)
+      ? MARKER.exec(
+          commentOf(seq as YAMLSeq, i)
+            ?.split('\n')
+            .find((l) => MARKER.test(l)) ?? '',
+        )
+      : null;
+    if (m)
+      groups.push({
+        marker: { name: JSON.parse(`"${m[1]}"`) as string, enforced: m[2] === 'enforced' },
+        rules: [rule],
+      });
     else if (groups.length) groups[groups.length - 1]!.rules.push(rule);
     else groups.push({ marker: null, rules: [rule] });
   });
@@ -152,8 +208,13 @@ function upstreams(v: unknown): { urls: string[]; weighted: boolean } | string {
     if (m) weighted = true;
     const url = (m ? m[1]! : entry).trim();
     let u: URL;
-    try { u = new URL(url); } catch { return `its upstream "${url.slice(0, 80)}" is not a URL`; }
-    if (!['http:', 'https:'].includes(u.protocol) || u.search || u.hash || u.username) return `its upstream "${url.slice(0, 80)}" is not an http(s) URL without query or credentials`;
+    try {
+      u = new URL(url);
+    } catch {
+      return `its upstream "${url.slice(0, 80)}" is not a URL`;
+    }
+    if (!['http:', 'https:'].includes(u.protocol) || u.search || u.hash || u.username)
+      return `its upstream "${url.slice(0, 80)}" is not an http(s) URL without query or credentials`;
     urls.push(url);
   }
   if (urls.length > 20) return 'it has more than 20 upstreams';
@@ -163,7 +224,8 @@ function upstreams(v: unknown): { urls: string[]; weighted: boolean } | string {
 export function planPomeriumImport(text: string): ImportPlan {
   const { value, doc } = load(text);
   const { raw, nodes } = routesOf(value, doc);
-  if (raw.length > MAX_IMPORT_ROUTES) throw new ImportError(`The file has ${raw.length} routes; at most ${MAX_IMPORT_ROUTES} can be imported at once.`);
+  if (raw.length > MAX_IMPORT_ROUTES)
+    throw new ImportError(`The file has ${raw.length} routes; at most ${MAX_IMPORT_ROUTES} can be imported at once.`);
   const plan: ImportPlan = { routes: [], policies: [], skipped: [] };
   const byName = new Map<string, PlannedPolicy>();
   const addPolicy = (wanted: string, enforced: boolean, ppl: string): string => {
@@ -180,25 +242,37 @@ export function planPomeriumImport(text: string): ImportPlan {
     }
   };
 
-  raw.forEach((r, i) => {
+  // Returns early (with the skip) for a route that cannot be imported.
+  const planRoute = (r: unknown, i: number) => {
     const index = i + 1;
-    if (!isPlainObject(r)) { plan.skipped.push({ index, from: '', reason: 'it is not a mapping of route options' }); return; }
+    if (!isPlainObject(r)) {
+      plan.skipped.push({ index, from: '', reason: 'it is not a mapping of route options' });
+      return;
+    }
     const fromRaw = typeof r.from === 'string' ? r.from.trim() : '';
     const skip = (reason: string) => plan.skipped.push({ index, from: fromRaw, reason });
     if (!fromRaw) return skip('it has no "from" URL');
     const scheme = /^([a-z0-9+.-]+):\/\//i.exec(fromRaw)?.[1]?.toLowerCase();
     if (scheme && scheme !== 'https') {
-      return skip(scheme === 'http'
-        ? 'its "from" is plain http: Postern routes are https only'
-        : `its "from" is ${scheme}: TCP/UDP tunnels are not HTTP requests, and Postern's verify endpoints judge HTTP requests only`);
+      return skip(
+        scheme === 'http'
+          ? 'its "from" is plain http: Postern routes are https only'
+          : `its "from" is ${scheme}: TCP/UDP tunnels are not HTTP requests, and Postern's verify endpoints judge HTTP requests only`,
+      );
     }
     for (const k of ['path', 'regex'] as const) {
-      if (typeof r[k] === 'string' && r[k]) return skip(`it matches by "${k}": Postern routes match a host and a path prefix only`);
+      if (typeof r[k] === 'string' && r[k])
+        return skip(`it matches by "${k}": Postern routes match a host and a path prefix only`);
     }
     let url: URL;
-    try { url = new URL(fromRaw); } catch { return skip('its "from" is not a URL'); }
+    try {
+      url = new URL(fromRaw);
+    } catch {
+      return skip('its "from" is not a URL');
+    }
     if (url.hostname.startsWith('*')) return skip('its "from" has a wildcard host: Postern routes name one host');
-    if (url.pathname !== '/' && url.pathname !== '') return skip('its "from" has a path (Pomerium refuses that too; use "prefix")');
+    if (url.pathname !== '/' && url.pathname !== '')
+      return skip('its "from" has a path (Pomerium refuses that too; use "prefix")');
     const prefix = typeof r.prefix === 'string' && r.prefix ? r.prefix : '/';
     const parsed = parseFrom(`https://${url.host}${prefix === '/' ? '' : prefix}`);
     if (typeof parsed === 'string') return skip(parsed);
@@ -206,13 +280,17 @@ export function planPomeriumImport(text: string): ImportPlan {
     if (typeof to === 'string') return skip(to);
     const notes: string[] = [];
     if (to.weighted) notes.push('load-balancing weights in "to" are dropped');
-    if (prefix !== '/' && prefix.endsWith('/')) notes.push(`prefix ${prefix} becomes ${parsed.pathPrefix}, which also matches ${parsed.pathPrefix} itself`);
-    if (prefix !== '/' && !prefix.endsWith('/')) notes.push(`prefix ${prefix} matches whole path segments in Postern (${prefix}/x, not ${prefix}x)`);
+    if (prefix !== '/' && prefix.endsWith('/'))
+      notes.push(`prefix ${prefix} becomes ${parsed.pathPrefix}, which also matches ${parsed.pathPrefix} itself`);
+    if (prefix !== '/' && !prefix.endsWith('/'))
+      notes.push(`prefix ${prefix} matches whole path segments in Postern (${prefix}/x, not ${prefix}x)`);
 
     const { rule: legacy, used } = legacyRule(r);
     const groups = policyGroups(r.policy, nodes[i]);
     // Pomerium: the legacy rule is kept when it has criteria, or when there is no PPL (then it matches nothing).
-    const routeName = (typeof r.name === 'string' && r.name.trim() ? r.name.trim() : parsed.url.replace(/^https:\/\//, '')).slice(0, 100);
+    const routeName = (
+      typeof r.name === 'string' && r.name.trim() ? r.name.trim() : parsed.url.replace(/^https:\/\//, '')
+    ).slice(0, 100);
     if (legacy) {
       const unmarked = groups.find((g) => !g.marker);
       if (unmarked) unmarked.rules.unshift(legacy);
@@ -232,8 +310,19 @@ export function planPomeriumImport(text: string): ImportPlan {
       picked.push(addPolicy(g.marker?.name ?? routeName, g.marker?.enforced ?? false, ppl));
     }
     const ignored = Object.keys(r).filter((k) => !HANDLED.has(k));
-    plan.routes.push({ index, name: routeName, from: parsed.url, host: parsed.host, pathPrefix: parsed.pathPrefix, to: to.urls, policies: [...new Set(picked)], ignored, notes: used.length ? [...notes, `legacy options turned into PPL: ${used.join(', ')}`] : notes });
-  });
+    plan.routes.push({
+      index,
+      name: routeName,
+      from: parsed.url,
+      host: parsed.host,
+      pathPrefix: parsed.pathPrefix,
+      to: to.urls,
+      policies: [...new Set(picked)],
+      ignored,
+      notes: used.length ? [...notes, `legacy options turned into PPL: ${used.join(', ')}`] : notes,
+    });
+  };
+  for (const [i, r] of raw.entries()) planRoute(r, i);
   return plan;
 }
 

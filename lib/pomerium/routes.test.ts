@@ -60,7 +60,12 @@ describe('planPomeriumImport', () => {
   const plan = planPomeriumImport(FILE);
 
   it('imports what it can and says why it skips the rest', () => {
-    expect(plan.routes.map((r) => r.from)).toEqual(['https://billing.example.com', 'https://reports.example.com/v1', 'https://public.example.com', 'https://groups.example.com']);
+    expect(plan.routes.map((r) => r.from)).toEqual([
+      'https://billing.example.com',
+      'https://reports.example.com/v1',
+      'https://public.example.com',
+      'https://groups.example.com',
+    ]);
     expect(plan.skipped.map((s) => [s.index, s.reason])).toEqual([
       [4, expect.stringMatching(/tcp\+https: TCP\/UDP tunnels are not HTTP requests/)],
       [5, expect.stringMatching(/plain http: Postern routes are https only/)],
@@ -94,7 +99,9 @@ describe('planPomeriumImport', () => {
   });
 
   it('public access and CORS preflight become accept and cors_preflight', () => {
-    expect(plan.policies.find((p) => p.name === 'public.example.com')!.ppl).toBe('allow:\n  or:\n    - accept: true\n    - cors_preflight: true\n');
+    expect(plan.policies.find((p) => p.name === 'public.example.com')!.ppl).toBe(
+      'allow:\n  or:\n    - accept: true\n    - cors_preflight: true\n',
+    );
     expect(decide(plan, 3, { user: null })).toBe(true);
   });
 
@@ -106,9 +113,13 @@ describe('planPomeriumImport', () => {
   });
 
   it('reads a single route, a legacy top-level policy list, and refuses what is not a config', () => {
-    expect(planPomeriumImport('from: https://a.example.com\nto: http://a\nallow_any_authenticated_user: true\n').routes).toHaveLength(1);
+    expect(
+      planPomeriumImport('from: https://a.example.com\nto: http://a\nallow_any_authenticated_user: true\n').routes,
+    ).toHaveLength(1);
     expect(planPomeriumImport('policy:\n  - from: https://a.example.com\n    to: http://a\n').routes).toHaveLength(1);
-    const single = planPomeriumImport('from: https://a.example.com\nto: http://a\npolicy:\n  allow: {or: [{accept: true}]}\n');
+    const single = planPomeriumImport(
+      'from: https://a.example.com\nto: http://a\npolicy:\n  allow: {or: [{accept: true}]}\n',
+    );
     expect(single.routes[0]!.policies).toHaveLength(1);
     expect(() => planPomeriumImport('')).toThrow(ImportError);
     expect(() => planPomeriumImport('foo: [')).toThrow(/not valid YAML/);
@@ -124,14 +135,34 @@ describe('planPomeriumImport', () => {
 
 describe('export and import again', () => {
   const routes: ExportRoute[] = [
-    { name: 'api', host: 'api.example.com', pathPrefix: '/v1', to: ['http://a:1', 'http://a:2'], policies: [
-      { name: 'No admin', enforced: true, ppl: 'deny:\n  or:\n    - http_path:\n        starts_with: /v1/admin\n' },
-      { name: 'CI only', enforced: false, ppl: 'allow:\n  and:\n    - user:\n        is: ci@x\n    - time_of_day:\n        timezone: UTC\n        after: "9:00"\n' },
-    ] },
-    { name: 'web', host: 'web.example.com:8443', pathPrefix: '/', to: ['https://w'], policies: [
-      { name: 'No admin', enforced: true, ppl: 'deny:\n  or:\n    - http_path:\n        starts_with: /v1/admin\n' },
-      { name: 'mTLS', enforced: false, ppl: `allow:\n  or:\n    - client_certificate:\n        fingerprint:\n          - ${'ab'.repeat(32)}\n` },
-    ] },
+    {
+      name: 'api',
+      host: 'api.example.com',
+      pathPrefix: '/v1',
+      to: ['http://a:1', 'http://a:2'],
+      policies: [
+        { name: 'No admin', enforced: true, ppl: 'deny:\n  or:\n    - http_path:\n        starts_with: /v1/admin\n' },
+        {
+          name: 'CI only',
+          enforced: false,
+          ppl: 'allow:\n  and:\n    - user:\n        is: ci@x\n    - time_of_day:\n        timezone: UTC\n        after: "9:00"\n',
+        },
+      ],
+    },
+    {
+      name: 'web',
+      host: 'web.example.com:8443',
+      pathPrefix: '/',
+      to: ['https://w'],
+      policies: [
+        { name: 'No admin', enforced: true, ppl: 'deny:\n  or:\n    - http_path:\n        starts_with: /v1/admin\n' },
+        {
+          name: 'mTLS',
+          enforced: false,
+          ppl: `allow:\n  or:\n    - client_certificate:\n        fingerprint:\n          - ${'ab'.repeat(32)}\n`,
+        },
+      ],
+    },
     { name: 'closed', host: 'c.example.com', pathPrefix: '/', to: ['http://c'], policies: [] },
   ];
 
@@ -141,24 +172,57 @@ describe('export and import again', () => {
     expect(notExported).toEqual([]);
     const plan = planPomeriumImport(text);
     expect(plan.skipped).toEqual([]);
-    expect(plan.routes.map((r) => ({ name: r.name, host: r.host, pathPrefix: r.pathPrefix, to: r.to, policies: r.policies }))).toEqual(
-      routes.map((r) => ({ name: r.name, host: r.host, pathPrefix: r.pathPrefix, to: r.to, policies: r.policies.map((p) => p.name) })),
+    expect(
+      plan.routes.map((r) => ({
+        name: r.name,
+        host: r.host,
+        pathPrefix: r.pathPrefix,
+        to: r.to,
+        policies: r.policies,
+      })),
+    ).toEqual(
+      routes.map((r) => ({
+        name: r.name,
+        host: r.host,
+        pathPrefix: r.pathPrefix,
+        to: r.to,
+        policies: r.policies.map((p) => p.name),
+      })),
     );
     const unique = [...new Map(routes.flatMap((r) => r.policies).map((p) => [p.name, p])).values()];
     expect(plan.policies).toEqual(unique);
   });
 
   it('lists a policy that uses a Postern extension as not exportable and leaves its routes out', () => {
-    const tz = { name: 'Weekdays in Paris', enforced: false, ppl: 'allow:\n  or:\n    - day_of_week:\n        is: mon-fri\n        timezone: Europe/Paris\n' };
-    const nested = { name: 'Nested', enforced: false, ppl: 'allow:\n  or:\n    - and:\n        - user: {is: a}\n        - email: {is: b}\n' };
-    const { text, notExported } = exportPomeriumRoutes([
-      { ...routes[2]!, name: 'paris', policies: [tz] },
-      { ...routes[2]!, name: 'nested', host: 'n.example.com', policies: [nested] },
-      routes[0]!,
-    ], { namespace: 'Eng', at: new Date() });
+    const tz = {
+      name: 'Weekdays in Paris',
+      enforced: false,
+      ppl: 'allow:\n  or:\n    - day_of_week:\n        is: mon-fri\n        timezone: Europe/Paris\n',
+    };
+    const nested = {
+      name: 'Nested',
+      enforced: false,
+      ppl: 'allow:\n  or:\n    - and:\n        - user: {is: a}\n        - email: {is: b}\n',
+    };
+    const { text, notExported } = exportPomeriumRoutes(
+      [
+        { ...routes[2]!, name: 'paris', policies: [tz] },
+        { ...routes[2]!, name: 'nested', host: 'n.example.com', policies: [nested] },
+        routes[0]!,
+      ],
+      { namespace: 'Eng', at: new Date() },
+    );
     expect(notExported).toEqual([
-      { route: 'paris', reason: 'policy "Weekdays in Paris" is not exportable: allow.or[0].day_of_week: a day_of_week time zone (a Postern extension; Pomerium uses UTC)' },
-      { route: 'nested', reason: 'policy "Nested" is not exportable: allow.or[0]: an operator group nested in a list (a Postern extension)' },
+      {
+        route: 'paris',
+        reason:
+          'policy "Weekdays in Paris" is not exportable: allow.or[0].day_of_week: a day_of_week time zone (a Postern extension; Pomerium uses UTC)',
+      },
+      {
+        route: 'nested',
+        reason:
+          'policy "Nested" is not exportable: allow.or[0]: an operator group nested in a list (a Postern extension)',
+      },
     ]);
     expect(planPomeriumImport(text).routes.map((r) => r.name)).toEqual(['api']);
     expect(pomeriumIncompatibility(parsePolicy('allow: {or: [{day_of_week: mon-fri}]}'))).toBeNull();

@@ -22,11 +22,20 @@ export const acceptInviteSchema = z
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The passwords do not match.' });
 
 export const changePasswordSchema = z
-  .object({ current: z.string().min(1, 'Enter your current password.').max(1024), password: newPassword, confirm: z.string() })
+  .object({
+    current: z.string().min(1, 'Enter your current password.').max(1024),
+    password: newPassword,
+    confirm: z.string(),
+  })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The passwords do not match.' })
-  .refine((v) => v.password !== v.current, { path: ['password'], message: 'Choose a password different from the current one.' });
+  .refine((v) => v.password !== v.current, {
+    path: ['password'],
+    message: 'Choose a password different from the current one.',
+  });
 
-export const addUserSchema = z.object({ email: z.string().trim().min(1, 'Enter an email.').max(254).email('Enter a valid email address.') });
+export const addUserSchema = z.object({
+  email: z.string().trim().min(1, 'Enter an email.').max(254).email('Enter a valid email address.'),
+});
 export const userIdSchema = z.object({ userId: z.uuid() });
 export const linkIdentitySchema = z.object({ userId: z.uuid(), directoryUserId: z.string().min(1).max(200) });
 export const setDisabledSchema = z.object({ userId: z.uuid(), disabled: z.boolean() });

@@ -5,6 +5,7 @@ export const namespaceName = z
   .trim()
   .min(1, 'Enter a name.')
   .max(64, 'Use at most 64 characters.')
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Control characters are not allowed.');
 
 /** The add and rename dialogs; the actions extend it with the parent or the namespace. */

@@ -10,7 +10,11 @@ export const MAX_PPL = 256 * 1024;
 export function storedPpl(text: string): { ok: true; ppl: string } | { ok: false; message: string } {
   const ppl = printPolicy(parsePolicy(text));
   const bytes = new TextEncoder().encode(ppl).length;
-  if (bytes > MAX_PPL) return { ok: false, message: `With its YAML aliases expanded the policy is ${Math.ceil(bytes / 1024)} KB; at most ${MAX_PPL / 1024} KB.` };
+  if (bytes > MAX_PPL)
+    return {
+      ok: false,
+      message: `With its YAML aliases expanded the policy is ${Math.ceil(bytes / 1024)} KB; at most ${MAX_PPL / 1024} KB.`,
+    };
   return { ok: true, ppl };
 }
 
@@ -19,13 +23,22 @@ export const pplText = z
   .string()
   .max(MAX_PPL, 'The policy text is too long (at most 256 KB).')
   .superRefine((text, ctx) => {
-    if (!text.trim()) { ctx.addIssue({ code: 'custom', message: 'The policy is empty: add an allow or deny block.' }); return; }
+    if (!text.trim()) {
+      ctx.addIssue({ code: 'custom', message: 'The policy is empty: add an allow or deny block.' });
+      return;
+    }
     try {
       const stored = storedPpl(text);
       if (!stored.ok) ctx.addIssue({ code: 'custom', message: stored.message });
     } catch (err) {
       const e = err as PolicyError;
-      ctx.addIssue({ code: 'custom', message: e instanceof PolicyError ? `${e.line ? `Line ${e.line}: ` : ''}${e.message}` : 'The policy could not be read.' });
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          e instanceof PolicyError
+            ? `${e.line ? `Line ${e.line}: ` : ''}${e.message}`
+            : 'The policy could not be read.',
+      });
     }
   });
 

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { canonicalPath } from '@/lib/net/canonical-path';
 
-export interface ParsedFrom { host: string; pathPrefix: string; url: string }
+export interface ParsedFrom {
+  host: string;
+  pathPrefix: string;
+  url: string;
+}
 
 /** Normalizes a route's external URL: https only, no query, fragment or credentials. */
 export function parseFrom(input: string): ParsedFrom | string {
   let u: URL;
-  try { u = new URL(input.trim()); } catch { return 'Enter a full URL, e.g. https://api.example.com/v1'; }
+  try {
+    u = new URL(input.trim());
+  } catch {
+    return 'Enter a full URL, e.g. https://api.example.com/v1';
+  }
   if (u.protocol !== 'https:') return 'The From URL must start with https://';
   if (u.username || u.password) return 'The From URL must not contain credentials.';
   if (u.search || input.includes('?')) return 'The From URL must not have a query string.';
@@ -21,26 +29,40 @@ export function parseFrom(input: string): ParsedFrom | string {
   return { host, pathPrefix, url: `https://${host}${pathPrefix === '/' ? '' : pathPrefix}` };
 }
 
-const fromUrl = z.string().max(2048, 'The URL is too long.').superRefine((s, ctx) => {
-  const r = parseFrom(s);
-  if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
-});
+const fromUrl = z
+  .string()
+  .max(2048, 'The URL is too long.')
+  .superRefine((s, ctx) => {
+    const r = parseFrom(s);
+    if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
+  });
 
-const toUrls = z.string().max(8192).superRefine((s, ctx) => {
-  const urls = splitUrls(s);
-  if (!urls.length) ctx.addIssue({ code: 'custom', message: 'Enter at least one upstream URL.' });
-  if (urls.length > 20) ctx.addIssue({ code: 'custom', message: 'At most 20 upstream URLs.' });
-  for (const t of urls) {
-    let u: URL | null = null;
-    try { u = new URL(t); } catch { /* reported below */ }
-    if (!u || !['http:', 'https:'].includes(u.protocol) || u.search || u.hash || u.username) {
-      ctx.addIssue({ code: 'custom', message: `Not an http(s) upstream URL without query: ${t.slice(0, 80)}` });
-      return;
+const toUrls = z
+  .string()
+  .max(8192)
+  .superRefine((s, ctx) => {
+    const urls = splitUrls(s);
+    if (!urls.length) ctx.addIssue({ code: 'custom', message: 'Enter at least one upstream URL.' });
+    if (urls.length > 20) ctx.addIssue({ code: 'custom', message: 'At most 20 upstream URLs.' });
+    for (const t of urls) {
+      let u: URL | null = null;
+      try {
+        u = new URL(t);
+      } catch {
+        /* reported below */
+      }
+      if (!u || !['http:', 'https:'].includes(u.protocol) || u.search || u.hash || u.username) {
+        ctx.addIssue({ code: 'custom', message: `Not an http(s) upstream URL without query: ${t.slice(0, 80)}` });
+        return;
+      }
     }
-  }
-});
+  });
 
-export const splitUrls = (s: string) => s.split(/[\s,]+/).map((t) => t.trim()).filter(Boolean);
+export const splitUrls = (s: string) =>
+  s
+    .split(/[\s,]+/)
+    .map((t) => t.trim())
+    .filter(Boolean);
 
 export const routeFormSchema = z.object({
   name: z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.'),
@@ -56,7 +78,11 @@ export const routeIdSchema = z.object({ id: z.string().uuid() });
 export const policyCheckSchema = z.object({
   routeId: z.string().uuid('Pick a route.'),
   subject: z.string().trim().min(1, 'Pick an account or user.').max(256),
-  method: z.string().trim().toUpperCase().regex(/^[A-Z]{1,16}$/, 'Enter an HTTP method.'),
+  method: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{1,16}$/, 'Enter an HTTP method.'),
   path: z.string().trim().max(2048).regex(/^\//, 'The path starts with /.'),
   sourceIp: z.string().trim().max(64).optional(),
 });

@@ -3,7 +3,12 @@ import { z } from 'zod';
 export const USER_ID_PATTERN = /^[A-Za-z0-9.\-_@]+$/;
 export const EXPIRATION_PRESETS = ['never', '7', '30', '60', '90', 'custom'] as const;
 export const EXPIRATION_LABELS: Record<(typeof EXPIRATION_PRESETS)[number], string> = {
-  never: 'Never', '7': '7 days', '30': '30 days', '60': '60 days', '90': '90 days', custom: 'Custom date and time',
+  never: 'Never',
+  '7': '7 days',
+  '30': '30 days',
+  '60': '60 days',
+  '90': '90 days',
+  custom: 'Custom date and time',
 };
 
 export const serviceAccountUserId = z
@@ -32,14 +37,17 @@ export const createServiceAccountSchema = z
   .superRefine((v, ctx) => {
     if (v.kind === 'service') {
       const r = serviceAccountUserId.safeParse(v.userId ?? '');
-      if (!r.success) ctx.addIssue({ code: 'custom', path: ['userId'], message: r.error.issues[0]?.message ?? 'Invalid user ID.' });
+      if (!r.success)
+        ctx.addIssue({ code: 'custom', path: ['userId'], message: r.error.issues[0]?.message ?? 'Invalid user ID.' });
     } else if (!v.directoryUserId) {
       ctx.addIssue({ code: 'custom', path: ['directoryUserId'], message: 'Choose a directory user to impersonate.' });
     }
     if (v.expiration === 'custom') {
       const t = v.customExpiresAt ? Date.parse(v.customExpiresAt) : NaN;
-      if (Number.isNaN(t)) ctx.addIssue({ code: 'custom', path: ['customExpiresAt'], message: 'Enter a date and time.' });
-      else if (t <= Date.now()) ctx.addIssue({ code: 'custom', path: ['customExpiresAt'], message: 'The expiry must lie in the future.' });
+      if (Number.isNaN(t))
+        ctx.addIssue({ code: 'custom', path: ['customExpiresAt'], message: 'Enter a date and time.' });
+      else if (t <= Date.now())
+        ctx.addIssue({ code: 'custom', path: ['customExpiresAt'], message: 'The expiry must lie in the future.' });
     }
   });
 export type CreateServiceAccountInput = z.input<typeof createServiceAccountSchema>;
@@ -60,7 +68,11 @@ export const listServiceAccountsQuery = z.object({
 });
 
 /** The expiry instant for a preset, from `now`. */
-export function expiryFor(expiration: (typeof EXPIRATION_PRESETS)[number], custom: string | undefined, now = new Date()): Date | null {
+export function expiryFor(
+  expiration: (typeof EXPIRATION_PRESETS)[number],
+  custom: string | undefined,
+  now = new Date(),
+): Date | null {
   if (expiration === 'never') return null;
   if (expiration === 'custom') return new Date(Date.parse(custom ?? ''));
   return new Date(now.getTime() + Number(expiration) * 24 * 60 * 60 * 1000);

@@ -12,34 +12,61 @@ export function serviceProviderConfig(baseUrl: string) {
     changePassword: { supported: false },
     sort: { supported: false },
     etag: { supported: false },
-    authenticationSchemes: [{
-      type: 'oauthbearertoken', name: 'OAuth Bearer Token', primary: true,
-      description: 'A SCIM token created under Directory in the Postern console, sent as Authorization: Bearer <token>.',
-    }],
+    authenticationSchemes: [
+      {
+        type: 'oauthbearertoken',
+        name: 'OAuth Bearer Token',
+        primary: true,
+        description:
+          'A SCIM token created under Directory in the Postern console, sent as Authorization: Bearer <token>.',
+      },
+    ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
   };
 }
 
 const RESOURCE_TYPES = [
-  { id: 'User', name: 'User', endpoint: '/Users', description: 'Directory users that service accounts may impersonate', schema: URN.user },
-  { id: 'Group', name: 'Group', endpoint: '/Groups', description: 'Directory groups, used by policies and grants', schema: URN.group },
+  {
+    id: 'User',
+    name: 'User',
+    endpoint: '/Users',
+    description: 'Directory users that service accounts may impersonate',
+    schema: URN.user,
+  },
+  {
+    id: 'Group',
+    name: 'Group',
+    endpoint: '/Groups',
+    description: 'Directory groups, used by policies and grants',
+    schema: URN.group,
+  },
 ];
 
 export function resourceType(id: string, baseUrl: string) {
   const t = RESOURCE_TYPES.find((r) => r.id === id);
-  return t && {
-    schemas: [URN.resourceType], ...t,
-    ...(t.id === 'User' ? { schemaExtensions: [] } : {}),
-    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/${t.id}` },
-  };
+  return (
+    t && {
+      schemas: [URN.resourceType],
+      ...t,
+      ...(t.id === 'User' ? { schemaExtensions: [] } : {}),
+      meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/${t.id}` },
+    }
+  );
 }
 
 export const resourceTypes = (baseUrl: string) => RESOURCE_TYPES.map((t) => resourceType(t.id, baseUrl)!);
 
 function attribute(a: AttrDef): Record<string, unknown> {
   return {
-    name: a.name, type: a.type, multiValued: !!a.multi, description: a.description, required: !!a.required,
-    caseExact: !!a.caseExact, mutability: 'readWrite', returned: 'default', uniqueness: a.unique ? 'server' : 'none',
+    name: a.name,
+    type: a.type,
+    multiValued: !!a.multi,
+    description: a.description,
+    required: !!a.required,
+    caseExact: !!a.caseExact,
+    mutability: 'readWrite',
+    returned: 'default',
+    uniqueness: a.unique ? 'server' : 'none',
     ...(a.sub ? { subAttributes: a.sub.map(attribute) } : {}),
     ...(a.type === 'reference' ? { referenceTypes: ['User'] } : {}),
   };
@@ -47,7 +74,10 @@ function attribute(a: AttrDef): Record<string, unknown> {
 
 function schemaDoc(s: ResourceSchema, baseUrl: string) {
   return {
-    schemas: [URN.schema], id: s.urn, name: s.name, description: `${s.name} resources as Postern stores them`,
+    schemas: [URN.schema],
+    id: s.urn,
+    name: s.name,
+    description: `${s.name} resources as Postern stores them`,
     attributes: s.attrs.map(attribute),
     meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${s.urn}` },
   };

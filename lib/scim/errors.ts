@@ -2,11 +2,24 @@ import { URN } from '@/lib/scim/schema';
 
 // RFC 7644 §3.12 detail error keywords.
 export type ScimType =
-  | 'invalidFilter' | 'tooMany' | 'uniqueness' | 'mutability' | 'invalidSyntax' | 'invalidPath' | 'noTarget' | 'invalidValue' | 'invalidVers' | 'sensitive';
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue'
+  | 'invalidVers'
+  | 'sensitive';
 
 /** An expected failure, answered as a SCIM error. The detail is shown to the IdP's admin: no internals. */
 export class ScimError extends Error {
-  constructor(readonly status: number, readonly detail: string, readonly scimType?: ScimType) {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly scimType?: ScimType,
+  ) {
     super(detail);
     this.name = 'ScimError';
   }

@@ -27,10 +27,18 @@ export interface GroupFields {
 export const MAX_MEMBERS_PER_REQUEST = 10_000;
 
 const groupShape = z.object({
-  displayName: z.string({ error: 'displayName is required.' }).trim().min(1, 'displayName is required.').max(256, 'Use at most 256 characters.'),
+  displayName: z
+    .string({ error: 'displayName is required.' })
+    .trim()
+    .min(1, 'displayName is required.')
+    .max(256, 'Use at most 256 characters.'),
   externalId: z.string().trim().max(256, 'Use at most 256 characters.').nullish(),
-  members: z.array(z.object({ value: z.string({ error: 'Each member needs a value (a user id).' }).trim().min(1).max(256) }), { error: 'members must be a list.' })
-    .max(MAX_MEMBERS_PER_REQUEST, `At most ${MAX_MEMBERS_PER_REQUEST} members per request.`).nullish(),
+  members: z
+    .array(z.object({ value: z.string({ error: 'Each member needs a value (a user id).' }).trim().min(1).max(256) }), {
+      error: 'members must be a list.',
+    })
+    .max(MAX_MEMBERS_PER_REQUEST, `At most ${MAX_MEMBERS_PER_REQUEST} members per request.`)
+    .nullish(),
 });
 
 export function groupFields(resource: Json): GroupFields {
@@ -38,7 +46,8 @@ export function groupFields(resource: Json): GroupFields {
   if (!parsed.success) invalidValue(parsed.error);
   const g = parsed.data;
   return {
-    displayName: g.displayName, externalId: g.externalId || null,
+    displayName: g.displayName,
+    externalId: g.externalId || null,
     members: g.members === undefined ? undefined : [...new Set((g.members ?? []).map((m) => m.value))],
   };
 }
@@ -52,8 +61,15 @@ export function groupFromBody(body: unknown): GroupFields {
 }
 
 /** PATCH applies to the stored group, members included. */
-export function patchGroup(group: { displayName: string; externalId: string | null; members: { id: string }[] }, ops: readonly PatchOperation[]): GroupFields & { members: string[] } {
-  const base: Json = { displayName: group.displayName, externalId: group.externalId, members: group.members.map((m) => ({ value: m.id })) };
+export function patchGroup(
+  group: { displayName: string; externalId: string | null; members: { id: string }[] },
+  ops: readonly PatchOperation[],
+): GroupFields & { members: string[] } {
+  const base: Json = {
+    displayName: group.displayName,
+    externalId: group.externalId,
+    members: group.members.map((m) => ({ value: m.id })),
+  };
   const fields = groupFields(applyPatch(base, ops, GROUP_SCHEMA));
   return { ...fields, members: fields.members ?? [] };
 }
@@ -65,24 +81,44 @@ export function toScimGroup(group: GroupRecord, baseUrl: string) {
     displayName: group.displayName,
     ...(group.externalId ? { externalId: group.externalId } : {}),
     ...(group.members
-      ? { members: group.members.map((m) => ({ value: m.id, ...(m.userName ? { display: m.userName } : {}), type: 'User', $ref: `${baseUrl}/Users/${m.id}` })) }
+      ? {
+          members: group.members.map((m) => ({
+            value: m.id,
+            ...(m.userName ? { display: m.userName } : {}),
+            type: 'User',
+            $ref: `${baseUrl}/Users/${m.id}`,
+          })),
+        }
       : {}),
-    meta: { resourceType: 'Group', created: group.createdAt.toISOString(), lastModified: group.updatedAt.toISOString(), location: `${baseUrl}/Groups/${group.id}` },
+    meta: {
+      resourceType: 'Group',
+      created: group.createdAt.toISOString(),
+      lastModified: group.updatedAt.toISOString(),
+      location: `${baseUrl}/Groups/${group.id}`,
+    },
   };
 }
 
-export type GroupFilter = { field: 'displayName' | 'externalId' | 'id'; value: string } | { field: 'member'; value: string };
+export type GroupFilter =
+  | { field: 'displayName' | 'externalId' | 'id'; value: string }
+  | { field: 'member'; value: string };
 
-const GROUP_FIELDS: Record<string, 'displayName' | 'externalId' | 'id' | undefined> = { displayname: 'displayName', externalid: 'externalId', id: 'id' };
+const GROUP_FIELDS: Record<string, 'displayName' | 'externalId' | 'id' | undefined> = {
+  displayname: 'displayName',
+  externalid: 'externalId',
+  id: 'id',
+};
 
 /** displayName, externalId, id, and `members.value eq "<user id>"` (the groups of a user). */
 export function groupFilter(raw: string | null): GroupFilter | null {
   if (raw === null || !raw.trim()) return null;
   const { path, value } = parseFilter(raw);
-  if (path.urn && path.urn !== URN.group) throw badRequest('invalidFilter', 'Only core Group attributes can be filtered.');
+  if (path.urn && path.urn !== URN.group)
+    throw badRequest('invalidFilter', 'Only core Group attributes can be filtered.');
   if (typeof value !== 'string') throw badRequest('invalidFilter', 'Compare with a quoted string.');
   const attr = path.attr?.toLowerCase() ?? '';
-  if (attr === 'members' && !path.filter && (path.sub === null || path.sub.toLowerCase() === 'value')) return { field: 'member', value };
+  if (attr === 'members' && !path.filter && (path.sub === null || path.sub.toLowerCase() === 'value'))
+    return { field: 'member', value };
   const field = path.filter || path.sub ? undefined : GROUP_FIELDS[attr];
   if (!field) throw badRequest('invalidFilter', `Filtering on "${path.attr}" is not supported.`);
   return { field, value };

@@ -20,21 +20,29 @@ import { canonicalSub, canonicalValue, getKey, isObject, requireSchema, type Jso
 import { findAttr, URN, type AttrDef, type ResourceSchema } from '@/lib/scim/schema';
 
 export type PatchOpName = 'add' | 'replace' | 'remove';
-export interface PatchOperation { op: PatchOpName; path?: string; value?: unknown }
+export interface PatchOperation {
+  op: PatchOpName;
+  path?: string;
+  value?: unknown;
+}
 
 const MAX_OPERATIONS = 1000;
 
 export function parsePatchBody(body: unknown): PatchOperation[] {
   const ops = getKey(requireSchema(body, URN.patchOp), 'Operations');
-  if (!Array.isArray(ops) || ops.length === 0) throw badRequest('invalidSyntax', '"Operations" must be a non-empty array.');
-  if (ops.length > MAX_OPERATIONS) throw badRequest('invalidSyntax', `At most ${MAX_OPERATIONS} operations per request.`);
+  if (!Array.isArray(ops) || ops.length === 0)
+    throw badRequest('invalidSyntax', '"Operations" must be a non-empty array.');
+  if (ops.length > MAX_OPERATIONS)
+    throw badRequest('invalidSyntax', `At most ${MAX_OPERATIONS} operations per request.`);
   return ops.map((raw, i) => {
     if (!isObject(raw)) throw badRequest('invalidSyntax', `Operation ${i + 1} must be an object.`);
     const op = getKey(raw, 'op');
     const name = typeof op === 'string' ? op.toLowerCase() : '';
-    if (name !== 'add' && name !== 'replace' && name !== 'remove') throw badRequest('invalidSyntax', `Operation ${i + 1} has an unknown op ${JSON.stringify(op)}.`);
+    if (name !== 'add' && name !== 'replace' && name !== 'remove')
+      throw badRequest('invalidSyntax', `Operation ${i + 1} has an unknown op ${JSON.stringify(op)}.`);
     const path = getKey(raw, 'path');
-    if (path !== undefined && typeof path !== 'string') throw badRequest('invalidPath', `Operation ${i + 1} has a path that is not a string.`);
+    if (path !== undefined && typeof path !== 'string')
+      throw badRequest('invalidPath', `Operation ${i + 1} has a path that is not a string.`);
     return { op: name, path: path === '' ? undefined : path, value: getKey(raw, 'value') };
   });
 }
@@ -47,7 +55,8 @@ export function applyPatch(resource: Json, ops: readonly PatchOperation[], schem
       continue;
     }
     if (op === 'remove') throw badRequest('noTarget', 'A remove operation needs a path.');
-    if (!isObject(value)) throw badRequest('invalidValue', 'Without a path, the value must be an object of attributes.');
+    if (!isObject(value))
+      throw badRequest('invalidValue', 'Without a path, the value must be an object of attributes.');
     applyObject(out, op, value, schema);
   }
   return out;
@@ -66,9 +75,12 @@ function applyObject(res: Json, op: PatchOpName, value: Json, schema: ResourceSc
 }
 
 function applyAt(res: Json, op: PatchOpName, p: AttrPath, value: unknown, schema: ResourceSchema, lenient: boolean) {
-  const refuse = (detail: string) => { if (!lenient) throw badRequest('invalidPath', detail); };
+  const refuse = (detail: string) => {
+    if (!lenient) throw badRequest('invalidPath', detail);
+  };
   if (p.urn && p.urn !== schema.urn) {
-    if (!schema.ignoredExtensions.includes(p.urn)) refuse(`Schema ${p.urn} does not apply to ${schema.name} resources.`);
+    if (!schema.ignoredExtensions.includes(p.urn))
+      refuse(`Schema ${p.urn} does not apply to ${schema.name} resources.`);
     return;
   }
   if (p.attr === null) {
@@ -81,8 +93,17 @@ function applyAt(res: Json, op: PatchOpName, p: AttrPath, value: unknown, schema
   if (!def) return refuse(`Attribute "${p.attr}" is not supported on ${schema.name} resources.`);
   const sub = p.sub === null ? null : findAttr(def.sub, p.sub);
   if (p.sub !== null && !sub) return refuse(`"${def.name}" has no sub-attribute "${p.sub}".`);
-  if (p.filter && (!def.multi || !findAttr(def.sub, p.filter.attr))) return refuse(`"${def.name}" cannot be filtered by "${p.filter.attr}".`);
-  if (def.multi) res[def.name] = applyMulti(Array.isArray(res[def.name]) ? (res[def.name] as unknown[]) : [], op, def, p.filter, sub ?? null, value);
+  if (p.filter && (!def.multi || !findAttr(def.sub, p.filter.attr)))
+    return refuse(`"${def.name}" cannot be filtered by "${p.filter.attr}".`);
+  if (def.multi)
+    res[def.name] = applyMulti(
+      Array.isArray(res[def.name]) ? (res[def.name] as unknown[]) : [],
+      op,
+      def,
+      p.filter,
+      sub ?? null,
+      value,
+    );
   else applySingle(res, op, def, sub ?? null, value);
 }
 
@@ -111,7 +132,8 @@ const keyOf = (def: AttrDef, el: unknown): unknown => {
 /** The value of an operation as canonical elements; whole elements (not merged into a match) need a value. */
 function elements(def: AttrDef, value: unknown, whole = true): Json[] {
   const list = canonicalValue(def, value);
-  if (!Array.isArray(list) || !list.every(isObject)) throw badRequest('invalidValue', `"${def.name}" values must be objects.`);
+  if (!Array.isArray(list) || !list.every(isObject))
+    throw badRequest('invalidValue', `"${def.name}" values must be objects.`);
   if (whole && findAttr(def.sub, 'value') && list.some((e) => e.value === undefined || e.value === null)) {
     throw badRequest('invalidValue', `Each "${def.name}" value needs a "value".`);
   }
@@ -121,7 +143,12 @@ function elements(def: AttrDef, value: unknown, whole = true): Json[] {
 /** Adds elements, one per value (the incoming one wins); a new primary element demotes the others. */
 function merge(def: AttrDef, existing: unknown[], incoming: Json[]): unknown[] {
   const seen = new Set<unknown>();
-  const fresh = incoming.filter((e) => { const k = keyOf(def, e); if (seen.has(k)) return false; seen.add(k); return true; });
+  const fresh = incoming.filter((e) => {
+    const k = keyOf(def, e);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
   const demote = fresh.some((e) => toBoolean(e.primary) === true);
   const kept = existing
     .filter((el) => !seen.has(keyOf(def, el)))
@@ -129,19 +156,31 @@ function merge(def: AttrDef, existing: unknown[], incoming: Json[]): unknown[] {
   return [...kept, ...fresh];
 }
 
-function applyMulti(list: unknown[], op: PatchOpName, def: AttrDef, filter: Comparison | null, sub: AttrDef | null, value: unknown): unknown[] {
+function applyMulti(
+  list: unknown[],
+  op: PatchOpName,
+  def: AttrDef,
+  filter: Comparison | null,
+  sub: AttrDef | null,
+  value: unknown,
+): unknown[] {
   let out: unknown[];
   if (filter) {
     const hit = (el: unknown) => matches(el, filter, !!findAttr(def.sub, filter.attr)?.caseExact);
-    const patchEl = (el: Json): Json => (sub ? { ...el, [sub.name]: value } : { ...el, ...elements(def, value, false)[0] });
-    if (op === 'remove') out = sub ? list.map((el) => (hit(el) && isObject(el) ? omit(el, sub.name) : el)) : list.filter((el) => !hit(el));
+    const patchEl = (el: Json): Json =>
+      sub ? { ...el, [sub.name]: value } : { ...el, ...elements(def, value, false)[0] };
+    if (op === 'remove')
+      out = sub ? list.map((el) => (hit(el) && isObject(el) ? omit(el, sub.name) : el)) : list.filter((el) => !hit(el));
     else if (list.some(hit)) out = list.map((el) => (hit(el) && isObject(el) ? patchEl(el) : el));
     else if (filter.value !== null) out = [...list, patchEl({ [findAttr(def.sub, filter.attr)!.name]: filter.value })];
     else throw badRequest('noTarget', `No "${def.name}" value matches the filter.`);
   } else if (sub) {
     // `emails.value` without a filter addresses every element (there is usually one).
     if (op === 'remove') out = list.map((el) => (isObject(el) ? omit(el, sub.name) : el));
-    else out = list.length ? list.map((el) => (isObject(el) ? { ...el, [sub.name]: value } : el)) : [{ [sub.name]: value }];
+    else
+      out = list.length
+        ? list.map((el) => (isObject(el) ? { ...el, [sub.name]: value } : el))
+        : [{ [sub.name]: value }];
   } else if (op === 'remove') {
     if (value === undefined || value === null) out = [];
     else {
@@ -152,7 +191,9 @@ function applyMulti(list: unknown[], op: PatchOpName, def: AttrDef, filter: Comp
     out = merge(def, op === 'replace' ? [] : list, elements(def, value));
   }
   // An element whose value was removed is no element at all.
-  return findAttr(def.sub, 'value') ? out.filter((el) => !isObject(el) || (el.value !== undefined && el.value !== null)) : out;
+  return findAttr(def.sub, 'value')
+    ? out.filter((el) => !isObject(el) || (el.value !== undefined && el.value !== null))
+    : out;
 }
 
 function omit(el: Json, key: string): Json {

@@ -3,18 +3,30 @@ import { matches, parseFilter, parsePath, toBoolean } from '@/lib/scim/path';
 import { ScimError } from '@/lib/scim/errors';
 
 const scimType = (fn: () => unknown) => {
-  try { fn(); } catch (e) { expect(e).toBeInstanceOf(ScimError); return (e as ScimError).scimType; }
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScimError);
+    return (e as ScimError).scimType;
+  }
   throw new Error('expected a ScimError');
 };
 
 describe('filters', () => {
   it('reads the eq filters IdPs send', () => {
-    expect(parseFilter('userName eq "alice@example.com"')).toEqual({ path: { urn: null, attr: 'userName', filter: null, sub: null }, value: 'alice@example.com' });
+    expect(parseFilter('userName eq "alice@example.com"')).toEqual({
+      path: { urn: null, attr: 'userName', filter: null, sub: null },
+      value: 'alice@example.com',
+    });
     expect(parseFilter('externalId EQ "00u1"').value).toBe('00u1');
     expect(parseFilter('emails[type eq "work"].value eq "a@b.c"')).toEqual({
-      path: { urn: null, attr: 'emails', filter: { attr: 'type', value: 'work' }, sub: 'value' }, value: 'a@b.c',
+      path: { urn: null, attr: 'emails', filter: { attr: 'type', value: 'work' }, sub: 'value' },
+      value: 'a@b.c',
     });
-    expect(parseFilter('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "x"').path).toMatchObject({ urn: 'urn:ietf:params:scim:schemas:core:2.0:User', attr: 'userName' });
+    expect(parseFilter('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "x"').path).toMatchObject({
+      urn: 'urn:ietf:params:scim:schemas:core:2.0:User',
+      attr: 'userName',
+    });
   });
 
   it('decodes escaped quotes and keeps brackets inside strings', () => {
@@ -23,8 +35,18 @@ describe('filters', () => {
   });
 
   it('refuses other operators, compound filters and junk as invalidFilter', () => {
-    for (const f of ['userName co "a"', 'userName pr', 'userName eq "a" and active eq true', 'userName eq', '((', 'userName eq "unterminated']) {
-      expect(scimType(() => parseFilter(f)), f).toBe('invalidFilter');
+    for (const f of [
+      'userName co "a"',
+      'userName pr',
+      'userName eq "a" and active eq true',
+      'userName eq',
+      '((',
+      'userName eq "unterminated',
+    ]) {
+      expect(
+        scimType(() => parseFilter(f)),
+        f,
+      ).toBe('invalidFilter');
     }
   });
 });
@@ -32,12 +54,19 @@ describe('filters', () => {
 describe('attribute paths', () => {
   it('splits attribute, filter and sub-attribute', () => {
     expect(parsePath('name.givenName')).toEqual({ urn: null, attr: 'name', filter: null, sub: 'givenName' });
-    expect(parsePath('members[value eq "2819c223"]')).toEqual({ urn: null, attr: 'members', filter: { attr: 'value', value: '2819c223' }, sub: null });
+    expect(parsePath('members[value eq "2819c223"]')).toEqual({
+      urn: null,
+      attr: 'members',
+      filter: { attr: 'value', value: '2819c223' },
+      sub: null,
+    });
     expect(parsePath('emails[primary eq true].value').filter).toEqual({ attr: 'primary', value: true });
   });
 
   it('recognizes the enterprise extension and refuses unknown schemas', () => {
-    expect(parsePath('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department')).toMatchObject({ attr: 'department' });
+    expect(parsePath('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department')).toMatchObject({
+      attr: 'department',
+    });
     expect(parsePath('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User')).toMatchObject({ attr: null });
     expect(scimType(() => parsePath('urn:example:custom:thing'))).toBe('invalidPath');
     expect(scimType(() => parsePath('a b'))).toBe('invalidPath');

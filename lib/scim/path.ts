@@ -5,7 +5,10 @@ import { badRequest, type ScimType } from '@/lib/scim/errors';
 import { URN } from '@/lib/scim/schema';
 
 export type FilterValue = string | boolean | number | null;
-export interface Comparison { attr: string; value: FilterValue }
+export interface Comparison {
+  attr: string;
+  value: FilterValue;
+}
 export interface AttrPath {
   /** The schema URN the path was qualified with, if any. */
   urn: string | null;
@@ -42,7 +45,8 @@ function parseComparison(text: string, kind: ScimType): { path: string; value: F
   const m = COMPARISON.exec(text);
   if (!m) throw badRequest(kind, `Unsupported filter ${JSON.stringify(text.slice(0, 200))}: use attribute eq "value".`);
   const [, path, op, value] = m;
-  if (op!.toLowerCase() !== 'eq' || value === undefined) throw badRequest(kind, `Unsupported filter operator "${op}": only eq is supported.`);
+  if (op!.toLowerCase() !== 'eq' || value === undefined)
+    throw badRequest(kind, `Unsupported filter operator "${op}": only eq is supported.`);
   return { path: path!, value: parseValue(value, kind) };
 }
 

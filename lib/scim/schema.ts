@@ -39,7 +39,12 @@ export interface ResourceSchema {
   ignoredExtensions: readonly string[];
 }
 
-const str = (name: string, description: string, extra: Partial<AttrDef> = {}): AttrDef => ({ name, type: 'string', description, ...extra });
+const str = (name: string, description: string, extra: Partial<AttrDef> = {}): AttrDef => ({
+  name,
+  type: 'string',
+  description,
+  ...extra,
+});
 
 export const USER_SCHEMA: ResourceSchema = {
   urn: URN.user,
@@ -47,20 +52,59 @@ export const USER_SCHEMA: ResourceSchema = {
   attrs: [
     str('userName', 'Unique identifier for the user, typically the sign-in name.', { required: true, unique: true }),
     str('externalId', "The identity provider's identifier for the user.", { caseExact: true }),
-    { name: 'active', type: 'boolean', description: 'Inactive users stay in the directory; service accounts impersonating them are refused.' },
+    {
+      name: 'active',
+      type: 'boolean',
+      description: 'Inactive users stay in the directory; service accounts impersonating them are refused.',
+    },
     str('displayName', 'The name shown for the user (stored as the directory name).'),
     {
-      name: 'name', type: 'complex', description: "The user's name; formatted, or givenName and familyName, becomes the directory name.",
-      sub: [str('formatted', 'The full name.'), str('givenName', 'Given name.'), str('familyName', 'Family name.'),
-        str('middleName', 'Middle name (not stored).'), str('honorificPrefix', 'Prefix (not stored).'), str('honorificSuffix', 'Suffix (not stored).')],
+      name: 'name',
+      type: 'complex',
+      description: "The user's name; formatted, or givenName and familyName, becomes the directory name.",
+      sub: [
+        str('formatted', 'The full name.'),
+        str('givenName', 'Given name.'),
+        str('familyName', 'Family name.'),
+        str('middleName', 'Middle name (not stored).'),
+        str('honorificPrefix', 'Prefix (not stored).'),
+        str('honorificSuffix', 'Suffix (not stored).'),
+      ],
     },
     {
-      name: 'emails', type: 'complex', multi: true, description: 'The primary (or first) address becomes the directory email.',
-      sub: [str('value', 'The address.'), str('type', 'work, home or other.'), { name: 'primary', type: 'boolean', description: 'The preferred address.' }, str('display', 'Display label.')],
+      name: 'emails',
+      type: 'complex',
+      multi: true,
+      description: 'The primary (or first) address becomes the directory email.',
+      sub: [
+        str('value', 'The address.'),
+        str('type', 'work, home or other.'),
+        { name: 'primary', type: 'boolean', description: 'The preferred address.' },
+        str('display', 'Display label.'),
+      ],
     },
   ],
-  ignored: new Set(['id', 'meta', 'schemas', 'groups', 'password', 'nickname', 'profileurl', 'title', 'usertype', 'preferredlanguage', 'locale',
-    'timezone', 'phonenumbers', 'ims', 'photos', 'addresses', 'entitlements', 'roles', 'x509certificates']),
+  ignored: new Set([
+    'id',
+    'meta',
+    'schemas',
+    'groups',
+    'password',
+    'nickname',
+    'profileurl',
+    'title',
+    'usertype',
+    'preferredlanguage',
+    'locale',
+    'timezone',
+    'phonenumbers',
+    'ims',
+    'photos',
+    'addresses',
+    'entitlements',
+    'roles',
+    'x509certificates',
+  ]),
   ignoredExtensions: [URN.enterpriseUser],
 };
 
@@ -71,9 +115,16 @@ export const GROUP_SCHEMA: ResourceSchema = {
     str('displayName', 'The group name that policies and grants refer to.', { required: true, unique: true }),
     str('externalId', "The identity provider's identifier for the group.", { caseExact: true }),
     {
-      name: 'members', type: 'complex', multi: true, description: 'Member users, by id.',
-      sub: [str('value', 'The id of a member user.', { caseExact: true }), { name: '$ref', type: 'reference', description: 'The URI of the member.' },
-        str('display', 'The name of the member.'), str('type', 'User (groups cannot be members).')],
+      name: 'members',
+      type: 'complex',
+      multi: true,
+      description: 'Member users, by id.',
+      sub: [
+        str('value', 'The id of a member user.', { caseExact: true }),
+        { name: '$ref', type: 'reference', description: 'The URI of the member.' },
+        str('display', 'The name of the member.'),
+        str('type', 'User (groups cannot be members).'),
+      ],
     },
   ],
   ignored: new Set(['id', 'meta', 'schemas']),

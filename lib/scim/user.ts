@@ -31,13 +31,25 @@ export interface UserFields {
 
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`).nullish();
 const userShape = z.object({
-  userName: z.string({ error: 'userName is required.' }).trim().min(1, 'userName is required.').max(256, 'Use at most 256 characters.'),
+  userName: z
+    .string({ error: 'userName is required.' })
+    .trim()
+    .min(1, 'userName is required.')
+    .max(256, 'Use at most 256 characters.'),
   externalId: text(256),
   active: z.preprocess((v) => toBoolean(v) ?? v, z.boolean({ error: 'active must be true or false.' })).optional(),
   displayName: text(256),
   name: z.object({ formatted: text(256), givenName: text(128), familyName: text(128) }).nullish(),
-  emails: z.array(z.object({ value: z.string().trim().max(254, 'Use at most 254 characters.').nullish(), primary: z.unknown().optional() }), { error: 'emails must be a list.' })
-    .max(50, 'At most 50 emails.').nullish(),
+  emails: z
+    .array(
+      z.object({
+        value: z.string().trim().max(254, 'Use at most 254 characters.').nullish(),
+        primary: z.unknown().optional(),
+      }),
+      { error: 'emails must be a list.' },
+    )
+    .max(50, 'At most 50 emails.')
+    .nullish(),
 });
 
 export function invalidValue(error: z.ZodError): never {
@@ -55,8 +67,11 @@ export function userFields(resource: Json): UserFields {
   const emails = (u.emails ?? []).filter((e) => e.value);
   const email = (emails.find((e) => toBoolean(e.primary) === true) ?? emails[0])?.value ?? null;
   return {
-    userName: u.userName, externalId: u.externalId || null, email,
-    name: u.name?.formatted || given || u.displayName || null, active: u.active,
+    userName: u.userName,
+    externalId: u.externalId || null,
+    email,
+    name: u.name?.formatted || given || u.displayName || null,
+    active: u.active,
   };
 }
 
@@ -71,7 +86,10 @@ export function userFromBody(body: unknown): UserFields {
  */
 export function patchUser(user: UserRecord, ops: readonly PatchOperation[]): UserFields {
   const base: Json = {
-    userName: user.userName, externalId: user.externalId, active: user.active, displayName: user.name,
+    userName: user.userName,
+    externalId: user.externalId,
+    active: user.active,
+    displayName: user.name,
     emails: user.email ? [{ value: user.email, type: 'work', primary: true }] : [],
   };
   const fields = userFields(applyPatch(base, ops, USER_SCHEMA));
@@ -89,13 +107,23 @@ export function toScimUser(user: UserRecord, baseUrl: string) {
     emails: user.email ? [{ value: user.email, type: 'work', primary: true }] : [],
     active: user.active,
     groups: user.groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${baseUrl}/Groups/${g.id}` })),
-    meta: { resourceType: 'User', created: user.createdAt.toISOString(), lastModified: user.updatedAt.toISOString(), location },
+    meta: {
+      resourceType: 'User',
+      created: user.createdAt.toISOString(),
+      lastModified: user.updatedAt.toISOString(),
+      location,
+    },
   };
 }
 
 export type UserFilter = { field: 'userName' | 'externalId' | 'id' | 'email' | 'name'; value: string } | 'none';
 
-const USER_FIELDS: Record<string, 'userName' | 'externalId' | 'id' | 'name' | undefined> = { username: 'userName', externalid: 'externalId', id: 'id', displayname: 'name' };
+const USER_FIELDS: Record<string, 'userName' | 'externalId' | 'id' | 'name' | undefined> = {
+  username: 'userName',
+  externalid: 'externalId',
+  id: 'id',
+  displayname: 'name',
+};
 
 /**
  * The list filters IdPs use to find a user before creating one: userName, externalId,
@@ -104,13 +132,17 @@ const USER_FIELDS: Record<string, 'userName' | 'externalId' | 'id' | 'name' | un
 export function userFilter(raw: string | null): UserFilter | null {
   if (raw === null || !raw.trim()) return null;
   const { path, value } = parseFilter(raw);
-  if (path.urn && path.urn !== URN.user) throw badRequest('invalidFilter', 'Only core User attributes can be filtered.');
+  if (path.urn && path.urn !== URN.user)
+    throw badRequest('invalidFilter', 'Only core User attributes can be filtered.');
   const attr = path.attr?.toLowerCase();
   if (typeof value !== 'string') throw badRequest('invalidFilter', 'Compare with a quoted string.');
   if (attr === 'emails' && (path.sub === null || path.sub.toLowerCase() === 'value')) {
     // The one stored address is the primary work address: other types match nothing.
     const f = path.filter;
-    const ok = !f || (f.attr.toLowerCase() === 'type' && f.value === 'work') || (f.attr.toLowerCase() === 'primary' && f.value === true);
+    const ok =
+      !f ||
+      (f.attr.toLowerCase() === 'type' && f.value === 'work') ||
+      (f.attr.toLowerCase() === 'primary' && f.value === true);
     return ok ? { field: 'email', value } : 'none';
   }
   if (path.filter || path.sub) throw badRequest('invalidFilter', 'Unsupported filter attribute.');

@@ -72,13 +72,7 @@ export class AssertionCache {
     const key = JSON.stringify([input.accountId, input.audience, input.signer.kid]);
     // Identity fields are part of the match: changed groups or email must not be
     // served stale for the rest of the cached assertion's life.
-    const fingerprint = JSON.stringify([
-      input.issuer,
-      input.subject,
-      input.email ?? null,
-      input.groups ?? null,
-      ttl,
-    ]);
+    const fingerprint = JSON.stringify([input.issuer, input.subject, input.email ?? null, input.groups ?? null, ttl]);
 
     const hit = this.cache.get(key);
     if (

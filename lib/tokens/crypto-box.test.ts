@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveKey, openSecret, sealSecret, SecretKeyError } from './crypto-box';
 
-const key = deriveKey('a'.repeat(32) + '-correct-secret');
+const key = deriveKey(`${'a'.repeat(32)}-correct-secret`);
 const PLAINTEXT = JSON.stringify({ kty: 'EC', d: 'private-scalar', note: 'ünïcode ✓' });
 
 function flipChar(s: string, index: number): string {
@@ -31,7 +31,7 @@ describe('sealSecret / openSecret', () => {
 
   it('fails with a clear error under the wrong key', () => {
     const sealed = sealSecret(PLAINTEXT, key);
-    const wrong = deriveKey('b'.repeat(32) + '-other-secret');
+    const wrong = deriveKey(`${'b'.repeat(32)}-other-secret`);
     expect(() => openSecret(sealed, wrong)).toThrow(SecretKeyError);
     expect(() => openSecret(sealed, wrong)).toThrow('cannot decrypt signing key: wrong SECRET_KEY?');
   });
@@ -44,7 +44,7 @@ describe('sealSecret / openSecret', () => {
       [v, flipChar(iv, 3), ct, tag],
       [v, iv, ct, flipChar(tag, 4)],
       [v, iv, ct, Buffer.from(tag, 'base64url').subarray(0, 12).toString('base64url')], // GCM accepts short tags unless told not to
-      [v, iv, ct + '!', tag],
+      [v, iv, `${ct}!`, tag],
       ['v2', iv, ct, tag],
       [v, iv, ct],
     ];

@@ -43,9 +43,7 @@ export function sealSecret(plaintext: string, key: Uint8Array): string {
   cipher.setAAD(AAD);
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return [VERSION, iv, ciphertext, tag]
-    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-    .join('.');
+  return [VERSION, iv, ciphertext, tag].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
 }
 
 /** Decodes strictly: Node's decoder skips junk characters, which would hide tampering. */

@@ -57,7 +57,14 @@ describe('extractToken', () => {
   });
 
   it('rejects a claimed Pomerium credential that is empty or not a compact JWS', () => {
-    for (const value of ['Pomerium', 'Pomerium   ', 'Bearer Pomerium-', `Pomerium ${JWT}.x`, 'Pomerium a.b', 'Pomerium a..c']) {
+    for (const value of [
+      'Pomerium',
+      'Pomerium   ',
+      'Bearer Pomerium-',
+      `Pomerium ${JWT}.x`,
+      'Pomerium a.b',
+      'Pomerium a..c',
+    ]) {
       expect(extractToken(headers({ Authorization: value }))).toEqual({ ok: false, error: 'invalid_token' });
     }
     for (const value of ['not-a-jwt', 'a.b.c d', 'a.b.c,a.b.c', 'a.b.c=', '....']) {
@@ -98,15 +105,15 @@ describe('extractToken', () => {
     const token = `${'a'.repeat(100)}.${'b'.repeat(100)}.${'c'.repeat(MAX_TOKEN_LENGTH - 202)}`;
     expect(token).toHaveLength(MAX_TOKEN_LENGTH);
     expect(extractToken(headers({ 'X-Pomerium-Authorization': token }))).toEqual({ ok: true, token });
-    expect(extractToken(headers({ 'X-Pomerium-Authorization': token + 'c' }))).toEqual({
+    expect(extractToken(headers({ 'X-Pomerium-Authorization': `${token}c` }))).toEqual({
       ok: false,
       error: 'invalid_token',
     });
   });
 
   it('refuses inputs built to make regexes backtrack', () => {
-    const evil = 'a.'.repeat(4000) + '!';
+    const evil = `${'a.'.repeat(4000)}!`;
     expect(looksLikeCompactJws(evil)).toBe(false);
-    expect(looksLikeCompactJws('a-'.repeat(4000) + '.')).toBe(false);
+    expect(looksLikeCompactJws(`${'a-'.repeat(4000)}.`)).toBe(false);
   });
 });

@@ -9,9 +9,7 @@ export const MAX_TOKEN_LENGTH = 8192;
 // the regex cannot backtrack super-linearly; the length cap runs first anyway.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-export type ExtractResult =
-  | { ok: true; token: string }
-  | { ok: false; error: 'missing_token' | 'invalid_token' };
+export type ExtractResult = { ok: true; token: string } | { ok: false; error: 'missing_token' | 'invalid_token' };
 
 /** Cheap shape check done before any base64 or crypto work. */
 export function looksLikeCompactJws(token: string): boolean {

@@ -12,12 +12,7 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth', 'priv'] as
 type EcPublicFields = { kty: 'EC'; crv: 'P-256'; x: string; y: string };
 
 function ecPublicFields(jwk: JWK): EcPublicFields {
-  if (
-    jwk.kty !== 'EC' ||
-    jwk.crv !== 'P-256' ||
-    typeof jwk.x !== 'string' ||
-    typeof jwk.y !== 'string'
-  ) {
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') {
     throw new TypeError('expected an EC P-256 JWK');
   }
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };

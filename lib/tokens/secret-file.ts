@@ -66,7 +66,7 @@ export function loadOrCreateSecret(opts: { envValue?: string; dataDir: string })
   const secret = randomBytes(32).toString('base64url');
   try {
     // 'wx' fails if the file exists, so two processes starting together agree on one key.
-    writeFileSync(file, secret + '\n', { flag: 'wx', mode: 0o600 });
+    writeFileSync(file, `${secret}\n`, { flag: 'wx', mode: 0o600 });
     return secret;
   } catch (e) {
     if (isErrno(e, 'EEXIST')) return readSecretFile(file);

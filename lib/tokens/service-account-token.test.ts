@@ -123,7 +123,11 @@ describe('verifyServiceAccountToken', () => {
     await expectInvalid(token);
     // With a dummy signature the shape check passes, so the alg check itself is exercised.
     const withSig = `${token}AAAA`;
-    expect(await verify(withSig)).toMatchObject({ ok: false, error: 'invalid_token', detail: 'token algorithm is not ES256' });
+    expect(await verify(withSig)).toMatchObject({
+      ok: false,
+      error: 'invalid_token',
+      detail: 'token algorithm is not ES256',
+    });
   });
 
   it('rejects HS256 tokens keyed with the public key (algorithm confusion)', async () => {
@@ -150,7 +154,11 @@ describe('verifyServiceAccountToken', () => {
       accountId: 'j',
       now: NOW,
     });
-    expect(await verify(token)).toMatchObject({ ok: false, error: 'invalid_token', detail: 'token signed with an unknown key' });
+    expect(await verify(token)).toMatchObject({
+      ok: false,
+      error: 'invalid_token',
+      detail: 'token signed with an unknown key',
+    });
 
     const [, payload, sig] = (await mint()).split('.');
     await expectInvalid(`${b64({ alg: 'ES256', typ: 'JWT' })}.${payload}.${sig}`);
@@ -167,7 +175,11 @@ describe('verifyServiceAccountToken', () => {
       accountId: 'j',
       now: NOW,
     });
-    expect(await verify(forged)).toMatchObject({ ok: false, error: 'invalid_token', detail: 'signature verification failed' });
+    expect(await verify(forged)).toMatchObject({
+      ok: false,
+      error: 'invalid_token',
+      detail: 'signature verification failed',
+    });
   });
 
   it('rejects a flipped signature character', async () => {

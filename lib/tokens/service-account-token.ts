@@ -87,10 +87,7 @@ function describeJoseError(e: unknown): VerifyResult {
 }
 
 /** Never throws: every failure, whatever the input, comes back as a result. */
-export async function verifyServiceAccountToken(
-  token: string,
-  opts: VerifyOptions,
-): Promise<VerifyResult> {
+export async function verifyServiceAccountToken(token: string, opts: VerifyOptions): Promise<VerifyResult> {
   if (typeof token !== 'string' || !looksLikeCompactJws(token)) return invalid('token is malformed');
 
   let header: ReturnType<typeof decodeProtectedHeader>;

@@ -39,7 +39,7 @@ describe('the forwarded client certificate', () => {
     expect(leafOf('forward-auth', 'AAA%2B,BBB')).toBe('AAA+');
   });
 
-  it('each endpoint reads only its own proxy\'s header', () => {
+  it("each endpoint reads only its own proxy's header", () => {
     const all: Record<string, string> = {
       'x-forwarded-tls-client-cert': forwarded.traefik(pki.other),
       'x-client-cert': forwarded.nginx(pki.other),
@@ -50,7 +50,11 @@ describe('the forwarded client certificate', () => {
       'auth-request': { 'x-original-url': 'https://a.example/', 'x-original-method': 'GET' },
       'ext-authz': { host: 'a.example' },
     };
-    const own: Record<ProxyFamily, string> = { 'forward-auth': 'x-forwarded-tls-client-cert', 'auth-request': 'x-client-cert', 'ext-authz': 'x-forwarded-client-cert' };
+    const own: Record<ProxyFamily, string> = {
+      'forward-auth': 'x-forwarded-tls-client-cert',
+      'auth-request': 'x-client-cert',
+      'ext-authz': 'x-forwarded-client-cert',
+    };
     for (const family of Object.keys(base) as ProxyFamily[]) {
       // Only the other families' headers: no certificate.
       const others = Object.fromEntries(Object.entries(all).filter(([k]) => k !== own[family]));
@@ -66,7 +70,8 @@ describe('the forwarded client certificate', () => {
   it('decides a pinned policy as Pomerium would, with either fingerprint form', () => {
     for (const fp of [pki.client.fingerprint, pki.client.fingerprintLong]) {
       const p = parsePolicy({ allow: { and: [{ client_certificate: { fingerprint: fp } }] } });
-      const at = (header: string) => evaluatePolicy(p, { user: null, clientCertificate: () => clientCertificate('auth-request', header) }).allowed;
+      const at = (header: string) =>
+        evaluatePolicy(p, { user: null, clientCertificate: () => clientCertificate('auth-request', header) }).allowed;
       expect(at(forwarded.nginx(pki.client))).toBe(true);
       expect(at(forwarded.nginx(pki.other))).toBe(false);
     }

@@ -7,13 +7,37 @@ import { LRUCache } from 'lru-cache';
 import type { ClientCertificate } from '@/lib/policy';
 import type { ProxyFamily } from '@/lib/verify/describe';
 
-interface Parsed { fingerprint: string; spkiHash: string; sanEmail: string[]; sanDns: string[]; sanUri: string[]; notBefore: number; notAfter: number }
-const UNREADABLE: Parsed = { fingerprint: '', spkiHash: '', sanEmail: [], sanDns: [], sanUri: [], notBefore: 0, notAfter: 0 };
+interface Parsed {
+  fingerprint: string;
+  spkiHash: string;
+  sanEmail: string[];
+  sanDns: string[];
+  sanUri: string[];
+  notBefore: number;
+  notAfter: number;
+}
+const UNREADABLE: Parsed = {
+  fingerprint: '',
+  spkiHash: '',
+  sanEmail: [],
+  sanDns: [],
+  sanUri: [],
+  notBefore: 0,
+  notAfter: 0,
+};
 
-const cache = new LRUCache<string, Parsed>({ max: 2_000, maxSize: 16 * 1024 * 1024, sizeCalculation: (_v, k) => k.length + 1 });
+const cache = new LRUCache<string, Parsed>({
+  max: 2_000,
+  maxSize: 16 * 1024 * 1024,
+  sizeCalculation: (_v, k) => k.length + 1,
+});
 
 const safeDecode = (s: string): string | null => {
-  try { return decodeURIComponent(s); } catch { return null; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
 };
 
 /**
@@ -27,14 +51,20 @@ export function xfccCert(header: string): string | null {
   let quoted = false;
   for (const c of header) {
     if (c === '"') quoted = !quoted;
-    if (c === ',' && !quoted) { elements.push(cur); cur = ''; } else cur += c;
+    if (c === ',' && !quoted) {
+      elements.push(cur);
+      cur = '';
+    } else cur += c;
   }
   elements.push(cur);
   const last = elements[elements.length - 1] ?? '';
   for (const pair of last.split(';')) {
     const eq = pair.indexOf('=');
     if (eq === -1 || pair.slice(0, eq).trim().toLowerCase() !== 'cert') continue;
-    const v = pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const v = pair
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     return safeDecode(v);
   }
   return null;

@@ -4,15 +4,28 @@ import { canonicalHost, describeRequest, type ProxyFamily } from './describe';
 import { RouteTable } from './route-table';
 
 const headers = (h: Record<string, string>) => (name: string) => h[name] ?? null;
-const describeWith = (family: ProxyFamily, h: Record<string, string>, opts: { method?: string; suffix?: string | null } = {}) =>
-  describeRequest(family, headers(h), opts.method ?? 'GET', opts.suffix ?? null, '203.0.113.7');
+const describeWith = (
+  family: ProxyFamily,
+  h: Record<string, string>,
+  opts: { method?: string; suffix?: string | null } = {},
+) => describeRequest(family, headers(h), opts.method ?? 'GET', opts.suffix ?? null, '203.0.113.7');
 
 // What each proxy family sends, and what an attacker adds on top.
-const forwardAuth = { 'x-forwarded-method': 'GET', 'x-forwarded-host': 'app.example.com', 'x-forwarded-uri': '/x?y=1', 'x-forwarded-proto': 'https' };
+const forwardAuth = {
+  'x-forwarded-method': 'GET',
+  'x-forwarded-host': 'app.example.com',
+  'x-forwarded-uri': '/x?y=1',
+  'x-forwarded-proto': 'https',
+};
 const authRequest = { 'x-original-url': 'https://app.example.com/x?y=1', 'x-original-method': 'GET' };
 const attacker = {
-  'x-original-url': 'https://admin.example.com/', 'x-original-method': 'DELETE', 'x-forwarded-host': 'admin.example.com',
-  'x-forwarded-uri': '/admin', 'x-forwarded-method': 'DELETE', forwarded: 'host=admin.example.com', host: 'admin.example.com',
+  'x-original-url': 'https://admin.example.com/',
+  'x-original-method': 'DELETE',
+  'x-forwarded-host': 'admin.example.com',
+  'x-forwarded-uri': '/admin',
+  'x-forwarded-method': 'DELETE',
+  forwarded: 'host=admin.example.com',
+  host: 'admin.example.com',
 };
 
 describe('each proxy family reads only its own headers', () => {
@@ -20,7 +33,15 @@ describe('each proxy family reads only its own headers', () => {
 
   it('forward-auth ignores nginx headers, Forwarded and Host', () => {
     const { 'x-original-url': u, 'x-original-method': m, forwarded: f, host: h } = attacker;
-    expect(describeWith('forward-auth', { ...forwardAuth, 'x-original-url': u, 'x-original-method': m, forwarded: f, host: h })).toEqual({ ok: true, request: expected });
+    expect(
+      describeWith('forward-auth', {
+        ...forwardAuth,
+        'x-original-url': u,
+        'x-original-method': m,
+        forwarded: f,
+        host: h,
+      }),
+    ).toEqual({ ok: true, request: expected });
   });
 
   it('auth-request ignores X-Forwarded-*, Forwarded and Host', () => {
@@ -30,13 +51,21 @@ describe('each proxy family reads only its own headers', () => {
 
   it('ext-authz reads the appended path, Host and the method only', () => {
     const { host: _h, ...rest } = attacker;
-    expect(describeWith('ext-authz', { ...rest, host: 'app.example.com' }, { suffix: '/x?y=1' })).toEqual({ ok: true, request: expected });
+    expect(describeWith('ext-authz', { ...rest, host: 'app.example.com' }, { suffix: '/x?y=1' })).toEqual({
+      ok: true,
+      request: expected,
+    });
   });
 
   it.each([
-    ['forward-auth', {}], ['forward-auth', { 'x-forwarded-host': 'a.example.com' }], ['forward-auth', { 'x-forwarded-uri': '/' }],
-    ['forward-auth', authRequest], ['auth-request', forwardAuth], ['auth-request', { 'x-original-url': 'https://a/' }],
-    ['ext-authz', forwardAuth], ['ext-authz', authRequest],
+    ['forward-auth', {}],
+    ['forward-auth', { 'x-forwarded-host': 'a.example.com' }],
+    ['forward-auth', { 'x-forwarded-uri': '/' }],
+    ['forward-auth', authRequest],
+    ['auth-request', forwardAuth],
+    ['auth-request', { 'x-original-url': 'https://a/' }],
+    ['ext-authz', forwardAuth],
+    ['ext-authz', authRequest],
   ] as const)('%s without its description → no_request_description', (family, h) => {
     expect(describeWith(family, h)).toMatchObject({ ok: false, error: 'no_request_description' });
   });
@@ -59,14 +88,26 @@ describe('each proxy family reads only its own headers', () => {
 
   it('the path is canonical: Postern judges what the upstream serves', () => {
     for (const uri of ['/pub/../x', '/pub/%2e%2e/x', '//x', '/pub/./../x']) {
-      expect(describeWith('forward-auth', { ...forwardAuth, 'x-forwarded-uri': uri })).toMatchObject({ ok: true, request: { path: '/x' } });
+      expect(describeWith('forward-auth', { ...forwardAuth, 'x-forwarded-uri': uri })).toMatchObject({
+        ok: true,
+        request: { path: '/x' },
+      });
     }
-    expect(describeWith('auth-request', { ...authRequest, 'x-original-url': 'https://app.example.com/pub/%2E%2E/x' })).toMatchObject({ ok: true, request: { path: '/x' } });
+    expect(
+      describeWith('auth-request', { ...authRequest, 'x-original-url': 'https://app.example.com/pub/%2E%2E/x' }),
+    ).toMatchObject({ ok: true, request: { path: '/x' } });
   });
 
   it.each([
-    ['App.Example.COM', 'app.example.com'], ['app.example.com.', 'app.example.com'], ['app.example.com:8443', 'app.example.com:8443'],
-    ['app.example.com.:443', 'app.example.com:443'], ['[::1]:80', '[::1]:80'], ['a,b', null], ['a/b', null], ['', null], ['a..b', null],
+    ['App.Example.COM', 'app.example.com'],
+    ['app.example.com.', 'app.example.com'],
+    ['app.example.com:8443', 'app.example.com:8443'],
+    ['app.example.com.:443', 'app.example.com:443'],
+    ['[::1]:80', '[::1]:80'],
+    ['a,b', null],
+    ['a/b', null],
+    ['', null],
+    ['a..b', null],
   ] as const)('host %j → %j', (raw, expected) => expect(canonicalHost(raw)).toBe(expected));
 });
 
@@ -74,12 +115,22 @@ describe('property: the route Postern picks is the route the canonical path belo
   const prefixes = ['/', '/a', '/a/b', '/a/b/c', '/pub', '/caf%C3%A9', '/x%20y', '/publicity'];
   const table = new RouteTable({
     namespaces: [{ id: 'global', parentId: null }],
-    routes: prefixes.map((p, i) => ({ id: `r${i}`, namespaceId: 'global', host: 'h.example', pathPrefix: p, policyIds: [] })),
+    routes: prefixes.map((p, i) => ({
+      id: `r${i}`,
+      namespaceId: 'global',
+      host: 'h.example',
+      pathPrefix: p,
+      policyIds: [],
+    })),
     policies: [],
   });
   // An independent oracle: decode whole segments, drop empty ones, resolve dot segments on
   // the decoded list, then take the route whose decoded segments are the longest prefix.
-  const segs = (p: string) => p.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const segs = (p: string) =>
+    p
+      .split('/')
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
   function oracle(raw: string): string {
     const out: string[] = [];
     for (const s of segs(raw.split('?')[0]!)) {
@@ -91,18 +142,50 @@ describe('property: the route Postern picks is the route the canonical path belo
     let bestLen = -1;
     prefixes.forEach((p, i) => {
       const ps = segs(p);
-      if (ps.length > bestLen && ps.every((x, k) => out[k] === x)) { best = i; bestLen = ps.length; }
+      if (ps.length > bestLen && ps.every((x, k) => out[k] === x)) {
+        best = i;
+        bestLen = ps.length;
+      }
     });
     return `r${best}`;
   }
-  const segment = fc.constantFrom('a', 'b', 'c', 'pub', 'publicity', '..', '.', '%2e', '%2E%2e', '.%2E', '', '%61', '%62', 'caf%C3%A9', 'caf%c3%a9', 'x%20y', 'x y', 'p%75b', 'zz');
+  const segment = fc.constantFrom(
+    'a',
+    'b',
+    'c',
+    'pub',
+    'publicity',
+    '..',
+    '.',
+    '%2e',
+    '%2E%2e',
+    '.%2E',
+    '',
+    '%61',
+    '%62',
+    'caf%C3%A9',
+    'caf%c3%a9',
+    'x%20y',
+    'x y',
+    'p%75b',
+    'zz',
+  );
 
   it('for random paths (dot segments, encodings, empty segments)', () => {
-    fc.assert(fc.property(fc.array(segment, { maxLength: 8 }), fc.boolean(), (parts, query) => {
-      const raw = `/${parts.join('/')}${query ? '?q=/../a' : ''}`;
-      const d = describeRequest('forward-auth', headers({ 'x-forwarded-method': 'GET', 'x-forwarded-host': 'h.example', 'x-forwarded-uri': raw }), 'GET', null, null);
-      if (!d.ok) throw new Error(`${raw} refused: ${d.detail}`);
-      expect(table.match(d.request.host, d.request.path)?.id, raw).toBe(oracle(raw));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 8 }), fc.boolean(), (parts, query) => {
+        const raw = `/${parts.join('/')}${query ? '?q=/../a' : ''}`;
+        const d = describeRequest(
+          'forward-auth',
+          headers({ 'x-forwarded-method': 'GET', 'x-forwarded-host': 'h.example', 'x-forwarded-uri': raw }),
+          'GET',
+          null,
+          null,
+        );
+        if (!d.ok) throw new Error(`${raw} refused: ${d.detail}`);
+        expect(table.match(d.request.host, d.request.path)?.id, raw).toBe(oracle(raw));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -7,7 +7,10 @@ export type ProxyFamily = 'forward-auth' | 'auth-request' | 'ext-authz';
 
 /** The request being authorized, in canonical form. */
 export interface DescribedRequest {
-  host: string; path: string; method: string; sourceIp: string | null;
+  host: string;
+  path: string;
+  method: string;
+  sourceIp: string | null;
   /**
    * The client certificate as this family's proxy forwards it (raw header value, not yet
    * parsed: see client-cert.ts); absent when none was forwarded.
@@ -39,7 +42,8 @@ const fail = (error: DescribeError, detail: string): Description => ({ ok: false
 /** Whether `;` may appear in described paths (PATH_PARAMETERS=allow); refused by default. */
 const allowSemicolon = process.env.PATH_PARAMETERS === 'allow';
 
-const HOST = /^(?:[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/;
+const HOST =
+  /^(?:[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/;
 
 /** Lower case, one trailing dot dropped; a list, user info or anything else than a host[:port] is refused. */
 export function canonicalHost(raw: string | null | undefined): string | null {
@@ -56,7 +60,12 @@ function method(raw: string | null | undefined): string | null {
   return raw && /^[A-Za-z]{1,20}$/.test(raw) ? raw.toUpperCase() : null;
 }
 
-function build(host: string | null | undefined, target: string, m: string | null | undefined, sourceIp: string | null): Description {
+function build(
+  host: string | null | undefined,
+  target: string,
+  m: string | null | undefined,
+  sourceIp: string | null,
+): Description {
   const h = canonicalHost(host);
   if (!h) return fail('bad_host', 'the described host is not a host name');
   const mm = method(m);
@@ -74,7 +83,13 @@ function build(host: string | null | undefined, target: string, m: string | null
  * - ext-authz (Envoy ext_authz, HTTP service): the original path after the endpoint's path,
  *   the original Host and method.
  */
-export function describeRequest(family: ProxyFamily, get: Get, requestMethod: string, suffix: string | null, sourceIp: string | null): Description {
+export function describeRequest(
+  family: ProxyFamily,
+  get: Get,
+  requestMethod: string,
+  suffix: string | null,
+  sourceIp: string | null,
+): Description {
   const described = describeTarget(family, get, requestMethod, suffix, sourceIp);
   if (!described.ok) return described;
   const header = get(CLIENT_CERT_HEADER[family]);
@@ -82,18 +97,26 @@ export function describeRequest(family: ProxyFamily, get: Get, requestMethod: st
   return described;
 }
 
-function describeTarget(family: ProxyFamily, get: Get, requestMethod: string, suffix: string | null, sourceIp: string | null): Description {
+function describeTarget(
+  family: ProxyFamily,
+  get: Get,
+  requestMethod: string,
+  suffix: string | null,
+  sourceIp: string | null,
+): Description {
   switch (family) {
     case 'forward-auth': {
       const uri = get('x-forwarded-uri');
       const m = get('x-forwarded-method');
-      if (uri == null || m == null) return fail('no_request_description', 'X-Forwarded-Uri and X-Forwarded-Method are required');
+      if (uri == null || m == null)
+        return fail('no_request_description', 'X-Forwarded-Uri and X-Forwarded-Method are required');
       return build(get('x-forwarded-host'), uri || '/', m, sourceIp);
     }
     case 'auth-request': {
       const url = get('x-original-url');
       const m = get('x-original-method');
-      if (url == null || m == null) return fail('no_request_description', 'X-Original-URL and X-Original-Method are required');
+      if (url == null || m == null)
+        return fail('no_request_description', 'X-Original-URL and X-Original-Method are required');
       // Split by hand: new URL() would resolve `..` and decode before we see them.
       const parts = /^https?:\/\/([^/?#]*)(.*)$/i.exec(url);
       if (!parts) return fail('bad_path', 'X-Original-URL is not an absolute http(s) URL');
@@ -101,7 +124,8 @@ function describeTarget(family: ProxyFamily, get: Get, requestMethod: string, su
       return build(parts[1], parts[2] || '/', m, sourceIp);
     }
     case 'ext-authz': {
-      if (suffix === null) return fail('no_request_description', 'the original path must follow /api/v1/verify/ext-authz');
+      if (suffix === null)
+        return fail('no_request_description', 'the original path must follow /api/v1/verify/ext-authz');
       return build(get('host'), suffix || '/', requestMethod, sourceIp);
     }
   }

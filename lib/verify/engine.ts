@@ -10,7 +10,10 @@ import { getSigner, getVerifyKeys } from '@/lib/verify/keys';
 import { changed, onChange } from '@/lib/verify/invalidate';
 
 export type TokenError = 'missing_token' | 'invalid_token' | 'expired' | 'revoked' | 'disabled';
-export interface Identity { account: AccountState; claims: ServiceAccountClaims }
+export interface Identity {
+  account: AccountState;
+  claims: ServiceAccountClaims;
+}
 export type TokenCheck =
   | { ok: true; identity: Identity }
   | { ok: false; status: 401; error: TokenError }
@@ -70,7 +73,9 @@ export class VerifyEngine {
     if (!this.routeTable) {
       const loading = this.store.loadRouteTable().then((data) => new RouteTable(data));
       this.routeTable = loading;
-      loading.catch(() => { if (this.routeTable === loading) this.routeTable = null; });
+      loading.catch(() => {
+        if (this.routeTable === loading) this.routeTable = null;
+      });
     }
     return this.routeTable;
   }
@@ -104,7 +109,10 @@ export class VerifyEngine {
         setTimeout(this.loop, POLL_MS).unref();
         setInterval(() => void this.flushAccessed(), ACCESS_FLUSH_MS).unref();
       },
-      (err) => { this.started = null; throw err; },
+      (err) => {
+        this.started = null;
+        throw err;
+      },
     ));
   }
 
@@ -137,7 +145,11 @@ export class VerifyEngine {
       if (!claims) {
         const gen = this.generation;
         const keys = await getVerifyKeys();
-        const result = await verifyServiceAccountToken(found.token, { getKey: (kid) => keys.get(kid), audience: config.tokenAudience, now: new Date(now) });
+        const result = await verifyServiceAccountToken(found.token, {
+          getKey: (kid) => keys.get(kid),
+          audience: config.tokenAudience,
+          now: new Date(now),
+        });
         if (!result.ok) return { ok: false, status: 401, error: result.error };
         claims = result.claims;
         // Verified with keys read before an invalidation (a key retired meanwhile): not cached.
@@ -161,8 +173,13 @@ export class VerifyEngine {
   async assertion(identity: Identity, audience: string): Promise<string> {
     const { account } = identity;
     return this.assertions.get({
-      signer: await getSigner(), issuer: config.publicUrl, audience, subject: account.userId, accountId: account.id,
-      email: account.email ?? undefined, groups: account.groups.length ? account.groups : undefined,
+      signer: await getSigner(),
+      issuer: config.publicUrl,
+      audience,
+      subject: account.userId,
+      accountId: account.id,
+      email: account.email ?? undefined,
+      groups: account.groups.length ? account.groups : undefined,
     });
   }
 

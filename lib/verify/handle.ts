@@ -25,15 +25,32 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   });
 }
 
-const unauthenticated = (error: TokenError, head: boolean) => json(401, { error }, { 'www-authenticate': 'Pomerium' }, head);
+const unauthenticated = (error: TokenError, head: boolean) =>
+  json(401, { error }, { 'www-authenticate': 'Pomerium' }, head);
 const unavailable = (head: boolean) => json(503, { error: 'unavailable' }, { 'retry-after': '5' }, head);
 
-function policyRequest(identity: Identity | null, req: DescribedRequest, get: (n: string) => string | null): PolicyRequest {
+function policyRequest(
+  identity: Identity | null,
+  req: DescribedRequest,
+  get: (n: string) => string | null,
+): PolicyRequest {
   const a = identity?.account;
   return {
-    user: a ? { id: a.userId, email: a.email ?? undefined, groups: a.groups, claims: identity!.claims as unknown as Record<string, unknown> } : null,
-    method: req.method, path: req.path, sourceIp: req.sourceIp ?? undefined,
-    headers: { origin: get('origin') ?? undefined, 'access-control-request-method': get('access-control-request-method') ?? undefined },
+    user: a
+      ? {
+          id: a.userId,
+          email: a.email ?? undefined,
+          groups: a.groups,
+          claims: identity!.claims as unknown as Record<string, unknown>,
+        }
+      : null,
+    method: req.method,
+    path: req.path,
+    sourceIp: req.sourceIp ?? undefined,
+    headers: {
+      origin: get('origin') ?? undefined,
+      'access-control-request-method': get('access-control-request-method') ?? undefined,
+    },
     // Parsed only if a policy on the route reads the certificate.
     clientCertificate: req.clientCert ? () => clientCertificate(req.clientCert!.family, req.clientCert!.header) : null,
   };
@@ -41,31 +58,54 @@ function policyRequest(identity: Identity | null, req: DescribedRequest, get: (n
 
 function forbidden(route: CompiledRoute, d: ReturnType<typeof decide>, head: boolean) {
   const p = d.policy ?? route.policies.find((x) => x.explanation || x.remediation);
-  return json(403, {
-    error: 'forbidden',
-    explanation: p?.explanation || (route.policies.length ? 'No policy on this route allows this request.' : 'This route has no policy that allows access.'),
-    remediation: p?.remediation || 'Ask the route owner to grant this service account access.',
-  }, {}, head);
+  return json(
+    403,
+    {
+      error: 'forbidden',
+      explanation:
+        p?.explanation ||
+        (route.policies.length
+          ? 'No policy on this route allows this request.'
+          : 'This route has no policy that allows access.'),
+      remediation: p?.remediation || 'Ask the route owner to grant this service account access.',
+    },
+    {},
+    head,
+  );
 }
 
 async function allow(identity: Identity, audience: string, head: boolean): Promise<Response> {
   const { account } = identity;
   const assertion = await verifyEngine.assertion(identity, audience);
-  const out = identityHeaders({ userId: account.userId, accountId: account.id, email: account.email, groups: account.groups });
+  const out = identityHeaders({
+    userId: account.userId,
+    accountId: account.id,
+    email: account.email,
+    groups: account.groups,
+  });
   out['x-pomerium-jwt-assertion'] = assertion;
   // The body repeats the identity for programmatic callers; the assertion stays in its
   // header only: in the body it doubled the response and cost ~20% throughput (bench/).
-  return json(200, {
-    status: 'ok', sub: account.userId, service_account_id: account.id,
-    email: account.email, groups: account.groups,
-  }, out, head);
+  return json(
+    200,
+    {
+      status: 'ok',
+      sub: account.userId,
+      service_account_id: account.id,
+      email: account.email,
+      groups: account.groups,
+    },
+    out,
+    head,
+  );
 }
 
 async function guarded(head: boolean, run: () => Promise<Response>): Promise<Response> {
   try {
     return await run();
   } catch (err) {
-    if (!(err instanceof Unavailable)) log.error({ err: (err as Error)?.message }, 'verify failed unexpectedly; failing closed');
+    if (!(err instanceof Unavailable))
+      log.error({ err: (err as Error)?.message }, 'verify failed unexpectedly; failing closed');
     return unavailable(head);
   }
 }
@@ -80,10 +120,16 @@ export function handleTokenVerify(req: Request): Promise<Response> {
   return guarded(head, async () => {
     const get = (name: string) => req.headers.get(name);
     if (get('x-original-url') !== null || get('x-forwarded-uri') !== null) {
-      return json(400, {
-        error: 'proxy_endpoint_required',
-        detail: 'This endpoint checks the token only. Proxies call /api/v1/verify/forward-auth (Traefik, Caddy), /api/v1/verify/auth-request (nginx) or /api/v1/verify/ext-authz (Envoy).',
-      }, {}, head);
+      return json(
+        400,
+        {
+          error: 'proxy_endpoint_required',
+          detail:
+            'This endpoint checks the token only. Proxies call /api/v1/verify/forward-auth (Traefik, Caddy), /api/v1/verify/auth-request (nginx) or /api/v1/verify/ext-authz (Envoy).',
+        },
+        {},
+        head,
+      );
     }
     const checked = await verifyEngine.check(get);
     if (!checked.ok) return checked.status === 401 ? unauthenticated(checked.error, head) : unavailable(head);
@@ -101,7 +147,13 @@ export function handleProxyVerify(family: ProxyFamily, req: Request): Promise<Re
   const head = req.method === 'HEAD';
   return guarded(head, async () => {
     const get = (name: string) => req.headers.get(name);
-    const described = describeRequest(family, get, req.method, family === 'ext-authz' ? extAuthzSuffix(get) : null, requestClientAddress(get));
+    const described = describeRequest(
+      family,
+      get,
+      req.method,
+      family === 'ext-authz' ? extAuthzSuffix(get) : null,
+      requestClientAddress(get),
+    );
     if (!described.ok) return json(400, { error: described.error, detail: described.detail }, {}, head);
     const fwd = described.request;
     const checked = await verifyEngine.check(get);
@@ -116,11 +168,16 @@ export function handleProxyVerify(family: ProxyFamily, req: Request): Promise<Re
     }
     if (!route) return json(403, { error: 'no_route' }, {}, head);
     if (!route.scope.has(checked.identity.account.namespaceId)) {
-      return json(403, {
-        error: 'forbidden',
-        explanation: "This service account's namespace does not include this route.",
-        remediation: "Use a service account created in the route's namespace or one of its parents.",
-      }, {}, head);
+      return json(
+        403,
+        {
+          error: 'forbidden',
+          explanation: "This service account's namespace does not include this route.",
+          remediation: "Use a service account created in the route's namespace or one of its parents.",
+        },
+        {},
+        head,
+      );
     }
     const d = decide(route, policyRequest(checked.identity, fwd, get));
     if (!d.allowed) return forbidden(route, d, head);

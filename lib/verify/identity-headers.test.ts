@@ -2,12 +2,27 @@ import { describe, it, expect } from 'vitest';
 import { headerSafe, headerSafeList, identityHeaders } from './identity-headers';
 
 // A value is header-safe when `new Headers` accepts it and nothing but printable ASCII is in it.
-const valid = (v: string) => /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$|^$/.test(v) && (() => { new Headers({ x: v }); return true; })();
+const valid = (v: string) =>
+  /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$|^$/.test(v) &&
+  (() => {
+    new Headers({ x: v });
+    return true;
+  })();
 
 describe('identity headers', () => {
   const nasty = [
-    'plain@example.com', 'Jürgen@example.com', '李雷@example.com', 'evil\r\nX-Injected: 1', 'tab\there',
-    '100% sure', ' leading and trailing ', 'emoji 😀', 'lone \ud800 surrogate', 'a,b', '"quoted"', '',
+    'plain@example.com',
+    'Jürgen@example.com',
+    '李雷@example.com',
+    'evil\r\nX-Injected: 1',
+    'tab\there',
+    '100% sure',
+    ' leading and trailing ',
+    'emoji 😀',
+    'lone \ud800 surrogate',
+    'a,b',
+    '"quoted"',
+    '',
   ];
   it.each(nasty)('%j round-trips and is always a valid header value', (value) => {
     const safe = headerSafe(value);

@@ -31,7 +31,12 @@ export function headerSafeList(values: readonly string[]): string {
 }
 
 /** The identity headers of an allowed request (lower-case names). */
-export function identityHeaders(identity: { userId: string; accountId: string; email: string | null; groups: readonly string[] }): Record<string, string> {
+export function identityHeaders(identity: {
+  userId: string;
+  accountId: string;
+  email: string | null;
+  groups: readonly string[];
+}): Record<string, string> {
   const out: Record<string, string> = {
     'x-pomerium-claim-sub': headerSafe(identity.userId),
     'x-pomerium-service-account-id': headerSafe(identity.accountId),

@@ -4,7 +4,13 @@ import type { RouteTableData } from '@/lib/dal/verify-store';
 import { log } from '@/lib/log';
 import { canonicalPath, underPrefix } from '@/lib/net/canonical-path';
 
-export interface EffectivePolicy { id: string; name: string; policy: Policy; explanation: string; remediation: string }
+export interface EffectivePolicy {
+  id: string;
+  name: string;
+  policy: Policy;
+  explanation: string;
+  remediation: string;
+}
 export interface CompiledRoute {
   id: string;
   namespaceId: string;
@@ -25,20 +31,29 @@ export class RouteTable {
     const parent = new Map(data.namespaces.map((n) => [n.id, n.parentId]));
     const ancestors = (id: string) => {
       const out: string[] = [];
-      for (let cur: string | null | undefined = id; cur && out.length <= data.namespaces.length; cur = parent.get(cur)) out.push(cur);
+      for (let cur: string | null | undefined = id; cur && out.length <= data.namespaces.length; cur = parent.get(cur))
+        out.push(cur);
       return out;
     };
     const policies = new Map<string, EffectivePolicy>();
     for (const p of data.policies) {
       try {
-        policies.set(p.id, { id: p.id, name: p.name, policy: parsePolicy(p.ppl), explanation: p.explanation, remediation: p.remediation });
+        policies.set(p.id, {
+          id: p.id,
+          name: p.name,
+          policy: parsePolicy(p.ppl),
+          explanation: p.explanation,
+          remediation: p.remediation,
+        });
       } catch (err) {
         // Stored policies were validated on save; one that no longer parses denies (see below).
         log.error({ policy: p.id, err: (err as Error).message }, 'stored policy does not parse');
       }
     }
     const enforcedByNs = new Map<string, string[]>();
-    for (const p of data.policies) if (p.enforced) (enforcedByNs.get(p.namespaceId) ?? enforcedByNs.set(p.namespaceId, []).get(p.namespaceId)!).push(p.id);
+    for (const p of data.policies)
+      if (p.enforced)
+        (enforcedByNs.get(p.namespaceId) ?? enforcedByNs.set(p.namespaceId, []).get(p.namespaceId)!).push(p.id);
     for (const r of data.routes) {
       const chain = ancestors(r.namespaceId);
       const ids = [...new Set([...chain.flatMap((ns) => enforcedByNs.get(ns) ?? []), ...r.policyIds])];
@@ -46,14 +61,28 @@ export class RouteTable {
       for (const id of ids) {
         const p = policies.get(id);
         // Fail closed: an unreadable policy becomes a deny-all, never a silent skip.
-        effective.push(p ?? { id, name: '(unreadable policy)', policy: parsePolicy({ deny: { or: [{ accept: true }] } }), explanation: 'A policy on this route could not be read.', remediation: 'Ask an administrator to fix the policy.' });
+        effective.push(
+          p ?? {
+            id,
+            name: '(unreadable policy)',
+            policy: parsePolicy({ deny: { or: [{ accept: true }] } }),
+            explanation: 'A policy on this route could not be read.',
+            remediation: 'Ask an administrator to fix the policy.',
+          },
+        );
       }
       // Saved prefixes are canonical already; rows from before canonicalisation are made so here.
       const canonical = canonicalPath(r.pathPrefix, { allowSemicolon: true, text: true });
-      if (!canonical.ok) log.warn({ route: r.id, reason: canonical.reason }, 'route prefix is not a valid path; it matches nothing');
+      if (!canonical.ok)
+        log.warn({ route: r.id, reason: canonical.reason }, 'route prefix is not a valid path; it matches nothing');
       const route: CompiledRoute = {
-        id: r.id, namespaceId: r.namespaceId, host: r.host, pathPrefix: canonical.ok ? canonical.path.replace(/(.)\/+$/, '$1') : r.pathPrefix, scope: new Set(chain),
-        policies: effective, compiled: effective.map((p) => p.policy),
+        id: r.id,
+        namespaceId: r.namespaceId,
+        host: r.host,
+        pathPrefix: canonical.ok ? canonical.path.replace(/(.)\/+$/, '$1') : r.pathPrefix,
+        scope: new Set(chain),
+        policies: effective,
+        compiled: effective.map((p) => p.policy),
       };
       const list = this.byHost.get(r.host) ?? [];
       list.push(route);
@@ -64,7 +93,9 @@ export class RouteTable {
 
   /** `host` and `path` in canonical form (lib/verify/describe.ts); the longest prefix on a segment boundary wins. */
   match(host: string, path: string): CompiledRoute | undefined {
-    const list = this.byHost.get(host) ?? (/:(?:443|80)$/.test(host) ? this.byHost.get(host.slice(0, host.lastIndexOf(':'))) : undefined);
+    const list =
+      this.byHost.get(host) ??
+      (/:(?:443|80)$/.test(host) ? this.byHost.get(host.slice(0, host.lastIndexOf(':'))) : undefined);
     if (!list) return undefined;
     for (const r of list) if (underPrefix(path, r.pathPrefix)) return r;
     return undefined;
@@ -72,7 +103,11 @@ export class RouteTable {
 }
 
 /** Deny wins; access needs an allow. A route without any policy allows nobody. */
-export function decide(route: CompiledRoute, request: PolicyRequest, explain = false): MultiDecision & { policy?: EffectivePolicy } {
+export function decide(
+  route: CompiledRoute,
+  request: PolicyRequest,
+  explain = false,
+): MultiDecision & { policy?: EffectivePolicy } {
   const d = evaluatePolicies(route.compiled, request, { explain });
   return { ...d, policy: d.policyIndex === null ? undefined : route.policies[d.policyIndex] };
 }

@@ -15,7 +15,14 @@ import { routeFormSchema } from '@/lib/schemas/route';
 import { makeAdmin } from '../support/actors';
 import { startServer, type RunningServer } from '../support/server';
 import { forwarded, makeTestPki } from '../support/certs';
-import { proxyRequest, proxyUnavailable, startNginx, startUpstream, type RunningProxy, type Upstream } from '../support/proxies';
+import {
+  proxyRequest,
+  proxyUnavailable,
+  startNginx,
+  startUpstream,
+  type RunningProxy,
+  type Upstream,
+} from '../support/proxies';
 import { uid } from '../support/helpers';
 
 const unavailable = proxyUnavailable('nginx');
@@ -33,18 +40,54 @@ beforeAll(async () => {
   const admin = await makeAdmin();
   if (unavailable) return;
   const ns = await createNamespace(admin, 'global', `mtls-${uid()}`);
-  const created = await createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId: ns.id, kind: 'service', userId: `bot-${uid()}`, expiration: 'never' }));
+  const created = await createServiceAccount(
+    admin,
+    createServiceAccountSchema.parse({
+      namespaceId: ns.id,
+      kind: 'service',
+      userId: `bot-${uid()}`,
+      expiration: 'never',
+    }),
+  );
   token = created.token;
-  const policy = (name: string, ppl: string) => createPolicy(admin, ns.id, policyFormSchema.parse({ name, description: '', enforced: false, explanation: '', remediation: '', ppl }));
+  const policy = (name: string, ppl: string) =>
+    createPolicy(
+      admin,
+      ns.id,
+      policyFormSchema.parse({ name, description: '', enforced: false, explanation: '', remediation: '', ppl }),
+    );
   // A machine client identified by its certificate alone (fingerprint as openssl prints it) …
-  const pinned = await policy('pinned', `allow:\n  or:\n    - client_certificate:\n        fingerprint: "${pki.client.fingerprintLong}"\n`);
+  const pinned = await policy(
+    'pinned',
+    `allow:\n  or:\n    - client_certificate:\n        fingerprint: "${pki.client.fingerprintLong}"\n`,
+  );
   // … and one bound to both its token and its certificate (SPKI hash).
-  const bound = await policy('bound', `allow:\n  and:\n    - user: ${created.account.userId}\n    - client_certificate:\n        spki_hash: "${pki.client.spkiHash}"\n`);
+  const bound = await policy(
+    'bound',
+    `allow:\n  and:\n    - user: ${created.account.userId}\n    - client_certificate:\n        spki_hash: "${pki.client.spkiHash}"\n`,
+  );
   upstream = await startUpstream();
-  await createRoute(admin, ns.id, routeFormSchema.parse({ name: 'pinned', from: `https://${host}`, to: upstream.url, policyIds: [pinned.id] }));
-  await createRoute(admin, ns.id, routeFormSchema.parse({ name: 'bound', from: `https://${both}`, to: upstream.url, policyIds: [bound.id] }));
-  server = await startServer({ DATABASE_URL: process.env.DATABASE_URL, SECRET_KEY: process.env.SECRET_KEY, DATA_DIR: dataDir });
-  proxy = await startNginx({ consoleUrl: server.url, upstreamUrl: upstream.url, serverNames: [host, both], tls: { certFile: pki.server.certFile, keyFile: pki.server.keyFile } });
+  await createRoute(
+    admin,
+    ns.id,
+    routeFormSchema.parse({ name: 'pinned', from: `https://${host}`, to: upstream.url, policyIds: [pinned.id] }),
+  );
+  await createRoute(
+    admin,
+    ns.id,
+    routeFormSchema.parse({ name: 'bound', from: `https://${both}`, to: upstream.url, policyIds: [bound.id] }),
+  );
+  server = await startServer({
+    DATABASE_URL: process.env.DATABASE_URL,
+    SECRET_KEY: process.env.SECRET_KEY,
+    DATA_DIR: dataDir,
+  });
+  proxy = await startNginx({
+    consoleUrl: server.url,
+    upstreamUrl: upstream.url,
+    serverNames: [host, both],
+    tls: { certFile: pki.server.certFile, keyFile: pki.server.keyFile },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -57,7 +100,12 @@ afterAll(async () => {
 
 describe.skipIf(unavailable !== null)('nginx with ssl_verify_client optional_no_ca', () => {
   const get = (h: string, client?: { pem: string; key: string }, headers: Record<string, string> = {}) =>
-    proxyRequest(proxy.url, { host: h, path: '/x', headers, tls: { ca: pki.ca.pem, ...(client ? { cert: client.pem, key: client.key } : {}) } });
+    proxyRequest(proxy.url, {
+      host: h,
+      path: '/x',
+      headers,
+      tls: { ca: pki.ca.pem, ...(client ? { cert: client.pem, key: client.key } : {}) },
+    });
 
   it('lets the pinned certificate through, and nothing else', async () => {
     const hits = upstream.hits();

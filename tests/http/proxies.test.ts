@@ -18,8 +18,15 @@ import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from '../support/actors';
 import { startServer, type RunningServer } from '../support/server';
 import {
-  proxyRequest, proxyUnavailable, startCaddy, startNginx, startUpstream,
-  type ProxyName, type ProxyOptions, type RunningProxy, type Upstream,
+  proxyRequest,
+  proxyUnavailable,
+  startCaddy,
+  startNginx,
+  startUpstream,
+  type ProxyName,
+  type ProxyOptions,
+  type RunningProxy,
+  type Upstream,
 } from '../support/proxies';
 import { uid } from '../support/helpers';
 
@@ -36,14 +43,17 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'postern-http-proxies-'));
 beforeAll(async () => {
   admin = await makeAdmin(); // also applies the migrations from this process
   if (proxies.every((p) => p.unavailable)) return;
-  server = await startServer({ DATABASE_URL: process.env.DATABASE_URL, SECRET_KEY: process.env.SECRET_KEY, DATA_DIR: dataDir });
+  server = await startServer({
+    DATABASE_URL: process.env.DATABASE_URL,
+    SECRET_KEY: process.env.SECRET_KEY,
+    DATA_DIR: dataDir,
+  });
 }, 90_000);
 
 afterAll(async () => {
   await server?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
 
 async function until(fn: () => Promise<boolean>, ms: number): Promise<number | null> {
   const start = Date.now();
@@ -75,9 +85,15 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
     beforeAll(async () => {
       const ns = await createNamespace(admin, 'global', `px-${name}-${uid()}`);
       const account = async () => {
-        const r = await createServiceAccount(admin, createServiceAccountSchema.parse({
-          namespaceId: ns.id, kind: 'service', userId: `px-${name}-${uid()}`, expiration: 'never',
-        }));
+        const r = await createServiceAccount(
+          admin,
+          createServiceAccountSchema.parse({
+            namespaceId: ns.id,
+            kind: 'service',
+            userId: `px-${name}-${uid()}`,
+            expiration: 'never',
+          }),
+        );
         return { token: r.token, userId: r.account.userId, id: r.account.id };
       };
       owner = await account();
@@ -87,26 +103,65 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
       // so that it is let through before): `other` is in the same namespace, so its 403
       // comes from the policy, not from the namespace scope.
       const ppl = [
-        'allow:', '  and:',
-        '    - or:', '        - http_method:', '            in: [GET, HEAD]',
-        '    - or:', '        - user:', `            is: ${owner.userId}`, '        - user:', `            is: ${doomed.userId}`,
+        'allow:',
+        '  and:',
+        '    - or:',
+        '        - http_method:',
+        '            in: [GET, HEAD]',
+        '    - or:',
+        '        - user:',
+        `            is: ${owner.userId}`,
+        '        - user:',
+        `            is: ${doomed.userId}`,
         '',
       ].join('\n');
-      const policy = await createPolicy(admin, ns.id, policyFormSchema.parse({
-        name: `get-only-${uid()}`, description: '', enforced: false, explanation: 'Read-only for the owner.', remediation: '', ppl,
-      }));
+      const policy = await createPolicy(
+        admin,
+        ns.id,
+        policyFormSchema.parse({
+          name: `get-only-${uid()}`,
+          description: '',
+          enforced: false,
+          explanation: 'Read-only for the owner.',
+          remediation: '',
+          ppl,
+        }),
+      );
       upstream = await startUpstream();
       const addRoute = async (from: string, ppl: string | null) => {
-        const policyIds = ppl === null ? [policy.id] : [(await createPolicy(admin, ns.id, policyFormSchema.parse({
-          name: `p-${uid()}`, description: '', enforced: false, explanation: '', remediation: '', ppl,
-        }))).id];
-        await createRoute(admin, ns.id, routeFormSchema.parse({ name: `r-${uid()}`, from, to: upstream.url, policyIds }));
+        const policyIds =
+          ppl === null
+            ? [policy.id]
+            : [
+                (
+                  await createPolicy(
+                    admin,
+                    ns.id,
+                    policyFormSchema.parse({
+                      name: `p-${uid()}`,
+                      description: '',
+                      enforced: false,
+                      explanation: '',
+                      remediation: '',
+                      ppl,
+                    }),
+                  )
+                ).id,
+              ];
+        await createRoute(
+          admin,
+          ns.id,
+          routeFormSchema.parse({ name: `r-${uid()}`, from, to: upstream.url, policyIds }),
+        );
       };
       await addRoute(`https://${host}`, null);
       await addRoute(`https://${host}/pub`, 'allow:\n  or:\n    - accept: true\n');
       await addRoute(`https://${host}/ip/allow`, 'allow:\n  or:\n    - source_ip: 10.1.2.0/24\n');
       await addRoute(`https://${host}/ip/local`, 'allow:\n  or:\n    - source_ip: 127.0.0.0/8\n');
-      await addRoute(`https://${host}/ip/deny`, 'allow:\n  or:\n    - accept: true\ndeny:\n  or:\n    - source_ip: 127.0.0.0/8\n');
+      await addRoute(
+        `https://${host}/ip/deny`,
+        'allow:\n  or:\n    - accept: true\ndeny:\n  or:\n    - source_ip: 127.0.0.0/8\n',
+      );
       await addRoute(`https://${adminHost}`, 'allow:\n  or:\n    - reject: true\n');
       proxy = await start({ consoleUrl: server!.url, upstreamUrl: upstream.url, serverNames: [host, adminHost] });
 
@@ -156,17 +211,26 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
       const assertion = seen.headers['x-pomerium-jwt-assertion'];
       expect(assertion).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
-      const jwks = await (await fetch(`${server!.url}/.well-known/pomerium/jwks.json`)).json() as JSONWebKeySet;
-      const { payload, protectedHeader } = await jwtVerify(assertion!, createLocalJWKSet(jwks), { audience: host, issuer: server!.url });
+      const jwks = (await (await fetch(`${server!.url}/.well-known/pomerium/jwks.json`)).json()) as JSONWebKeySet;
+      const { payload, protectedHeader } = await jwtVerify(assertion!, createLocalJWKSet(jwks), {
+        audience: host,
+        issuer: server!.url,
+      });
       expect(protectedHeader.alg).toBe('ES256');
       expect(payload.sub).toBe(owner.userId);
       expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(300);
       // Signed for this route's host only.
-      await expect(jwtVerify(assertion!, createLocalJWKSet(jwks), { audience: 'other.example.test' })).rejects.toThrow();
+      await expect(
+        jwtVerify(assertion!, createLocalJWKSet(jwks), { audience: 'other.example.test' }),
+      ).rejects.toThrow();
     });
 
     it('identity headers sent by the client are replaced by what Postern answered', async () => {
-      const res = await get({ ...bearer(owner.token), 'x-pomerium-claim-sub': 'root', 'x-pomerium-jwt-assertion': 'forged.jwt.value' });
+      const res = await get({
+        ...bearer(owner.token),
+        'x-pomerium-claim-sub': 'root',
+        'x-pomerium-jwt-assertion': 'forged.jwt.value',
+      });
       expect(res.status).toBe(200);
       const seen = JSON.parse(res.body) as { headers: Record<string, string> };
       expect(seen.headers['x-pomerium-claim-sub']).toBe(owner.userId);
@@ -182,11 +246,18 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
     });
 
     it('POST: 403, the policy refuses and the upstream is never called', async () => {
-      const res = await refused(proxyRequest(proxy.url, {
-        host, path: '/things', method: 'POST', headers: { ...bearer(owner.token), 'content-type': 'application/json' }, body: '{"a":1}',
-      }));
+      const res = await refused(
+        proxyRequest(proxy.url, {
+          host,
+          path: '/things',
+          method: 'POST',
+          headers: { ...bearer(owner.token), 'content-type': 'application/json' },
+          body: '{"a":1}',
+        }),
+      );
       expect(res.status, proxy.logs()).toBe(403);
-      if (name === 'caddy') expect(JSON.parse(res.body)).toMatchObject({ error: 'forbidden', explanation: 'Read-only for the owner.' });
+      if (name === 'caddy')
+        expect(JSON.parse(res.body)).toMatchObject({ error: 'forbidden', explanation: 'Read-only for the owner.' });
     });
 
     it("another account's token: 403, the upstream is never called", async () => {
@@ -211,22 +282,35 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
         const res = await get(headers);
         expect(res.status, `${Object.keys(headers)[0]}: ${proxy.logs()}`).toBe(200);
         expect(upstream.hits()).toBe(before + 1);
-        expect((JSON.parse(res.body) as { headers: Record<string, string> }).headers['x-pomerium-claim-sub']).toBe(owner.userId);
+        expect((JSON.parse(res.body) as { headers: Record<string, string> }).headers['x-pomerium-claim-sub']).toBe(
+          owner.userId,
+        );
       }
     });
 
     // ── Forward-auth integrity (issue 8): the client never chooses the request judged ──
     const spoofs = (target: string, path: string): Record<string, string>[] => {
       const all = {
-        'x-original-url': `https://${target}${path}`, 'x-original-method': 'GET', 'x-forwarded-host': target,
-        'x-forwarded-uri': path, 'x-forwarded-method': 'GET', 'x-forwarded-for': '10.1.2.3', forwarded: `for=10.1.2.3;host=${target}`,
+        'x-original-url': `https://${target}${path}`,
+        'x-original-method': 'GET',
+        'x-forwarded-host': target,
+        'x-forwarded-uri': path,
+        'x-forwarded-method': 'GET',
+        'x-forwarded-for': '10.1.2.3',
+        forwarded: `for=10.1.2.3;host=${target}`,
       };
       return [...Object.entries(all).map(([k, v]) => ({ [k]: v })), all];
     };
 
     it('client-sent X-Original-*, X-Forwarded-* and Forwarded naming a public route do not open another host', async () => {
       for (const headers of spoofs(host, '/pub/x')) {
-        const withToken = await refused(proxyRequest(proxy.url, { host: adminHost, path: '/secret', headers: { ...headers, ...bearer(owner.token) } }));
+        const withToken = await refused(
+          proxyRequest(proxy.url, {
+            host: adminHost,
+            path: '/secret',
+            headers: { ...headers, ...bearer(owner.token) },
+          }),
+        );
         expect(withToken.status, `${JSON.stringify(headers)}\n${proxy.logs()}`).toBe(403);
         const anonymous = await refused(proxyRequest(proxy.url, { host: adminHost, path: '/secret', headers }));
         expect(anonymous.status, JSON.stringify(headers)).toBe(401);
@@ -244,15 +328,25 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
     });
 
     it('a client-sent method description does not turn a POST into a GET', async () => {
-      const headers = { ...bearer(owner.token), 'x-original-method': 'GET', 'x-forwarded-method': 'GET', 'content-type': 'application/json' };
-      const res = await refused(proxyRequest(proxy.url, { host, path: '/things', method: 'POST', headers, body: '{}' }));
+      const headers = {
+        ...bearer(owner.token),
+        'x-original-method': 'GET',
+        'x-forwarded-method': 'GET',
+        'content-type': 'application/json',
+      };
+      const res = await refused(
+        proxyRequest(proxy.url, { host, path: '/things', method: 'POST', headers, body: '{}' }),
+      );
       expect(res.status).toBe(403);
     });
 
-    it.each(['/pub/../x', '/pub/%2e%2e/x', '/pub/%2E%2E/x', '/pub/.%2e/x', '//x', '/pub/./../x'])('%s is judged as /x, outside the public /pub', async (p) => {
-      const res = await refused(proxyRequest(proxy.url, { host, path: p }));
-      expect(res.status, proxy.logs()).toBe(401);
-    });
+    it.each(['/pub/../x', '/pub/%2e%2e/x', '/pub/%2E%2E/x', '/pub/.%2e/x', '//x', '/pub/./../x'])(
+      '%s is judged as /x, outside the public /pub',
+      async (p) => {
+        const res = await refused(proxyRequest(proxy.url, { host, path: p }));
+        expect(res.status, proxy.logs()).toBe(401);
+      },
+    );
 
     it.each(['//pub/x', '/x/../pub/x', '/p%75b/x'])('%s is judged as inside /pub', async (p) => {
       const before = upstream.hits();
@@ -261,33 +355,54 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
       expect(upstream.hits()).toBe(before + 1);
     });
 
-    it.each(['/pub/..%2Fx', '/pub%2F..%2Fx', '/pub/..%5Cx', '/pub/x;y', `/pub/${'a'.repeat(16 * 1024)}`])('%s is refused before the upstream', async (p) => {
-      const res = await refused(proxyRequest(proxy.url, { host, path: p }));
-      // Caddy relays Postern's 400 (or Node's 431 for a 16 KB header); nginx turns any
-      // answer but 2xx/401/403 into 500, or refuses an over-long line itself (414).
-      expect(res.status, `${p.slice(0, 40)}: ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
-      if (name === 'caddy' && p.length < 1000) expect(JSON.parse(res.body)).toMatchObject({ error: 'bad_path' });
-    });
+    it.each(['/pub/..%2Fx', '/pub%2F..%2Fx', '/pub/..%5Cx', '/pub/x;y', `/pub/${'a'.repeat(16 * 1024)}`])(
+      '%s is refused before the upstream',
+      async (p) => {
+        const res = await refused(proxyRequest(proxy.url, { host, path: p }));
+        // Caddy relays Postern's 400 (or Node's 431 for a 16 KB header); nginx turns any
+        // answer but 2xx/401/403 into 500, or refuses an over-long line itself (414).
+        expect(res.status, `${p.slice(0, 40)}: ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+        if (name === 'caddy' && p.length < 1000) expect(JSON.parse(res.body)).toMatchObject({ error: 'bad_path' });
+      },
+    );
 
     it('source_ip sees the address the proxy saw, whatever X-Forwarded-For the client sends', async () => {
       const spoof = { 'x-forwarded-for': '10.1.2.3', 'x-real-ip': '10.1.2.3', forwarded: 'for=10.1.2.3' };
       // An allow for 10.1.2.0/24 is not met by a client on 127.0.0.1 that claims 10.1.2.3 …
       expect((await refused(proxyRequest(proxy.url, { host, path: '/ip/allow', headers: spoof }))).status).toBe(401);
-      expect((await refused(proxyRequest(proxy.url, { host, path: '/ip/allow', headers: { ...spoof, ...bearer(owner.token) } }))).status).toBe(403);
+      expect(
+        (
+          await refused(
+            proxyRequest(proxy.url, { host, path: '/ip/allow', headers: { ...spoof, ...bearer(owner.token) } }),
+          )
+        ).status,
+      ).toBe(403);
       // … an allow for 127.0.0.0/8 is, with or without the claim …
       for (const headers of [{}, spoof, { 'x-forwarded-for': 'garbage' }] as Record<string, string>[]) {
         const before = upstream.hits();
-        expect((await proxyRequest(proxy.url, { host, path: '/ip/local', headers })).status, JSON.stringify(headers)).toBe(200);
+        expect(
+          (await proxyRequest(proxy.url, { host, path: '/ip/local', headers })).status,
+          JSON.stringify(headers),
+        ).toBe(200);
         expect(upstream.hits()).toBe(before + 1);
       }
       // … and a deny for 127.0.0.0/8 is not escaped by claiming another address.
       for (const headers of [spoof, { 'x-forwarded-for': '10.1.2.3, 192.0.2.1' }, { 'x-forwarded-for': 'not-an-ip' }]) {
-        expect((await refused(proxyRequest(proxy.url, { host, path: '/ip/deny', headers: { ...headers, ...bearer(owner.token) } }))).status, JSON.stringify(headers)).toBe(403);
+        expect(
+          (
+            await refused(
+              proxyRequest(proxy.url, { host, path: '/ip/deny', headers: { ...headers, ...bearer(owner.token) } }),
+            )
+          ).status,
+          JSON.stringify(headers),
+        ).toBe(403);
       }
     });
 
     it('a host the proxy does not serve never reaches Postern or the upstream', async () => {
-      const res = await refused(proxyRequest(proxy.url, { host: `other-${uid()}.example.test`, path: '/', headers: bearer(owner.token) }));
+      const res = await refused(
+        proxyRequest(proxy.url, { host: `other-${uid()}.example.test`, path: '/', headers: bearer(owner.token) }),
+      );
       expect(res.status).toBe(404);
     });
 

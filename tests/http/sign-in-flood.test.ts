@@ -16,16 +16,43 @@ import path from 'node:path';
  * Parallel wrong guesses from another process (fresh accounts and addresses), so generating
  * them does not slow the test's own measurements. Resolves `fire` once the process is up.
  */
-async function startFlood(n: number, round: number, target = server.url): Promise<{ fire: () => Promise<{ status: number; ms: number }[]> }> {
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../support/sign-in-flood.mjs'), target, String(n), csrf.token, csrf.cookie, String(round)], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startFlood(
+  n: number,
+  round: number,
+  target = server.url,
+): Promise<{ fire: () => Promise<{ status: number; ms: number }[]> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      path.resolve(__dirname, '../support/sign-in-flood.mjs'),
+      target,
+      String(n),
+      csrf.token,
+      csrf.cookie,
+      String(round),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  await new Promise<void>((resolve) => { const check = () => (out.startsWith('ready\n') ? resolve() : setTimeout(check, 20)); check(); });
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  await new Promise<void>((resolve) => {
+    const check = () => (out.startsWith('ready\n') ? resolve() : setTimeout(check, 20));
+    check();
+  });
   return {
-    fire: () => new Promise((resolve, reject) => {
-      child.once('exit', () => { try { resolve(JSON.parse(out.slice('ready\n'.length))); } catch (err) { reject(err); } });
-      child.stdin.write('go\n');
-    }),
+    fire: () =>
+      new Promise((resolve, reject) => {
+        child.once('exit', () => {
+          try {
+            resolve(JSON.parse(out.slice('ready\n'.length)));
+          } catch (err) {
+            reject(err);
+          }
+        });
+        child.stdin.write('go\n');
+      }),
   };
 }
 
@@ -36,14 +63,32 @@ const USER = { email: `flood-${Date.now()}@example.com`, password: 'a real users
 
 beforeAll(async () => {
   const admin = await makeAdmin(); // applies migrations from this process
-  await (await getPrisma()).user.create({ data: { email: USER.email, passwordHash: await hashPassword(USER.password) } });
-  ({ token } = await createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId: 'global', kind: 'service', userId: `flood-${Date.now()}`, expiration: 'never' })));
+  await (await getPrisma()).user.create({
+    data: { email: USER.email, passwordHash: await hashPassword(USER.password) },
+  });
+  ({ token } = await createServiceAccount(
+    admin,
+    createServiceAccountSchema.parse({
+      namespaceId: 'global',
+      kind: 'service',
+      userId: `flood-${Date.now()}`,
+      expiration: 'never',
+    }),
+  ));
   server = await startServer({ DATABASE_URL: process.env.DATABASE_URL, SECRET_KEY: process.env.SECRET_KEY });
   const res = await fetch(`${server.url}/api/auth/csrf`);
-  csrf = { token: ((await res.json()) as { csrfToken: string }).csrfToken, cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+  csrf = {
+    token: ((await res.json()) as { csrfToken: string }).csrfToken,
+    cookie: res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; '),
+  };
 }, 120_000);
 
-afterAll(async () => { await server?.stop(); });
+afterAll(async () => {
+  await server?.stop();
+});
 
 /** One password sign-in as the browser's next-auth client makes it, from `address` behind one proxy. */
 async function signIn(email: string, password: string, address: string): Promise<{ status: number; ms: number }> {
@@ -61,19 +106,26 @@ async function signIn(email: string, password: string, address: string): Promise
 async function verifyLoad(ms: number, concurrency = 4): Promise<number[]> {
   const latencies: number[] = [];
   const end = performance.now() + ms;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
-      const start = performance.now();
-      const res = await fetch(`${server.url}/api/v1/verify`, { headers: { authorization: `Bearer Pomerium-${token}` } });
-      await res.arrayBuffer();
-      expect(res.status).toBe(200);
-      latencies.push(performance.now() - start);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const start = performance.now();
+        const res = await fetch(`${server.url}/api/v1/verify`, {
+          headers: { authorization: `Bearer Pomerium-${token}` },
+        });
+        await res.arrayBuffer();
+        expect(res.status).toBe(200);
+        latencies.push(performance.now() - start);
+      }
+    }),
+  );
   return latencies;
 }
 
-const p99 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]!; };
+const p99 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]!;
+};
 
 describe('sign-in flood', () => {
   it('stays responsive, refuses the excess with 429 at once, and leaves the verify p99 below twice its baseline', async () => {
@@ -94,7 +146,7 @@ describe('sign-in flood', () => {
       const generator = await startFlood(1000, round);
       const quiet = verifyLoad(5000);
       await control.fire();
-      baseline.push(...await quiet);
+      baseline.push(...(await quiet));
       const during = verifyLoad(5000);
       const flooding = generator.fire();
       if (round === 0) {
@@ -108,16 +160,21 @@ describe('sign-in flood', () => {
         } while (user.status === 429 && performance.now() - userStart < 10_000);
         userMs = performance.now() - userStart;
       }
-      guesses.push(...await flooding);
-      loaded.push(...await during);
+      guesses.push(...(await flooding));
+      loaded.push(...(await during));
     }
 
     const tooMany = guesses.filter((g) => g.status === 429);
     const checked = guesses.filter((g) => g.status === 401);
     const stats = {
-      baselineP99: +p99(baseline).toFixed(1), floodP99: +p99(loaded).toFixed(1), verifyRequests: [baseline.length, loaded.length],
-      guesses429: tooMany.length, guessesChecked: checked.length, slowest429: +Math.max(...tooMany.map((g) => g.ms)).toFixed(1),
-      userSignInMs: +userMs.toFixed(0), userAttempts: attempts.length,
+      baselineP99: +p99(baseline).toFixed(1),
+      floodP99: +p99(loaded).toFixed(1),
+      verifyRequests: [baseline.length, loaded.length],
+      guesses429: tooMany.length,
+      guessesChecked: checked.length,
+      slowest429: +Math.max(...tooMany.map((g) => g.ms)).toFixed(1),
+      userSignInMs: +userMs.toFixed(0),
+      userAttempts: attempts.length,
     };
     console.log('sign-in flood:', JSON.stringify(stats));
 
@@ -138,7 +195,11 @@ describe('sign-in flood', () => {
     expect(results[5]!.status).toBe(429);
     const res = await fetch(`${server.url}/api/auth/callback/credentials`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrf.cookie, 'x-forwarded-for': '198.51.100.99' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: csrf.cookie,
+        'x-forwarded-for': '198.51.100.99',
+      },
       body: new URLSearchParams({ email, password: 'again', csrfToken: csrf.token, json: 'true' }),
     });
     expect(res.status).toBe(429);

@@ -25,13 +25,66 @@ let token: string;
 
 beforeAll(async () => {
   const admin = await makeAdmin();
-  server = await startServer({ DATABASE_URL: process.env.DATABASE_URL, SECRET_KEY: process.env.SECRET_KEY, DATA_DIR: dataDir });
+  server = await startServer({
+    DATABASE_URL: process.env.DATABASE_URL,
+    SECRET_KEY: process.env.SECRET_KEY,
+    DATA_DIR: dataDir,
+  });
   const ns = await createNamespace(admin, 'global', `ep-${uid()}`);
-  ({ token } = await createServiceAccount(admin, createServiceAccountSchema.parse({ namespaceId: ns.id, kind: 'service', userId: `ep-${uid()}`, expiration: 'never' })));
-  const policy = async (ppl: string) => (await createPolicy(admin, ns.id, policyFormSchema.parse({ name: `p-${uid()}`, description: '', enforced: false, explanation: '', remediation: '', ppl }))).id;
-  await createRoute(admin, ns.id, routeFormSchema.parse({ name: 'root', from: `https://${host}`, to: 'http://127.0.0.1:9', policyIds: [await policy('allow:\n  and:\n    - authenticated_user: true\n    - http_method: GET\n')] }));
-  await createRoute(admin, ns.id, routeFormSchema.parse({ name: 'pub', from: `https://${host}/pub`, to: 'http://127.0.0.1:9', policyIds: [await policy('allow:\n  or:\n    - accept: true\n')] }));
-  await createRoute(admin, ns.id, routeFormSchema.parse({ name: 'ip', from: `https://${host}/ip`, to: 'http://127.0.0.1:9', policyIds: [await policy('allow:\n  or:\n    - source_ip: 10.1.2.0/24\n')] }));
+  ({ token } = await createServiceAccount(
+    admin,
+    createServiceAccountSchema.parse({
+      namespaceId: ns.id,
+      kind: 'service',
+      userId: `ep-${uid()}`,
+      expiration: 'never',
+    }),
+  ));
+  const policy = async (ppl: string) =>
+    (
+      await createPolicy(
+        admin,
+        ns.id,
+        policyFormSchema.parse({
+          name: `p-${uid()}`,
+          description: '',
+          enforced: false,
+          explanation: '',
+          remediation: '',
+          ppl,
+        }),
+      )
+    ).id;
+  await createRoute(
+    admin,
+    ns.id,
+    routeFormSchema.parse({
+      name: 'root',
+      from: `https://${host}`,
+      to: 'http://127.0.0.1:9',
+      policyIds: [await policy('allow:\n  and:\n    - authenticated_user: true\n    - http_method: GET\n')],
+    }),
+  );
+  await createRoute(
+    admin,
+    ns.id,
+    routeFormSchema.parse({
+      name: 'pub',
+      from: `https://${host}/pub`,
+      to: 'http://127.0.0.1:9',
+      policyIds: [await policy('allow:\n  or:\n    - accept: true\n')],
+    }),
+  );
+  await createRoute(
+    admin,
+    ns.id,
+    routeFormSchema.parse({
+      name: 'ip',
+      from: `https://${host}/ip`,
+      to: 'http://127.0.0.1:9',
+      policyIds: [await policy('allow:\n  or:\n    - source_ip: 10.1.2.0/24\n')],
+    }),
+  );
   // Wait until the server sees the routes (cache_epoch poll, about a second).
   for (let i = 0; i < 100 && (await envoy('/pub/x')).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
 }, 90_000);
@@ -44,19 +97,40 @@ afterAll(async () => {
 const auth = () => ({ authorization: `Bearer Pomerium-${token}` });
 /** Envoy's HTTP ext_authz: path_prefix + the original path, the original Host and method. */
 const envoy = (original: string, opts: { method?: string; headers?: Record<string, string> } = {}) =>
-  proxyRequest(server.url, { host, path: `/api/v1/verify/ext-authz${original}`, method: opts.method, headers: opts.headers });
+  proxyRequest(server.url, {
+    host,
+    path: `/api/v1/verify/ext-authz${original}`,
+    method: opts.method,
+    headers: opts.headers,
+  });
 /** Traefik's forwardAuth: X-Forwarded-Method, -Proto, -Host, -Uri, -For (the client it saw). */
 const traefik = (uri: string, headers: Record<string, string> = {}, method = 'GET') =>
   proxyRequest(server.url, {
-    host: '127.0.0.1', path: '/api/v1/verify/forward-auth',
-    headers: { 'x-forwarded-method': method, 'x-forwarded-proto': 'https', 'x-forwarded-host': host, 'x-forwarded-uri': uri, 'x-forwarded-for': '203.0.113.7', ...headers },
+    host: '127.0.0.1',
+    path: '/api/v1/verify/forward-auth',
+    headers: {
+      'x-forwarded-method': method,
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': host,
+      'x-forwarded-uri': uri,
+      'x-forwarded-for': '203.0.113.7',
+      ...headers,
+    },
   });
 const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
 
 describe('Envoy ext_authz: the appended path is judged as Envoy sent it', () => {
   it.each([
-    ['/pub/x', 200], ['/pub/', 200], ['/pub', 200], ['//pub/x', 200], ['/x/../pub/x', 200],
-    ['/pub/../x', 401], ['/pub/%2e%2e/x', 401], ['//x', 401], ['/x/', 401], ['/publicity', 401],
+    ['/pub/x', 200],
+    ['/pub/', 200],
+    ['/pub', 200],
+    ['//pub/x', 200],
+    ['/x/../pub/x', 200],
+    ['/pub/../x', 401],
+    ['/pub/%2e%2e/x', 401],
+    ['//x', 401],
+    ['/x/', 401],
+    ['/publicity', 401],
   ] as const)('%s → %i (no redirect, no framework normalisation)', async (original, status) => {
     const res = await envoy(original);
     expect(res.status, res.body).toBe(status);
@@ -76,7 +150,11 @@ describe('Envoy ext_authz: the appended path is judged as Envoy sent it', () => 
   it('a client cannot smuggle a path or a peer through the stamp headers', async () => {
     const res = await envoy('/x', { headers: { 'x-postern-ext-authz-path': '/pub/x', 'x-postern-peer': '10.1.2.3' } });
     expect(res.status).toBe(401);
-    const direct = await proxyRequest(server.url, { host, path: '/api/v1/verify/ext-authz', headers: { 'x-postern-ext-authz-path': '/pub/x' } });
+    const direct = await proxyRequest(server.url, {
+      host,
+      path: '/api/v1/verify/ext-authz',
+      headers: { 'x-postern-ext-authz-path': '/pub/x' },
+    });
     expect(direct.status).toBe(400);
     expect(json(direct.body)).toMatchObject({ error: 'no_request_description' });
   });
@@ -103,15 +181,22 @@ describe('Traefik forwardAuth', () => {
 });
 
 describe('no description, no decision', () => {
-  it.each(['/api/v1/verify/forward-auth', '/api/v1/verify/auth-request', '/api/v1/verify/ext-authz'])('%s without its headers → 400 no_request_description, even with a valid token', async (p) => {
-    const res = await proxyRequest(server.url, { host, path: p, headers: auth() });
-    expect(res.status).toBe(400);
-    expect(json(res.body)).toMatchObject({ error: 'no_request_description' });
-  });
+  it.each(['/api/v1/verify/forward-auth', '/api/v1/verify/auth-request', '/api/v1/verify/ext-authz'])(
+    '%s without its headers → 400 no_request_description, even with a valid token',
+    async (p) => {
+      const res = await proxyRequest(server.url, { host, path: p, headers: auth() });
+      expect(res.status).toBe(400);
+      expect(json(res.body)).toMatchObject({ error: 'no_request_description' });
+    },
+  );
 
   it('the token-only endpoint answers programmatic callers and refuses proxy descriptions', async () => {
     expect((await proxyRequest(server.url, { host, path: '/api/v1/verify', headers: auth() })).status).toBe(200);
-    const res = await proxyRequest(server.url, { host, path: '/api/v1/verify', headers: { ...auth(), 'x-forwarded-uri': '/', 'x-forwarded-method': 'GET' } });
+    const res = await proxyRequest(server.url, {
+      host,
+      path: '/api/v1/verify',
+      headers: { ...auth(), 'x-forwarded-uri': '/', 'x-forwarded-method': 'GET' },
+    });
     expect(res.status).toBe(400);
     expect(json(res.body)).toMatchObject({ error: 'proxy_endpoint_required' });
   });

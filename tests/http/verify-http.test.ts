@@ -24,12 +24,22 @@ afterAll(async () => {
   await relay?.cut();
 });
 
-const newAccount = () => createServiceAccount(admin, createServiceAccountSchema.parse({
-  namespaceId: 'global', kind: 'service', userId: `http-${Math.random().toString(36).slice(2, 10)}`, expiration: 'never',
-}));
+const newAccount = () =>
+  createServiceAccount(
+    admin,
+    createServiceAccountSchema.parse({
+      namespaceId: 'global',
+      kind: 'service',
+      userId: `http-${Math.random().toString(36).slice(2, 10)}`,
+      expiration: 'never',
+    }),
+  );
 
 const call = (token: string, init: RequestInit = {}) =>
-  fetch(`${server.url}/api/v1/verify`, { ...init, headers: { authorization: `Bearer Pomerium-${token}`, ...(init.headers ?? {}) } });
+  fetch(`${server.url}/api/v1/verify`, {
+    ...init,
+    headers: { authorization: `Bearer Pomerium-${token}`, ...(init.headers ?? {}) },
+  });
 
 async function until(fn: () => Promise<boolean>, ms: number) {
   const start = Date.now();
@@ -60,7 +70,15 @@ describe('verify over HTTP', () => {
   });
 
   it('never answers 5xx to client input', async () => {
-    const nasty = ['', 'Pomerium', 'Pomerium ' + 'x'.repeat(60_000), 'Bearer Pomerium-a.b.c', 'Pomerium e30.e30.', 'Pomerium %%%.%%%.%%%', 'Pomerium eyJhbGciOiJub25lIn0.e30.'];
+    const nasty = [
+      '',
+      'Pomerium',
+      `Pomerium ${'x'.repeat(60_000)}`,
+      'Bearer Pomerium-a.b.c',
+      'Pomerium e30.e30.',
+      'Pomerium %%%.%%%.%%%',
+      'Pomerium eyJhbGciOiJub25lIn0.e30.',
+    ];
     for (const value of nasty) {
       const res = await fetch(`${server.url}/api/v1/verify`, { headers: { authorization: value } });
       // Node's HTTP parser itself answers 431 to headers over 16 KB; everything else reaches us: 401.
@@ -74,10 +92,15 @@ describe('verify over HTTP', () => {
     const res = await fetch(`${server.url}/.well-known/pomerium/jwks.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('public, max-age=60');
-    const jwks = await res.json() as { keys: Record<string, unknown>[] };
+    const jwks = (await res.json()) as { keys: Record<string, unknown>[] };
     expect(jwks.keys.length).toBeGreaterThan(0);
-    for (const k of jwks.keys) { expect(k).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' }); expect(k.d).toBeUndefined(); }
-    const again = await fetch(`${server.url}/.well-known/pomerium/jwks.json`, { headers: { 'if-none-match': res.headers.get('etag')! } });
+    for (const k of jwks.keys) {
+      expect(k).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
+      expect(k.d).toBeUndefined();
+    }
+    const again = await fetch(`${server.url}/.well-known/pomerium/jwks.json`, {
+      headers: { 'if-none-match': res.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
   });
 
@@ -105,7 +128,7 @@ describe('verify over HTTP', () => {
     expect(res.headers.get('location')).toMatch(/\/signin/);
     const { token } = await newAccount();
     await call(token);
-    await call(token.slice(0, -2) + 'xx');
+    await call(`${token.slice(0, -2)}xx`);
     expect(server.logs()).not.toContain(token.split('.')[2]);
     expect(server.logs()).not.toContain(token.split('.')[1]);
   });

@@ -30,7 +30,13 @@ export interface ProxyOptions {
   tls?: { certFile: string; keyFile: string };
 }
 
-export interface RunningProxy { name: ProxyName; url: string; port: number; stop: () => Promise<void>; logs: () => string }
+export interface RunningProxy {
+  name: ProxyName;
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+  logs: () => string;
+}
 
 /**
  * The proxy's executable: NGINX_PATH / CADDY_PATH, else PATH, else where Debian puts it
@@ -39,10 +45,20 @@ export interface RunningProxy { name: ProxyName; url: string; port: number; stop
 export function proxyBinary(name: ProxyName): string {
   const override = process.env[`${name.toUpperCase()}_PATH`];
   if (override) return override;
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/sbin', '/usr/bin', '/usr/local/bin'];
+  const dirs = [
+    ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean),
+    '/usr/sbin',
+    '/usr/bin',
+    '/usr/local/bin',
+  ];
   for (const d of dirs) {
     const candidate = path.join(d, name);
-    try { accessSync(candidate, constants.X_OK); return candidate; } catch { /* next */ }
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      /* next */
+    }
   }
   return name;
 }
@@ -59,36 +75,68 @@ export function proxyUnavailable(name: ProxyName): string | null {
   const r = spawnSync(proxyBinary('caddy'), ['version'], { encoding: 'utf8' });
   if (r.error) return `caddy is not installed (${(r.error as NodeJS.ErrnoException).code}); apt-get install caddy`;
   const m = /v?(\d+)\.(\d+)/.exec(r.stdout);
-  if (!m || Number(m[1]) < 2 || (Number(m[1]) === 2 && Number(m[2]) < 5)) return `caddy ${r.stdout.trim()} has no forward_auth (needs 2.5+)`;
+  if (!m || Number(m[1]) < 2 || (Number(m[1]) === 2 && Number(m[2]) < 5))
+    return `caddy ${r.stdout.trim()} has no forward_auth (needs 2.5+)`;
   return null;
 }
 
 // Children still running when the test process dies are killed with it, never left behind.
 const running = new Set<ChildProcess>();
-process.once('exit', () => { for (const c of running) c.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
 
 async function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => { s.destroy(); resolve(false); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => {
+      s.destroy();
+      resolve(false);
+    });
   });
 }
 
 async function launch(
-  name: ProxyName, dir: string, port: number, cmd: string, args: string[], env: NodeJS.ProcessEnv, extraLog?: string,
+  name: ProxyName,
+  dir: string,
+  port: number,
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  extraLog?: string,
 ): Promise<RunningProxy> {
   let output = '';
   const child = spawn(cmd, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
-  child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stdout!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   let spawnError: Error | null = null;
-  child.once('error', (e) => { spawnError = e; });
-  const exited = new Promise<void>((r) => child.once('close', () => { running.delete(child); r(); }));
+  child.once('error', (e) => {
+    spawnError = e;
+  });
+  const exited = new Promise<void>((r) =>
+    child.once('close', () => {
+      running.delete(child);
+      r();
+    }),
+  );
   const logs = () => {
     let extra = '';
-    if (extraLog) { try { extra = readFileSync(extraLog, 'utf8'); } catch { /* not written yet */ } }
+    if (extraLog) {
+      try {
+        extra = readFileSync(extraLog, 'utf8');
+      } catch {
+        /* not written yet */
+      }
+    }
     return `${output}${extra ? `\n--- access log ---\n${extra}` : ''}`;
   };
   const stop = async () => {
@@ -102,14 +150,21 @@ async function launch(
   };
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (spawnError) { await stop(); throw new Error(`${name} could not be started: ${(spawnError as Error).message}`); }
+    if (spawnError) {
+      await stop();
+      throw new Error(`${name} could not be started: ${(spawnError as Error).message}`);
+    }
     if (child.exitCode !== null || child.signalCode !== null) {
       const out = logs();
       await stop();
       throw new Error(`${name} exited early (code ${child.exitCode}, signal ${child.signalCode}):\n${out}`);
     }
     if (await portAnswers(port)) break;
-    if (Date.now() > deadline) { const out = logs(); await stop(); throw new Error(`${name} did not listen on ${port} within 15 s:\n${out}`); }
+    if (Date.now() > deadline) {
+      const out = logs();
+      await stop();
+      throw new Error(`${name} did not listen on ${port} within 15 s:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { name, url: `http://127.0.0.1:${port}`, port, stop, logs };
@@ -130,11 +185,13 @@ async function launch(
  */
 export async function startNginx(opts: ProxyOptions): Promise<RunningProxy> {
   const dir = mkdtempSync(path.join(tmpdir(), 'postern-nginx-'));
-  const port = opts.port ?? await freePort();
+  const port = opts.port ?? (await freePort());
   const verify = new URL(opts.consoleUrl);
   const upstream = new URL(opts.upstreamUrl);
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const ssl = opts.tls ? ` ssl;\n    ssl_certificate ${opts.tls.certFile};\n    ssl_certificate_key ${opts.tls.keyFile};\n    ssl_verify_client optional_no_ca` : '';
+  const ssl = opts.tls
+    ? ` ssl;\n    ssl_certificate ${opts.tls.certFile};\n    ssl_certificate_key ${opts.tls.keyFile};\n    ssl_verify_client optional_no_ca`
+    : '';
   const conf = `
 ${asRoot ? 'user root;' : ''}
 worker_processes 1;
@@ -193,10 +250,24 @@ http {
 }
 `;
   writeFileSync(path.join(dir, 'nginx.conf'), conf);
-  const started = await launch('nginx', dir, port, proxyBinary('nginx'), [
-    '-e', 'stderr', '-p', dir, '-c', path.join(dir, 'nginx.conf'),
-    '-g', `daemon off; pid ${dir}/nginx.pid; error_log stderr;`,
-  ], process.env, path.join(dir, 'access.log'));
+  const started = await launch(
+    'nginx',
+    dir,
+    port,
+    proxyBinary('nginx'),
+    [
+      '-e',
+      'stderr',
+      '-p',
+      dir,
+      '-c',
+      path.join(dir, 'nginx.conf'),
+      '-g',
+      `daemon off; pid ${dir}/nginx.pid; error_log stderr;`,
+    ],
+    process.env,
+    path.join(dir, 'access.log'),
+  );
   return opts.tls ? { ...started, url: `https://127.0.0.1:${port}` } : started;
 }
 
@@ -213,7 +284,7 @@ http {
  */
 export async function startCaddy(opts: ProxyOptions): Promise<RunningProxy> {
   const dir = mkdtempSync(path.join(tmpdir(), 'postern-caddy-'));
-  const port = opts.port ?? await freePort();
+  const port = opts.port ?? (await freePort());
   const verify = new URL(opts.consoleUrl);
   const upstream = new URL(opts.upstreamUrl);
   const caddyfile = `{
@@ -241,13 +312,33 @@ http://:${port} {
 }
 `;
   writeFileSync(path.join(dir, 'Caddyfile'), caddyfile);
-  return launch('caddy', dir, port, proxyBinary('caddy'), ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], {
-    ...process.env, HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config'),
-  }, path.join(dir, 'access.log'));
+  return launch(
+    'caddy',
+    dir,
+    port,
+    proxyBinary('caddy'),
+    ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'],
+    {
+      ...process.env,
+      HOME: dir,
+      XDG_DATA_HOME: path.join(dir, 'data'),
+      XDG_CONFIG_HOME: path.join(dir, 'config'),
+    },
+    path.join(dir, 'access.log'),
+  );
 }
 
-export interface SeenRequest { method: string; url: string; headers: IncomingHttpHeaders }
-export interface Upstream { url: string; hits: () => number; requests: SeenRequest[]; stop: () => Promise<void> }
+export interface SeenRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+export interface Upstream {
+  url: string;
+  hits: () => number;
+  requests: SeenRequest[];
+  stop: () => Promise<void>;
+}
 
 /** The protected service: answers 200 with a JSON echo of the request it received, and counts them. */
 export async function startUpstream(): Promise<Upstream> {
@@ -264,12 +355,22 @@ export async function startUpstream(): Promise<Upstream> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${port}`, requests, hits: () => requests.length,
-    stop: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    hits: () => requests.length,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
-export interface ProxyResponse { status: number; headers: IncomingHttpHeaders; body: string }
+export interface ProxyResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 
 /**
  * One request through a proxy with a chosen Host header (fetch cannot set Host), on a
@@ -278,7 +379,11 @@ export interface ProxyResponse { status: number; headers: IncomingHttpHeaders; b
 export function proxyRequest(
   proxyUrl: string,
   opts: {
-    host: string; path?: string; method?: string; headers?: Record<string, string>; body?: string;
+    host: string;
+    path?: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
     /** HTTPS only: the client certificate to present, and the CA that signed the server's. */
     tls?: { cert?: string; key?: string; ca: string };
   },
@@ -286,18 +391,39 @@ export function proxyRequest(
   const u = new URL(proxyUrl);
   const https = u.protocol === 'https:';
   return new Promise((resolve, reject) => {
-    const req = (https ? httpsRequest : httpRequest)({
-      ...(https ? { servername: opts.host, ca: opts.tls?.ca, cert: opts.tls?.cert, key: opts.tls?.key, checkServerIdentity: () => undefined } : {}),
-      host: u.hostname, port: u.port, method: opts.method ?? 'GET', path: opts.path ?? '/', agent: false,
-      headers: { ...opts.headers, host: opts.host, ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}) },
-      timeout: 10_000,
-    }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on('error', reject);
-    });
+    const req = (https ? httpsRequest : httpRequest)(
+      {
+        ...(https
+          ? {
+              servername: opts.host,
+              ca: opts.tls?.ca,
+              cert: opts.tls?.cert,
+              key: opts.tls?.key,
+              checkServerIdentity: () => undefined,
+            }
+          : {}),
+        host: u.hostname,
+        port: u.port,
+        method: opts.method ?? 'GET',
+        path: opts.path ?? '/',
+        agent: false,
+        headers: {
+          ...opts.headers,
+          host: opts.host,
+          ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}),
+        },
+        timeout: 10_000,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          body += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`request to ${proxyUrl} timed out`)));
     req.on('error', reject);
     req.end(opts.body);

@@ -12,38 +12,66 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export interface RunningServer { url: string; logs: () => string; stop: () => Promise<void>; process: ChildProcess }
+export interface RunningServer {
+  url: string;
+  logs: () => string;
+  stop: () => Promise<void>;
+  process: ChildProcess;
+}
 
 /** Starts the production build (`next start`) with the given environment and waits for /api/health. */
 export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    env: {
-      ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'info', POSTERN_URL: url, NEXTAUTH_URL: url,
-      DATA_DIR: env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'postern-http-')), PGLITE_IN_MEMORY: undefined, ...env,
+  const child = spawn(
+    process.execPath,
+    ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        LOG_LEVEL: 'info',
+        POSTERN_URL: url,
+        NEXTAUTH_URL: url,
+        DATA_DIR: env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'postern-http-')),
+        PGLITE_IN_MEMORY: undefined,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  );
+  child.stdout!.on('data', (d: Buffer) => {
+    output += d.toString();
   });
-  child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     try {
       if ((await fetch(`${url}/api/health`)).status === 200) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill(); throw new Error(`server did not become healthy:\n${output}`); }
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`server did not become healthy:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
-    url, process: child, logs: () => output,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    url,
+    process: child,
+    logs: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -52,17 +80,23 @@ export async function startRelay(target = { host: '127.0.0.1', port: 5432 }) {
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   const port = await freePort();
-  const open = () => new Promise<void>((resolve) => {
-    server = createNetServer((client) => {
-      const upstream = connect(target.port, target.host);
-      sockets.add(client).add(upstream);
-      const drop = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
-      client.on('error', drop).on('close', drop);
-      upstream.on('error', drop).on('close', drop);
-      client.pipe(upstream).pipe(client);
+  const open = () =>
+    new Promise<void>((resolve) => {
+      server = createNetServer((client) => {
+        const upstream = connect(target.port, target.host);
+        sockets.add(client).add(upstream);
+        const drop = () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        };
+        client.on('error', drop).on('close', drop);
+        upstream.on('error', drop).on('close', drop);
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', resolve);
     });
-    server.listen(port, '127.0.0.1', resolve);
-  });
   await open();
   return {
     port,

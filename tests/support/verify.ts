@@ -2,11 +2,19 @@ import { handleProxyVerify, handleTokenVerify } from '@/lib/verify/handle';
 import type { ProxyFamily } from '@/lib/verify/describe';
 import { EXT_AUTHZ_PATH_HEADER, PEER_HEADER } from '@/lib/net/request-stamp';
 
-export interface VerifyAnswer { status: number; headers: Headers; body: Record<string, unknown> | null }
+export interface VerifyAnswer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown> | null;
+}
 
 async function answer(res: Response): Promise<VerifyAnswer> {
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : null,
+  };
 }
 
 /** The token-only endpoint, /api/v1/verify, as a programmatic caller uses it. */
@@ -19,10 +27,19 @@ export async function verify(headers: Record<string, string>, method = 'GET'): P
  * ext-authz (Envoy). The request is stamped as the console's server stamps it
  * (lib/net/request-stamp.ts): the socket peer, unless the caller sets one, and Envoy's path.
  */
-export async function verifyAs(family: ProxyFamily, headers: Record<string, string>, opts: { method?: string; path?: string } = {}): Promise<VerifyAnswer> {
+export async function verifyAs(
+  family: ProxyFamily,
+  headers: Record<string, string>,
+  opts: { method?: string; path?: string } = {},
+): Promise<VerifyAnswer> {
   const stamped: Record<string, string> = { [PEER_HEADER]: '127.0.0.1', ...headers };
   if (family === 'ext-authz') stamped[EXT_AUTHZ_PATH_HEADER] = opts.path ?? '/';
-  return answer(await handleProxyVerify(family, new Request(`http://console.test/api/v1/verify/${family}`, { method: opts.method ?? 'GET', headers: stamped })));
+  return answer(
+    await handleProxyVerify(
+      family,
+      new Request(`http://console.test/api/v1/verify/${family}`, { method: opts.method ?? 'GET', headers: stamped }),
+    ),
+  );
 }
 
 export const pomerium = (token: string) => ({ authorization: `Pomerium ${token}` });

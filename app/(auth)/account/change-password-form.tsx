@@ -29,15 +29,47 @@ export function ChangePasswordForm({ email }: { email: string }) {
       }
     },
   });
-  const { register, formState: { errors } } = form;
+  const {
+    register,
+    formState: { errors },
+  } = form;
   return (
-    <form onSubmit={(e) => { setDone(false); return onSubmit(e); }} noValidate aria-label="Change password" className="space-y-3">
+    <form
+      onSubmit={(e) => {
+        setDone(false);
+        return onSubmit(e);
+      }}
+      noValidate
+      aria-label="Change password"
+      className="space-y-3"
+    >
       <FormError form={form} />
       {done ? <Alert tone="success">Your password was changed. Your other sessions have been signed out.</Alert> : null}
-      <Field label="Current password" type="password" autoComplete="current-password" error={errors.current?.message} {...register('current')} />
-      <Field label="New password" type="password" autoComplete="new-password" hint="At least 12 characters." error={errors.password?.message} {...register('password')} />
-      <Field label="Confirm new password" type="password" autoComplete="new-password" error={errors.confirm?.message} {...register('confirm')} />
-      <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>Change password</Button>
+      <Field
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+        error={errors.current?.message}
+        {...register('current')}
+      />
+      <Field
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 12 characters."
+        error={errors.password?.message}
+        {...register('password')}
+      />
+      <Field
+        label="Confirm new password"
+        type="password"
+        autoComplete="new-password"
+        error={errors.confirm?.message}
+        {...register('confirm')}
+      />
+      <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
+        Change password
+      </Button>
     </form>
   );
 }

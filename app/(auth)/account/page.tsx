@@ -12,9 +12,15 @@ export default async function AccountPage() {
   return (
     <div>
       <h1 className="mb-1 text-base font-medium">Your account</h1>
-      <p className="mb-4 text-sm text-slate-600">Signed in as <strong>{actor.email}</strong>. Changing your password signs you out everywhere else.</p>
+      <p className="mb-4 text-sm text-slate-600">
+        Signed in as <strong>{actor.email}</strong>. Changing your password signs you out everywhere else.
+      </p>
       <ChangePasswordForm email={actor.email} />
-      <p className="mt-4 text-sm"><Link href="/" className="text-indigo-700 hover:underline">Back to the console</Link></p>
+      <p className="mt-4 text-sm">
+        <Link href="/" className="text-indigo-700 hover:underline">
+          Back to the console
+        </Link>
+      </p>
     </div>
   );
 }

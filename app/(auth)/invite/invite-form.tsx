@@ -20,7 +20,11 @@ export function InviteForm() {
     defaultValues: { token: '', password: '', confirm: '' },
     onSuccess: () => router.replace('/signin?invited=1'),
   });
-  const { register, setValue, formState: { errors } } = form;
+  const {
+    register,
+    setValue,
+    formState: { errors },
+  } = form;
   useEffect(() => {
     const t = window.location.hash.slice(1);
     setToken(t);
@@ -33,9 +37,31 @@ export function InviteForm() {
     <form onSubmit={onSubmit} noValidate className="space-y-3">
       {errors.token ? <Alert>{INCOMPLETE}</Alert> : <FormError form={form} />}
       <input type="hidden" {...register('token')} />
-      <Field label="Password" type="password" autoComplete="new-password" autoFocus hint="At least 12 characters." error={errors.password?.message} {...register('password')} />
-      <Field label="Confirm password" type="password" autoComplete="new-password" error={errors.confirm?.message} {...register('confirm')} />
-      <Button type="submit" variant="primary" className="w-full" disabled={pending || token === null} aria-busy={pending || undefined}>Set password</Button>
+      <Field
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        autoFocus
+        hint="At least 12 characters."
+        error={errors.password?.message}
+        {...register('password')}
+      />
+      <Field
+        label="Confirm password"
+        type="password"
+        autoComplete="new-password"
+        error={errors.confirm?.message}
+        {...register('confirm')}
+      />
+      <Button
+        type="submit"
+        variant="primary"
+        className="w-full"
+        disabled={pending || token === null}
+        aria-busy={pending || undefined}
+      >
+        Set password
+      </Button>
     </form>
   );
 }

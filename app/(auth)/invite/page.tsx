@@ -9,7 +9,9 @@ export default function InvitePage() {
   return (
     <>
       <h1 className="mb-1 text-base font-medium">Set your password</h1>
-      <p className="mb-4 text-sm text-slate-600">An administrator invited you to the console. Choose a password to finish.</p>
+      <p className="mb-4 text-sm text-slate-600">
+        An administrator invited you to the console. Choose a password to finish.
+      </p>
       <InviteForm />
     </>
   );

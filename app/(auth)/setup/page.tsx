@@ -14,8 +14,8 @@ export default async function SetupPage() {
     <>
       <h1 className="mb-1 text-base font-medium">Create the first administrator</h1>
       <p className="mb-4 text-sm text-slate-600">
-        This page is shown once, while the console has no administrator. The server printed a one-time
-        setup code to its log when it started: enter it below.
+        This page is shown once, while the console has no administrator. The server printed a one-time setup code to its
+        log when it started: enter it below.
       </p>
       <SetupForm />
     </>

@@ -15,16 +15,42 @@ export function SetupForm() {
     defaultValues: { code: '', email: '', password: '', confirm: '' },
     onSuccess: () => router.replace('/signin?setup=1'),
   });
-  const { register, formState: { errors } } = form;
+  const {
+    register,
+    formState: { errors },
+  } = form;
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-3">
       <FormError form={form} />
-      <Field label="Setup code" autoComplete="off" autoFocus spellCheck={false} hint="From the server log: “First-run setup code: …”." error={errors.code?.message} {...register('code')} />
+      <Field
+        label="Setup code"
+        autoComplete="off"
+        autoFocus
+        spellCheck={false}
+        hint="From the server log: “First-run setup code: …”."
+        error={errors.code?.message}
+        {...register('code')}
+      />
       <Field label="Email" type="email" autoComplete="username" error={errors.email?.message} {...register('email')} />
-      <Field label="Password" type="password" autoComplete="new-password" hint="At least 12 characters." error={errors.password?.message} {...register('password')} />
-      <Field label="Confirm password" type="password" autoComplete="new-password" error={errors.confirm?.message} {...register('confirm')} />
-      <Button type="submit" variant="primary" className="w-full" disabled={pending} aria-busy={pending || undefined}>Create administrator</Button>
+      <Field
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 12 characters."
+        error={errors.password?.message}
+        {...register('password')}
+      />
+      <Field
+        label="Confirm password"
+        type="password"
+        autoComplete="new-password"
+        error={errors.confirm?.message}
+        {...register('confirm')}
+      />
+      <Button type="submit" variant="primary" className="w-full" disabled={pending} aria-busy={pending || undefined}>
+        Create administrator
+      </Button>
     </form>
   );
 }

@@ -16,9 +16,11 @@ export const dynamic = 'force-dynamic';
 function errorMessage(code: string | undefined): string | null {
   if (!code || code === 'SessionRequired') return null;
   if (code === 'AccessDenied') return 'Your identity provider did not confirm your email address.';
-  if (code === SSO_EMAIL_UNVERIFIED) return 'Your identity provider did not confirm that this email address is yours, so no console account was created. Ask your identity provider’s administrator to verify your email.';
+  if (code === SSO_EMAIL_UNVERIFIED)
+    return 'Your identity provider did not confirm that this email address is yours, so no console account was created. Ask your identity provider’s administrator to verify your email.';
   if (code === ACCOUNT_DISABLED) return 'Your console account is disabled. Ask an administrator.';
-  if (code === SSO_EMAIL_TAKEN) return 'This email address is already linked to another single sign-on identity. Ask an administrator.';
+  if (code === SSO_EMAIL_TAKEN)
+    return 'This email address is already linked to another single sign-on identity. Ask an administrator.';
   if (code === 'CredentialsSignin') return 'Wrong email or password.';
   return 'Single sign-on failed. Try again or use your password.';
 }
@@ -37,9 +39,21 @@ export default async function SignInPage({
   return (
     <>
       <h1 className="mb-4 text-base font-medium">Sign in to the console</h1>
-      {setup ? <p role="status" className="mb-3 text-sm text-emerald-700">Administrator created. Sign in to continue.</p> : null}
-      {invited ? <p role="status" className="mb-3 text-sm text-emerald-700">Your password is set. Sign in to continue.</p> : null}
-      {message ? <div className="mb-3"><Alert>{message}</Alert></div> : null}
+      {setup ? (
+        <p role="status" className="mb-3 text-sm text-emerald-700">
+          Administrator created. Sign in to continue.
+        </p>
+      ) : null}
+      {invited ? (
+        <p role="status" className="mb-3 text-sm text-emerald-700">
+          Your password is set. Sign in to continue.
+        </p>
+      ) : null}
+      {message ? (
+        <div className="mb-3">
+          <Alert>{message}</Alert>
+        </div>
+      ) : null}
       <SignInForm next={next} ssoName={ssoName()} />
     </>
   );

@@ -14,7 +14,11 @@ export function SignInForm({ next, ssoName }: { next: string; ssoName: string | 
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [redirecting, setRedirecting] = useState(false);
-  const { register, handleSubmit, formState: { errors, isSubmitting } } = useForm<SignInInput>({ resolver: zodResolver(signInSchema) });
+  const {
+    register,
+    handleSubmit,
+    formState: { errors, isSubmitting },
+  } = useForm<SignInInput>({ resolver: zodResolver(signInSchema) });
 
   const onSubmit = handleSubmit(async (values) => {
     setError(null);
@@ -26,9 +30,11 @@ export function SignInForm({ next, ssoName }: { next: string; ssoName: string | 
     }
     const throttled = res?.error?.match(/^throttled:(\d+)$/);
     setError(
-      throttled ? `Too many sign-in attempts. Try again in ${throttled[1]} seconds.`
-      : res?.error === 'busy' ? 'The server is busy checking other sign-ins. Try again in a moment.'
-      : 'Wrong email or password.',
+      throttled
+        ? `Too many sign-in attempts. Try again in ${throttled[1]} seconds.`
+        : res?.error === 'busy'
+          ? 'The server is busy checking other sign-ins. Try again in a moment.'
+          : 'Wrong email or password.',
     );
   });
 
@@ -52,8 +58,21 @@ export function SignInForm({ next, ssoName }: { next: string; ssoName: string | 
       ) : null}
       <form onSubmit={onSubmit} noValidate className="space-y-3">
         {error ? <Alert>{error}</Alert> : null}
-        <Field label="Email" type="email" autoComplete="username" autoFocus error={errors.email?.message} {...register('email')} />
-        <Field label="Password" type="password" autoComplete="current-password" error={errors.password?.message} {...register('password')} />
+        <Field
+          label="Email"
+          type="email"
+          autoComplete="username"
+          autoFocus
+          error={errors.email?.message}
+          {...register('email')}
+        />
+        <Field
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          error={errors.password?.message}
+          {...register('password')}
+        />
         <Button type="submit" variant={ssoName ? 'secondary' : 'primary'} className="w-full" disabled={isSubmitting}>
           {isSubmitting ? 'Signing in…' : 'Sign in'}
         </Button>

@@ -24,13 +24,20 @@ export function ScimTokens({ tokens, scimUrl }: { tokens: ScimTokenRow[]; scimUr
   return (
     <section aria-labelledby="scim-heading" className="space-y-3">
       <div>
-        <h2 id="scim-heading" className="text-lg font-semibold">SCIM provisioning</h2>
+        <h2 id="scim-heading" className="text-lg font-semibold">
+          SCIM provisioning
+        </h2>
         <p className="text-sm text-slate-600">
-          Okta, Microsoft Entra ID and OneLogin can create, update and deactivate directory users and groups through SCIM 2.0.
-          Give the identity provider the base URL <code className="rounded bg-slate-100 px-1 font-mono text-xs">{scimUrl}</code> and a token.
+          Okta, Microsoft Entra ID and OneLogin can create, update and deactivate directory users and groups through
+          SCIM 2.0. Give the identity provider the base URL{' '}
+          <code className="rounded bg-slate-100 px-1 font-mono text-xs">{scimUrl}</code> and a token.
         </p>
       </div>
-      {created ? <TokenOnce {...created} onDone={() => setCreated(null)} /> : <CreateTokenForm onCreated={setCreated} />}
+      {created ? (
+        <TokenOnce {...created} onDone={() => setCreated(null)} />
+      ) : (
+        <CreateTokenForm onCreated={setCreated} />
+      )}
       <TokenTable tokens={tokens} />
     </section>
   );
@@ -42,14 +49,37 @@ function CreateTokenForm({ onCreated }: { onCreated: (t: { name: string; token: 
     schema: scimTokenNameSchema,
     action: createScimTokenAction,
     defaultValues: { name: '' },
-    onSuccess: ({ name, token }) => { form.reset(); onCreated({ name, token }); router.refresh(); },
+    onSuccess: ({ name, token }) => {
+      form.reset();
+      onCreated({ name, token });
+      router.refresh();
+    },
   });
-  const { register, formState: { errors } } = form;
+  const {
+    register,
+    formState: { errors },
+  } = form;
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Create SCIM token" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-[1fr_auto] md:items-end">
-      {errors.root ? <div className="md:col-span-2"><FormError form={form} /></div> : null}
-      <Field label="Token name" hint="Who will use it, e.g. Okta production" error={errors.name?.message} {...register('name')} />
-      <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>Create token</Button>
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-label="Create SCIM token"
+      className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-[1fr_auto] md:items-end"
+    >
+      {errors.root ? (
+        <div className="md:col-span-2">
+          <FormError form={form} />
+        </div>
+      ) : null}
+      <Field
+        label="Token name"
+        hint="Who will use it, e.g. Okta production"
+        error={errors.name?.message}
+        {...register('name')}
+      />
+      <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
+        Create token
+      </Button>
     </form>
   );
 }
@@ -58,16 +88,32 @@ function TokenOnce({ name, token, onDone }: { name: string; token: string; onDon
   const id = useId();
   return (
     <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-      <Alert tone="warning">Copy the token for <strong>{name}</strong> now and paste it into the identity provider. <strong>It will not be shown again.</strong></Alert>
+      <Alert tone="warning">
+        Copy the token for <strong>{name}</strong> now and paste it into the identity provider.{' '}
+        <strong>It will not be shown again.</strong>
+      </Alert>
       <div className="space-y-1">
-        <label htmlFor={id} className="block text-sm font-medium text-slate-700">SCIM token</label>
+        <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+          SCIM token
+        </label>
         <div className="flex gap-2">
-          <input id={id} readOnly value={token} spellCheck={false} autoComplete="off" onFocus={(e) => e.currentTarget.select()}
-            className="block w-full rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1.5 font-mono text-xs" />
+          <input
+            id={id}
+            readOnly
+            value={token}
+            spellCheck={false}
+            autoComplete="off"
+            onFocus={(e) => e.currentTarget.select()}
+            className="block w-full rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1.5 font-mono text-xs"
+          />
           <CopyButton text={token} />
         </div>
       </div>
-      <div className="flex justify-end"><Button variant="primary" onClick={onDone}>Done</Button></div>
+      <div className="flex justify-end">
+        <Button variant="primary" onClick={onDone}>
+          Done
+        </Button>
+      </div>
     </div>
   );
 }
@@ -78,18 +124,46 @@ function TokenTable({ tokens }: { tokens: ScimTokenRow[] }) {
       <table className="w-full text-left">
         <caption className="sr-only">SCIM tokens</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600 uppercase">
-          <tr><th className="px-3 py-2">Name</th><th className="px-3 py-2">Created</th><th className="px-3 py-2">Last used</th><th className="px-3 py-2">Status</th><th className="px-3 py-2"><span className="sr-only">Actions</span></th></tr>
+          <tr>
+            <th className="px-3 py-2">Name</th>
+            <th className="px-3 py-2">Created</th>
+            <th className="px-3 py-2">Last used</th>
+            <th className="px-3 py-2">Status</th>
+            <th className="px-3 py-2">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
-          {tokens.length === 0 ? <tr><td colSpan={5} className="px-3 py-6 text-center text-slate-500">No SCIM tokens yet.</td></tr> : tokens.map((t) => (
-            <tr key={t.id} className={t.revokedAt ? 'text-slate-500' : undefined}>
-              <td className="px-3 py-2">{t.name}</td>
-              <td className="px-3 py-2 whitespace-nowrap"><LocalTime iso={iso(t.createdAt)} /></td>
-              <td className="px-3 py-2 whitespace-nowrap"><LocalTime iso={iso(t.lastUsedAt)} empty="Never" /></td>
-              <td className="px-3 py-2 whitespace-nowrap">{t.revokedAt ? <>Revoked <LocalTime iso={iso(t.revokedAt)} /></> : 'Active'}</td>
-              <td className="px-3 py-2 text-right">{t.revokedAt ? null : <RevokeToken id={t.id} name={t.name} />}</td>
+          {tokens.length === 0 ? (
+            <tr>
+              <td colSpan={5} className="px-3 py-6 text-center text-slate-500">
+                No SCIM tokens yet.
+              </td>
             </tr>
-          ))}
+          ) : (
+            tokens.map((t) => (
+              <tr key={t.id} className={t.revokedAt ? 'text-slate-500' : undefined}>
+                <td className="px-3 py-2">{t.name}</td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  <LocalTime iso={iso(t.createdAt)} />
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  <LocalTime iso={iso(t.lastUsedAt)} empty="Never" />
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  {t.revokedAt ? (
+                    <>
+                      Revoked <LocalTime iso={iso(t.revokedAt)} />
+                    </>
+                  ) : (
+                    'Active'
+                  )}
+                </td>
+                <td className="px-3 py-2 text-right">{t.revokedAt ? null : <RevokeToken id={t.id} name={t.name} />}</td>
+              </tr>
+            ))
+          )}
         </tbody>
       </table>
     </div>
@@ -98,8 +172,17 @@ function TokenTable({ tokens }: { tokens: ScimTokenRow[] }) {
 
 function RevokeToken({ id, name }: { id: string; name: string }) {
   return (
-    <ActionButton variant="ghost" className="text-red-700" label={`Revoke ${name}`} action={() => revokeScimTokenAction({ id })}
-      confirm={{ title: `Revoke the SCIM token "${name}"?`, body: 'The identity provider using it stops provisioning at once.', action: 'Revoke' }}>
+    <ActionButton
+      variant="ghost"
+      className="text-red-700"
+      label={`Revoke ${name}`}
+      action={() => revokeScimTokenAction({ id })}
+      confirm={{
+        title: `Revoke the SCIM token "${name}"?`,
+        body: 'The identity provider using it stops provisioning at once.',
+        action: 'Revoke',
+      }}
+    >
       Revoke
     </ActionButton>
   );

@@ -5,7 +5,11 @@ type Json = unknown;
 
 const isRecord = (v: Json): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export interface KeyChange { key: string; before: unknown; after: unknown }
+export interface KeyChange {
+  key: string;
+  before: unknown;
+  after: unknown;
+}
 
 /** Keys whose value differs (added, removed or changed); a create lists every key of `after`. */
 export function changedKeys(before: Json, after: Json): KeyChange[] {
@@ -37,9 +41,16 @@ export function Changes({ action, before, after }: { action: string; before: Jso
           {changes.slice(0, SHOWN).map((c) => (
             <li key={c.key} className="truncate font-mono">
               <span className="text-slate-500">{c.key}:</span>{' '}
-              {action === 'create' ? <span className="text-emerald-800">{short(c.after)}</span>
-                : action === 'delete' ? <span className="text-red-800 line-through">{short(c.before)}</span>
-                : <><span className="text-red-800">{short(c.before)}</span> → <span className="text-emerald-800">{short(c.after)}</span></>}
+              {action === 'create' ? (
+                <span className="text-emerald-800">{short(c.after)}</span>
+              ) : action === 'delete' ? (
+                <span className="text-red-800 line-through">{short(c.before)}</span>
+              ) : (
+                <>
+                  <span className="text-red-800">{short(c.before)}</span> →{' '}
+                  <span className="text-emerald-800">{short(c.after)}</span>
+                </>
+              )}
             </li>
           ))}
           {changes.length > SHOWN ? <li className="text-slate-500">and {changes.length - SHOWN} more</li> : null}
@@ -48,7 +59,12 @@ export function Changes({ action, before, after }: { action: string; before: Jso
       <details className="mt-1">
         <summary className="cursor-pointer text-indigo-700 hover:underline">Details</summary>
         <div className="mt-1 grid gap-2 sm:grid-cols-2">
-          {([['Before', before], ['After', after]] as const).map(([label, value]) => (
+          {(
+            [
+              ['Before', before],
+              ['After', after],
+            ] as const
+          ).map(([label, value]) => (
             <div key={label}>
               <div className="font-medium text-slate-600">{label}</div>
               <pre className="max-h-64 overflow-auto rounded bg-slate-50 p-2 whitespace-pre-wrap break-all">

@@ -3,7 +3,13 @@ import { useState, type FormEvent } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 
-export interface HistoryFilterValues { namespace?: string; actor?: string; type?: string; from?: string; to?: string }
+export interface HistoryFilterValues {
+  namespace?: string;
+  actor?: string;
+  type?: string;
+  from?: string;
+  to?: string;
+}
 
 const control = 'rounded-md border border-slate-300 bg-white px-2.5 py-1.5';
 // <input type="date"> only takes YYYY-MM-DD; a full ISO time in the URL (from a script) shows as its UTC day.
@@ -14,7 +20,11 @@ const asDay = (v?: string) => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10
  * it, empty fields are left out of the URL, a date range that runs backwards is caught
  * here, and picking a namespace or type applies at once.
  */
-export function HistoryFilters({ namespaces, entityTypes, values }: {
+export function HistoryFilters({
+  namespaces,
+  entityTypes,
+  values,
+}: {
   namespaces: { id: string; label: string }[];
   entityTypes: { value: string; label: string }[];
   values: HistoryFilterValues;
@@ -40,24 +50,51 @@ export function HistoryFilters({ namespaces, entityTypes, values }: {
 
   return (
     // Remounts when the applied filters change (e.g. "Clear"), so the fields show them.
-    <form key={JSON.stringify(values)} method="get" action="/history" role="search" aria-label="Filter change history"
-      onSubmit={onSubmit} className="mb-3 flex flex-wrap items-end gap-3 text-sm">
+    <form
+      key={JSON.stringify(values)}
+      method="get"
+      action="/history"
+      role="search"
+      aria-label="Filter change history"
+      onSubmit={onSubmit}
+      className="mb-3 flex flex-wrap items-end gap-3 text-sm"
+    >
       <label className="flex flex-col gap-1">
         <span className="text-xs font-medium text-slate-600">Namespace</span>
-        <select name="namespace" defaultValue={values.namespace ?? ''} onChange={applyNow} className={`${control} max-w-xs`}>
+        <select
+          name="namespace"
+          defaultValue={values.namespace ?? ''}
+          onChange={applyNow}
+          className={`${control} max-w-xs`}
+        >
           <option value="">All I can see</option>
-          {namespaces.map((n) => <option key={n.id} value={n.id}>{n.label}</option>)}
+          {namespaces.map((n) => (
+            <option key={n.id} value={n.id}>
+              {n.label}
+            </option>
+          ))}
         </select>
       </label>
       <label className="flex flex-col gap-1">
         <span className="text-xs font-medium text-slate-600">Who</span>
-        <input name="actor" type="search" defaultValue={values.actor ?? ''} placeholder="Email contains…" maxLength={200} className={`${control} w-56`} />
+        <input
+          name="actor"
+          type="search"
+          defaultValue={values.actor ?? ''}
+          placeholder="Email contains…"
+          maxLength={200}
+          className={`${control} w-56`}
+        />
       </label>
       <label className="flex flex-col gap-1">
         <span className="text-xs font-medium text-slate-600">Type</span>
         <select name="type" defaultValue={values.type ?? ''} onChange={applyNow} className={control}>
           <option value="">All types</option>
-          {entityTypes.map((t) => <option key={t.value} value={t.value}>{t.label}</option>)}
+          {entityTypes.map((t) => (
+            <option key={t.value} value={t.value}>
+              {t.label}
+            </option>
+          ))}
         </select>
       </label>
       <label className="flex flex-col gap-1">
@@ -66,12 +103,29 @@ export function HistoryFilters({ namespaces, entityTypes, values }: {
       </label>
       <label className="flex flex-col gap-1">
         <span className="text-xs font-medium text-slate-600">To (UTC, inclusive)</span>
-        <input name="to" type="date" defaultValue={asDay(values.to)} className={control}
-          aria-invalid={error ? true : undefined} aria-describedby={error ? 'history-filter-error' : undefined} />
+        <input
+          name="to"
+          type="date"
+          defaultValue={asDay(values.to)}
+          className={control}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'history-filter-error' : undefined}
+        />
       </label>
-      <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">Apply</button>
-      <Link href="/history" className="px-1 py-1.5 text-slate-600 hover:underline">Clear</Link>
-      {error ? <p id="history-filter-error" role="alert" className="basis-full text-xs text-red-700">{error}</p> : null}
+      <button
+        type="submit"
+        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
+      >
+        Apply
+      </button>
+      <Link href="/history" className="px-1 py-1.5 text-slate-600 hover:underline">
+        Clear
+      </Link>
+      {error ? (
+        <p id="history-filter-error" role="alert" className="basis-full text-xs text-red-700">
+          {error}
+        </p>
+      ) : null}
     </form>
   );
 }

@@ -2,7 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requirePageActor } from '@/lib/session';
 import { AppError } from '@/lib/dal/errors';
-import { HISTORY_ENTITY_TYPES, historyNamespaces, listHistory, parseHistoryQuery, type HistoryEntry } from '@/lib/dal/history';
+import {
+  HISTORY_ENTITY_TYPES,
+  historyNamespaces,
+  listHistory,
+  parseHistoryQuery,
+  type HistoryEntry,
+} from '@/lib/dal/history';
 import { Alert } from '@/components/ui/alert';
 import { LocalTime } from '@/components/ui/local-time';
 import { HistoryFilters } from './history-filters';
@@ -13,22 +19,46 @@ export const metadata: Metadata = { title: 'Change History' };
 const PAGE_SIZE = 50;
 
 const TYPE_LABELS: Record<(typeof HISTORY_ENTITY_TYPES)[number], string> = {
-  namespace: 'Namespace', service_account: 'Service account', route: 'Route', policy: 'Policy', grant: 'Role grant',
-  signing_key: 'Signing key', directory_user: 'Directory user', directory_group: 'Directory group', scim_token: 'SCIM token', console_user: 'Console user', identity_link: 'Identity link',
+  namespace: 'Namespace',
+  service_account: 'Service account',
+  route: 'Route',
+  policy: 'Policy',
+  grant: 'Role grant',
+  signing_key: 'Signing key',
+  directory_user: 'Directory user',
+  directory_group: 'Directory group',
+  scim_token: 'SCIM token',
+  console_user: 'Console user',
+  identity_link: 'Identity link',
 };
 const typeLabel = (t: string) => TYPE_LABELS[t as keyof typeof TYPE_LABELS] ?? t;
 
 const ACTION_TONES: Record<string, string> = {
-  create: 'bg-emerald-50 text-emerald-800', update: 'bg-sky-50 text-sky-800', delete: 'bg-red-50 text-red-800',
+  create: 'bg-emerald-50 text-emerald-800',
+  update: 'bg-sky-50 text-sky-800',
+  delete: 'bg-red-50 text-red-800',
 };
 
 function Where({ e }: { e: HistoryEntry }) {
   if (!e.namespaceId) return <span className="text-slate-500">Install-wide</span>;
-  if (!e.namespaceName) return <span className="text-slate-500" title={e.namespaceId}>Deleted namespace</span>;
-  return <Link href={`/ns/${e.namespaceId}`} className="hover:underline">{e.namespaceName}</Link>;
+  if (!e.namespaceName)
+    return (
+      <span className="text-slate-500" title={e.namespaceId}>
+        Deleted namespace
+      </span>
+    );
+  return (
+    <Link href={`/ns/${e.namespaceId}`} className="hover:underline">
+      {e.namespaceName}
+    </Link>
+  );
 }
 
-export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function HistoryPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requirePageActor();
   const parsed = parseHistoryQuery(await searchParams);
   const raw = parsed.ok ? parsed.query.raw : {};
@@ -59,58 +89,113 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
     <div>
       <div className="mb-1 flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-xl font-semibold">Change History</h1>
-        <a href={exportHref} download className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+        <a
+          href={exportHref}
+          download
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+        >
           Export CSV
         </a>
       </div>
       <p className="mb-4 text-slate-600">
-        Every change made in the console, newest first, in the namespaces you can view. Entries cannot be edited or deleted.
+        Every change made in the console, newest first, in the namespaces you can view. Entries cannot be edited or
+        deleted.
       </p>
       <HistoryFilters
         namespaces={namespaces}
         entityTypes={HISTORY_ENTITY_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
         values={{ namespace: raw.namespace, actor: raw.actor, type: raw.type, from: raw.from, to: raw.to }}
       />
-      {problem ? <div className="mb-3"><Alert>{problem}</Alert></div> : null}
+      {problem ? (
+        <div className="mb-3">
+          <Alert>{problem}</Alert>
+        </div>
+      ) : null}
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600 uppercase">
             <tr>
-              <th scope="col" className="px-3 py-2 font-medium">When</th>
-              <th scope="col" className="px-3 py-2 font-medium">Who</th>
-              <th scope="col" className="px-3 py-2 font-medium">What</th>
-              <th scope="col" className="px-3 py-2 font-medium">Where</th>
-              <th scope="col" className="px-3 py-2 font-medium">Changes</th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                When
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Who
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                What
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Where
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Changes
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 align-top">
             {page.entries.length === 0 ? (
-              <tr><td colSpan={5} className="px-3 py-6 text-center text-slate-500">
-                {problem ? 'Nothing to show.' : raw.cursor ? 'No older entries.' : filtered ? 'No change matches these filters.' : 'No changes recorded yet.'}
-              </td></tr>
-            ) : page.entries.map((e) => (
-              <tr key={e.id}>
-                <td className="px-3 py-2 whitespace-nowrap"><LocalTime iso={e.at} /></td>
-                <td className="max-w-56 truncate px-3 py-2" title={e.clientAddress ? `${e.actorEmail} from ${e.clientAddress}` : e.actorEmail}>
-                  {e.actorEmail}{e.clientAddress ? <span className="block text-xs text-slate-500">{e.clientAddress}</span> : null}
+              <tr>
+                <td colSpan={5} className="px-3 py-6 text-center text-slate-500">
+                  {problem
+                    ? 'Nothing to show.'
+                    : raw.cursor
+                      ? 'No older entries.'
+                      : filtered
+                        ? 'No change matches these filters.'
+                        : 'No changes recorded yet.'}
                 </td>
-                <td className="px-3 py-2">
-                  <span className={`rounded px-1.5 py-0.5 text-[11px] font-medium ${ACTION_TONES[e.action] ?? 'bg-slate-100 text-slate-700'}`}>{e.action}</span>{' '}
-                  {typeLabel(e.entityType)}
-                  <div className="max-w-56 truncate font-mono text-xs text-slate-500" title={e.entityId}>{e.entityId}</div>
-                </td>
-                <td className="px-3 py-2"><Where e={e} /></td>
-                <td className="px-3 py-2"><Changes action={e.action} before={e.before} after={e.after} /></td>
               </tr>
-            ))}
+            ) : (
+              page.entries.map((e) => (
+                <tr key={e.id}>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    <LocalTime iso={e.at} />
+                  </td>
+                  <td
+                    className="max-w-56 truncate px-3 py-2"
+                    title={e.clientAddress ? `${e.actorEmail} from ${e.clientAddress}` : e.actorEmail}
+                  >
+                    {e.actorEmail}
+                    {e.clientAddress ? <span className="block text-xs text-slate-500">{e.clientAddress}</span> : null}
+                  </td>
+                  <td className="px-3 py-2">
+                    <span
+                      className={`rounded px-1.5 py-0.5 text-[11px] font-medium ${ACTION_TONES[e.action] ?? 'bg-slate-100 text-slate-700'}`}
+                    >
+                      {e.action}
+                    </span>{' '}
+                    {typeLabel(e.entityType)}
+                    <div className="max-w-56 truncate font-mono text-xs text-slate-500" title={e.entityId}>
+                      {e.entityId}
+                    </div>
+                  </td>
+                  <td className="px-3 py-2">
+                    <Where e={e} />
+                  </td>
+                  <td className="px-3 py-2">
+                    <Changes action={e.action} before={e.before} after={e.after} />
+                  </td>
+                </tr>
+              ))
+            )}
           </tbody>
         </table>
       </div>
       <nav aria-label="Pagination" className="mt-3 flex items-center justify-between text-sm text-slate-600">
-        <span>{page.entries.length} entr{page.entries.length === 1 ? 'y' : 'ies'} shown</span>
+        <span>
+          {page.entries.length} entr{page.entries.length === 1 ? 'y' : 'ies'} shown
+        </span>
         <span className="flex gap-3">
-          {raw.cursor ? <Link className="hover:underline" href={withCursor()}>Newest</Link> : null}
-          {page.nextCursor ? <Link className="hover:underline" href={withCursor(page.nextCursor)}>Older</Link> : null}
+          {raw.cursor ? (
+            <Link className="hover:underline" href={withCursor()}>
+              Newest
+            </Link>
+          ) : null}
+          {page.nextCursor ? (
+            <Link className="hover:underline" href={withCursor(page.nextCursor)}>
+              Older
+            </Link>
+          ) : null}
         </span>
       </nav>
     </div>

@@ -3,13 +3,22 @@ import { retireSigningKeyAction, rotateSigningKeyAction } from '@/lib/actions/si
 import { ActionButton } from '@/components/actions/action-button';
 
 export function RotateButton() {
-  return <ActionButton variant="primary" action={() => rotateSigningKeyAction({})}>Rotate key</ActionButton>;
+  return (
+    <ActionButton variant="primary" action={() => rotateSigningKeyAction({})}>
+      Rotate key
+    </ActionButton>
+  );
 }
 
 export function KeyActions({ kid }: { kid: string }) {
   return (
-    <ActionButton variant="ghost" className="text-red-700" label={`Retire ${kid}`} action={() => retireSigningKeyAction({ kid })}
-      confirm={{ title: 'Retire this key?', body: 'Tokens it signed stop working at once.', action: 'Retire' }}>
+    <ActionButton
+      variant="ghost"
+      className="text-red-700"
+      label={`Retire ${kid}`}
+      action={() => retireSigningKeyAction({ kid })}
+      confirm={{ title: 'Retire this key?', body: 'Tokens it signed stop working at once.', action: 'Retire' }}
+    >
       Retire
     </ActionButton>
   );

@@ -10,8 +10,17 @@ import { useActionForm, type ActionAnswer } from '@/components/actions/use-actio
 import { FormError } from '@/components/actions/form-error';
 import { ActionButton } from '@/components/actions/action-button';
 
-function NameDialog({ title, submitLabel, initial, onClose, action }: {
-  title: string; submitLabel: string; initial: string; onClose: () => void;
+function NameDialog({
+  title,
+  submitLabel,
+  initial,
+  onClose,
+  action,
+}: {
+  title: string;
+  submitLabel: string;
+  initial: string;
+  onClose: () => void;
   action: (input: { name: string }) => Promise<ActionAnswer<{ id: string }>>;
 }) {
   const router = useRouter();
@@ -19,16 +28,28 @@ function NameDialog({ title, submitLabel, initial, onClose, action }: {
     schema: namespaceNameSchema,
     action,
     defaultValues: { name: initial },
-    onSuccess: ({ id }) => { onClose(); router.push(`/ns/${id}`); router.refresh(); },
+    onSuccess: ({ id }) => {
+      onClose();
+      router.push(`/ns/${id}`);
+      router.refresh();
+    },
   });
   return (
     <Modal open title={title} onClose={onClose}>
       <form onSubmit={onSubmit} noValidate className="space-y-3">
         <FormError form={form} />
-        <Field label="Name" autoFocus maxLength={200} error={form.formState.errors.name?.message} {...form.register('name')} />
+        <Field
+          label="Name"
+          autoFocus
+          maxLength={200}
+          error={form.formState.errors.name?.message}
+          {...form.register('name')}
+        />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>{submitLabel}</Button>
+          <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
+            {submitLabel}
+          </Button>
         </div>
       </form>
     </Modal>
@@ -41,22 +62,41 @@ export function NamespaceActions({ id, name, isRoot }: { id: string; name: strin
 
   return (
     <div className="flex gap-2">
-      <Button variant="primary" onClick={() => setOpen('add')}>Add Namespace</Button>
+      <Button variant="primary" onClick={() => setOpen('add')}>
+        Add Namespace
+      </Button>
       {!isRoot ? <Button onClick={() => setOpen('rename')}>Rename</Button> : null}
       {!isRoot ? (
         // Success redirects to the parent (server side); only a refusal comes back here.
-        <ActionButton variant="danger" action={() => deleteNamespaceAction({ id })}
-          confirm={{ title: `Delete ${name}?`, body: 'This removes the namespace. It cannot be undone.', action: 'Delete' }}>
+        <ActionButton
+          variant="danger"
+          action={() => deleteNamespaceAction({ id })}
+          confirm={{
+            title: `Delete ${name}?`,
+            body: 'This removes the namespace. It cannot be undone.',
+            action: 'Delete',
+          }}
+        >
           Delete
         </ActionButton>
       ) : null}
       {open === 'add' ? (
-        <NameDialog title={`New namespace in ${name}`} submitLabel="Create" initial="" onClose={close}
-          action={({ name: n }) => createNamespaceAction({ parentId: id, name: n })} />
+        <NameDialog
+          title={`New namespace in ${name}`}
+          submitLabel="Create"
+          initial=""
+          onClose={close}
+          action={({ name: n }) => createNamespaceAction({ parentId: id, name: n })}
+        />
       ) : null}
       {open === 'rename' ? (
-        <NameDialog title={`Rename ${name}`} submitLabel="Save" initial={name} onClose={close}
-          action={({ name: n }) => renameNamespaceAction({ id, name: n })} />
+        <NameDialog
+          title={`Rename ${name}`}
+          submitLabel="Save"
+          initial={name}
+          onClose={close}
+          action={({ name: n }) => renameNamespaceAction({ id, name: n })}
+        />
       ) : null}
     </div>
   );

@@ -11,7 +11,6 @@ import { ExpiryNotices } from '@/components/expiry-notices';
 
 export const metadata: Metadata = { title: 'Namespace' };
 
-
 export default async function NamespacePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor();
   const ns = await namespaceOr404(actor, (await params).id);
@@ -21,24 +20,34 @@ export default async function NamespacePage({ params }: { params: Promise<{ id: 
       <Breadcrumbs path={ns.path} />
       <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-xl font-semibold">{ns.name}</h1>
-        {atLeast(ns.role, 'manager') ? <NamespaceActions id={ns.id} name={ns.name} isRoot={ns.parentId === null} /> : null}
+        {atLeast(ns.role, 'manager') ? (
+          <NamespaceActions id={ns.id} name={ns.name} isRoot={ns.parentId === null} />
+        ) : null}
       </div>
       <NamespaceTabs id={ns.id} current="" />
       <ExpiryNotices namespaceId={ns.id} accounts={soon} />
       <section aria-labelledby="children-heading" className="rounded-lg border border-slate-200 bg-white">
-        <h2 id="children-heading" className="border-b border-slate-200 px-4 py-2 text-sm font-medium">Child namespaces</h2>
+        <h2 id="children-heading" className="border-b border-slate-200 px-4 py-2 text-sm font-medium">
+          Child namespaces
+        </h2>
         {ns.children.length === 0 ? (
           <p className="px-4 py-3 text-slate-500">No child namespaces yet.</p>
         ) : (
           <ul className="divide-y divide-slate-100">
             {ns.children.map((c) => (
-              <li key={c.id}><Link href={`/ns/${c.id}`} className="block px-4 py-2 hover:bg-slate-50">{c.name}</Link></li>
+              <li key={c.id}>
+                <Link href={`/ns/${c.id}`} className="block px-4 py-2 hover:bg-slate-50">
+                  {c.name}
+                </Link>
+              </li>
             ))}
           </ul>
         )}
       </section>
       <p className="mt-4 text-sm">
-        <Link className="text-indigo-700 hover:underline" href={`/ns/${ns.id}/service-accounts`}>Service accounts in {ns.name} →</Link>
+        <Link className="text-indigo-700 hover:underline" href={`/ns/${ns.id}/service-accounts`}>
+          Service accounts in {ns.name} →
+        </Link>
       </p>
     </div>
   );

@@ -9,7 +9,10 @@ export async function GET(req: Request) {
   try {
     body = JSON.stringify(await publicJwks());
   } catch {
-    return Response.json({ error: 'unavailable' }, { status: 503, headers: { 'retry-after': '5', 'cache-control': 'no-store' } });
+    return Response.json(
+      { error: 'unavailable' },
+      { status: 503, headers: { 'retry-after': '5', 'cache-control': 'no-store' } },
+    );
   }
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   const headers = { 'content-type': 'application/json', 'cache-control': 'public, max-age=60', etag };

@@ -4,12 +4,16 @@ import { BUSY_ERROR, THROTTLED_PREFIX, authOptions } from '@/lib/auth/options';
 import { passwordGate } from '@/lib/auth/password-gate';
 import { config } from '@/lib/config';
 
-const isPasswordSignIn = (req: Request) => req.method === 'POST' && new URL(req.url).pathname.endsWith('/callback/credentials');
+const isPasswordSignIn = (req: Request) =>
+  req.method === 'POST' && new URL(req.url).pathname.endsWith('/callback/credentials');
 
 function tooMany(retryAfter: string, error: string, headers = new Headers()) {
   headers.set('retry-after', retryAfter);
   headers.set('content-type', 'application/json');
-  return new Response(JSON.stringify({ url: `${config.publicUrl}/api/auth/error?error=${encodeURIComponent(error)}` }), { status: 429, headers });
+  return new Response(
+    JSON.stringify({ url: `${config.publicUrl}/api/auth/error?error=${encodeURIComponent(error)}` }),
+    { status: 429, headers },
+  );
 }
 
 /**
@@ -24,7 +28,12 @@ async function handler(req: Request, ctx: { params: Promise<{ nextauth: string[]
   const res: Response = await NextAuth(authOptions())(req, ctx);
   if (res.status !== 401) return res;
   const target = res.headers.get('content-type')?.includes('json')
-    ? ((await res.clone().json().catch(() => null)) as { url?: string } | null)?.url
+    ? (
+        (await res
+          .clone()
+          .json()
+          .catch(() => null)) as { url?: string } | null
+      )?.url
     : res.headers.get('location');
   const error = target ? new URL(target, req.url).searchParams.get('error') : null;
   if (!error || (error !== BUSY_ERROR && !error.startsWith(THROTTLED_PREFIX))) return res;

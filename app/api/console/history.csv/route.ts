@@ -8,8 +8,18 @@ import { log } from '@/lib/log';
 export const dynamic = 'force-dynamic';
 
 const MAX_ROWS = 50_000;
-const HEADER = ['at', 'actor', 'action', 'entity_type', 'entity_id', 'namespace_id', 'namespace', 'before', 'after', 'client_address'];
-
+const HEADER = [
+  'at',
+  'actor',
+  'action',
+  'entity_type',
+  'entity_id',
+  'namespace_id',
+  'namespace',
+  'before',
+  'after',
+  'client_address',
+];
 
 /**
  * One CSV cell: RFC 4180 quoting, and a leading ' on anything a spreadsheet would run
@@ -23,7 +33,18 @@ function csvCell(value: unknown): string {
 
 const line = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
 const row = (e: HistoryEntry) =>
-  line([e.at, e.actorEmail, e.action, e.entityType, e.entityId, e.namespaceId, e.namespaceName, e.before, e.after, e.clientAddress]);
+  line([
+    e.at,
+    e.actorEmail,
+    e.action,
+    e.entityType,
+    e.entityId,
+    e.namespaceId,
+    e.namespaceName,
+    e.before,
+    e.after,
+    e.clientAddress,
+  ]);
 
 export async function GET(request: Request) {
   const actor = await getActor();
@@ -60,7 +81,9 @@ export async function GET(request: Request) {
         controller.error(new Error('history export failed'));
       }
     },
-    async cancel() { await batches.return(undefined); },
+    async cancel() {
+      await batches.return(undefined);
+    },
   });
   const date = new Date().toISOString().slice(0, 10);
   return new Response(body, {

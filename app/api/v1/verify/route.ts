@@ -4,4 +4,12 @@ import { handleTokenVerify } from '@/lib/verify/handle';
 
 export const dynamic = 'force-dynamic';
 
-export { handleTokenVerify as GET, handleTokenVerify as POST, handleTokenVerify as PUT, handleTokenVerify as PATCH, handleTokenVerify as DELETE, handleTokenVerify as HEAD, handleTokenVerify as OPTIONS };
+export {
+  handleTokenVerify as GET,
+  handleTokenVerify as POST,
+  handleTokenVerify as PUT,
+  handleTokenVerify as PATCH,
+  handleTokenVerify as DELETE,
+  handleTokenVerify as HEAD,
+  handleTokenVerify as OPTIONS,
+};

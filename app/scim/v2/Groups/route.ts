@@ -10,8 +10,20 @@ export const dynamic = 'force-dynamic';
 export const GET = scimRoute(async (req, caller) => {
   const params = new URL(req.url).searchParams;
   const page = pageParams(params);
-  const { total, groups } = await listScimGroups(caller, groupFilter(params.get('filter')), page, !excluded(params, 'members'));
-  return scimJson(200, listResponse(groups.map((g) => toScimGroup(g, scimBaseUrl())), total, page.startIndex));
+  const { total, groups } = await listScimGroups(
+    caller,
+    groupFilter(params.get('filter')),
+    page,
+    !excluded(params, 'members'),
+  );
+  return scimJson(
+    200,
+    listResponse(
+      groups.map((g) => toScimGroup(g, scimBaseUrl())),
+      total,
+      page.startIndex,
+    ),
+  );
 });
 
 export const POST = scimRoute(async (req, caller) => {

@@ -11,7 +11,14 @@ export const GET = scimRoute(async (req, caller) => {
   const params = new URL(req.url).searchParams;
   const page = pageParams(params);
   const { total, users } = await listScimUsers(caller, userFilter(params.get('filter')), page);
-  return scimJson(200, listResponse(users.map((u) => toScimUser(u, scimBaseUrl())), total, page.startIndex));
+  return scimJson(
+    200,
+    listResponse(
+      users.map((u) => toScimUser(u, scimBaseUrl())),
+      total,
+      page.startIndex,
+    ),
+  );
 });
 
 export const POST = scimRoute(async (req, caller) => {

@@ -4,6 +4,8 @@ import { scimRoute } from '../_lib/handler';
 
 export const dynamic = 'force-dynamic';
 
-const missing = scimRoute(async () => { throw new ScimError(404, 'This SCIM endpoint does not exist.'); });
+const missing = scimRoute(async () => {
+  throw new ScimError(404, 'This SCIM endpoint does not exist.');
+});
 
 export { missing as GET, missing as POST, missing as PUT, missing as PATCH, missing as DELETE };

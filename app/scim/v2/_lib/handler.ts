@@ -23,17 +23,27 @@ type Handler<P> = (req: Request, caller: ScimCaller, params: P) => Promise<Respo
  * missing or revoked token gets 401 and changes nothing), expected failures become SCIM
  * errors, and anything else is logged and answered without internals.
  */
-export function scimRoute<P extends Record<string, string | string[]> = Record<string, string | string[]>>(handler: Handler<P>) {
+export function scimRoute<P extends Record<string, string | string[]> = Record<string, string | string[]>>(
+  handler: Handler<P>,
+) {
   return async (req: Request, ctx?: { params: Promise<P> }): Promise<Response> => {
     try {
-      const caller = await authenticateScimToken(req.headers.get('authorization'), requestClientAddress((n) => req.headers.get(n)));
+      const caller = await authenticateScimToken(
+        req.headers.get('authorization'),
+        requestClientAddress((n) => req.headers.get(n)),
+      );
       if (!caller) {
-        return scimJson(401, errorBody(401, 'A valid SCIM token is required: send Authorization: Bearer <token>.'), { 'www-authenticate': 'Bearer realm="postern-scim"' });
+        return scimJson(401, errorBody(401, 'A valid SCIM token is required: send Authorization: Bearer <token>.'), {
+          'www-authenticate': 'Bearer realm="postern-scim"',
+        });
       }
       return await handler(req, caller, ((await ctx?.params) ?? {}) as P);
     } catch (err) {
       if (err instanceof ScimError) return scimJson(err.status, errorBody(err.status, err.detail, err.scimType));
-      log.error({ err: (err as Error)?.message, method: req.method, path: new URL(req.url).pathname }, 'SCIM request failed');
+      log.error(
+        { err: (err as Error)?.message, method: req.method, path: new URL(req.url).pathname },
+        'SCIM request failed',
+      );
       return scimJson(500, errorBody(500, 'The request could not be completed. Try again later.'));
     }
   };

@@ -19,27 +19,55 @@ export function AddGrantForm({ namespaceId }: { namespaceId: string }) {
       router.refresh();
     },
   });
-  const { register, watch, formState: { errors } } = form;
+  const {
+    register,
+    watch,
+    formState: { errors },
+  } = form;
   const type = watch('subjectType');
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Grant a role" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-4 md:items-end">
-      {errors.root ? <div className="md:col-span-4"><FormError form={form} /></div> : null}
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-label="Grant a role"
+      className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-4 md:items-end"
+    >
+      {errors.root ? (
+        <div className="md:col-span-4">
+          <FormError form={form} />
+        </div>
+      ) : null}
       <SelectField label="Member type" {...register('subjectType')}>
         <option value="user">Console user</option>
         <option value="group">Directory group</option>
       </SelectField>
-      <Field label={type === 'group' ? 'Group' : 'User email'} error={errors.subject?.message} {...register('subject')} />
+      <Field
+        label={type === 'group' ? 'Group' : 'User email'}
+        error={errors.subject?.message}
+        {...register('subject')}
+      />
       <SelectField label="Role" error={errors.role?.message} {...register('role')}>
-        {(['viewer', 'manager', 'admin'] as const).map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
+        {(['viewer', 'manager', 'admin'] as const).map((r) => (
+          <option key={r} value={r}>
+            {ROLE_LABELS[r]}
+          </option>
+        ))}
       </SelectField>
-      <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>Grant role</Button>
+      <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
+        Grant role
+      </Button>
     </form>
   );
 }
 
 export function RemoveGrant({ id, subject }: { id: string; subject: string }) {
   return (
-    <ActionButton variant="ghost" className="text-red-700" label={`Remove ${subject}`} action={() => removeGrantAction({ id })}>
+    <ActionButton
+      variant="ghost"
+      className="text-red-700"
+      label={`Remove ${subject}`}
+      action={() => removeGrantAction({ id })}
+    >
       Remove
     </ActionButton>
   );

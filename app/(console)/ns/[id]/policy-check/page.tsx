@@ -21,7 +21,10 @@ export default async function PolicyCheckPage({ params }: { params: Promise<{ id
     <div className="max-w-3xl">
       <Breadcrumbs path={ns.path} current="Check access" />
       <h1 className="mb-1 text-xl font-semibold">Check access</h1>
-      <p className="mb-4 text-slate-600">See what the verify endpoint would answer for an account and a request, and which rule decided, without testing by curl.</p>
+      <p className="mb-4 text-slate-600">
+        See what the verify endpoint would answer for an account and a request, and which rule decided, without testing
+        by curl.
+      </p>
       <PolicyCheckForm routes={routes.map((r) => ({ id: r.id, label: `${r.name} (${r.from})` }))} users={users} />
     </div>
   );

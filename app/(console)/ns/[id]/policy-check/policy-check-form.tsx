@@ -11,42 +11,91 @@ import { FormError } from '@/components/actions/form-error';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-export function PolicyCheckForm({ routes, users }: { routes: { id: string; label: string }[]; users: { id: string; label: string }[] }) {
+export function PolicyCheckForm({
+  routes,
+  users,
+}: {
+  routes: { id: string; label: string }[];
+  users: { id: string; label: string }[];
+}) {
   const [result, setResult] = useState<CheckResult | null>(null);
   const { form, onSubmit, pending } = useActionForm({
     schema: policyCheckSchema,
     // A result stays on screen only while it answers the question the form shows.
-    action: (values) => { setResult(null); return checkPolicyAction(values); },
-    defaultValues: { routeId: routes[0]?.id ?? '', subject: users[0]?.id ?? '', method: 'GET', path: '/', sourceIp: '' },
+    action: (values) => {
+      setResult(null);
+      return checkPolicyAction(values);
+    },
+    defaultValues: {
+      routeId: routes[0]?.id ?? '',
+      subject: users[0]?.id ?? '',
+      method: 'GET',
+      path: '/',
+      sourceIp: '',
+    },
     onSuccess: setResult,
   });
-  const { register, formState: { errors } } = form;
+  const {
+    register,
+    formState: { errors },
+  } = form;
   if (!routes.length) return <Alert tone="info">There are no routes in this namespace or below yet.</Alert>;
   return (
     <div className="space-y-4">
-      <form onSubmit={onSubmit} noValidate className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2">
+      <form
+        onSubmit={onSubmit}
+        noValidate
+        className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-2"
+      >
         <div className="md:col-span-2">
           <SelectField label="Route" error={errors.routeId?.message} {...register('routeId')}>
-            {routes.map((r) => <option key={r.id} value={r.id}>{r.label}</option>)}
+            {routes.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.label}
+              </option>
+            ))}
           </SelectField>
         </div>
         <div className="md:col-span-2">
           <Field label="Account or user" list="check-users" error={errors.subject?.message} {...register('subject')} />
-          <datalist id="check-users">{users.map((u) => <option key={u.id} value={u.id}>{u.label}</option>)}</datalist>
+          <datalist id="check-users">
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.label}
+              </option>
+            ))}
+          </datalist>
         </div>
         <SelectField label="Method" error={errors.method?.message} {...register('method')}>
-          {METHODS.map((m) => <option key={m}>{m}</option>)}
+          {METHODS.map((m) => (
+            <option key={m}>{m}</option>
+          ))}
         </SelectField>
         <Field label="Path" error={errors.path?.message} {...register('path')} />
         <Field label="Source IP (optional)" error={errors.sourceIp?.message} {...register('sourceIp')} />
-        <div className="flex items-end justify-end"><Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>Check</Button></div>
+        <div className="flex items-end justify-end">
+          <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
+            Check
+          </Button>
+        </div>
       </form>
       <FormError form={form} />
       {result ? (
-        <section aria-label="Result" className={`rounded-lg border p-4 ${result.allowed ? 'border-emerald-200 bg-emerald-50' : 'border-red-200 bg-red-50'}`}>
-          <p className="text-base font-semibold">{result.status} · {result.summary}</p>
+        <section
+          aria-label="Result"
+          className={`rounded-lg border p-4 ${result.allowed ? 'border-emerald-200 bg-emerald-50' : 'border-red-200 bg-red-50'}`}
+        >
+          <p className="text-base font-semibold">
+            {result.status} · {result.summary}
+          </p>
           {result.decidedBy?.explanation ? <p className="mt-1">{result.decidedBy.explanation}</p> : null}
-          {result.reasons.length ? <ul className="mt-2 list-disc pl-5 font-mono text-xs">{result.reasons.map((r, i) => <li key={i}>{r}</li>)}</ul> : null}
+          {result.reasons.length ? (
+            <ul className="mt-2 list-disc pl-5 font-mono text-xs">
+              {result.reasons.map((r, i) => (
+                <li key={i}>{r}</li>
+              ))}
+            </ul>
+          ) : null}
           <p className="mt-2 text-xs text-slate-600">Policies evaluated: {result.policies.join(', ') || 'none'}</p>
         </section>
       ) : null}

@@ -12,50 +12,102 @@ import { ActionButton } from '@/components/actions/action-button';
 
 type Choice = { id: string; name: string; enforced: boolean; namespaceName: string };
 
-export function RouteDialog({ namespaceId, policies, route }: {
-  namespaceId: string; policies: Choice[]; route?: { id: string; name: string; from: string; to: string; policyIds: string[] };
+export function RouteDialog({
+  namespaceId,
+  policies,
+  route,
+}: {
+  namespaceId: string;
+  policies: Choice[];
+  route?: { id: string; name: string; from: string; to: string; policyIds: string[] };
 }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const defaults: RouteFormValues = route ? { name: route.name, from: route.from, to: route.to, policyIds: route.policyIds } : { name: '', from: 'https://', to: '', policyIds: [] };
+  const defaults: RouteFormValues = route
+    ? { name: route.name, from: route.from, to: route.to, policyIds: route.policyIds }
+    : { name: '', from: 'https://', to: '', policyIds: [] };
   const { form, onSubmit, pending } = useActionForm({
     schema: routeFormSchema,
-    action: (values) => (route ? updateRouteAction({ ...values, id: route.id }) : createRouteAction({ ...values, namespaceId })),
+    action: (values) =>
+      route ? updateRouteAction({ ...values, id: route.id }) : createRouteAction({ ...values, namespaceId }),
     defaultValues: defaults,
-    onSuccess: () => { close(); router.refresh(); },
+    onSuccess: () => {
+      close();
+      router.refresh();
+    },
   });
-  const { register, reset, formState: { errors } } = form;
-  const close = () => { setOpen(false); reset(defaults); };
+  const {
+    register,
+    reset,
+    formState: { errors },
+  } = form;
+  const close = () => {
+    setOpen(false);
+    reset(defaults);
+  };
   const optional = policies.filter((p) => !p.enforced);
   const enforced = policies.filter((p) => p.enforced);
   return (
     <>
-      {route ? <Button variant="ghost" aria-label={`Edit ${route.name}`} onClick={() => setOpen(true)}>Edit</Button>
-        : <Button variant="primary" onClick={() => setOpen(true)}>Add Route</Button>}
+      {route ? (
+        <Button variant="ghost" aria-label={`Edit ${route.name}`} onClick={() => setOpen(true)}>
+          Edit
+        </Button>
+      ) : (
+        <Button variant="primary" onClick={() => setOpen(true)}>
+          Add Route
+        </Button>
+      )}
       <Modal open={open} onClose={close} title={route ? `Edit ${route.name}` : 'Add route'} wide>
         <form onSubmit={onSubmit} noValidate className="space-y-3 text-left">
           <FormError form={form} />
           <Field label="Name" error={errors.name?.message} {...register('name')} />
-          <Field label="From" hint="External https:// URL: host and optional path prefix, no query string." error={errors.from?.message} spellCheck={false} {...register('from')} />
-          <TextareaField label="To" rows={2} spellCheck={false} placeholder="http://upstream.internal:8080" className="font-mono text-xs"
-            hint="One or more upstream URLs, one per line." error={errors.to?.message} {...register('to')} />
+          <Field
+            label="From"
+            hint="External https:// URL: host and optional path prefix, no query string."
+            error={errors.from?.message}
+            spellCheck={false}
+            {...register('from')}
+          />
+          <TextareaField
+            label="To"
+            rows={2}
+            spellCheck={false}
+            placeholder="http://upstream.internal:8080"
+            className="font-mono text-xs"
+            hint="One or more upstream URLs, one per line."
+            error={errors.to?.message}
+            {...register('to')}
+          />
           <fieldset className="space-y-1">
             <legend className="text-sm font-medium text-slate-700">Policies</legend>
             {enforced.map((p) => (
               <label key={p.id} className="flex items-center gap-2 text-slate-500">
-                <input type="checkbox" checked disabled /> {p.name} <span className="text-xs">(enforced in {p.namespaceName}: applied automatically)</span>
+                <input type="checkbox" checked disabled /> {p.name}{' '}
+                <span className="text-xs">(enforced in {p.namespaceName}: applied automatically)</span>
               </label>
             ))}
-            {optional.length === 0 ? <p className="text-xs text-slate-500">No optional policies in this namespace or its parents yet.</p> : optional.map((p) => (
-              <label key={p.id} className="flex items-center gap-2">
-                <input type="checkbox" value={p.id} {...register('policyIds')} /> {p.name} <span className="text-xs text-slate-500">({p.namespaceName})</span>
-              </label>
-            ))}
-            {errors.policyIds ? <p role="alert" className="text-xs text-red-700">{errors.policyIds.message ?? 'Choose valid policies.'}</p> : null}
+            {optional.length === 0 ? (
+              <p className="text-xs text-slate-500">No optional policies in this namespace or its parents yet.</p>
+            ) : (
+              optional.map((p) => (
+                <label key={p.id} className="flex items-center gap-2">
+                  <input type="checkbox" value={p.id} {...register('policyIds')} /> {p.name}{' '}
+                  <span className="text-xs text-slate-500">({p.namespaceName})</span>
+                </label>
+              ))
+            )}
+            {errors.policyIds ? (
+              <p role="alert" className="text-xs text-red-700">
+                {errors.policyIds.message ?? 'Choose valid policies.'}
+              </p>
+            ) : null}
           </fieldset>
           <div className="flex justify-end gap-2">
             <Button onClick={close}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>{route ? 'Save' : 'Create'}</Button>
+            <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
+              {route ? 'Save' : 'Create'}
+            </Button>
           </div>
         </form>
       </Modal>
@@ -65,8 +117,13 @@ export function RouteDialog({ namespaceId, policies, route }: {
 
 export function DeleteRoute({ id, name }: { id: string; name: string }) {
   return (
-    <ActionButton variant="ghost" className="text-red-700" label={`Delete ${name}`} action={() => deleteRouteAction({ id })}
-      confirm={{ title: `Delete route ${name}?`, body: 'Requests to it will get no_route.', action: 'Delete' }}>
+    <ActionButton
+      variant="ghost"
+      className="text-red-700"
+      label={`Delete ${name}`}
+      action={() => deleteRouteAction({ id })}
+      confirm={{ title: `Delete route ${name}?`, body: 'Requests to it will get no_route.', action: 'Delete' }}
+    >
       Delete
     </ActionButton>
   );

@@ -12,8 +12,14 @@ import { TokenReveal } from './token-reveal';
 
 type Created = { userId: string; token: string; expiresAt: string | null };
 
-export function AddServiceAccount({ namespaceId, namespaceName, directoryUsers }: {
-  namespaceId: string; namespaceName: string; directoryUsers: { id: string; label: string }[];
+export function AddServiceAccount({
+  namespaceId,
+  namespaceName,
+  directoryUsers,
+}: {
+  namespaceId: string;
+  namespaceName: string;
+  directoryUsers: { id: string; label: string }[];
 }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
@@ -22,14 +28,30 @@ export function AddServiceAccount({ namespaceId, namespaceName, directoryUsers }
   const { form, onSubmit, pending } = useActionForm({
     schema: createServiceAccountSchema,
     // datetime-local is the viewer's wall-clock time; send the instant, stored in UTC.
-    action: (values) => createServiceAccountAction({
-      ...values,
-      customExpiresAt: values.expiration === 'custom' && values.customExpiresAt ? new Date(values.customExpiresAt).toISOString() : undefined,
-    }),
-    defaultValues: { namespaceId, kind: 'service', userId: '', description: '', expiration: 'never', customExpiresAt: '' },
+    action: (values) =>
+      createServiceAccountAction({
+        ...values,
+        customExpiresAt:
+          values.expiration === 'custom' && values.customExpiresAt
+            ? new Date(values.customExpiresAt).toISOString()
+            : undefined,
+      }),
+    defaultValues: {
+      namespaceId,
+      kind: 'service',
+      userId: '',
+      description: '',
+      expiration: 'never',
+      customExpiresAt: '',
+    },
     onSuccess: ({ userId, token, expiresAt }) => setCreated({ userId, token, expiresAt }),
   });
-  const { register, watch, reset, formState: { errors } } = form;
+  const {
+    register,
+    watch,
+    reset,
+    formState: { errors },
+  } = form;
   const kind = watch('kind');
   const expiration = watch('expiration');
 
@@ -42,8 +64,15 @@ export function AddServiceAccount({ namespaceId, namespaceName, directoryUsers }
 
   return (
     <>
-      <Button variant="primary" onClick={() => setOpen(true)}>Add Service Account</Button>
-      <Modal open={open} onClose={close} title={created ? 'Service account created' : `Add service account to ${namespaceName}`} wide={!!created}>
+      <Button variant="primary" onClick={() => setOpen(true)}>
+        Add Service Account
+      </Button>
+      <Modal
+        open={open}
+        onClose={close}
+        title={created ? 'Service account created' : `Add service account to ${namespaceName}`}
+        wide={!!created}
+      >
         {created ? (
           <TokenReveal token={created.token} userId={created.userId} expiresAt={created.expiresAt} onDone={close} />
         ) : (
@@ -51,28 +80,58 @@ export function AddServiceAccount({ namespaceId, namespaceName, directoryUsers }
             <FormError form={form} />
             <fieldset className="space-y-1">
               <legend className="text-sm font-medium text-slate-700">Identity</legend>
-              <label className="flex items-center gap-2"><input type="radio" value="service" {...register('kind')} /> A unique user ID</label>
-              <label className="flex items-center gap-2"><input type="radio" value="impersonate" {...register('kind')} disabled={directoryUsers.length === 0} /> Impersonate a directory user{directoryUsers.length === 0 ? ' (the directory is empty)' : ''}</label>
+              <label className="flex items-center gap-2">
+                <input type="radio" value="service" {...register('kind')} /> A unique user ID
+              </label>
+              <label className="flex items-center gap-2">
+                <input type="radio" value="impersonate" {...register('kind')} disabled={directoryUsers.length === 0} />{' '}
+                Impersonate a directory user{directoryUsers.length === 0 ? ' (the directory is empty)' : ''}
+              </label>
             </fieldset>
             {kind === 'service' ? (
-              <Field label="User ID" autoComplete="off" spellCheck={false} error={errors.userId?.message}
-                hint="Unique across the install. Letters, digits and . - _ @. Policies refer to it in the user criterion." {...register('userId')} />
+              <Field
+                label="User ID"
+                autoComplete="off"
+                spellCheck={false}
+                error={errors.userId?.message}
+                hint="Unique across the install. Letters, digits and . - _ @. Policies refer to it in the user criterion."
+                {...register('userId')}
+              />
             ) : (
-              <SelectField label="Directory user" error={errors.directoryUserId?.message} {...register('directoryUserId')}>
+              <SelectField
+                label="Directory user"
+                error={errors.directoryUserId?.message}
+                {...register('directoryUserId')}
+              >
                 <option value="">Choose a user…</option>
-                {directoryUsers.map((u) => <option key={u.id} value={u.id}>{u.label}</option>)}
+                {directoryUsers.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.label}
+                  </option>
+                ))}
               </SelectField>
             )}
             <Field label="Description" error={errors.description?.message} {...register('description')} />
             <SelectField label="Expiration" error={errors.expiration?.message} {...register('expiration')}>
-              {EXPIRATION_PRESETS.map((p) => <option key={p} value={p}>{EXPIRATION_LABELS[p]}</option>)}
+              {EXPIRATION_PRESETS.map((p) => (
+                <option key={p} value={p}>
+                  {EXPIRATION_LABELS[p]}
+                </option>
+              ))}
             </SelectField>
             {expiration === 'custom' ? (
-              <Field label="Expires at (your time zone)" type="datetime-local" error={errors.customExpiresAt?.message} {...register('customExpiresAt')} />
+              <Field
+                label="Expires at (your time zone)"
+                type="datetime-local"
+                error={errors.customExpiresAt?.message}
+                {...register('customExpiresAt')}
+              />
             ) : null}
             <div className="flex justify-end gap-2 pt-1">
               <Button onClick={close}>Cancel</Button>
-              <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>Submit</Button>
+              <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
+                Submit
+              </Button>
             </div>
           </form>
         )}

@@ -1,7 +1,11 @@
 'use client';
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { revokeServiceAccountAction, setServiceAccountDisabledAction, updateServiceAccountAction } from '@/lib/actions/service-accounts';
+import {
+  revokeServiceAccountAction,
+  setServiceAccountDisabledAction,
+  updateServiceAccountAction,
+} from '@/lib/actions/service-accounts';
 import { serviceAccountDescriptionSchema } from '@/lib/schemas/service-account';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
@@ -10,7 +14,17 @@ import { useActionForm } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
 import { ActionButton } from '@/components/actions/action-button';
 
-export function RowActions({ id, userId, description, disabled }: { id: string; userId: string; description: string; disabled: boolean }) {
+export function RowActions({
+  id,
+  userId,
+  description,
+  disabled,
+}: {
+  id: string;
+  userId: string;
+  description: string;
+  disabled: boolean;
+}) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
   const { form, onSubmit, pending } = useActionForm({
@@ -18,26 +32,58 @@ export function RowActions({ id, userId, description, disabled }: { id: string; 
     action: updateServiceAccountAction,
     extra: { id },
     defaultValues: { description },
-    onSuccess: () => { setEditing(false); router.refresh(); },
+    onSuccess: () => {
+      setEditing(false);
+      router.refresh();
+    },
   });
 
   return (
     <div className="flex justify-end gap-1">
-      <Button variant="ghost" aria-label={`Edit ${userId}`} onClick={() => { form.reset({ description }); setEditing(true); }}>Edit</Button>
-      <ActionButton variant="ghost" label={`${disabled ? 'Enable' : 'Disable'} ${userId}`} action={() => setServiceAccountDisabledAction({ id, disabled: !disabled })}>
+      <Button
+        variant="ghost"
+        aria-label={`Edit ${userId}`}
+        onClick={() => {
+          form.reset({ description });
+          setEditing(true);
+        }}
+      >
+        Edit
+      </Button>
+      <ActionButton
+        variant="ghost"
+        label={`${disabled ? 'Enable' : 'Disable'} ${userId}`}
+        action={() => setServiceAccountDisabledAction({ id, disabled: !disabled })}
+      >
         {disabled ? 'Enable' : 'Disable'}
       </ActionButton>
-      <ActionButton variant="ghost" className="text-red-700" label={`Revoke ${userId}`} action={() => revokeServiceAccountAction({ id })}
-        confirm={{ title: `Revoke ${userId}?`, body: 'The account is deleted and its token stops working at once, everywhere. This cannot be undone.', action: 'Revoke' }}>
+      <ActionButton
+        variant="ghost"
+        className="text-red-700"
+        label={`Revoke ${userId}`}
+        action={() => revokeServiceAccountAction({ id })}
+        confirm={{
+          title: `Revoke ${userId}?`,
+          body: 'The account is deleted and its token stops working at once, everywhere. This cannot be undone.',
+          action: 'Revoke',
+        }}
+      >
         Revoke
       </ActionButton>
       <Modal open={editing} onClose={() => setEditing(false)} title={`Edit ${userId}`}>
         <form className="space-y-3 text-left" noValidate onSubmit={onSubmit}>
           <FormError form={form} />
-          <Field label="Description" autoFocus error={form.formState.errors.description?.message} {...form.register('description')} />
+          <Field
+            label="Description"
+            autoFocus
+            error={form.formState.errors.description?.message}
+            {...form.register('description')}
+          />
           <div className="flex justify-end gap-2">
             <Button onClick={() => setEditing(false)}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>Save</Button>
+            <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
+              Save
+            </Button>
           </div>
         </form>
       </Modal>

@@ -5,4 +5,12 @@ export const dynamic = 'force-dynamic';
 
 const handle = (req: Request) => handleProxyVerify('auth-request', req);
 
-export { handle as GET, handle as POST, handle as PUT, handle as PATCH, handle as DELETE, handle as HEAD, handle as OPTIONS };
+export {
+  handle as GET,
+  handle as POST,
+  handle as PUT,
+  handle as PATCH,
+  handle as DELETE,
+  handle as HEAD,
+  handle as OPTIONS,
+};

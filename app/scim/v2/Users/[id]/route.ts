@@ -9,7 +9,9 @@ export const dynamic = 'force-dynamic';
 
 type Params = { id: string };
 
-export const GET = scimRoute<Params>(async (_req, caller, { id }) => scimJson(200, toScimUser(await getScimUser(caller, id), scimBaseUrl())));
+export const GET = scimRoute<Params>(async (_req, caller, { id }) =>
+  scimJson(200, toScimUser(await getScimUser(caller, id), scimBaseUrl())),
+);
 
 export const PUT = scimRoute<Params>(async (req, caller, { id }) => {
   const fields = userFromBody(await readScimJson(req));

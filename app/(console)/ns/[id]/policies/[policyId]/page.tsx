@@ -11,7 +11,9 @@ export const metadata: Metadata = { title: 'Edit Policy' };
 export default async function EditPolicyPage({ params }: { params: Promise<{ id: string; policyId: string }> }) {
   const actor = await requirePageActor();
   const { id, policyId } = await params;
-  const [policy, ns, users, groups] = await orNotFound(Promise.all([getPolicy(actor, id, policyId), getNamespace(actor, id), usersInScope(actor, id), knownGroups(actor)]));
+  const [policy, ns, users, groups] = await orNotFound(
+    Promise.all([getPolicy(actor, id, policyId), getNamespace(actor, id), usersInScope(actor, id), knownGroups(actor)]),
+  );
   const { id: _id, namespaceId: _ns, ...initial } = policy;
   return (
     <div className="max-w-4xl">

@@ -15,8 +15,19 @@ export default async function NewPolicyPage({ params }: { params: Promise<{ id: 
     <div className="max-w-4xl">
       <Breadcrumbs path={ns.path} current="Add Policy" />
       <h1 className="mb-4 text-xl font-semibold">Add Policy</h1>
-      <PolicyForm namespaceId={id} users={users} groups={groups}
-        initial={{ name: '', description: '', enforced: false, explanation: '', remediation: '', ppl: 'allow:\n  and:\n    - authenticated_user: true\n' }} />
+      <PolicyForm
+        namespaceId={id}
+        users={users}
+        groups={groups}
+        initial={{
+          name: '',
+          description: '',
+          enforced: false,
+          explanation: '',
+          remediation: '',
+          ppl: 'allow:\n  and:\n    - authenticated_user: true\n',
+        }}
+      />
     </div>
   );
 }

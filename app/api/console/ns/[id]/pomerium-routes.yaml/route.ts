@@ -12,10 +12,15 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const actor = await getActor();
   if (!actor) return problem(new AppError('unauthorized', 'You are not signed in.'), { route });
   const { id } = await params;
-  if (!/^[\w-]{1,64}$/.test(id)) return problem(new AppError('invalid', 'Not a namespace id.'), { route, userId: actor.userId });
+  if (!/^[\w-]{1,64}$/.test(id))
+    return problem(new AppError('invalid', 'Not a namespace id.'), { route, userId: actor.userId });
   try {
     const file = await exportPomeriumFile(actor, id);
-    const slug = file.namespace.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'namespace';
+    const slug =
+      file.namespace
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '') || 'namespace';
     return new Response(file.text, {
       headers: {
         'Content-Type': 'application/yaml; charset=utf-8',
