@@ -2,13 +2,10 @@
 // request Postern judges (issue 8). The same attacks through real nginx and Caddy are in
 // tests/http/proxies.test.ts.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createServiceAccount, revokeServiceAccount } from '@/lib/dal/service-accounts';
+import { revokeServiceAccount } from '@/lib/dal/service-accounts';
 import { createNamespace } from '@/lib/dal/namespaces';
-import { createPolicy } from '@/lib/dal/policies';
-import { createRoute, listRoutes, updateRoute } from '@/lib/dal/routes';
+import { listRoutes, updateRoute } from '@/lib/dal/routes';
 import { createDirectoryUser } from '@/lib/dal/directory';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
-import { policyFormSchema } from '@/lib/schemas/policy';
 import { routeFormSchema } from '@/lib/schemas/route';
 import { VerifyEngine } from '@/lib/verify/engine';
 import * as store from '@/lib/dal/verify-store';
@@ -17,42 +14,17 @@ import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin, makeUserWithRole } from './support/actors';
 import { pomerium, verify, verifyAs } from './support/verify';
 import { failure, uid } from './support/helpers';
+import { newAccount, newPolicy, newRoute } from './support/builders';
 
 let admin: Actor;
 beforeAll(async () => {
   admin = await makeAdmin();
 });
 
-const account = async (namespaceId: string, over: Record<string, unknown> = {}) =>
-  createServiceAccount(
-    admin,
-    createServiceAccountSchema.parse({
-      namespaceId,
-      kind: 'service',
-      userId: `fa-${uid()}`,
-      expiration: 'never',
-      ...over,
-    }),
-  );
-const policy = (namespaceId: string, ppl: string) =>
-  createPolicy(
-    admin,
-    namespaceId,
-    policyFormSchema.parse({
-      name: `p-${uid()}`,
-      description: '',
-      enforced: false,
-      explanation: '',
-      remediation: '',
-      ppl,
-    }),
-  );
+const account = (namespaceId: string, over: Record<string, unknown> = {}) => newAccount(admin, namespaceId, over);
+const policy = (namespaceId: string, ppl: string) => newPolicy(admin, namespaceId, ppl);
 const route = (actor: Actor, namespaceId: string, from: string, policyIds: string[] = []) =>
-  createRoute(
-    actor,
-    namespaceId,
-    routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds }),
-  );
+  newRoute(actor, namespaceId, from, policyIds);
 const PUBLIC = 'allow:\n  or:\n    - accept: true\n';
 
 describe('route swap: a header of another proxy family changes nothing', () => {

@@ -1,10 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createServiceAccount } from '@/lib/dal/service-accounts';
 import { createNamespace } from '@/lib/dal/namespaces';
 import { createPolicy, deletePolicy, listPolicies, updatePolicy } from '@/lib/dal/policies';
-import { createRoute, deleteRoute, listRoutes } from '@/lib/dal/routes';
+import { deleteRoute, listRoutes } from '@/lib/dal/routes';
 import { createDirectoryUser } from '@/lib/dal/directory';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import { policyFormSchema } from '@/lib/schemas/policy';
 import { routeFormSchema } from '@/lib/schemas/route';
 import type { Actor } from '@/lib/dal/actor';
@@ -12,43 +10,18 @@ import { makeAdmin } from './support/actors';
 import { verifyAs } from './support/verify';
 import { getPrisma } from '@/lib/db';
 import { failure, uid } from './support/helpers';
+import { newAccount, newPolicy, newRoute } from './support/builders';
 
 let admin: Actor;
 beforeAll(async () => {
   admin = await makeAdmin();
 });
 
-const account = async (namespaceId: string, over: Record<string, unknown> = {}) =>
-  createServiceAccount(
-    admin,
-    createServiceAccountSchema.parse({
-      namespaceId,
-      kind: 'service',
-      userId: `pol-${uid()}`,
-      expiration: 'never',
-      ...over,
-    }),
-  );
-const policy = (namespaceId: string, ppl: string, over: Partial<Record<string, unknown>> = {}) =>
-  createPolicy(
-    admin,
-    namespaceId,
-    policyFormSchema.parse({
-      name: `p-${uid()}`,
-      description: '',
-      enforced: false,
-      explanation: '',
-      remediation: '',
-      ppl,
-      ...over,
-    }),
-  );
+const account = (namespaceId: string, over: Record<string, unknown> = {}) => newAccount(admin, namespaceId, over);
+const policy = (namespaceId: string, ppl: string, over: Record<string, unknown> = {}) =>
+  newPolicy(admin, namespaceId, ppl, over);
 const route = (namespaceId: string, from: string, policyIds: string[] = []) =>
-  createRoute(
-    admin,
-    namespaceId,
-    routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds }),
-  );
+  newRoute(admin, namespaceId, from, policyIds);
 const traefik = (token: string | null, host: string, uri: string, method = 'GET') =>
   verifyAs('forward-auth', {
     ...(token ? { authorization: `Pomerium ${token}` } : {}),

@@ -1,0 +1,47 @@
+// Real rows made through the DAL and the same schemas the console uses, for tests that need
+// an account, a policy or a route and do not care about their names.
+import type { Actor } from '@/lib/dal/actor';
+import { createPolicy } from '@/lib/dal/policies';
+import { createRoute } from '@/lib/dal/routes';
+import { createServiceAccount } from '@/lib/dal/service-accounts';
+import { policyFormSchema } from '@/lib/schemas/policy';
+import { routeFormSchema } from '@/lib/schemas/route';
+import { createServiceAccountSchema } from '@/lib/schemas/service-account';
+import { uid } from './helpers';
+
+/** A service-only account that never expires; `over` changes any form field. */
+export const newAccount = (actor: Actor, namespaceId: string, over: Record<string, unknown> = {}) =>
+  createServiceAccount(
+    actor,
+    createServiceAccountSchema.parse({
+      namespaceId,
+      kind: 'service',
+      userId: `t-${uid()}`,
+      expiration: 'never',
+      ...over,
+    }),
+  );
+
+/** An optional policy with this PPL; `over` changes any form field. */
+export const newPolicy = (actor: Actor, namespaceId: string, ppl: string, over: Record<string, unknown> = {}) =>
+  createPolicy(
+    actor,
+    namespaceId,
+    policyFormSchema.parse({
+      name: `p-${uid()}`,
+      description: '',
+      enforced: false,
+      explanation: '',
+      remediation: '',
+      ppl,
+      ...over,
+    }),
+  );
+
+/** A route from this URL to a closed port, with these policies. */
+export const newRoute = (actor: Actor, namespaceId: string, from: string, policyIds: string[] = []) =>
+  createRoute(
+    actor,
+    namespaceId,
+    routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds }),
+  );
