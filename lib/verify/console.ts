@@ -9,6 +9,11 @@ import { loadPublicJwks } from '@/lib/dal/signing-keys';
 import { EpochPoll, VerifyEngine, type EngineOptions } from '@/lib/verify/engine';
 import { changed } from '@/lib/verify/invalidate';
 import { toJwks } from '@/lib/tokens';
+import { getDatabase } from '@/lib/db';
+import { STATE_CHANNEL } from '@/lib/dal/epoch';
+import type { ChangeScope } from '@/lib/verify/types';
+
+const CHANGE_SCOPES: ReadonlySet<string> = new Set<ChangeScope>(['accounts', 'routes', 'keys', 'all']);
 
 const slot = globalThis as unknown as { __posternVerify?: VerifyEngine; __posternEpochPoll?: EpochPoll };
 
@@ -17,7 +22,7 @@ export const epochPoll = (slot.__posternEpochPoll ??= new EpochPoll(store.readEp
 export const consoleEngineOptions: EngineOptions = {
   store,
   freshness: epochPoll,
-  issuer: config.publicUrl,
+  issuer: () => config.publicUrl,
   audience: config.tokenAudience,
   log,
 };
@@ -28,4 +33,20 @@ export const verifyEngine = (slot.__posternVerify ??= new VerifyEngine(consoleEn
 export async function publicJwks() {
   await verifyEngine.activeSigner();
   return toJwks(await loadPublicJwks());
+}
+
+/**
+ * Follows other console instances' commits through LISTEN/NOTIFY (PostgreSQL): their
+ * changes reach this instance's caches and its verifiers' streams within milliseconds.
+ * The epoch poll stays as the fallback. Payload: `<version>:<scope>,…` (lib/dal/epoch.ts).
+ */
+export async function followOtherInstances(): Promise<void> {
+  const db = await getDatabase();
+  db.listen?.(STATE_CHANNEL, (payload) => {
+    const [version, scopes] = payload.split(':');
+    if (!version || !/^\d+$/.test(version)) return;
+    epochPoll.seen(BigInt(version));
+    const list = (scopes ?? '').split(',').filter((x): x is ChangeScope => CHANGE_SCOPES.has(x));
+    changed(list.length ? list : ['all']);
+  });
 }

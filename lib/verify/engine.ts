@@ -37,8 +37,8 @@ export interface Freshness {
 export interface EngineOptions {
   store: VerifyStore;
   freshness: Freshness;
-  /** `iss` of the assertions for upstreams: the console's public URL. */
-  issuer: string;
+  /** `iss` of the assertions for upstreams: the console's public URL (a verifier learns it from the snapshot). */
+  issuer: () => string;
   /** `aud` of service-account tokens. */
   audience: string;
   log: EngineLog;
@@ -72,10 +72,6 @@ export class VerifyEngine {
 
   constructor(private readonly options: EngineOptions) {
     this.unsubscribe = onChange((scope) => this.clear(scope));
-  }
-
-  get issuer(): string {
-    return this.options.issuer;
   }
 
   get audience(): string {
@@ -216,7 +212,7 @@ export class VerifyEngine {
     const { account } = identity;
     return this.assertions.get({
       signer: await this.getSigner(),
-      issuer: this.options.issuer,
+      issuer: this.options.issuer(),
       audience,
       subject: account.userId,
       accountId: account.id,
