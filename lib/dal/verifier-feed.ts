@@ -79,11 +79,17 @@ async function pruneChanges(): Promise<void> {
   );
 }
 
+/** The changes after one version, less the keys (sealed per verifier: see `sealedKeys`). */
+export interface SharedDelta {
+  delta: Delta;
+  keysChanged: boolean;
+}
+
 /**
  * The changes after `since`: a delta, null when there is none, or 'reset' when the log no
  * longer covers them (pruned, or a change of unknown extent): the verifier reloads the snapshot.
  */
-export async function deltaSince(since: bigint, verifierKey: JWK): Promise<Delta | null | 'reset'> {
+export async function deltaSince(since: bigint): Promise<SharedDelta | null | 'reset'> {
   void pruneChanges();
   const rows = await (await getPrisma()).$queryRaw<{ version: bigint; entity: string; entity_id: string | null }[]>`
     SELECT version, entity, entity_id FROM state_changes WHERE version > ${since} ORDER BY version, id`;
@@ -96,28 +102,35 @@ export async function deltaSince(since: bigint, verifierKey: JWK): Promise<Delta
   const userIds = new Set<string>();
   let allImpersonating = false;
   let routes = false;
-  let keys = false;
+  let keysChanged = false;
   for (const e of entries) {
     if (e.entity === 'service_account' && e.entityId) accountIds.add(e.entityId);
     else if (e.entity === 'directory_user' && e.entityId) userIds.add(e.entityId);
     else if (e.entity === 'directory_group') allImpersonating = true;
     else if (e.entity === 'namespace' || e.entity === 'route' || e.entity === 'policy') routes = true;
-    else if (e.entity === 'signing_key') keys = true;
+    else if (e.entity === 'signing_key') keysChanged = true;
     else return 'reset';
   }
   const delta: Delta = { from: since.toString(), version: version.toString() };
-  if (accountIds.size || userIds.size || allImpersonating) {
-    const upsert = await accountStates(
-      allImpersonating
-        ? 'WHERE sa.id = ANY($1::uuid[]) OR sa.directory_user_id IS NOT NULL'
-        : 'WHERE sa.id = ANY($1::uuid[]) OR sa.directory_user_id = ANY($2::text[])',
-      allImpersonating ? [[...accountIds]] : [[...accountIds], [...userIds]],
-    );
+  const [upsert, routeTable] = await Promise.all([
+    accountIds.size || userIds.size || allImpersonating
+      ? accountStates(
+          allImpersonating
+            ? 'WHERE sa.id = ANY($1::uuid[]) OR sa.directory_user_id IS NOT NULL'
+            : 'WHERE sa.id = ANY($1::uuid[]) OR sa.directory_user_id = ANY($2::text[])',
+          allImpersonating ? [[...accountIds]] : [[...accountIds], [...userIds]],
+        )
+      : null,
+    routes ? loadRouteTable() : null,
+  ]);
+  if (upsert) {
     if (upsert.length > MAX_DELTA_ACCOUNTS) return 'reset';
     const found = new Set(upsert.map((a) => a.id));
     delta.accounts = { upsert, remove: [...accountIds].filter((id) => !found.has(id)) };
   }
-  if (routes) delta.routes = await loadRouteTable();
-  if (keys) delta.keys = await keysFor(verifierKey);
-  return delta;
+  if (routeTable) delta.routes = routeTable;
+  return { delta, keysChanged };
 }
+
+/** The keys for one verifier, when a delta changed them. */
+export const sealedKeys = keysFor;

@@ -4,7 +4,7 @@ import 'server-only';
 import type { JWK } from 'jose';
 import { AppError } from '@/lib/dal/errors';
 import { authenticateVerifier, recordVerifierContact, verifierActive, type VerifierCaller } from '@/lib/dal/verifiers';
-import { deltaSince } from '@/lib/dal/verifier-feed';
+import { deltaSince, sealedKeys, type SharedDelta } from '@/lib/dal/verifier-feed';
 import { requestClientAddress } from '@/lib/net/client-address';
 import { problem } from '@/lib/http/errors';
 import { HEARTBEAT_MS, VERIFIER_KEY_HEADER } from '@/lib/verifier/protocol';
@@ -57,11 +57,41 @@ export function verifierRoute(
 const encoder = new TextEncoder();
 
 /**
- * The change stream: a `change` event for every state version after `since` (woken by
- * local commits, LISTEN/NOTIFY and the epoch poll), a `heartbeat` every HEARTBEAT_MS (which
- * also re-checks the credential and catches anything a wake-up missed), and `reset` when
- * the change log no longer covers the verifier's version. The stream ends on revoke.
+ * Streams woken by the same change share one read of it: the wake count is part of the
+ * key, so a stream woken later never joins a read that began before its change committed.
  */
+let wakes = 0;
+const reads = new Map<string, Promise<SharedDelta | null | 'reset'>>();
+function sharedDeltaSince(since: bigint): Promise<SharedDelta | null | 'reset'> {
+  const key = `${since}:${wakes}`;
+  let p = reads.get(key);
+  if (!p) {
+    p = deltaSince(since);
+    reads.set(key, p);
+    const forget = () => reads.delete(key);
+    p.then(forget, forget);
+  }
+  return p;
+}
+
+/** Open streams, ended when the console shuts down (an open stream would hold `next start` up forever). */
+const slot = globalThis as unknown as { __posternStreams?: Set<() => void> };
+function openStreams(): Set<() => void> {
+  if (!slot.__posternStreams) {
+    const streams = new Set<() => void>();
+    slot.__posternStreams = streams;
+    const closeAll = () => {
+      for (const close of streams) close();
+    };
+    process.once('SIGTERM', closeAll);
+    process.once('SIGINT', closeAll);
+    onChange(() => {
+      wakes++;
+    });
+  }
+  return slot.__posternStreams;
+}
+
 export function changeStream(req: Request, v: VerifierRequest, since: bigint): Response {
   let cur = since;
   let running = false;
@@ -70,9 +100,11 @@ export function changeStream(req: Request, v: VerifierRequest, since: bigint): R
   const cleanups: (() => void)[] = [];
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
+      const streams = openStreams();
       const close = () => {
         if (closed) return;
         closed = true;
+        streams.delete(close);
         for (const c of cleanups) c();
         try {
           controller.close();
@@ -92,15 +124,15 @@ export function changeStream(req: Request, v: VerifierRequest, since: bigint): R
         try {
           do {
             again = false;
-            const d = await deltaSince(cur, v.key!);
+            const d = await sharedDeltaSince(cur);
             if (d === 'reset') {
               send('reset', { version: cur.toString() });
               close();
               return;
             }
             if (d) {
-              send('change', d);
-              cur = BigInt(d.version);
+              send('change', d.keysChanged ? { ...d.delta, keys: await sealedKeys(v.key!) } : d.delta);
+              cur = BigInt(d.delta.version);
             }
           } while (again && !closed);
         } catch (err) {
@@ -110,6 +142,8 @@ export function changeStream(req: Request, v: VerifierRequest, since: bigint): R
           running = false;
         }
       };
+      streams.add(close);
+      cleanups.push(() => streams.delete(close));
       cleanups.push(onChange(() => void pump()));
       const beat = setInterval(() => {
         void (async () => {
