@@ -190,7 +190,10 @@ export async function check(o: GrpcOptions, req: CheckRequest | null | undefined
   if (typeof http.path !== 'string' || !http.path)
     return noDescription('CheckRequest.attributes.request.http.path is required');
   const get = headerGetter(http);
-  const peer = attrs?.source?.address?.socket_address?.address;
+  const source = attrs?.source?.address?.socket_address?.address;
+  const peer = typeof source === 'string' && source ? source : null;
+  // Without X-Forwarded-For the chain is the peer alone, as the HTTP endpoint (and Next.js) take it.
+  const xff = get('x-forwarded-for') ?? peer;
   return verifyRequest(
     o.engine,
     {
@@ -198,7 +201,7 @@ export async function check(o: GrpcOptions, req: CheckRequest | null | undefined
       method: typeof http.method === 'string' ? http.method : '',
       get,
       suffix: asBytes(http.path),
-      clientAddress: clientAddress(get('x-forwarded-for'), typeof peer === 'string' ? peer : null, o.hops),
+      clientAddress: clientAddress(xff, peer, o.hops),
     },
     o.log,
   );
