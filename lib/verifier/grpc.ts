@@ -192,7 +192,7 @@ export async function check(o: GrpcOptions, req: CheckRequest | null | undefined
   const get = headerGetter(http);
   const source = attrs?.source?.address?.socket_address?.address;
   const peer = typeof source === 'string' && source ? source : null;
-  // Without X-Forwarded-For the chain is the peer alone, as the HTTP endpoint (and Next.js) take it.
+  // Without X-Forwarded-For the peer stands in for it, as in the HTTP endpoint (which does what Next.js does).
   const xff = get('x-forwarded-for') ?? peer;
   return verifyRequest(
     o.engine,
