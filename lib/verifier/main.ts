@@ -5,6 +5,8 @@
 //   VERIFIER_WORKERS         node:cluster workers (default: the number of cores; 1 = no cluster)
 //   VERIFIER_MAX_STALENESS   seconds it keeps deciding from memory without word from the console (default 10)
 //   TRUSTED_PROXY_HOPS       as for the console (lib/net/client-address.ts)
+//   VERIFIER_GRPC_PORT       port of Envoy's ext_authz gRPC service, envoy.service.auth.v3.Authorization
+//                            (lib/verifier/grpc.ts), on VERIFIER_HOST; default off (unset, empty or 0)
 import cluster from 'node:cluster';
 import http from 'node:http';
 import os from 'node:os';
@@ -14,6 +16,7 @@ import { VerifyEngine } from '@/lib/verify/engine';
 import { Replica } from '@/lib/verifier/replica';
 import { SyncClient } from '@/lib/verifier/sync';
 import { verifierHandler } from '@/lib/verifier/server';
+import { startGrpcServer } from '@/lib/verifier/grpc';
 
 const log = baseLog.child({ component: 'verifier' });
 
@@ -69,6 +72,10 @@ export async function startWorker(s: VerifierSettings): Promise<{ server: http.S
     audience: AUDIENCE,
     log,
   });
+  const grpcPort = whole('VERIFIER_GRPC_PORT', 0, 0, 65535);
+  const grpcServer = grpcPort
+    ? await startGrpcServer({ engine, hops: s.hops, log, host: s.host, port: grpcPort })
+    : null;
   void sync.run();
   const server = http.createServer(
     { keepAliveTimeout: 65_000 },
@@ -82,6 +89,7 @@ export async function startWorker(s: VerifierSettings): Promise<{ server: http.S
     server,
     stop: async () => {
       sync?.stop();
+      await grpcServer?.stop();
       await engine.flushAccessed();
       engine.close();
       await new Promise<void>((r) => server.close(() => r()));
