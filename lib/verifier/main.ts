@@ -31,6 +31,8 @@ export interface VerifierSettings {
   workers: number;
   maxStalenessMs: number;
   hops: number;
+  /** 0: no gRPC service. */
+  grpcPort: number;
 }
 
 function whole(name: string, fallback: number, min: number, max: number): number {
@@ -56,6 +58,7 @@ export function readSettings(env = process.env): VerifierSettings {
     workers: whole('VERIFIER_WORKERS', os.availableParallelism(), 1, 256),
     maxStalenessMs: whole('VERIFIER_MAX_STALENESS', 10, 1, 3600) * 1000,
     hops: trustedProxyHops(env.TRUSTED_PROXY_HOPS),
+    grpcPort: whole('VERIFIER_GRPC_PORT', 0, 0, 65535),
   };
 }
 
@@ -72,9 +75,8 @@ export async function startWorker(s: VerifierSettings): Promise<{ server: http.S
     audience: AUDIENCE,
     log,
   });
-  const grpcPort = whole('VERIFIER_GRPC_PORT', 0, 0, 65535);
-  const grpcServer = grpcPort
-    ? await startGrpcServer({ engine, hops: s.hops, log, host: s.host, port: grpcPort })
+  const grpcServer = s.grpcPort
+    ? await startGrpcServer({ engine, hops: s.hops, log, host: s.host, port: s.grpcPort })
     : null;
   void sync.run();
   const server = http.createServer(
