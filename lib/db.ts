@@ -121,7 +121,7 @@ function listenWithRetry(
   let delay = 100;
   const connect = async () => {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
     client = c;
     const retry = () => {
       c.removeAllListeners();

@@ -6,6 +6,7 @@ import { AppError } from '@/lib/dal/errors';
 import { authenticateVerifier, recordVerifierContact, verifierActive, type VerifierCaller } from '@/lib/dal/verifiers';
 import { deltaSince, sealedKeys, type SharedDelta } from '@/lib/dal/verifier-feed';
 import { requestClientAddress } from '@/lib/net/client-address';
+import { streamSockets } from '@/lib/net/request-stamp';
 import { problem } from '@/lib/http/errors';
 import { HEARTBEAT_MS, VERIFIER_KEY_HEADER } from '@/lib/verifier/protocol';
 import { onChange } from '@/lib/verify/invalidate';
@@ -81,7 +82,12 @@ function openStreams(): Set<() => void> {
     const streams = new Set<() => void>();
     slot.__posternStreams = streams;
     const closeAll = () => {
+      log.info({ streams: streams.size }, "shutting down: ending the verifiers' change streams");
       for (const close of streams) close();
+      // Give the ends a moment to be written, then let go of the connections.
+      setTimeout(() => {
+        for (const socket of streamSockets) socket.destroy();
+      }, 200).unref();
     };
     process.once('SIGTERM', closeAll);
     process.once('SIGINT', closeAll);

@@ -29,7 +29,22 @@ export function installRequestStamp(): void {
   } as typeof http.Server.prototype.emit;
 }
 
+/**
+ * Sockets carrying a verifier's change stream. `next start` waits for every connection to
+ * end before it exits, and a stream never ends by itself: on shutdown these are destroyed
+ * (lib/http/verifier.ts), after the streams were ended cleanly.
+ */
+export const streamSockets: Set<import('node:net').Socket> = ((
+  globalThis as unknown as { __posternStreamSockets?: Set<import('node:net').Socket> }
+).__posternStreamSockets ??= new Set());
+const STREAM_PATH = '/api/v1/verifier/stream';
+
 export function stamp(req: http.IncomingMessage): void {
+  if (req.url?.startsWith(STREAM_PATH) && req.socket && !streamSockets.has(req.socket)) {
+    const socket = req.socket;
+    streamSockets.add(socket);
+    socket.once('close', () => streamSockets.delete(socket));
+  }
   delete req.headers[PEER_HEADER];
   delete req.headers[EXT_AUTHZ_PATH_HEADER];
   const peer = req.socket?.remoteAddress;

@@ -16,6 +16,7 @@ export const HISTORY_ENTITY_TYPES = [
   'scim_token',
   'console_user',
   'identity_link',
+  'verifier',
 ] as const;
 
 export interface HistoryFilters {

@@ -30,6 +30,7 @@ const TYPE_LABELS: Record<(typeof HISTORY_ENTITY_TYPES)[number], string> = {
   scim_token: 'SCIM token',
   console_user: 'Console user',
   identity_link: 'Identity link',
+  verifier: 'Verifier',
 };
 const typeLabel = (t: string) => TYPE_LABELS[t as keyof typeof TYPE_LABELS] ?? t;
 
