@@ -895,9 +895,7 @@ function printReport(rows, ratios) {
   console.log('');
   for (const r of rows) {
     const parts = r.rssAfter.processes.map((p) => `${p.name}[${p.pid}] ${p.rssMiB}`).join(' + ');
-    console.log(
-      `RSS after ${r.id}: ${r.processLabel} ${r.rssAfter.totalMiB} MiB (${parts})`,
-    );
+    console.log(`RSS after ${r.id}: ${r.processLabel} ${r.rssAfter.totalMiB} MiB (${parts})`);
   }
 }
 
