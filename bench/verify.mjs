@@ -7,13 +7,18 @@
 //   trivial  the app's GET /api/version: what any route costs in this framework
 //   verify   the app's GET /api/v1/verify with a valid token
 //   bare     node:http + jose jwtVerify per request, no cache: the cost of the crypto alone
+//   bare-cached  the same with a verified-token cache: the floor for a node:http verifier
+//   verifier, verifier-cluster  the standalone verifier (npm run verifier) following the
+//            app, with VERIFIER_WORKERS=1 and with the default (one worker per core), each
+//            on the token path and the policy path
 // See bench/README.md for how to read the ratios.
 //
 // Environment: BENCH_DURATION (seconds per target, default 10, split over BENCH_ROUNDS
 // interleaved rounds, default 3), BENCH_WARMUP (seconds per
 // target, default 2), BENCH_CONNECTIONS (default 50), BENCH_STRICT=1 (exit 1 when a goal
-// is missed), BENCH_CPU_PROF=1 (run the server with --cpu-prof; the profile lands in
-// bench/results/prof-<timestamp>/).
+// is missed), BENCH_CPU_PROF=1 (run the app and the verifiers with --cpu-prof; the
+// profiles land in bench/results/prof-<timestamp>/{app,verifier,verifier-cluster}/),
+// BENCH_TARGETS (comma-separated ids: run only these, e.g. verifier,bare-cached).
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -47,7 +52,17 @@ const CONNECTIONS = positiveInt('BENCH_CONNECTIONS', 50);
 const WARMUP_SECONDS = positiveInt('BENCH_WARMUP', 2);
 const STRICT = process.env.BENCH_STRICT === '1';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
-const GOALS = { throughputRatio: 0.9, p99Ratio: 1.2 }; // verify vs trivial, see README
+const GOALS = {
+  throughputRatio: 0.9, // verify vs trivial, see README
+  p99Ratio: 1.2,
+  policyRatio: 0.85, // policy path vs token path (the app's and the verifier's)
+  verifierVsBareCached: 0.5, // one verifier worker vs bare-cached
+  verifierP99Ms: 5,
+};
+const ONLY = (process.env.BENCH_TARGETS ?? '')
+  .split(',')
+  .map((x) => x.trim())
+  .filter(Boolean);
 const STAMP = new Date().toISOString().replace(/[:.]/g, '-');
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 
@@ -296,9 +311,9 @@ async function waitHealthy(server, base, logFile) {
   throw new BenchError(`the server was not healthy after 120 s:\n${tail(logFile)}`);
 }
 
-async function startBare(jwksUrl) {
-  const bare = start('bare-server', ['bench/bare-server.mjs'], {
-    env: { ...process.env, JWKS_URL: jwksUrl, PORT: '0' },
+async function startBare(jwksUrl, cached) {
+  const bare = start(cached ? 'bare-cached' : 'bare-server', ['bench/bare-server.mjs'], {
+    env: { ...process.env, JWKS_URL: jwksUrl, PORT: '0', BARE_CACHE: cached ? '1' : '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = readline.createInterface({ input: bare.stdout });
@@ -310,6 +325,45 @@ async function startBare(jwksUrl) {
     });
   });
   return { child: bare, base: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * A standalone verifier (npm run verifier) following the app. It gets only what a real
+ * one gets: the console's URL and its credential, no database and no SECRET_KEY.
+ */
+async function startVerifier({ label, app, credential, workers, logFile, profDir }) {
+  const port = await freePort();
+  const fd = openSync(logFile, 'a');
+  const flags = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const child = start(label, [...flags, '--import', 'tsx', 'scripts/verifier.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      POSTERN_URL: app,
+      VERIFIER_CREDENTIAL: credential,
+      VERIFIER_HOST: '127.0.0.1',
+      VERIFIER_PORT: String(port),
+      ...(workers ? { VERIFIER_WORKERS: String(workers) } : {}),
+    },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (exited(child))
+      throw new BenchError(`${label} exited (code ${child.exitCode}) before it was ready:\n${tail(logFile)}`);
+    try {
+      const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return { child, base };
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(100);
+  }
+  throw new BenchError(`${label} was not ready after 60 s:\n${tail(logFile)}`);
 }
 
 /** One request per target before any load: a target that cannot answer right wastes the run. */
@@ -409,11 +463,14 @@ async function main() {
   const token = await createToken(env);
   console.log('bench: creating a route with 10 policies (the policy path)');
   await createPolicyRoute(env, tmpDir);
+  console.log('bench: adding two verifiers (credentials printed by scripts/cli.ts create-verifier)');
+  const verifierCredential = await runCli(env, ['create-verifier', '--name', 'bench-single']);
+  const clusterCredential = await runCli(env, ['create-verifier', '--name', 'bench-cluster']);
 
   const logFile = path.join(tmpDir, 'server.log');
   const logFd = openSync(logFile, 'a');
   const profDir = path.join(RESULTS_DIR, `prof-${STAMP}`);
-  const nodeFlags = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const nodeFlags = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profDir, 'app')}`] : [];
   console.log(`bench: starting the built app (${buildId}) on ${app}`);
   const server = start(
     'server',
@@ -424,9 +481,36 @@ async function main() {
   await waitHealthy(server, app, logFile);
 
   // 2. The reference server reads the app's public keys once.
-  const bare = await startBare(`${app}/.well-known/pomerium/jwks.json`);
+  const bare = await startBare(`${app}/.well-known/pomerium/jwks.json`, false);
+  const bareCached = await startBare(`${app}/.well-known/pomerium/jwks.json`, true);
+
+  // 3. The verifiers: a snapshot from the app, then its change stream.
+  console.log('bench: starting the verifiers (VERIFIER_WORKERS=1, and the default)');
+  const verifier = await startVerifier({
+    label: 'verifier',
+    app,
+    credential: verifierCredential,
+    workers: 1,
+    logFile: path.join(tmpDir, 'verifier.log'),
+    profDir: CPU_PROF ? path.join(profDir, 'verifier') : null,
+  });
+  const cluster = await startVerifier({
+    label: 'verifier-cluster',
+    app,
+    credential: clusterCredential,
+    workers: null,
+    logFile: path.join(tmpDir, 'verifier-cluster.log'),
+    profDir: CPU_PROF ? path.join(profDir, 'verifier-cluster') : null,
+  });
 
   const auth = { authorization: `Pomerium ${token}` };
+  const policyHeaders = {
+    ...auth,
+    'x-forwarded-host': BENCH_HOST,
+    'x-forwarded-proto': 'https',
+    'x-forwarded-uri': '/orders/42',
+    'x-forwarded-method': 'GET',
+  };
   // The target list. `gated` targets are held to the goals against the trivial baseline;
   // `process` is the one whose CPU time and RSS are read.
   const targets = [
@@ -444,13 +528,7 @@ async function main() {
       id: 'verify-policy',
       label: 'app GET /api/v1/verify/forward-auth (10 policies)',
       url: `${app}/api/v1/verify/forward-auth`,
-      headers: {
-        ...auth,
-        'x-forwarded-host': BENCH_HOST,
-        'x-forwarded-proto': 'https',
-        'x-forwarded-uri': '/orders/42',
-        'x-forwarded-method': 'GET',
-      },
+      headers: policyHeaders,
       role: 'gated',
       process: server,
     },
@@ -462,17 +540,53 @@ async function main() {
       role: 'reference',
       process: bare.child,
     },
-  ];
+    {
+      id: 'bare-cached',
+      label: 'bare node:http + jose, token cache',
+      url: `${bareCached.base}/`,
+      headers: auth,
+      role: 'reference',
+      process: bareCached.child,
+    },
+    ...[
+      ['verifier', verifier, '1 worker'],
+      ['verifier-cluster', cluster, `${os.availableParallelism()} workers`],
+    ].flatMap(([id, v, workers]) => [
+      {
+        id,
+        label: `verifier (${workers}) GET /api/v1/verify`,
+        url: `${v.base}/api/v1/verify`,
+        headers: auth,
+        role: 'verifier',
+        process: v.child,
+      },
+      {
+        id: `${id}-policy`,
+        label: `verifier (${workers}) forward-auth (10 policies)`,
+        url: `${v.base}/api/v1/verify/forward-auth`,
+        headers: policyHeaders,
+        role: 'verifier',
+        process: v.child,
+      },
+    ]),
+  ].filter((t) => !ONLY.length || ONLY.includes(t.id) || t.id === 'trivial');
 
   // Sanity: the right answers for a valid token, and a 401 without one (so a 200 means a check ran).
   await probe(`${app}/api/version`, {}, 200, 'trivial');
   await probe(`${app}/api/v1/verify`, auth, 200, 'verify with the token');
   await probe(`${app}/api/v1/verify`, {}, 401, 'verify without a token');
-  await probe(`${app}/api/v1/verify/forward-auth`, targets[2].headers, 200, 'verify on the policy route');
-  await probe(`${bare.base}/`, auth, 200, 'bare with the token');
-  await probe(`${bare.base}/`, { authorization: 'Pomerium x.y.z' }, 401, 'bare with a bad token');
+  await probe(`${app}/api/v1/verify/forward-auth`, policyHeaders, 200, 'verify on the policy route');
+  for (const b of [bare, bareCached]) {
+    await probe(`${b.base}/`, auth, 200, 'bare with the token');
+    await probe(`${b.base}/`, { authorization: 'Pomerium x.y.z' }, 401, 'bare with a bad token');
+  }
+  for (const v of [verifier, cluster]) {
+    await probe(`${v.base}/api/v1/verify`, auth, 200, 'verifier with the token');
+    await probe(`${v.base}/api/v1/verify`, {}, 401, 'verifier without a token');
+    await probe(`${v.base}/api/v1/verify/forward-auth`, policyHeaders, 200, 'verifier on the policy route');
+  }
 
-  // 3. One target at a time, so they never compete for the CPU.
+  // 4. One target at a time, so they never compete for the CPU.
   const loadAtStart = os.loadavg();
   console.log(
     `bench: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${DURATION} s per target in ${ROUNDS} interleaved rounds, ${os.cpus().length} CPUs, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`,
@@ -547,6 +661,7 @@ async function main() {
             '!!! the figures are not valid; fix the target first',
             '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
             t.process === server ? `server log (tail):\n${tail(logFile)}` : '',
+            t.role === 'verifier' ? `verifier log (tail):\n${tail(path.join(tmpDir, `${t.process.label}.log`))}` : '',
           ].join('\n'),
         );
       }
@@ -582,11 +697,12 @@ async function main() {
       non2xx: a.non2xx,
       statusCodes: a.statusCodes,
       serverCpuMsPerRequest: round(cpuMsPerRequest, 3),
+      processLabel: t.process.label,
       rssAfter: { totalMiB: a.last.rssMiB, processes: a.last.processes },
     };
   });
 
-  // 4. Ratios and verdicts.
+  // 5. Ratios and verdicts.
   const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
   const base = byId.trivial;
   const ratios = [];
@@ -632,10 +748,59 @@ async function main() {
     row.pass = checks.every((c) => c.pass !== false);
     ratios.push(...checks);
   }
+  // The standalone verifier: one worker against bare-cached (the same node:http and token
+  // cache, nothing else), with an absolute tail goal; each policy path against its token path.
+  for (const row of rows.filter((r) => r.role === 'verifier')) {
+    const checks = [];
+    const policyOf = /^(.*)-policy$/.exec(row.id)?.[1];
+    const ref = byId['bare-cached'];
+    if (row.id === 'verifier') {
+      if (ref) {
+        const r = row.reqPerSec / ref.reqPerSec;
+        checks.push({
+          name: 'verifier / bare-cached throughput',
+          value: round(r),
+          goal: `>= ${GOALS.verifierVsBareCached.toFixed(2)}`,
+          pass: r >= GOALS.verifierVsBareCached,
+        });
+      }
+      checks.push({
+        name: `verifier p99 ms (${CONNECTIONS} connections)`,
+        value: row.latencyMs.p99,
+        goal: `<= ${GOALS.verifierP99Ms}`,
+        pass: row.latencyMs.p99 <= GOALS.verifierP99Ms,
+      });
+    } else if (!policyOf && ref) {
+      checks.push({
+        name: `${row.id} / bare-cached throughput`,
+        value: round(row.reqPerSec / ref.reqPerSec),
+        goal: 'info',
+        pass: null,
+      });
+    }
+    if (policyOf && byId[policyOf]) {
+      const r = row.reqPerSec / byId[policyOf].reqPerSec;
+      checks.push({
+        name: `${row.id} / ${policyOf} throughput`,
+        value: round(r),
+        goal: `>= ${GOALS.policyRatio.toFixed(2)}`,
+        pass: r >= GOALS.policyRatio,
+      });
+    }
+    if (ref)
+      checks.push({
+        name: `${row.id} / bare-cached server CPU per request`,
+        value: round(row.serverCpuMsPerRequest / ref.serverCpuMsPerRequest),
+        goal: 'info',
+        pass: null,
+      });
+    row.pass = checks.every((c) => c.pass !== false);
+    ratios.push(...checks);
+  }
 
   printReport(rows, ratios);
 
-  // 5. The figures, for comparison across runs.
+  // 6. The figures, for comparison across runs.
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `verify-${STAMP}.json`);
   writeFileSync(
@@ -653,6 +818,7 @@ async function main() {
           warmupSeconds: WARMUP_SECONDS,
           connections: CONNECTIONS,
           database: 'pglite',
+          verifierClusterWorkers: os.availableParallelism(),
         },
         goals: GOALS,
         targets: rows,
@@ -729,9 +895,7 @@ function printReport(rows, ratios) {
   console.log('');
   for (const r of rows) {
     const parts = r.rssAfter.processes.map((p) => `${p.name}[${p.pid}] ${p.rssMiB}`).join(' + ');
-    console.log(
-      `RSS after ${r.id}: ${r.role === 'reference' ? 'bare-server' : 'app server'} ${r.rssAfter.totalMiB} MiB (${parts})`,
-    );
+    console.log(`RSS after ${r.id}: ${r.processLabel} ${r.rssAfter.totalMiB} MiB (${parts})`);
   }
 }
 

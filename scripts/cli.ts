@@ -4,6 +4,7 @@
 //
 //   npm run cli -- create-service-account --namespace global --user-id ci-bot \
 //                  [--description "CI deploys"] [--expires-in-days 30]
+//   npm run cli -- create-verifier --name edge-1     (prints the verifier credential)
 //   (= node --conditions=react-server --import tsx scripts/cli.ts ...)
 //
 // It uses the same environment as the server (DATA_DIR or DATABASE_URL, SECRET_KEY), and
@@ -38,6 +39,18 @@ class CliError extends Error {
 
 const USAGE = `usage: cli.ts create-service-account --namespace <id> --user-id <id> [--description <text>] [--expires-in-days <N>]
        cli.ts create-route --namespace <id> --name <name> --from <https-url> --to <url> [--policy-file <ppl.yaml>]...
+       cli.ts create-verifier --name <name>
+       cli.ts create-service-accounts --namespace <id> --user-id-prefix <prefix> --count <N>
+       cli.ts revoke-service-accounts            (account ids on stdin, one a line)
+
+  create-verifier adds a verifier and prints its credential (VERIFIER_CREDENTIAL), once.
+
+  create-service-accounts (for benchmarks) makes N accounts <prefix>-1 … <prefix>-N that
+  never expire and prints "<account id> <token>" for each, one a line.
+
+  revoke-service-accounts (for benchmarks) revokes each account id read from stdin, in
+  order, and once each revocation has committed prints "<account id> <epoch ms>" (the
+  time it learnt of the commit, with sub-millisecond decimals).
 
   create-route makes one optional policy per --policy-file (named after the file) in the
   namespace, then the route using them, and prints the route id.
@@ -199,16 +212,105 @@ async function createRouteCommand(argv: string[]): Promise<string> {
   return route.id;
 }
 
+async function createVerifierCommand(argv: string[]): Promise<string> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: { name: { type: 'string' } },
+  });
+  if (values.name === undefined) throw new CliError('--name is required', 2);
+  const { verifierNameSchema } = await import('@/lib/schemas/verifier');
+  const { name } = verifierNameSchema.parse({ name: values.name });
+  const { getPrisma } = await import('@/lib/db');
+  databaseUsed = true;
+  const actor = await adminActor(await getPrisma());
+  const { createVerifier } = await import('@/lib/dal/verifiers');
+  const verifier = await createVerifier(actor, name);
+  // The id helps whoever runs the CLI; the credential goes to stdout only.
+  console.error(`cli: created verifier ${verifier.id} (${verifier.name})`);
+  return verifier.credential;
+}
+
+/** Writes one result line to stdout at once (for commands that stream their results). */
+const writeLine = (line: string) =>
+  new Promise<void>((resolve, reject) => writeResult(`${line}\n`, (err) => (err ? reject(err) : resolve())));
+
+async function createServiceAccountsCommand(argv: string[]): Promise<null> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: { namespace: { type: 'string' }, 'user-id-prefix': { type: 'string' }, count: { type: 'string' } },
+  });
+  if (!values.namespace || !values['user-id-prefix'] || !values.count)
+    throw new CliError('--namespace, --user-id-prefix and --count are required', 2);
+  if (!/^[1-9][0-9]{0,4}$/.test(values.count)) throw new CliError('--count must be a whole number, 1 to 99999', 1);
+  const { createServiceAccountSchema } = await import('@/lib/schemas/service-account');
+  const inputs = Array.from({ length: Number(values.count) }, (_, i) =>
+    createServiceAccountSchema.parse(
+      createServiceAccountInput([
+        '--namespace',
+        values.namespace!,
+        '--user-id',
+        `${values['user-id-prefix']}-${i + 1}`,
+        '--description',
+        'created by cli.ts create-service-accounts',
+      ]),
+    ),
+  );
+  const { getPrisma } = await import('@/lib/db');
+  databaseUsed = true;
+  const actor = await adminActor(await getPrisma());
+  const { createServiceAccount } = await import('@/lib/dal/service-accounts');
+  for (const input of inputs) {
+    const { account, token } = await createServiceAccount(actor, input);
+    await writeLine(`${account.id} ${token}`);
+  }
+  console.error(`cli: created ${inputs.length} service accounts`);
+  return null;
+}
+
+async function revokeServiceAccountsCommand(argv: string[]): Promise<null> {
+  parseArgs({ args: argv, strict: true, allowPositionals: false, options: {} });
+  const { getPrisma } = await import('@/lib/db');
+  databaseUsed = true;
+  const actor = await adminActor(await getPrisma());
+  const { revokeServiceAccount } = await import('@/lib/dal/service-accounts');
+  const readline = await import('node:readline');
+  let count = 0;
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    const id = line.trim();
+    if (!id) continue;
+    await revokeServiceAccount(actor, id);
+    // Read right after the transaction's promise settles, i.e. just after the commit.
+    await writeLine(`${id} ${(performance.timeOrigin + performance.now()).toFixed(3)}`);
+    count++;
+  }
+  console.error(`cli: revoked ${count} service accounts`);
+  return null;
+}
+
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   try {
-    let result: string;
+    // null: the command wrote its results itself, line by line.
+    let result: string | null;
     switch (command) {
       case 'create-service-account':
         result = await createServiceAccountCommand(rest);
         break;
       case 'create-route':
         result = await createRouteCommand(rest);
+        break;
+      case 'create-verifier':
+        result = await createVerifierCommand(rest);
+        break;
+      case 'create-service-accounts':
+        result = await createServiceAccountsCommand(rest);
+        break;
+      case 'revoke-service-accounts':
+        result = await revokeServiceAccountsCommand(rest);
         break;
       case undefined:
       case 'help':
@@ -219,7 +321,7 @@ async function main(): Promise<number> {
       default:
         throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);
     }
-    await new Promise<void>((resolve, reject) => writeResult(`${result}\n`, (err) => (err ? reject(err) : resolve())));
+    if (result !== null) await writeLine(result);
     return 0;
   } catch (err) {
     const { AppError } = await import('@/lib/dal/errors');
