@@ -7,46 +7,14 @@ import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { getPrisma } from '@/lib/db';
 import { loadRouteTable, readEpoch } from '@/lib/dal/verify-store';
 import { loadActiveSignerJwk, loadPublicJwks } from '@/lib/dal/signing-keys';
-import type { StateChangeEntry } from '@/lib/dal/epoch';
 import type { AccountState } from '@/lib/verify/types';
-import type { Delta, KeysPayload, Snapshot } from '@/lib/verifier/protocol';
+import type { Delta, KeysPayload } from '@/lib/verifier/protocol';
 import { log } from '@/lib/log';
 import { config } from '@/lib/config';
 
 /** More changed accounts than this in one delta: the verifier reloads the snapshot instead. */
 const MAX_DELTA_ACCOUNTS = 5_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
-
-interface AccountRow {
-  id: string;
-  user_id: string;
-  namespace_id: string;
-  disabled: boolean;
-  expires_at: Date | null;
-  email: string | null;
-  groups: string[] | null;
-}
-
-const toState = (r: AccountRow): AccountState => ({
-  id: r.id,
-  userId: r.user_id,
-  namespaceId: r.namespace_id,
-  disabled: r.disabled,
-  expiresAt: r.expires_at ? r.expires_at.getTime() : null,
-  email: r.email,
-  groups: r.groups ?? [],
-});
-
-// One join instead of Prisma's relation query: a snapshot reads every account.
-// An account impersonating a user the directory deactivated is suspended with them.
-const ACCOUNT_SQL = `SELECT sa.id::text AS id, sa.user_id, sa.namespace_id,
-    (sa.disabled OR COALESCE(du.active = false, false)) AS disabled, sa.expires_at, du.email, du.groups
-  FROM service_accounts sa LEFT JOIN directory_users du ON du.id = sa.directory_user_id`;
-
-async function accountStates(where = '', params: unknown[] = []): Promise<AccountState[]> {
-  const rows = await (await getPrisma()).$queryRawUnsafe<AccountRow[]>(`${ACCOUNT_SQL} ${where}`, ...params);
-  return rows.map(toState);
-}
 
 /**
  * The signing key, sealed for this verifier alone: ECDH-ES to the ephemeral public key the
@@ -62,12 +30,59 @@ async function keysFor(verifierKey: JWK): Promise<KeysPayload> {
   return { publicJwks, signer };
 }
 
-export async function loadSnapshot(verifierKey: JWK): Promise<Snapshot> {
-  // The version first: data read after it is as new or newer, and the deltas that follow
-  // from this version re-apply whole states, so nothing is missed.
+const ACCOUNT_JSON = `json_build_object(
+    'id', sa.id::text, 'userId', sa.user_id, 'namespaceId', sa.namespace_id,
+    'disabled', (sa.disabled OR COALESCE(du.active = false, false)),
+    'expiresAt', (extract(epoch FROM sa.expires_at) * 1000)::bigint,
+    'email', du.email, 'groups', COALESCE(du.groups, '{}'))`;
+
+// The snapshot's accounts as JSON text built by the database: for 100,000 accounts this is
+// several times faster than rows turned into objects and serialised again. An account
+// impersonating a user the directory deactivated is suspended with them.
+const ACCOUNTS_JSON_SQL = `SELECT COALESCE(json_agg(${ACCOUNT_JSON})::text, '[]') AS accounts
+  FROM service_accounts sa LEFT JOIN directory_users du ON du.id = sa.directory_user_id`;
+
+/**
+ * The changes after $1 and the current state of every account they touched: accounts by id,
+ * accounts impersonating a changed directory user, and every impersonating account when a
+ * directory group changed (a group's members carry its name).
+ */
+const DELTA_SQL = `WITH ch AS (SELECT id, version, entity, entity_id FROM state_changes WHERE version > $1)
+  SELECT (SELECT json_agg(json_build_object('version', version::text, 'entity', entity, 'entity_id', entity_id)
+            ORDER BY version, id) FROM ch)::text AS changes,
+    (SELECT json_agg(${ACCOUNT_JSON}) FROM service_accounts sa
+       LEFT JOIN directory_users du ON du.id = sa.directory_user_id
+      WHERE sa.id::text IN (SELECT entity_id FROM ch WHERE entity = 'service_account')
+         OR sa.directory_user_id IN (SELECT entity_id FROM ch WHERE entity = 'directory_user')
+         OR (sa.directory_user_id IS NOT NULL AND EXISTS (SELECT 1 FROM ch WHERE entity = 'directory_group')))::text
+      AS accounts`;
+
+/** The shared part of the latest snapshot (all but the sealed keys), reused while the state version stands. */
+let shared: { version: bigint; text: Promise<string> } | null = null;
+
+/**
+ * The snapshot as JSON text (lib/verifier/protocol.ts Snapshot). The version is read first:
+ * data read after it is as new or newer, and the deltas that follow from this version
+ * re-apply whole states, so nothing is missed.
+ */
+export async function loadSnapshotText(verifierKey: JWK): Promise<{ version: bigint; text: string }> {
   const version = await readEpoch();
-  const [accounts, routes, keys] = await Promise.all([accountStates(), loadRouteTable(), keysFor(verifierKey)]);
-  return { version: version.toString(), issuer: config.publicUrl, accounts, routes, keys };
+  if (!shared || shared.version !== version) {
+    const text = (async () => {
+      const prisma = await getPrisma();
+      const [[row], routes] = await Promise.all([
+        prisma.$queryRawUnsafe<{ accounts: string }[]>(ACCOUNTS_JSON_SQL),
+        loadRouteTable(),
+      ]);
+      return `"version":${JSON.stringify(version.toString())},"issuer":${JSON.stringify(config.publicUrl)},"accounts":${row!.accounts},"routes":${JSON.stringify(routes)}`;
+    })();
+    shared = { version, text };
+    text.catch(() => {
+      if (shared?.text === text) shared = null;
+    });
+  }
+  const [text, keys] = await Promise.all([shared.text, keysFor(verifierKey)]);
+  return { version, text: `{${text},"keys":${JSON.stringify(keys)}}` };
 }
 
 let lastPrune = 0;
@@ -91,44 +106,40 @@ export interface SharedDelta {
  */
 export async function deltaSince(since: bigint): Promise<SharedDelta | null | 'reset'> {
   void pruneChanges();
-  const rows = await (await getPrisma()).$queryRaw<{ version: bigint; entity: string; entity_id: string | null }[]>`
-    SELECT version, entity, entity_id FROM state_changes WHERE version > ${since} ORDER BY version, id`;
+  // One round trip for the common case: the changes and the accounts they touched.
+  const [row] = await (await getPrisma()).$queryRawUnsafe<{ changes: string | null; accounts: string | null }[]>(
+    DELTA_SQL,
+    since,
+  );
+  const rows = JSON.parse(row?.changes ?? '[]') as {
+    version: number | string;
+    entity: string;
+    entity_id: string | null;
+  }[];
   if (!rows.length) return (await readEpoch()) < since ? 'reset' : null;
-  if (rows[0]!.version !== since + 1n) return 'reset';
-  const entries: StateChangeEntry[] = rows.map((r) => ({ entity: r.entity, entityId: r.entity_id }));
-  if (entries.some((e) => e.entity === 'all')) return 'reset';
-  const version = rows[rows.length - 1]!.version;
+  if (BigInt(rows[0]!.version) !== since + 1n) return 'reset';
+  const version = BigInt(rows[rows.length - 1]!.version);
   const accountIds = new Set<string>();
-  const userIds = new Set<string>();
-  let allImpersonating = false;
+  let accountsChanged = false;
   let routes = false;
   let keysChanged = false;
-  for (const e of entries) {
-    if (e.entity === 'service_account' && e.entityId) accountIds.add(e.entityId);
-    else if (e.entity === 'directory_user' && e.entityId) userIds.add(e.entityId);
-    else if (e.entity === 'directory_group') allImpersonating = true;
+  for (const e of rows) {
+    if (e.entity === 'service_account' && e.entity_id) {
+      accountIds.add(e.entity_id);
+      accountsChanged = true;
+    } else if (e.entity === 'directory_user' || e.entity === 'directory_group') accountsChanged = true;
     else if (e.entity === 'namespace' || e.entity === 'route' || e.entity === 'policy') routes = true;
     else if (e.entity === 'signing_key') keysChanged = true;
-    else return 'reset';
+    else return 'reset'; // 'all', or a change of unknown extent
   }
   const delta: Delta = { from: since.toString(), version: version.toString() };
-  const [upsert, routeTable] = await Promise.all([
-    accountIds.size || userIds.size || allImpersonating
-      ? accountStates(
-          allImpersonating
-            ? 'WHERE sa.id = ANY($1::uuid[]) OR sa.directory_user_id IS NOT NULL'
-            : 'WHERE sa.id = ANY($1::uuid[]) OR sa.directory_user_id = ANY($2::text[])',
-          allImpersonating ? [[...accountIds]] : [[...accountIds], [...userIds]],
-        )
-      : null,
-    routes ? loadRouteTable() : null,
-  ]);
-  if (upsert) {
+  if (accountsChanged) {
+    const upsert = JSON.parse(row?.accounts ?? '[]') as AccountState[];
     if (upsert.length > MAX_DELTA_ACCOUNTS) return 'reset';
     const found = new Set(upsert.map((a) => a.id));
     delta.accounts = { upsert, remove: [...accountIds].filter((id) => !found.has(id)) };
   }
-  if (routeTable) delta.routes = routeTable;
+  if (routes) delta.routes = await loadRouteTable();
   return { delta, keysChanged };
 }
 

@@ -48,6 +48,8 @@ export interface EngineOptions {
 
 type Lazy<T> = Promise<T> | null;
 
+const ANSWER_REUSE_MS = 10_000;
+
 /**
  * Verified tokens, account state, routes and signing keys, so a valid token costs no
  * round trip to the store. A change clears what it made stale (`changed(scope)`, see
@@ -59,6 +61,8 @@ export class VerifyEngine {
   private accounts = new LRUCache<string, AccountState | false>({ max: 50_000, ttl: 5 * 60_000 });
   readonly assertions = new AssertionCache();
   private accessed = new Set<string>();
+  /** Finished allow answers per account state and audience (see `allowAnswer`). */
+  private answers = new WeakMap<AccountState, Map<string, { until: number; answer: Promise<unknown> }>>();
   private routeTable: Lazy<RouteTable> = null;
   private signer: Lazy<Signer> = null;
   private verifyKeys: Lazy<Map<string, CryptoKey>> = null;
@@ -80,6 +84,7 @@ export class VerifyEngine {
 
   clear(scope: ChangeScope = 'all') {
     this.generation++;
+    this.answers = new WeakMap();
     if (scope === 'accounts' || scope === 'all') {
       this.accounts.clear();
       this.assertions.clear(); // they carry email and groups
@@ -219,6 +224,27 @@ export class VerifyEngine {
       email: account.email ?? undefined,
       groups: account.groups.length ? account.groups : undefined,
     });
+  }
+
+  /**
+   * The allow answer for an account and audience, built once and reused for ANSWER_REUSE_MS:
+   * the identity headers, body and assertion do not change in between (the assertion cache
+   * hands out tokens with more than half of their 300 s left, so a reused one has > 140 s).
+   * Keyed by the account state object, so a changed account (a new object) never hits.
+   */
+  allowAnswer<T>(account: AccountState, audience: string, build: () => Promise<T>): Promise<T> {
+    let byAudience = this.answers.get(account);
+    if (!byAudience) this.answers.set(account, (byAudience = new Map()));
+    const now = Date.now();
+    const hit = byAudience.get(audience);
+    if (hit && hit.until > now) return hit.answer as Promise<T>;
+    const answer = build();
+    const entry = { until: now + ANSWER_REUSE_MS, answer };
+    byAudience.set(audience, entry);
+    answer.catch(() => {
+      if (byAudience.get(audience) === entry) byAudience.delete(audience);
+    });
+    return answer;
   }
 
   async flushAccessed(): Promise<void> {

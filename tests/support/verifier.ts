@@ -1,5 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { freePort } from './server';
+
+const BUNDLE = '.verifier/verifier.mjs';
 
 export interface RunningVerifier {
   url: string;
@@ -8,12 +11,17 @@ export interface RunningVerifier {
   process: ChildProcess;
 }
 
-/** Starts `npm run verifier` (one worker unless VERIFIER_WORKERS says otherwise) and waits until it answers /healthz. */
+/**
+ * Starts the verifier as `npm run verifier` runs it, from its built module (built here if
+ * `npm run build` has not), one worker unless VERIFIER_WORKERS says otherwise, and waits
+ * until it answers /healthz.
+ */
 export async function startVerifier(env: Record<string, string | undefined>): Promise<RunningVerifier> {
+  if (!existsSync(BUNDLE)) execFileSync(process.execPath, ['scripts/build-verifier.mjs'], { stdio: 'inherit' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/verifier.ts'], {
+  const child = spawn(process.execPath, [BUNDLE], {
     env: {
       ...process.env,
       DATABASE_URL: undefined, // a verifier never has database credentials
