@@ -26,10 +26,9 @@
 // BENCH_CPU_PROF=1 (profile the verifier: bench/results/prof-scale-<timestamp>/),
 // BENCH_STRICT=1 (exit 1 when a goal is missed).
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
+import { BenchError, finishOnSignals, exited, freePort, positiveInt, start, stopChildren, tail } from './processes.mjs';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -56,49 +55,10 @@ const STAMP = new Date().toISOString().replace(/[:.]/g, '-');
 const DB_NAME = `postern_bench_${STAMP.replace(/-/g, '_').toLowerCase()}`;
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 
-function positiveInt(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`bench: ${name} must be a positive whole number, got "${raw}"`);
-    process.exit(2);
-  }
-  return n;
-}
-
 // ─── Children, the database and cleanup (as in verify.mjs) ─────────────────────────────
-const children = new Set();
 let tmpDir = null;
 let dbCreated = false;
 let currentLoad = null;
-class BenchError extends Error {}
-
-function start(label, args, options) {
-  const child = spawn(process.execPath, args, { ...options, detached: true });
-  child.label = label;
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-const exited = (child) => child.exitCode !== null || child.signalCode !== null;
-function waitExit(child, ms) {
-  if (exited(child)) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-function signalGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    /* already gone */
-  }
-}
 
 async function admin(fn) {
   const client = new pg.Client({ connectionString: PG_URL });
@@ -115,17 +75,7 @@ async function finish(code) {
   if (finishing) return;
   finishing = true;
   currentLoad?.stop();
-  const running = [...children];
-  for (const child of running) signalGroup(child, 'SIGTERM');
-  const grace = CPU_PROF ? 20_000 : 5_000;
-  await Promise.all(
-    running.map(async (child) => {
-      if (!(await waitExit(child, grace))) {
-        signalGroup(child, 'SIGKILL');
-        await waitExit(child, 2_000);
-      }
-    }),
-  );
+  await stopChildren(CPU_PROF ? 20_000 : 5_000);
   if (dbCreated)
     await admin((c) => c.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`)).catch((err) =>
       console.error(`bench: could not drop ${DB_NAME}: ${err.message}`),
@@ -133,34 +83,7 @@ async function finish(code) {
   if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
   process.exit(code);
 }
-process.on('SIGINT', () => {
-  console.error('\nbench: interrupted, cleaning up');
-  void finish(130);
-});
-process.on('SIGTERM', () => void finish(143));
-process.on('unhandledRejection', (err) => {
-  console.error(`bench: ${err?.stack ?? err}`);
-  void finish(1);
-});
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function tail(file, lines = 30) {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
+finishOnSignals(finish);
 
 /** A process's VmRSS in MiB (Linux). */
 function rssMiB(pid) {

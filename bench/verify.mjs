@@ -20,7 +20,7 @@
 // profiles land in bench/results/prof-<timestamp>/{app,verifier,verifier-cluster}/),
 // BENCH_TARGETS (comma-separated ids: run only these, e.g. verifier,bare-cached).
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
+import { BenchError, finishOnSignals, exited, freePort, positiveInt, start, stopChildren, tail } from './processes.mjs';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -34,7 +34,6 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -66,89 +65,24 @@ const ONLY = (process.env.BENCH_TARGETS ?? '')
 const STAMP = new Date().toISOString().replace(/[:.]/g, '-');
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
 
-function positiveInt(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`bench: ${name} must be a positive whole number, got "${raw}"`);
-    process.exit(2);
-  }
-  return n;
-}
-
 // ─── Child processes and cleanup ────────────────────────────────────────────────────────
 // Every child runs in its own process group (detached), so a forked grandchild (next
 // start may fork) is stopped with it, and a terminal Ctrl-C reaches only us: we stop them.
-const children = new Set();
 let tmpDir = null;
 let currentLoad = null; // the running autocannon instance, stopped on Ctrl-C
-
-function start(label, args, options) {
-  const child = spawn(process.execPath, args, { ...options, detached: true });
-  child.label = label;
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-const exited = (child) => child.exitCode !== null || child.signalCode !== null;
-
-function waitExit(child, ms) {
-  if (exited(child)) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-function signalGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    /* already gone */
-  }
-}
 
 let finishing = false;
 async function finish(code) {
   if (finishing) return;
   finishing = true;
   currentLoad?.stop();
-  const running = [...children];
-  for (const child of running) signalGroup(child, 'SIGTERM');
   // A --cpu-prof server writes its profile while exiting: give it time.
-  const grace = CPU_PROF ? 20_000 : 5_000;
-  await Promise.all(
-    running.map(async (child) => {
-      if (!(await waitExit(child, grace))) {
-        signalGroup(child, 'SIGKILL');
-        await waitExit(child, 2_000);
-      }
-    }),
-  );
+  await stopChildren(CPU_PROF ? 20_000 : 5_000);
   if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
   process.exit(code);
 }
 
-process.on('SIGINT', () => {
-  console.error('\nbench: interrupted, cleaning up');
-  void finish(130);
-});
-process.on('SIGTERM', () => void finish(143));
-process.on('uncaughtException', (err) => {
-  console.error(`bench: ${err?.stack ?? err}`);
-  void finish(1);
-});
-process.on('unhandledRejection', (err) => {
-  console.error(`bench: ${err?.stack ?? err}`);
-  void finish(1);
-});
-
-class BenchError extends Error {}
+finishOnSignals(finish);
 
 // ─── Setup ──────────────────────────────────────────────────────────────────────────────
 function checkBuild() {
@@ -181,17 +115,6 @@ function newestSource(entries, than) {
     }
   }
   return null;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 // The policy path: a route carrying 10 policies of several criteria, all of which let
@@ -285,14 +208,6 @@ async function createToken(env) {
     throw new BenchError(`the CLI failed (exit ${code}):\n${err.trim()}`);
   }
   return token;
-}
-
-function tail(file, lines = 30) {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
 }
 
 async function waitHealthy(server, base, logFile) {
