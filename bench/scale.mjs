@@ -205,6 +205,8 @@ const round = (n, d = 1) => +n.toFixed(d);
 async function main() {
   if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')))
     throw new BenchError('no build found (.next/BUILD_ID): run npm run build first');
+  if (!existsSync(path.join(ROOT, '.verifier', 'verifier.mjs')))
+    throw new BenchError('no verifier build (.verifier/verifier.mjs): run npm run build first');
   tmpDir = mkdtempSync(path.join(os.tmpdir(), 'postern-scale-'));
   await admin((c) => c.query(`CREATE DATABASE ${DB_NAME}`));
   dbCreated = true;
@@ -290,7 +292,7 @@ async function main() {
   const spawnedAt = now();
   const verifier = start(
     'verifier',
-    [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '--import', 'tsx', 'scripts/verifier.ts'],
+    [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '.verifier/verifier.mjs'],
     {
       env: {
         PATH: process.env.PATH,
@@ -429,7 +431,7 @@ async function main() {
   console.log(
     `snapshot (console)            ${snapshots.map((s) => `${s.ms} ms`).join(', ')}; ${(snapshots[0].bytes / 1048576).toFixed(1)} MiB`,
   );
-  console.log(`verifier listening            ${Math.round(listenMs)} ms after spawn (node + tsx start)`);
+  console.log(`verifier listening            ${Math.round(listenMs)} ms after spawn (node start)`);
   console.log(`verifier snapshot load        ${loaded?.ms} ms (fetch, parse, keys, as the verifier logs it)`);
   console.log(
     `token path                    ${Math.round(token.requests.average)} req/s, p50 ${token.latency.p50} ms, p99 ${token.latency.p99} ms`,

@@ -88,6 +88,8 @@ finishOnSignals(finish);
 function checkBuild() {
   const buildId = path.join(ROOT, '.next', 'BUILD_ID');
   if (!existsSync(buildId)) throw new BenchError('no build found (.next/BUILD_ID): run npm run build first');
+  if (!existsSync(path.join(ROOT, '.verifier', 'verifier.mjs')))
+    throw new BenchError('no verifier build (.verifier/verifier.mjs): run npm run build first');
   // Not fatal, but a stale build benchmarks old code: say so.
   const built = statSync(buildId).mtimeMs;
   const newer = newestSource(['app', 'lib', 'components', 'instrumentation.ts', 'next.config.ts'], built);
@@ -250,7 +252,7 @@ async function startVerifier({ label, app, credential, workers, logFile, profDir
   const port = await freePort();
   const fd = openSync(logFile, 'a');
   const flags = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  const child = start(label, [...flags, '--import', 'tsx', 'scripts/verifier.ts'], {
+  const child = start(label, [...flags, '.verifier/verifier.mjs'], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
