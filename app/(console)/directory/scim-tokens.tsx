@@ -1,13 +1,12 @@
 'use client';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { createScimTokenAction, revokeScimTokenAction } from '@/lib/actions/scim-tokens';
 import type { ScimTokenRow } from '@/lib/dal/scim-tokens';
 import { scimTokenNameSchema } from '@/lib/schemas/scim-token';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
-import { Alert } from '@/components/ui/alert';
-import { CopyButton } from '@/components/ui/copy-button';
+import { SecretReveal } from '@/components/ui/secret-reveal';
 import { LocalTime } from '@/components/ui/local-time';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
@@ -85,36 +84,18 @@ function CreateTokenForm({ onCreated }: { onCreated: (t: { name: string; token: 
 }
 
 function TokenOnce({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
-  const id = useId();
   return (
-    <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-      <Alert tone="warning">
-        Copy the token for <strong>{name}</strong> now and paste it into the identity provider.{' '}
-        <strong>It will not be shown again.</strong>
-      </Alert>
-      <div className="space-y-1">
-        <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-          SCIM token
-        </label>
-        <div className="flex gap-2">
-          <input
-            id={id}
-            readOnly
-            value={token}
-            spellCheck={false}
-            autoComplete="off"
-            onFocus={(e) => e.currentTarget.select()}
-            className="block w-full rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1.5 font-mono text-xs"
-          />
-          <CopyButton text={token} />
-        </div>
-      </div>
-      <div className="flex justify-end">
-        <Button variant="primary" onClick={onDone}>
-          Done
-        </Button>
-      </div>
-    </div>
+    <SecretReveal
+      card
+      label="SCIM token"
+      secret={token}
+      notice={
+        <>
+          Copy the token for <strong>{name}</strong> now and paste it into the identity provider.
+        </>
+      }
+      onDone={onDone}
+    />
   );
 }
 

@@ -1,5 +1,5 @@
 'use client';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useRouter } from 'next/navigation';
 import {
   addUserAction,
@@ -14,8 +14,7 @@ import type { PendingLink } from '@/lib/dal/console-users';
 import { addUserSchema } from '@/lib/schemas/auth';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
-import { Alert } from '@/components/ui/alert';
-import { CopyButton } from '@/components/ui/copy-button';
+import { SecretReveal } from '@/components/ui/secret-reveal';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
 import { ActionButton } from '@/components/actions/action-button';
@@ -73,36 +72,19 @@ export function AddUser({ ssoName }: { ssoName: string | null }) {
 }
 
 export function InviteOnce({ invite, onDone }: { invite: Invite; onDone: () => void }) {
-  const id = useId();
   return (
-    <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-      <Alert tone="warning">
-        Send this link to <strong>{invite.email}</strong>. It works once, until{' '}
-        {new Date(invite.expiresAt).toLocaleString()}. <strong>It will not be shown again.</strong>
-      </Alert>
-      <div className="space-y-1">
-        <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-          Invite link
-        </label>
-        <div className="flex gap-2">
-          <input
-            id={id}
-            readOnly
-            value={invite.inviteUrl}
-            spellCheck={false}
-            autoComplete="off"
-            onFocus={(e) => e.currentTarget.select()}
-            className="block w-full rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1.5 font-mono text-xs"
-          />
-          <CopyButton text={invite.inviteUrl} />
-        </div>
-      </div>
-      <div className="flex justify-end">
-        <Button variant="primary" onClick={onDone}>
-          Done
-        </Button>
-      </div>
-    </div>
+    <SecretReveal
+      card
+      label="Invite link"
+      secret={invite.inviteUrl}
+      notice={
+        <>
+          Send this link to <strong>{invite.email}</strong>. It works once, until{' '}
+          {new Date(invite.expiresAt).toLocaleString()}.
+        </>
+      }
+      onDone={onDone}
+    />
   );
 }
 
