@@ -4,12 +4,11 @@ import { useRouter } from 'next/navigation';
 import { createScimTokenAction, revokeScimTokenAction } from '@/lib/actions/scim-tokens';
 import type { ScimTokenRow } from '@/lib/dal/scim-tokens';
 import { scimTokenNameSchema } from '@/lib/schemas/scim-token';
-import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { SecretReveal } from '@/components/ui/secret-reveal';
 import { LocalTime } from '@/components/ui/local-time';
 import { useActionForm } from '@/components/actions/use-action-form';
-import { FormError } from '@/components/actions/form-error';
+import { CardForm } from '@/components/actions/action-form';
 import { ActionButton } from '@/components/actions/action-button';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
@@ -44,42 +43,26 @@ export function ScimTokens({ tokens, scimUrl }: { tokens: ScimTokenRow[]; scimUr
 
 function CreateTokenForm({ onCreated }: { onCreated: (t: { name: string; token: string }) => void }) {
   const router = useRouter();
-  const { form, onSubmit, pending } = useActionForm({
+  const create = useActionForm({
     schema: scimTokenNameSchema,
     action: createScimTokenAction,
     defaultValues: { name: '' },
     onSuccess: ({ name, token }) => {
-      form.reset();
+      create.form.reset();
       onCreated({ name, token });
       router.refresh();
     },
   });
-  const {
-    register,
-    formState: { errors },
-  } = form;
+  const { register, formState } = create.form;
   return (
-    <form
-      onSubmit={onSubmit}
-      noValidate
-      aria-label="Create SCIM token"
-      className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-[1fr_auto] md:items-end"
-    >
-      {errors.root ? (
-        <div className="md:col-span-2">
-          <FormError form={form} />
-        </div>
-      ) : null}
+    <CardForm of={create} label="Create SCIM token" submitLabel="Create token" columns="md:grid-cols-[1fr_auto]">
       <Field
         label="Token name"
         hint="Who will use it, e.g. Okta production"
-        error={errors.name?.message}
+        error={formState.errors.name?.message}
         {...register('name')}
       />
-      <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
-        Create token
-      </Button>
-    </form>
+    </CardForm>
   );
 }
 

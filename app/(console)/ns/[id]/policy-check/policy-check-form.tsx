@@ -3,11 +3,11 @@ import { useState } from 'react';
 import { checkPolicyAction } from '@/lib/actions/policies';
 import { policyCheckSchema } from '@/lib/schemas/route';
 import type { CheckResult } from '@/lib/dal/policy-check';
-import { Button } from '@/components/ui/button';
 import { Field, SelectField } from '@/components/ui/field';
 import { Alert } from '@/components/ui/alert';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
+import { SubmitButton } from '@/components/actions/action-form';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
@@ -74,9 +74,7 @@ export function PolicyCheckForm({
         <Field label="Path" error={errors.path?.message} {...register('path')} />
         <Field label="Source IP (optional)" error={errors.sourceIp?.message} {...register('sourceIp')} />
         <div className="flex items-end justify-end">
-          <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
-            Check
-          </Button>
+          <SubmitButton pending={pending}>Check</SubmitButton>
         </div>
       </form>
       <FormError form={form} />

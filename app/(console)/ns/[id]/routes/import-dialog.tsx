@@ -12,6 +12,7 @@ import { Modal } from '@/components/ui/modal';
 import { Alert } from '@/components/ui/alert';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
+import { SubmitButton } from '@/components/actions/action-form';
 import { ActionButton } from '@/components/actions/action-button';
 
 export function ImportDialog({ namespaceId }: { namespaceId: string }) {
@@ -87,9 +88,9 @@ export function ImportDialog({ namespaceId }: { namespaceId: string }) {
             />
           </div>
           <div className="flex gap-2">
-            <Button type="submit" disabled={pending || !text?.trim()} aria-busy={pending || undefined}>
+            <SubmitButton pending={pending} variant="secondary" disabled={!text?.trim()}>
               Preview
-            </Button>
+            </SubmitButton>
           </div>
           {preview ? <PreviewView preview={preview} /> : null}
           {preview ? (

@@ -11,7 +11,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Modal } from '@/components/ui/modal';
 import { useActionForm } from '@/components/actions/use-action-form';
-import { FormError } from '@/components/actions/form-error';
+import { DialogForm } from '@/components/actions/action-form';
 import { ActionButton } from '@/components/actions/action-button';
 
 export function RowActions({
@@ -27,7 +27,7 @@ export function RowActions({
 }) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
-  const { form, onSubmit, pending } = useActionForm({
+  const edit = useActionForm({
     schema: serviceAccountDescriptionSchema,
     action: updateServiceAccountAction,
     extra: { id },
@@ -44,7 +44,7 @@ export function RowActions({
         variant="ghost"
         aria-label={`Edit ${userId}`}
         onClick={() => {
-          form.reset({ description });
+          edit.form.reset({ description });
           setEditing(true);
         }}
       >
@@ -71,21 +71,14 @@ export function RowActions({
         Revoke
       </ActionButton>
       <Modal open={editing} onClose={() => setEditing(false)} title={`Edit ${userId}`}>
-        <form className="space-y-3 text-left" noValidate onSubmit={onSubmit}>
-          <FormError form={form} />
+        <DialogForm of={edit} submitLabel="Save" onCancel={() => setEditing(false)}>
           <Field
             label="Description"
             autoFocus
-            error={form.formState.errors.description?.message}
-            {...form.register('description')}
+            error={edit.form.formState.errors.description?.message}
+            {...edit.form.register('description')}
           />
-          <div className="flex justify-end gap-2">
-            <Button onClick={() => setEditing(false)}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
-              Save
-            </Button>
-          </div>
-        </form>
+        </DialogForm>
       </Modal>
     </div>
   );
