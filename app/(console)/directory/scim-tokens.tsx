@@ -7,6 +7,7 @@ import { scimTokenNameSchema } from '@/lib/schemas/scim-token';
 import { Field } from '@/components/ui/field';
 import { SecretReveal } from '@/components/ui/secret-reveal';
 import { LocalTime } from '@/components/ui/local-time';
+import { ACTIONS, Cell, DataTable } from '@/components/ui/table';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { CardForm } from '@/components/actions/action-form';
 import { ActionButton } from '@/components/actions/action-button';
@@ -20,7 +21,7 @@ const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 export function ScimTokens({ tokens, scimUrl }: { tokens: ScimTokenRow[]; scimUrl: string }) {
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   return (
-    <section aria-labelledby="scim-heading" className="space-y-3">
+    <section aria-labelledby="scim-heading" className="mt-6 space-y-3">
       <div>
         <h2 id="scim-heading" className="text-lg font-semibold">
           SCIM provisioning
@@ -84,53 +85,33 @@ function TokenOnce({ name, token, onDone }: { name: string; token: string; onDon
 
 function TokenTable({ tokens }: { tokens: ScimTokenRow[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left">
-        <caption className="sr-only">SCIM tokens</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600 uppercase">
-          <tr>
-            <th className="px-3 py-2">Name</th>
-            <th className="px-3 py-2">Created</th>
-            <th className="px-3 py-2">Last used</th>
-            <th className="px-3 py-2">Status</th>
-            <th className="px-3 py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {tokens.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="px-3 py-6 text-center text-slate-500">
-                No SCIM tokens yet.
-              </td>
-            </tr>
-          ) : (
-            tokens.map((t) => (
-              <tr key={t.id} className={t.revokedAt ? 'text-slate-500' : undefined}>
-                <td className="px-3 py-2">{t.name}</td>
-                <td className="px-3 py-2 whitespace-nowrap">
-                  <LocalTime iso={iso(t.createdAt)} />
-                </td>
-                <td className="px-3 py-2 whitespace-nowrap">
-                  <LocalTime iso={iso(t.lastUsedAt)} empty="Never" />
-                </td>
-                <td className="px-3 py-2 whitespace-nowrap">
-                  {t.revokedAt ? (
-                    <>
-                      Revoked <LocalTime iso={iso(t.revokedAt)} />
-                    </>
-                  ) : (
-                    'Active'
-                  )}
-                </td>
-                <td className="px-3 py-2 text-right">{t.revokedAt ? null : <RevokeToken id={t.id} name={t.name} />}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="SCIM tokens"
+      columns={['Name', 'Created', 'Last used', 'Status', ACTIONS]}
+      rows={tokens}
+      empty="No SCIM tokens yet."
+      row={(t) => (
+        <tr key={t.id} className={t.revokedAt ? 'text-slate-500' : undefined}>
+          <Cell>{t.name}</Cell>
+          <Cell className="whitespace-nowrap">
+            <LocalTime iso={iso(t.createdAt)} />
+          </Cell>
+          <Cell className="whitespace-nowrap">
+            <LocalTime iso={iso(t.lastUsedAt)} empty="Never" />
+          </Cell>
+          <Cell className="whitespace-nowrap">
+            {t.revokedAt ? (
+              <>
+                Revoked <LocalTime iso={iso(t.revokedAt)} />
+              </>
+            ) : (
+              'Active'
+            )}
+          </Cell>
+          <Cell className="text-right">{t.revokedAt ? null : <RevokeToken id={t.id} name={t.name} />}</Cell>
+        </tr>
+      )}
+    />
   );
 }
 

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { Button } from '@/components/ui/button';
 
 export interface HistoryFilterValues {
   namespace?: string;
@@ -112,12 +113,7 @@ export function HistoryFilters({
           aria-describedby={error ? 'history-filter-error' : undefined}
         />
       </label>
-      <button
-        type="submit"
-        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
-      >
-        Apply
-      </button>
+      <Button type="submit">Apply</Button>
       <Link href="/history" className="px-1 py-1.5 text-slate-600 hover:underline">
         Clear
       </Link>
