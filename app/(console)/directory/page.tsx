@@ -5,7 +5,7 @@ import { guard } from '@/components/shell/guard';
 import { listScimTokens } from '@/lib/dal/scim-tokens';
 import { effectiveRoles, atLeast } from '@/lib/dal/authz';
 import { config } from '@/lib/config';
-import { PageHeader } from '@/components/ui/page-header';
+import { PageHeader } from '@/components/shell/page-header';
 import { ACTIONS, Cell, DataTable } from '@/components/ui/table';
 import { ScimTokens } from './scim-tokens';
 import { DirectoryUserForm, DeleteDirectoryUser } from './directory-forms';

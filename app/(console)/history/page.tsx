@@ -12,7 +12,7 @@ import {
 import { Alert } from '@/components/ui/alert';
 import { LocalTime } from '@/components/ui/local-time';
 import { ButtonLink } from '@/components/ui/button';
-import { PageHeader } from '@/components/ui/page-header';
+import { PageHeader } from '@/components/shell/page-header';
 import { Pagination } from '@/components/ui/pagination';
 import { Cell, DataTable } from '@/components/ui/table';
 import { HistoryFilters } from './history-filters';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/session';
 import { listSigningKeys } from '@/lib/dal/signing-keys';
 import { LocalTime } from '@/components/ui/local-time';
-import { PageHeader } from '@/components/ui/page-header';
+import { PageHeader } from '@/components/shell/page-header';
 import { ACTIONS, Cell, DataTable } from '@/components/ui/table';
 import { KeyActions, RotateButton } from './key-actions';
 import { guard } from '@/components/shell/guard';

@@ -4,7 +4,7 @@ import { listConsoleUsers, listPendingLinks } from '@/lib/dal/console-users';
 import { ssoName } from '@/lib/auth/sso';
 import { guard } from '@/components/shell/guard';
 import { LocalTime } from '@/components/ui/local-time';
-import { PageHeader } from '@/components/ui/page-header';
+import { PageHeader } from '@/components/shell/page-header';
 import { ACTIONS, Cell, DataTable } from '@/components/ui/table';
 import { AddUser, PendingLinks, UserActions } from './user-forms';
 

@@ -8,7 +8,7 @@ import { NamespaceTabs } from '@/components/shell/namespace-tabs';
 import { atLeast } from '@/lib/dal/authz';
 import { expiringSoon } from '@/lib/dal/expiry';
 import { ExpiryNotices } from '@/components/expiry-notices';
-import { PageHeader } from '@/components/ui/page-header';
+import { PageHeader } from '@/components/shell/page-header';
 
 export const metadata: Metadata = { title: 'Namespace' };
 

@@ -2,11 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requirePageActor } from '@/lib/session';
 import { listPolicies } from '@/lib/dal/policies';
-import { Breadcrumbs } from '@/components/shell/breadcrumbs';
 import { namespaceOr404 } from '@/components/shell/guard';
 import { atLeast } from '@/lib/dal/authz';
 import { ButtonLink } from '@/components/ui/button';
-import { PageHeader } from '@/components/ui/page-header';
+import { PageHeader } from '@/components/shell/page-header';
 import { Cell, DataTable } from '@/components/ui/table';
 
 export const metadata: Metadata = { title: 'Policies' };
@@ -18,9 +17,9 @@ export default async function PoliciesPage({ params }: { params: Promise<{ id: s
   const policies = await listPolicies(actor, id);
   return (
     <div>
-      <Breadcrumbs path={ns.path} current="Policies" />
       <PageHeader
         title="Policies"
+        path={ns.path}
         actions={
           <>
             <ButtonLink href={`/ns/${id}/policy-check`}>Check access</ButtonLink>

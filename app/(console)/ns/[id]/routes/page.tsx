@@ -2,11 +2,10 @@ import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/session';
 import { listRoutes } from '@/lib/dal/routes';
 import { policiesInScope } from '@/lib/dal/policies';
-import { Breadcrumbs } from '@/components/shell/breadcrumbs';
 import { namespaceOr404 } from '@/components/shell/guard';
 import { atLeast } from '@/lib/dal/authz';
 import { ButtonLink } from '@/components/ui/button';
-import { PageHeader } from '@/components/ui/page-header';
+import { PageHeader } from '@/components/shell/page-header';
 import { ACTIONS, Cell, DataTable } from '@/components/ui/table';
 import { RouteDialog, DeleteRoute } from './route-dialog';
 import { ImportDialog } from './import-dialog';
@@ -22,9 +21,9 @@ export default async function RoutesPage({ params }: { params: Promise<{ id: str
   const canManage = atLeast(ns.role, 'manager');
   return (
     <div>
-      <Breadcrumbs path={ns.path} current="Routes" />
       <PageHeader
         title="Routes"
+        path={ns.path}
         actions={
           <>
             <ButtonLink href={`/ns/${id}/policy-check`}>Check access</ButtonLink>

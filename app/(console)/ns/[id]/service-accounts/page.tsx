@@ -4,11 +4,10 @@ import { requirePageActor } from '@/lib/session';
 import { listServiceAccounts } from '@/lib/dal/service-accounts';
 import { listDirectoryUsers } from '@/lib/dal/directory';
 import { listServiceAccountsQuery } from '@/lib/schemas/service-account';
-import { Breadcrumbs } from '@/components/shell/breadcrumbs';
 import { namespaceOr404 } from '@/components/shell/guard';
 import { LocalTime } from '@/components/ui/local-time';
 import { Button } from '@/components/ui/button';
-import { PageHeader } from '@/components/ui/page-header';
+import { PageHeader } from '@/components/shell/page-header';
 import { Pagination } from '@/components/ui/pagination';
 import { ACTIONS, Cell, DataTable, type Column } from '@/components/ui/table';
 import { AddServiceAccount } from './add-service-account';
@@ -76,9 +75,9 @@ export default async function ServiceAccountsPage({
 
   return (
     <div>
-      <Breadcrumbs path={ns.path} current="Service Accounts" />
       <PageHeader
         title="Service Accounts"
+        path={ns.path}
         actions={
           canManage ? (
             <AddServiceAccount
