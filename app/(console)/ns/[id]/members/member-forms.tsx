@@ -3,9 +3,12 @@ import { useRouter } from 'next/navigation';
 import { addGrantAction, removeGrantAction } from '@/lib/actions/grants';
 import { addGrantSchema, ROLE_LABELS } from '@/lib/schemas/grant';
 import { Field, SelectField } from '@/components/ui/field';
+import { Options } from '@/components/ui/options';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { CardForm } from '@/components/actions/action-form';
 import { ActionButton } from '@/components/actions/action-button';
+
+const ROLES = (['viewer', 'manager', 'admin'] as const).map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
 export function AddGrantForm({ namespaceId }: { namespaceId: string }) {
   const router = useRouter();
@@ -33,11 +36,7 @@ export function AddGrantForm({ namespaceId }: { namespaceId: string }) {
         {...register('subject')}
       />
       <SelectField label="Role" error={errors.role?.message} {...register('role')}>
-        {(['viewer', 'manager', 'admin'] as const).map((r) => (
-          <option key={r} value={r}>
-            {ROLE_LABELS[r]}
-          </option>
-        ))}
+        <Options items={ROLES} />
       </SelectField>
     </CardForm>
   );

@@ -5,11 +5,11 @@ import { policyCheckSchema } from '@/lib/schemas/route';
 import type { CheckResult } from '@/lib/dal/policy-check';
 import { Field, SelectField } from '@/components/ui/field';
 import { Alert } from '@/components/ui/alert';
+import { Options } from '@/components/ui/options';
+import { METHODS } from '@/components/policy/value-inputs';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
 import { SubmitButton } from '@/components/actions/action-form';
-
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 export function PolicyCheckForm({
   routes,
@@ -49,27 +49,17 @@ export function PolicyCheckForm({
       >
         <div className="md:col-span-2">
           <SelectField label="Route" error={errors.routeId?.message} {...register('routeId')}>
-            {routes.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.label}
-              </option>
-            ))}
+            <Options items={routes} />
           </SelectField>
         </div>
         <div className="md:col-span-2">
           <Field label="Account or user" list="check-users" error={errors.subject?.message} {...register('subject')} />
           <datalist id="check-users">
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.label}
-              </option>
-            ))}
+            <Options items={users} />
           </datalist>
         </div>
         <SelectField label="Method" error={errors.method?.message} {...register('method')}>
-          {METHODS.map((m) => (
-            <option key={m}>{m}</option>
-          ))}
+          <Options items={METHODS} />
         </SelectField>
         <Field label="Path" error={errors.path?.message} {...register('path')} />
         <Field label="Source IP (optional)" error={errors.sourceIp?.message} {...register('sourceIp')} />

@@ -5,12 +5,15 @@ import { createServiceAccountAction } from '@/lib/actions/service-accounts';
 import { createServiceAccountSchema, EXPIRATION_LABELS, EXPIRATION_PRESETS } from '@/lib/schemas/service-account';
 import { Button } from '@/components/ui/button';
 import { Field, SelectField } from '@/components/ui/field';
+import { Options } from '@/components/ui/options';
 import { Modal } from '@/components/ui/modal';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { DialogForm } from '@/components/actions/action-form';
 import { TokenReveal } from './token-reveal';
 
 type Created = { userId: string; token: string; expiresAt: string | null };
+
+const EXPIRATIONS = EXPIRATION_PRESETS.map((p) => ({ value: p, label: EXPIRATION_LABELS[p] }));
 
 export function AddServiceAccount({
   namespaceId,
@@ -99,20 +102,12 @@ export function AddServiceAccount({
                 {...register('directoryUserId')}
               >
                 <option value="">Choose a user…</option>
-                {directoryUsers.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.label}
-                  </option>
-                ))}
+                <Options items={directoryUsers} />
               </SelectField>
             )}
             <Field label="Description" error={errors.description?.message} {...register('description')} />
             <SelectField label="Expiration" error={errors.expiration?.message} {...register('expiration')}>
-              {EXPIRATION_PRESETS.map((p) => (
-                <option key={p} value={p}>
-                  {EXPIRATION_LABELS[p]}
-                </option>
-              ))}
+              <Options items={EXPIRATIONS} />
             </SelectField>
             {expiration === 'custom' ? (
               <Field
