@@ -5,7 +5,7 @@ import { directoryUserSchema } from '@/lib/schemas/directory';
 import { Field } from '@/components/ui/field';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { CardForm } from '@/components/actions/action-form';
-import { ActionButton } from '@/components/actions/action-button';
+import { DestructiveButton } from '@/components/actions/action-button';
 
 export function DirectoryUserForm() {
   const router = useRouter();
@@ -32,14 +32,11 @@ export function DirectoryUserForm() {
 
 export function DeleteDirectoryUser({ id }: { id: string }) {
   return (
-    <ActionButton
-      variant="ghost"
-      className="text-red-700"
-      label={`Delete ${id}`}
+    <DestructiveButton
+      verb="Delete"
+      target={id}
       action={() => deleteDirectoryUserAction({ id })}
-      confirm={{ title: `Delete directory user ${id}?`, body: 'This cannot be undone.', action: 'Delete' }}
-    >
-      Delete
-    </ActionButton>
+      confirm={{ title: `Delete directory user ${id}?`, body: 'This cannot be undone.' }}
+    />
   );
 }

@@ -10,7 +10,7 @@ import { LocalTime } from '@/components/ui/local-time';
 import { ACTIONS, Cell, DataTable } from '@/components/ui/table';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { CardForm } from '@/components/actions/action-form';
-import { ActionButton } from '@/components/actions/action-button';
+import { DestructiveButton } from '@/components/actions/action-button';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
@@ -117,18 +117,14 @@ function TokenTable({ tokens }: { tokens: ScimTokenRow[] }) {
 
 function RevokeToken({ id, name }: { id: string; name: string }) {
   return (
-    <ActionButton
-      variant="ghost"
-      className="text-red-700"
-      label={`Revoke ${name}`}
+    <DestructiveButton
+      verb="Revoke"
+      target={name}
       action={() => revokeScimTokenAction({ id })}
       confirm={{
         title: `Revoke the SCIM token "${name}"?`,
         body: 'The identity provider using it stops provisioning at once.',
-        action: 'Revoke',
       }}
-    >
-      Revoke
-    </ActionButton>
+    />
   );
 }

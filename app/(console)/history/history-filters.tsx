@@ -20,6 +20,7 @@ const asDay = (v?: string) => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10
 /** A labelled control of the filter bar. */
 function Filter({ label, children }: { label: string; children: ReactNode }) {
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children`, inside the label.
     <label className="flex flex-col gap-1">
       <span className="text-xs font-medium text-slate-600">{label}</span>
       {children}

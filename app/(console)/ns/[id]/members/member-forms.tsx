@@ -6,7 +6,7 @@ import { Field, SelectField } from '@/components/ui/field';
 import { Options } from '@/components/ui/options';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { CardForm } from '@/components/actions/action-form';
-import { ActionButton } from '@/components/actions/action-button';
+import { DestructiveButton } from '@/components/actions/action-button';
 
 const ROLES = (['viewer', 'manager', 'admin'] as const).map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
@@ -43,14 +43,5 @@ export function AddGrantForm({ namespaceId }: { namespaceId: string }) {
 }
 
 export function RemoveGrant({ id, subject }: { id: string; subject: string }) {
-  return (
-    <ActionButton
-      variant="ghost"
-      className="text-red-700"
-      label={`Remove ${subject}`}
-      action={() => removeGrantAction({ id })}
-    >
-      Remove
-    </ActionButton>
-  );
+  return <DestructiveButton verb="Remove" target={subject} action={() => removeGrantAction({ id })} />;
 }

@@ -1,13 +1,11 @@
 'use client';
-import { useState } from 'react';
 import { checkPolicyAction } from '@/lib/actions/policies';
 import { policyCheckSchema } from '@/lib/schemas/route';
-import type { CheckResult } from '@/lib/dal/policy-check';
 import { Field, SelectField } from '@/components/ui/field';
 import { Alert } from '@/components/ui/alert';
 import { Options } from '@/components/ui/options';
 import { METHODS } from '@/components/policy/value-inputs';
-import { useActionForm } from '@/components/actions/use-action-form';
+import { useActionResult } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
 import { SubmitButton } from '@/components/actions/action-form';
 
@@ -18,14 +16,9 @@ export function PolicyCheckForm({
   routes: { id: string; label: string }[];
   users: { id: string; label: string }[];
 }) {
-  const [result, setResult] = useState<CheckResult | null>(null);
-  const { form, onSubmit, pending } = useActionForm({
+  const { form, onSubmit, pending, result } = useActionResult({
     schema: policyCheckSchema,
-    // A result stays on screen only while it answers the question the form shows.
-    action: (values) => {
-      setResult(null);
-      return checkPolicyAction(values);
-    },
+    action: checkPolicyAction,
     defaultValues: {
       routeId: routes[0]?.id ?? '',
       subject: users[0]?.id ?? '',
@@ -33,7 +26,6 @@ export function PolicyCheckForm({
       path: '/',
       sourceIp: '',
     },
-    onSuccess: setResult,
   });
   const {
     register,

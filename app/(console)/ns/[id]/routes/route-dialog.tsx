@@ -8,7 +8,7 @@ import { Field, TextareaField } from '@/components/ui/field';
 import { Modal } from '@/components/ui/modal';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { DialogForm } from '@/components/actions/action-form';
-import { ActionButton } from '@/components/actions/action-button';
+import { DestructiveButton } from '@/components/actions/action-button';
 
 type Choice = { id: string; name: string; enforced: boolean; namespaceName: string };
 
@@ -107,14 +107,11 @@ export function RouteDialog({
 
 export function DeleteRoute({ id, name }: { id: string; name: string }) {
   return (
-    <ActionButton
-      variant="ghost"
-      className="text-red-700"
-      label={`Delete ${name}`}
+    <DestructiveButton
+      verb="Delete"
+      target={name}
       action={() => deleteRouteAction({ id })}
-      confirm={{ title: `Delete route ${name}?`, body: 'Requests to it will get no_route.', action: 'Delete' }}
-    >
-      Delete
-    </ActionButton>
+      confirm={{ title: `Delete route ${name}?`, body: 'Requests to it will get no_route.' }}
+    />
   );
 }

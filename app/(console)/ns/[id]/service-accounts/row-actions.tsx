@@ -12,7 +12,7 @@ import { Field } from '@/components/ui/field';
 import { Modal } from '@/components/ui/modal';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { DialogForm } from '@/components/actions/action-form';
-import { ActionButton } from '@/components/actions/action-button';
+import { ActionButton, DestructiveButton } from '@/components/actions/action-button';
 
 export function RowActions({
   id,
@@ -57,19 +57,15 @@ export function RowActions({
       >
         {disabled ? 'Enable' : 'Disable'}
       </ActionButton>
-      <ActionButton
-        variant="ghost"
-        className="text-red-700"
-        label={`Revoke ${userId}`}
+      <DestructiveButton
+        verb="Revoke"
+        target={userId}
         action={() => revokeServiceAccountAction({ id })}
         confirm={{
           title: `Revoke ${userId}?`,
           body: 'The account is deleted and its token stops working at once, everywhere. This cannot be undone.',
-          action: 'Revoke',
         }}
-      >
-        Revoke
-      </ActionButton>
+      />
       <Modal open={editing} onClose={() => setEditing(false)} title={`Edit ${userId}`}>
         <DialogForm of={edit} submitLabel="Save" onCancel={() => setEditing(false)}>
           <Field
