@@ -14,6 +14,11 @@ export interface Database {
   ping(): Promise<void>;
   /** Single-row read of the cache epoch; a raw query keeps it off Prisma's overhead. */
   readEpoch(): Promise<bigint>;
+  /**
+   * LISTEN on `channel` for other processes' notifications (PostgreSQL only: the embedded
+   * database has no other process). Reconnects on its own; returns a stop function.
+   */
+  listen?(channel: string, onPayload: (payload: string) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -96,10 +101,58 @@ async function openPostgres(url: string): Promise<Database> {
       );
       return BigInt(rows[0]?.version ?? '0');
     },
+    listen: (channel, onPayload) => listenWithRetry(pg, url, channel, onPayload),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
     },
+  };
+}
+
+/** A dedicated connection for LISTEN (a pooled one would be handed to other queries). */
+function listenWithRetry(
+  pg: typeof import('pg').default,
+  url: string,
+  channel: string,
+  onPayload: (payload: string) => void,
+): () => void {
+  let stopped = false;
+  let client: import('pg').Client | null = null;
+  let delay = 100;
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    client = c;
+    const retry = () => {
+      c.removeAllListeners();
+      c.end().catch(() => {});
+      if (stopped) return;
+      setTimeout(() => void connect(), delay).unref();
+      delay = Math.min(delay * 2, 5_000);
+    };
+    c.on('error', (err) => {
+      log.warn({ err: err.message }, 'LISTEN connection failed; reconnecting (the epoch poll covers the gap)');
+      retry();
+    });
+    c.on('notification', (n) => {
+      if (n.channel === channel && n.payload) onPayload(n.payload);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      delay = 100;
+    } catch (err) {
+      log.warn(
+        { err: (err as Error).message },
+        'LISTEN connection failed; reconnecting (the epoch poll covers the gap)',
+      );
+      retry();
+    }
+  };
+  void connect();
+  return () => {
+    stopped = true;
+    client?.end().catch(() => {});
   };
 }
 

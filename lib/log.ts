@@ -1,4 +1,3 @@
-import 'server-only';
 import pino from 'pino';
 import { SECRET_FIELD_NAMES } from '@/lib/secret-fields';
 

@@ -9,6 +9,7 @@ export const SECRET_COLUMNS = {
   scimToken: ['tokenHash'],
   userInvite: ['tokenHash'],
   setupCode: ['codeHash'],
+  verifier: ['credentialHash'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Secret values that are not columns: what requests, forms and key material call them. */

@@ -4,6 +4,7 @@ import { getDatabase } from '@/lib/db';
 import { ensureAdminFromEnv, issueSetupCode } from '@/lib/dal/users';
 import { log } from '@/lib/log';
 import { startExpiryWebhook } from '@/lib/jobs/expiry-webhook';
+import { followOtherInstances } from '@/lib/verify/console';
 
 export async function startup() {
   try {
@@ -13,6 +14,7 @@ export async function startup() {
     // Without an administrator (and none from ADMIN_EMAIL): a one-time code for the setup page.
     await issueSetupCode();
     startExpiryWebhook({ url: process.env.EXPIRY_WEBHOOK_URL });
+    await followOtherInstances();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // Plain stderr as well as the log: this is the line a newcomer has to read.

@@ -8,6 +8,7 @@ import { listRoutes, updateRoute } from '@/lib/dal/routes';
 import { createDirectoryUser } from '@/lib/dal/directory';
 import { routeFormSchema } from '@/lib/schemas/route';
 import { VerifyEngine } from '@/lib/verify/engine';
+import { consoleEngineOptions } from '@/lib/verify/console';
 import * as store from '@/lib/dal/verify-store';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
@@ -290,11 +291,14 @@ describe('no stale cache fill', () => {
     let loads = 0;
     // The first load reads the account (still active), then stalls until the revoke committed.
     const engine = new VerifyEngine({
-      ...store,
-      loadAccountState: async (id) => {
-        const state = await store.loadAccountState(id);
-        if (++loads === 1) await gate;
-        return state;
+      ...consoleEngineOptions,
+      store: {
+        ...store,
+        loadAccountState: async (id) => {
+          const state = await store.loadAccountState(id);
+          if (++loads === 1) await gate;
+          return state;
+        },
       },
     });
     const racing = engine.check((n) => pomerium(token)[n as 'authorization'] ?? null);
@@ -306,5 +310,6 @@ describe('no stale cache fill', () => {
       ok: false,
       error: 'revoked',
     });
+    engine.close();
   });
 });

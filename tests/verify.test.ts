@@ -4,8 +4,8 @@ import { createServiceAccount, revokeServiceAccount, setServiceAccountDisabled }
 import { createDirectoryUser } from '@/lib/dal/directory';
 import { retireSigningKey, rotateSigningKey } from '@/lib/dal/signing-keys';
 import { createServiceAccountSchema } from '@/lib/schemas/service-account';
-import { publicJwks } from '@/lib/verify/jwks';
-import { verifyEngine } from '@/lib/verify/engine';
+import { publicJwks } from '@/lib/verify/console';
+import { verifyEngine } from '@/lib/verify/console';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from './support/actors';

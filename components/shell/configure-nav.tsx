@@ -5,7 +5,7 @@ import { usePathname } from 'next/navigation';
 // Sections that exist link to the selected namespace's page; the rest are shown greyed
 // out, never as fake pages.
 // Install-wide pages, not per namespace.
-const GLOBAL_PAGES = new Set(['directory', 'keys', 'history', 'users']);
+const GLOBAL_PAGES = new Set(['directory', 'keys', 'history', 'users', 'verifiers']);
 
 const ITEMS: { label: string; segment: string; ready: boolean; globalAdmin?: boolean }[] = [
   { label: 'Service Accounts', segment: 'service-accounts', ready: true },
@@ -15,6 +15,7 @@ const ITEMS: { label: string; segment: string; ready: boolean; globalAdmin?: boo
   { label: 'Change History', segment: 'history', ready: true },
   { label: 'Signing Keys', segment: 'keys', ready: true },
   { label: 'Users', segment: 'users', ready: true, globalAdmin: true },
+  { label: 'Verifiers', segment: 'verifiers', ready: true, globalAdmin: true },
 ];
 
 export function ConfigureNav({ namespaceId, isGlobalAdmin = false }: { namespaceId: string; isGlobalAdmin?: boolean }) {

@@ -14,7 +14,8 @@ export type AuditEntity =
   | 'directory_group'
   | 'scim_token'
   | 'console_user'
-  | 'identity_link';
+  | 'identity_link'
+  | 'verifier';
 
 /** Who made a change: a console user, a SCIM client (by token name), or the system. */
 export type AuditActor = Actor | { scim: string; address?: string | null } | 'system';

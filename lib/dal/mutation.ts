@@ -1,9 +1,21 @@
 import 'server-only';
 import { getPrisma } from '@/lib/db';
 import { AppError, isForeignKeyViolation, isUniqueViolation } from '@/lib/dal/errors';
-import { bumpEpoch, type Tx } from '@/lib/dal/epoch';
+import { bumpEpoch, type StateChangeEntry, type Tx } from '@/lib/dal/epoch';
 import { recordAudit, type AuditActor, type AuditEntity, type AuditEntry } from '@/lib/dal/audit';
 import { changed } from '@/lib/verify/invalidate';
+import type { ChangeScope } from '@/lib/verify/types';
+
+/** Which verify caches an entity's change makes stale (lib/verify/types.ts ChangeScope). */
+const SCOPE_OF: Partial<Record<AuditEntity, ChangeScope>> = {
+  namespace: 'routes',
+  route: 'routes',
+  policy: 'routes',
+  service_account: 'accounts',
+  directory_user: 'accounts',
+  directory_group: 'accounts',
+  signing_key: 'keys',
+};
 
 /**
  * What the verify path reads (lib/dal/verify-store.ts): a change to any of these moves the
@@ -51,24 +63,30 @@ const make = (e: Error | ((err: unknown) => Error), err: unknown) => (typeof e =
  * become the AppErrors the caller names, or a generic conflict.
  */
 export async function mutate<T>(fn: (m: Mutation) => Promise<T>, options: MutationOptions = {}): Promise<T> {
-  let touched = false;
+  let touched: Set<ChangeScope> | null = null;
   let result: T;
   try {
     result = await (await getPrisma()).$transaction(async (tx) => {
-      let verifyState = false;
+      const changes: StateChangeEntry[] = [];
+      const scopes = new Set<ChangeScope>();
       const m: Mutation = {
         tx,
         async record(actor, entry, opts) {
           await recordAudit(tx, actor, entry);
-          if (opts?.affectsVerify ?? VERIFY_STATE.has(entry.entityType)) verifyState = true;
+          if (!(opts?.affectsVerify ?? VERIFY_STATE.has(entry.entityType))) return;
+          const scope = SCOPE_OF[entry.entityType];
+          if (scope) changes.push({ entity: entry.entityType, entityId: entry.entityId });
+          else changes.push({ entity: 'all', entityId: null });
+          scopes.add(scope ?? 'all');
         },
         touchVerifyState() {
-          verifyState = true;
+          changes.push({ entity: 'all', entityId: null });
+          scopes.add('all');
         },
       };
       const r = await fn(m);
-      if (verifyState) await bumpEpoch(tx);
-      touched = verifyState;
+      if (scopes.size) await bumpEpoch(tx, changes, scopes);
+      touched = scopes.size ? (scopes.has('all') ? new Set(['all']) : scopes) : null;
       return r;
     });
   } catch (err) {
@@ -82,6 +100,6 @@ export async function mutate<T>(fn: (m: Mutation) => Promise<T>, options: Mutati
         : new AppError('conflict', 'Something this refers to was changed or deleted meanwhile. Reload and try again.');
     throw err; // AppErrors and every other failure, as they are
   }
-  if (touched) changed();
+  if (touched) changed(touched);
   return result;
 }

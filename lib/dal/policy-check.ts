@@ -5,7 +5,7 @@ import { authorize, effectiveRoles } from '@/lib/dal/authz';
 import { invalid, notFound } from '@/lib/dal/errors';
 import { canonicalPath, underPrefix } from '@/lib/net/canonical-path';
 import { decide } from '@/lib/verify/route-table';
-import { verifyEngine } from '@/lib/verify/engine';
+import { verifyEngine } from '@/lib/verify/console';
 import type { z } from 'zod';
 import type { policyCheckSchema } from '@/lib/schemas/route';
 

@@ -6,7 +6,7 @@ import { authorize } from '@/lib/dal/authz';
 import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
-import { getSigner } from '@/lib/verify/keys';
+import { verifyEngine } from '@/lib/verify/console';
 import { config } from '@/lib/config';
 import { mintServiceAccountToken } from '@/lib/tokens';
 import { expiryFor, type SORT_KEYS, type createServiceAccountSchema } from '@/lib/schemas/service-account';
@@ -116,7 +116,7 @@ export async function createServiceAccount(
   if (expiresAt && expiresAt.getTime() <= Date.now()) {
     throw invalid('The expiry must lie in the future.', { customExpiresAt: ['The expiry must lie in the future.'] });
   }
-  const signer = await getSigner();
+  const signer = await verifyEngine.activeSigner();
   const gone = invalid('That directory user no longer exists.', {
     directoryUserId: ['That directory user no longer exists. Pick another.'],
   });

@@ -38,6 +38,12 @@ async function insertKey(tx: Tx) {
 
 /** The key new tokens are signed with: the newest one not retired, made on first use. */
 export async function loadActiveSigner(): Promise<Signer> {
+  const { kid, privateJwk } = await loadActiveSignerJwk();
+  return { kid, key: await importSigningKey(privateJwk) };
+}
+
+/** The active key as a private JWK: only for sealing it to a verifier (lib/dal/verifier-feed.ts). */
+export async function loadActiveSignerJwk(): Promise<{ kid: string; privateJwk: JWK }> {
   const prisma = await getPrisma();
   // The one read of a sealed private key: it opts in to the column every other query omits.
   let row = await prisma.signingKey.findFirst({
@@ -66,8 +72,7 @@ export async function loadActiveSigner(): Promise<Signer> {
     });
   }
   if (!row) throw new Error('no signing key could be created');
-  const privateJwk = JSON.parse(openSecret(row.privateSealed, keyEncryptionKey())) as JWK;
-  return { kid: row.kid, key: await importSigningKey(privateJwk) };
+  return { kid: row.kid, privateJwk: JSON.parse(openSecret(row.privateSealed, keyEncryptionKey())) as JWK };
 }
 
 /** Public keys of every key that still verifies (not retired). */

@@ -1,21 +1,16 @@
 import 'server-only';
 import { getDatabase, getPrisma } from '@/lib/db';
 import { log } from '@/lib/log';
+import type { AccountState, RouteTableData } from '@/lib/verify/types';
+
+export type { AccountState, RouteTableData };
+export { loadActiveSigner as loadSigner, loadVerifyKeys } from '@/lib/dal/signing-keys';
 
 /**
- * Reads for the verify path. No console user is involved: the caller is authorized by
- * the token it presents, which the verify engine checks before and after these reads.
+ * Reads for the verify path (lib/verify/types.ts VerifyStore). No console user is involved:
+ * the caller is authorized by the token it presents, which the verify engine checks
+ * before and after these reads.
  */
-export interface AccountState {
-  id: string;
-  userId: string;
-  namespaceId: string;
-  disabled: boolean;
-  expiresAt: number | null; // epoch ms
-  email: string | null;
-  groups: string[];
-}
-
 export async function loadAccountState(id: string): Promise<AccountState | null> {
   const a = await (await getPrisma()).serviceAccount.findUnique({
     where: { id },
@@ -56,20 +51,6 @@ export async function recordAccessed(ids: string[], at: Date): Promise<void> {
     await prisma.$executeRaw`UPDATE service_accounts SET accessed_at = ${at} WHERE id = ANY(${batch}::uuid[]) AND (accessed_at IS NULL OR accessed_at < ${at})`;
   }
   log.debug({ count: ids.length }, 'recorded service-account access');
-}
-
-export interface RouteTableData {
-  namespaces: { id: string; parentId: string | null }[];
-  routes: { id: string; namespaceId: string; host: string; pathPrefix: string; policyIds: string[] }[];
-  policies: {
-    id: string;
-    namespaceId: string;
-    name: string;
-    enforced: boolean;
-    ppl: string;
-    explanation: string;
-    remediation: string;
-  }[];
 }
 
 /** Everything route enforcement needs, in three queries; the verify engine keeps it in memory. */

@@ -1,4 +1,3 @@
-import 'server-only';
 // The client certificate a proxy forwards, in the form policies read (lib/policy
 // ClientCertificate). Parsed only when a policy asks (PolicyRequest.clientCertificate is
 // a function), and cached by header value: a machine client sends the same one each time.

@@ -1,13 +1,18 @@
-import 'server-only';
+// The verify path's memory, shared by the console's route handlers and the verifier: no
+// framework and no database here, only a store to read from (lib/verify/types.ts).
 import { LRUCache } from 'lru-cache';
-import { config } from '@/lib/config';
-import { log } from '@/lib/log';
-import * as defaultStore from '@/lib/dal/verify-store';
-import type { AccountState, RouteTableData } from '@/lib/dal/verify-store';
+import {
+  AssertionCache,
+  extractToken,
+  verifyServiceAccountToken,
+  type ServiceAccountClaims,
+  type Signer,
+} from '@/lib/tokens';
 import { RouteTable } from '@/lib/verify/route-table';
-import { AssertionCache, extractToken, verifyServiceAccountToken, type ServiceAccountClaims } from '@/lib/tokens';
-import { getSigner, getVerifyKeys } from '@/lib/verify/keys';
-import { changed, onChange } from '@/lib/verify/invalidate';
+import { onChange } from '@/lib/verify/invalidate';
+import type { AccountState, ChangeScope, EngineLog, VerifyStore } from '@/lib/verify/types';
+
+export type { EngineLog };
 
 export type TokenError = 'missing_token' | 'invalid_token' | 'expired' | 'revoked' | 'disabled';
 export interface Identity {
@@ -19,117 +24,150 @@ export type TokenCheck =
   | { ok: false; status: 401; error: TokenError }
   | { ok: false; status: 503; error: 'unavailable' };
 
-const POLL_MS = 1000;
-/** Cached answers are trusted only while the epoch poll succeeded this recently. */
-const FRESH_MS = 5000;
-const ACCESS_FLUSH_MS = 10_000;
-
 export class Unavailable extends Error {}
 
-/** Where the engine reads from: the database by default. */
-export interface VerifyStore {
-  loadAccountState(id: string): Promise<AccountState | null>;
-  loadRouteTable(): Promise<RouteTableData>;
-  readEpoch(): Promise<bigint>;
-  recordAccessed(ids: string[], at: Date): Promise<void>;
+/** How the engine knows its memory is current: an epoch poll (console) or a live feed (verifier). */
+export interface Freshness {
+  /** True while what the engine remembers is known to be current. */
+  fresh(): boolean;
+  /** Called when not fresh: (re)starts the feed; resolves when it has run once, rejects when it cannot. */
+  start(): Promise<void>;
 }
 
+export interface EngineOptions {
+  store: VerifyStore;
+  freshness: Freshness;
+  /** `iss` of the assertions for upstreams: the console's public URL (a verifier learns it from the snapshot). */
+  issuer: () => string;
+  /** `aud` of service-account tokens. */
+  audience: string;
+  log: EngineLog;
+  /** How often the ids of accounts that were used are handed to the store. */
+  accessFlushMs?: number;
+}
+
+type Lazy<T> = Promise<T> | null;
+
 /**
- * The verify path's memory: verified tokens, account state and signing keys, so a valid
- * token costs no database round trip. Local changes clear it at once (invalidate.ts);
- * changes made by other instances arrive through the epoch poll. When the poll cannot
- * reach the database for FRESH_MS, the engine stops answering from memory: fail closed.
+ * Verified tokens, account state, routes and signing keys, so a valid token costs no
+ * round trip to the store. A change clears what it made stale (`changed(scope)`, see
+ * invalidate.ts) at once; when freshness is unknown the engine stops answering from
+ * memory: fail closed.
  */
 export class VerifyEngine {
   private tokens = new LRUCache<string, ServiceAccountClaims>({ max: 20_000 });
   private accounts = new LRUCache<string, AccountState | false>({ max: 50_000, ttl: 5 * 60_000 });
   readonly assertions = new AssertionCache();
-  private epoch: bigint | null = null;
-  private lastPollOk = 0;
-  private started: Promise<void> | null = null;
   private accessed = new Set<string>();
-  private routeTable: Promise<RouteTable> | null = null;
+  private routeTable: Lazy<RouteTable> = null;
+  private signer: Lazy<Signer> = null;
+  private verifyKeys: Lazy<Map<string, CryptoKey>> = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly unsubscribe: () => void;
   /**
    * Moves on every clear(). A load that started before an invalidation may carry the
    * state from before it (a revoked account still active): its result is not cached.
    */
   private generation = 0;
 
-  constructor(private readonly store: VerifyStore = defaultStore) {
-    onChange(() => this.clear());
+  constructor(private readonly options: EngineOptions) {
+    this.unsubscribe = onChange((scope) => this.clear(scope));
   }
 
-  clear() {
+  get audience(): string {
+    return this.options.audience;
+  }
+
+  clear(scope: ChangeScope = 'all') {
     this.generation++;
-    this.tokens.clear();
-    this.accounts.clear();
-    this.assertions.clear();
-    this.routeTable = null;
+    if (scope === 'accounts' || scope === 'all') {
+      this.accounts.clear();
+      this.assertions.clear(); // they carry email and groups
+    }
+    if (scope === 'keys' || scope === 'all') {
+      this.tokens.clear(); // verified with keys that may be retired now
+      this.assertions.clear();
+      this.signer = null;
+      this.verifyKeys = null;
+    }
+    if (scope === 'routes' || scope === 'all') this.routeTable = null;
   }
 
-  /** Routes and their compiled policies; loaded once, rebuilt after any change. */
+  /** Stops listening for changes and flushing (tests, a verifier shutting down). */
+  close(): void {
+    this.unsubscribe();
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    this.flushTimer = null;
+  }
+
+  /** Routes and their compiled policies; loaded once, rebuilt after a route change. */
   async routes(): Promise<RouteTable> {
     await this.ensureFresh();
-    if (!this.routeTable) {
-      const loading = this.store.loadRouteTable().then((data) => new RouteTable(data));
-      this.routeTable = loading;
-      loading.catch(() => {
-        if (this.routeTable === loading) this.routeTable = null;
-      });
-    }
+    this.routeTable ??= this.lazy(
+      () => this.routeTable,
+      (p) => {
+        this.routeTable = p;
+      },
+      () => this.options.store.loadRouteTable().then((data) => new RouteTable(data, this.options.log)),
+    );
     return this.routeTable;
   }
 
+  /** The key new tokens and assertions are signed with. */
+  activeSigner(): Promise<Signer> {
+    return this.getSigner();
+  }
+
+  private getSigner(): Promise<Signer> {
+    this.signer ??= this.lazy(
+      () => this.signer,
+      (p) => {
+        this.signer = p;
+      },
+      () => this.options.store.loadSigner(),
+    );
+    return this.signer;
+  }
+
+  private getVerifyKeys(): Promise<Map<string, CryptoKey>> {
+    this.verifyKeys ??= this.lazy(
+      () => this.verifyKeys,
+      (p) => {
+        this.verifyKeys = p;
+      },
+      () => this.options.store.loadVerifyKeys(),
+    );
+    return this.verifyKeys;
+  }
+
+  /** A load shared by concurrent callers; a failed one is forgotten so the next call tries again. */
+  private lazy<T>(get: () => Lazy<T>, set: (p: Lazy<T>) => void, load: () => Promise<T>): Promise<T> {
+    const p = load();
+    p.catch(() => {
+      if (get() === p) set(null);
+    });
+    return p;
+  }
+
   private async ensureFresh(): Promise<void> {
-    if (!this.started || !this.fresh()) {
-      await this.start();
-      if (!this.fresh()) throw new Unavailable('cache freshness unknown: database unreachable');
-    }
-  }
-
-  private async poll(): Promise<void> {
-    const version = await this.store.readEpoch();
-    if (this.epoch !== null && version !== this.epoch) {
-      this.epoch = version;
-      changed();
-    }
-    this.epoch = version;
-    this.lastPollOk = Date.now();
-  }
-
-  private loop = () => {
-    this.poll()
-      .catch((err: unknown) => log.warn({ err: (err as Error)?.message }, 'verify cache: epoch poll failed'))
-      .finally(() => setTimeout(this.loop, POLL_MS).unref());
-  };
-
-  private start(): Promise<void> {
-    return (this.started ??= this.poll().then(
-      () => {
-        setTimeout(this.loop, POLL_MS).unref();
-        setInterval(() => void this.flushAccessed(), ACCESS_FLUSH_MS).unref();
-      },
-      (err) => {
-        this.started = null;
-        throw err;
-      },
-    ));
-  }
-
-  private fresh(): boolean {
-    return Date.now() - this.lastPollOk < FRESH_MS;
+    const { freshness } = this.options;
+    if (freshness.fresh()) return;
+    await freshness.start();
+    if (!freshness.fresh()) throw new Unavailable('cannot tell whether the cached state is current');
+    this.flushTimer ??= setInterval(() => void this.flushAccessed(), this.options.accessFlushMs ?? 10_000).unref();
   }
 
   private async account(id: string): Promise<AccountState | false> {
     const hit = this.accounts.get(id);
     if (hit !== undefined) return hit;
+    const { store } = this.options;
     let gen = this.generation;
-    let state = (await this.store.loadAccountState(id)) ?? false;
+    let state = (await store.loadAccountState(id)) ?? false;
     if (gen !== this.generation) {
       // Invalidated while loading (say, a revoke committed meanwhile): load again. This
       // load started after the invalidation, so it sees every change made before it.
       gen = this.generation;
-      state = (await this.store.loadAccountState(id)) ?? false;
+      state = (await store.loadAccountState(id)) ?? false;
     }
     if (gen === this.generation) this.accounts.set(id, state);
     return state;
@@ -144,10 +182,10 @@ export class VerifyEngine {
       let claims = this.tokens.get(found.token);
       if (!claims) {
         const gen = this.generation;
-        const keys = await getVerifyKeys();
+        const keys = await this.getVerifyKeys();
         const result = await verifyServiceAccountToken(found.token, {
           getKey: (kid) => keys.get(kid),
-          audience: config.tokenAudience,
+          audience: this.options.audience,
           now: new Date(now),
         });
         if (!result.ok) return { ok: false, status: 401, error: result.error };
@@ -164,7 +202,7 @@ export class VerifyEngine {
       this.accessed.add(account.id);
       return { ok: true, identity: { account, claims } };
     } catch (err) {
-      log.warn({ err: (err as Error)?.message }, 'verify: cannot decide, failing closed');
+      this.options.log.warn({ err: (err as Error)?.message }, 'verify: cannot decide, failing closed');
       return { ok: false, status: 503, error: 'unavailable' };
     }
   }
@@ -173,8 +211,8 @@ export class VerifyEngine {
   async assertion(identity: Identity, audience: string): Promise<string> {
     const { account } = identity;
     return this.assertions.get({
-      signer: await getSigner(),
-      issuer: config.publicUrl,
+      signer: await this.getSigner(),
+      issuer: this.options.issuer(),
       audience,
       subject: account.userId,
       accountId: account.id,
@@ -187,12 +225,66 @@ export class VerifyEngine {
     if (!this.accessed.size) return;
     const ids = [...this.accessed];
     this.accessed.clear();
-    await this.store.recordAccessed(ids, new Date()).catch((err: unknown) => {
+    await this.options.store.recordAccessed(ids, new Date()).catch((err: unknown) => {
       for (const id of ids) this.accessed.add(id);
-      log.warn({ err: (err as Error)?.message }, 'could not record service-account access; will retry');
+      this.options.log.warn({ err: (err as Error)?.message }, 'could not record service-account access; will retry');
     });
   }
 }
 
-const slot = globalThis as unknown as { __posternVerify?: VerifyEngine };
-export const verifyEngine = (slot.__posternVerify ??= new VerifyEngine());
+/**
+ * The console's freshness: the state version read from the database every `pollMs`; a
+ * move (a change made by another console instance) clears everything. When the poll has
+ * not succeeded for `freshMs`, answers stop: the database may hold changes we cannot see.
+ */
+export class EpochPoll implements Freshness {
+  private epoch: bigint | null = null;
+  private lastOk = 0;
+  private started: Promise<void> | null = null;
+
+  constructor(
+    private readonly readEpoch: () => Promise<bigint>,
+    private readonly onMove: () => void,
+    private readonly log: EngineLog,
+    private readonly pollMs = 1000,
+    private readonly freshMs = 5000,
+  ) {}
+
+  fresh(): boolean {
+    return this.started !== null && Date.now() - this.lastOk < this.freshMs;
+  }
+
+  /** Records a version learnt elsewhere (LISTEN/NOTIFY), so the poll does not clear twice. */
+  seen(version: bigint): void {
+    if (this.epoch === null || version > this.epoch) this.epoch = version;
+    this.lastOk = Date.now();
+  }
+
+  private async poll(): Promise<void> {
+    const version = await this.readEpoch();
+    if (this.epoch !== null && version !== this.epoch) this.onMove();
+    this.epoch = version;
+    this.lastOk = Date.now();
+  }
+
+  private loop = () => {
+    this.poll()
+      .catch((err: unknown) => this.log.warn({ err: (err as Error)?.message }, 'verify cache: epoch poll failed'))
+      .finally(() => setTimeout(this.loop, this.pollMs).unref());
+  };
+
+  start(): Promise<void> {
+    // Already running but stale: answer 503 at once rather than wait on an unreachable database.
+    if (this.started) return this.started;
+    this.started = this.poll().then(
+      () => {
+        setTimeout(this.loop, this.pollMs).unref();
+      },
+      (err) => {
+        this.started = null;
+        throw err;
+      },
+    );
+    return this.started;
+  }
+}

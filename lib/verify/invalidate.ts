@@ -1,14 +1,17 @@
 // Local listeners for "something the verify path caches has changed". Mutations call
-// changed() right after their commit, so this instance is fresh at once; other
-// instances learn it from the epoch poll.
-const slot = globalThis as unknown as { __posternInvalidate?: Set<() => void> };
+// changed() right after their commit, so this instance is fresh at once; other console
+// instances learn it from LISTEN/NOTIFY or the epoch poll, verifiers from the change stream.
+import type { ChangeScope } from '@/lib/verify/types';
+
+type Listener = (scope: ChangeScope) => void;
+const slot = globalThis as unknown as { __posternInvalidate?: Set<Listener> };
 const listeners = (slot.__posternInvalidate ??= new Set());
 
-export function onChange(listener: () => void): () => void {
+export function onChange(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
-export function changed(): void {
-  for (const l of listeners) l();
+export function changed(scopes: Iterable<ChangeScope> = ['all']): void {
+  for (const scope of scopes) for (const l of listeners) l(scope);
 }

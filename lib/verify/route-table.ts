@@ -1,7 +1,5 @@
-import 'server-only';
 import { evaluatePolicies, parsePolicy, type MultiDecision, type Policy, type PolicyRequest } from '@/lib/policy';
-import type { RouteTableData } from '@/lib/dal/verify-store';
-import { log } from '@/lib/log';
+import type { EngineLog, RouteTableData } from '@/lib/verify/types';
 import { canonicalPath, underPrefix } from '@/lib/net/canonical-path';
 
 export interface EffectivePolicy {
@@ -27,7 +25,7 @@ export interface CompiledRoute {
 export class RouteTable {
   private byHost = new Map<string, CompiledRoute[]>();
 
-  constructor(data: RouteTableData) {
+  constructor(data: RouteTableData, log: EngineLog = console) {
     const parent = new Map(data.namespaces.map((n) => [n.id, n.parentId]));
     const ancestors = (id: string) => {
       const out: string[] = [];

@@ -20,8 +20,8 @@ export interface RunningServer {
 }
 
 /** Starts the production build (`next start`) with the given environment and waits for /api/health. */
-export async function startServer(env: Record<string, string | undefined>): Promise<RunningServer> {
-  const port = await freePort();
+export async function startServer(env: Record<string, string | undefined>, port?: number): Promise<RunningServer> {
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
   const child = spawn(

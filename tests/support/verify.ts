@@ -1,4 +1,4 @@
-import { handleProxyVerify, handleTokenVerify } from '@/lib/verify/handle';
+import { verifyHandler } from '@/lib/http/verify';
 import type { ProxyFamily } from '@/lib/verify/describe';
 import { EXT_AUTHZ_PATH_HEADER, PEER_HEADER } from '@/lib/net/request-stamp';
 
@@ -19,7 +19,7 @@ async function answer(res: Response): Promise<VerifyAnswer> {
 
 /** The token-only endpoint, /api/v1/verify, as a programmatic caller uses it. */
 export async function verify(headers: Record<string, string>, method = 'GET'): Promise<VerifyAnswer> {
-  return answer(await handleTokenVerify(new Request('http://console.test/api/v1/verify', { method, headers })));
+  return answer(await verifyHandler('token')(new Request('http://console.test/api/v1/verify', { method, headers })));
 }
 
 /**
@@ -35,8 +35,7 @@ export async function verifyAs(
   const stamped: Record<string, string> = { [PEER_HEADER]: '127.0.0.1', ...headers };
   if (family === 'ext-authz') stamped[EXT_AUTHZ_PATH_HEADER] = opts.path ?? '/';
   return answer(
-    await handleProxyVerify(
-      family,
+    await verifyHandler(family)(
       new Request(`http://console.test/api/v1/verify/${family}`, { method: opts.method ?? 'GET', headers: stamped }),
     ),
   );

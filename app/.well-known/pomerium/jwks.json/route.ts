@@ -1,6 +1,6 @@
 // GET /.well-known/pomerium/jwks.json: public signing keys, to check tokens and assertions offline.
 import { createHash } from 'node:crypto';
-import { publicJwks } from '@/lib/verify/jwks';
+import { publicJwks } from '@/lib/verify/console';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,16 +1,5 @@
 // ANY /api/v1/verify/auth-request: nginx auth_request: reads X-Original-URL and X-Original-Method only; token, route and policies.
-import { handleProxyVerify } from '@/lib/verify/handle';
+import { allMethods, verifyHandler } from '@/lib/http/verify';
 
 export const dynamic = 'force-dynamic';
-
-const handle = (req: Request) => handleProxyVerify('auth-request', req);
-
-export {
-  handle as GET,
-  handle as POST,
-  handle as PUT,
-  handle as PATCH,
-  handle as DELETE,
-  handle as HEAD,
-  handle as OPTIONS,
-};
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = allMethods(verifyHandler('auth-request'));

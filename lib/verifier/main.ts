@@ -1,0 +1,140 @@
+// npm run verifier: the decision server without Next.js and without database credentials.
+// It needs POSTERN_URL (the console) and VERIFIER_CREDENTIAL (from the Verifiers page).
+//
+//   VERIFIER_PORT            HTTP port (default 3001)       VERIFIER_HOST  bind address (default 0.0.0.0)
+//   VERIFIER_WORKERS         node:cluster workers (default: the number of cores; 1 = no cluster)
+//   VERIFIER_MAX_STALENESS   seconds it keeps deciding from memory without word from the console (default 10)
+//   TRUSTED_PROXY_HOPS       as for the console (lib/net/client-address.ts)
+//   VERIFIER_GRPC_PORT       port of Envoy's ext_authz gRPC service, envoy.service.auth.v3.Authorization
+//                            (lib/verifier/grpc.ts), on VERIFIER_HOST; default off (unset, empty or 0)
+import cluster from 'node:cluster';
+import http from 'node:http';
+import os from 'node:os';
+import { log as baseLog } from '@/lib/log';
+import { trustedProxyHops } from '@/lib/net/client-address';
+import { VerifyEngine } from '@/lib/verify/engine';
+import { Replica } from '@/lib/verifier/replica';
+import { SyncClient } from '@/lib/verifier/sync';
+import { verifierHandler } from '@/lib/verifier/server';
+import { startGrpcServer } from '@/lib/verifier/grpc';
+
+const log = baseLog.child({ component: 'verifier' });
+
+/** Token audience: the console's (lib/config.ts tokenAudience). */
+const AUDIENCE = 'postern';
+
+export interface VerifierSettings {
+  url: string;
+  credential: string;
+  port: number;
+  host: string;
+  workers: number;
+  maxStalenessMs: number;
+  hops: number;
+  /** 0: no gRPC service. */
+  grpcPort: number;
+}
+
+function whole(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+export function readSettings(env = process.env): VerifierSettings {
+  const url = (env.POSTERN_URL ?? '').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(url))
+    throw new Error('POSTERN_URL must be the console URL, e.g. https://postern.example.com');
+  const credential = env.VERIFIER_CREDENTIAL ?? '';
+  if (!credential) throw new Error('VERIFIER_CREDENTIAL is required: add a verifier on the console’s Verifiers page');
+  return {
+    url,
+    credential,
+    port: whole('VERIFIER_PORT', 3001, 0, 65535),
+    host: env.VERIFIER_HOST || '0.0.0.0',
+    workers: whole('VERIFIER_WORKERS', os.availableParallelism(), 1, 256),
+    maxStalenessMs: whole('VERIFIER_MAX_STALENESS', 10, 1, 3600) * 1000,
+    hops: trustedProxyHops(env.TRUSTED_PROXY_HOPS),
+    grpcPort: whole('VERIFIER_GRPC_PORT', 0, 0, 65535),
+  };
+}
+
+/** One worker: its own replica, sync stream and HTTP server. */
+export async function startWorker(s: VerifierSettings): Promise<{ server: http.Server; stop: () => Promise<void> }> {
+  const { privateKey, publicJwk } = await Replica.decryptionKeyPair();
+  let sync: SyncClient | null = null;
+  const replica = new Replica(s.maxStalenessMs, privateKey, (ids) => sync!.sendAccessed(ids));
+  sync = new SyncClient({ url: s.url, credential: s.credential, publicJwk, replica, log });
+  const engine = new VerifyEngine({
+    store: replica,
+    freshness: replica,
+    issuer: () => replica.issuer,
+    audience: AUDIENCE,
+    log,
+  });
+  const grpcServer = s.grpcPort
+    ? await startGrpcServer({ engine, hops: s.hops, log, host: s.host, port: s.grpcPort })
+    : null;
+  void sync.run();
+  const server = http.createServer(
+    { keepAliveTimeout: 65_000 },
+    verifierHandler({ engine, replica, hops: s.hops, log }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(s.port, s.host, () => resolve());
+  });
+  return {
+    server,
+    stop: async () => {
+      sync?.stop();
+      await grpcServer?.stop();
+      await engine.flushAccessed();
+      engine.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+export async function main(): Promise<void> {
+  let s: VerifierSettings;
+  try {
+    s = readSettings();
+  } catch (err) {
+    console.error(`verifier: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  if (s.workers > 1 && cluster.isPrimary) {
+    log.info({ workers: s.workers, port: s.port, console: s.url }, 'verifier: starting workers');
+    let stopping = false;
+    for (let i = 0; i < s.workers; i++) cluster.fork();
+    cluster.on('exit', (worker, code, signal) => {
+      if (stopping) return;
+      log.warn({ pid: worker.process.pid, code, signal }, 'verifier: worker exited; starting another');
+      setTimeout(() => cluster.fork(), 500);
+    });
+    const stop = () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
+      setTimeout(() => process.exit(0), 5_000).unref();
+      cluster.on('exit', () => {
+        if (!Object.keys(cluster.workers ?? {}).length) process.exit(0);
+      });
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    return;
+  }
+  const worker = await startWorker(s);
+  const addr = worker.server.address();
+  log.info(
+    { port: typeof addr === 'object' ? addr?.port : s.port, console: s.url, pid: process.pid },
+    'verifier: listening',
+  );
+  const stop = () => void worker.stop().finally(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

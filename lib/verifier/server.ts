@@ -1,0 +1,94 @@
+// The verifier's HTTP server: node:http, no framework. It serves the verify endpoints
+// through the same decision core as the console (lib/verify/core.ts), the JWKS, and
+// /healthz (alive) and /readyz (deciding: a snapshot and word from the console within
+// VERIFIER_MAX_STALENESS).
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clientAddress } from '@/lib/net/client-address';
+import { unknownEndpoint, verifyEndpointOf, verifyRequest, type VerifyOutput } from '@/lib/verify/core';
+import type { VerifyEngine } from '@/lib/verify/engine';
+import type { EngineLog } from '@/lib/verify/types';
+import type { Replica } from '@/lib/verifier/replica';
+
+export interface ServerOptions {
+  engine: VerifyEngine;
+  replica: Replica;
+  /** TRUSTED_PROXY_HOPS, as the console reads it. */
+  hops: number;
+  log: EngineLog;
+}
+
+const JWKS_PATH = '/.well-known/pomerium/jwks.json';
+
+function send(res: ServerResponse, out: VerifyOutput): void {
+  res.writeHead(out.status, out.headers);
+  res.end(out.body ?? undefined);
+}
+
+function json(res: ServerResponse, status: number, body: unknown, head: boolean): void {
+  send(res, {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: head ? null : JSON.stringify(body),
+  });
+}
+
+export function verifierHandler(o: ServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  let jwksFor: string | null = null;
+  let jwksEtag = '';
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const head = req.method === 'HEAD';
+    const ep = verifyEndpointOf(url);
+    if (ep) {
+      if (ep.endpoint === 'unknown') return send(res, unknownEndpoint(head));
+      const h = req.headers;
+      const get = (name: string): string | null => {
+        const v = h[name];
+        return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+      };
+      // The console runs behind Next.js, which fills X-Forwarded-For and -Host when a
+      // request has none (the socket peer, the Host header); the verifier does the same,
+      // so both judge the same request alike.
+      const peer = req.socket.remoteAddress ?? null;
+      const xff = get('x-forwarded-for') ?? peer;
+      const withDefaults = (name: string) =>
+        name === 'x-forwarded-host' ? (get(name) ?? get('host')) : name === 'x-forwarded-for' ? xff : get(name);
+      verifyRequest(
+        o.engine,
+        {
+          endpoint: ep.endpoint,
+          method: req.method ?? 'GET',
+          get: withDefaults,
+          suffix: ep.endpoint === 'ext-authz' ? ep.suffix : null,
+          clientAddress: clientAddress(xff, peer, o.hops),
+        },
+        o.log,
+      ).then(
+        (out) => send(res, out),
+        () => json(res, 503, { error: 'unavailable' }, head),
+      );
+      return;
+    }
+    const path = url.split('?', 1)[0];
+    if (path === '/healthz') return json(res, 200, { status: 'ok' }, head);
+    if (path === '/readyz') {
+      const reason = o.replica.notReadyReason();
+      return reason
+        ? json(res, 503, { status: 'not_ready', reason }, head)
+        : json(res, 200, { status: 'ready', version: o.replica.version?.toString() }, head);
+    }
+    if (path === JWKS_PATH) {
+      const body = o.replica.jwks();
+      if (!body) return json(res, 503, { error: 'unavailable' }, head);
+      if (body !== jwksFor) {
+        jwksFor = body;
+        jwksEtag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+      }
+      const headers = { 'content-type': 'application/json', 'cache-control': 'public, max-age=60', etag: jwksEtag };
+      if (req.headers['if-none-match'] === jwksEtag) return send(res, { status: 304, headers, body: null });
+      return send(res, { status: 200, headers, body: head ? null : body });
+    }
+    json(res, 404, { error: 'not_found' }, head);
+  };
+}

@@ -1,0 +1,52 @@
+import 'server-only';
+// The console's verify engine: the same engine the verifier runs, reading the database
+// (lib/dal/verify-store.ts) and kept fresh by LISTEN/NOTIFY (on PostgreSQL) with the
+// epoch poll as the fallback. The only file in lib/verify that knows the database.
+import { config } from '@/lib/config';
+import { log } from '@/lib/log';
+import * as store from '@/lib/dal/verify-store';
+import { loadPublicJwks } from '@/lib/dal/signing-keys';
+import { EpochPoll, VerifyEngine, type EngineOptions } from '@/lib/verify/engine';
+import { changed } from '@/lib/verify/invalidate';
+import { toJwks } from '@/lib/tokens';
+import { getDatabase } from '@/lib/db';
+import { STATE_CHANNEL } from '@/lib/dal/epoch';
+import type { ChangeScope } from '@/lib/verify/types';
+
+const CHANGE_SCOPES: ReadonlySet<string> = new Set<ChangeScope>(['accounts', 'routes', 'keys', 'all']);
+
+const slot = globalThis as unknown as { __posternVerify?: VerifyEngine; __posternEpochPoll?: EpochPoll };
+
+export const epochPoll = (slot.__posternEpochPoll ??= new EpochPoll(store.readEpoch, () => changed(), log));
+
+export const consoleEngineOptions: EngineOptions = {
+  store,
+  freshness: epochPoll,
+  issuer: () => config.publicUrl,
+  audience: config.tokenAudience,
+  log,
+};
+
+export const verifyEngine = (slot.__posternVerify ??= new VerifyEngine(consoleEngineOptions));
+
+/** The JWKS document; makes the first signing key if none exists yet, so it is never empty. */
+export async function publicJwks() {
+  await verifyEngine.activeSigner();
+  return toJwks(await loadPublicJwks());
+}
+
+/**
+ * Follows other console instances' commits through LISTEN/NOTIFY (PostgreSQL): their
+ * changes reach this instance's caches and its verifiers' streams within milliseconds.
+ * The epoch poll stays as the fallback. Payload: `<version>:<scope>,…` (lib/dal/epoch.ts).
+ */
+export async function followOtherInstances(): Promise<void> {
+  const db = await getDatabase();
+  db.listen?.(STATE_CHANNEL, (payload) => {
+    const [version, scopes] = payload.split(':');
+    if (!version || !/^\d+$/.test(version)) return;
+    epochPoll.seen(BigInt(version));
+    const list = (scopes ?? '').split(',').filter((x): x is ChangeScope => CHANGE_SCOPES.has(x));
+    changed(list.length ? list : ['all']);
+  });
+}

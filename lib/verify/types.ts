@@ -1,0 +1,52 @@
+// The data a decision needs, as the verify engine reads it from its store: the console's
+// database (lib/dal/verify-store.ts) or a verifier's in-memory replica (lib/verifier/replica.ts).
+import type { Signer } from '@/lib/tokens';
+
+/** One service account as the verify path sees it. */
+export interface AccountState {
+  id: string;
+  userId: string;
+  namespaceId: string;
+  disabled: boolean;
+  expiresAt: number | null; // epoch ms
+  email: string | null;
+  groups: string[];
+}
+
+export interface RouteTableData {
+  namespaces: { id: string; parentId: string | null }[];
+  routes: { id: string; namespaceId: string; host: string; pathPrefix: string; policyIds: string[] }[];
+  policies: {
+    id: string;
+    namespaceId: string;
+    name: string;
+    enforced: boolean;
+    ppl: string;
+    explanation: string;
+    remediation: string;
+  }[];
+}
+
+/**
+ * What a change touched, so caches drop only what it made stale: `accounts` (accounts and
+ * the directory users they impersonate), `routes` (routes, policies, namespaces), `keys`
+ * (signing keys), or `all`.
+ */
+export type ChangeScope = 'accounts' | 'routes' | 'keys' | 'all';
+
+/** Where the engine reads from. Every method may reject when the source is unreachable. */
+export interface VerifyStore {
+  loadAccountState(id: string): Promise<AccountState | null>;
+  loadRouteTable(): Promise<RouteTableData>;
+  /** Public keys of every signing key that still verifies, by kid. */
+  loadVerifyKeys(): Promise<Map<string, CryptoKey>>;
+  /** The key assertions for upstreams are signed with. */
+  loadSigner(): Promise<Signer>;
+  recordAccessed(ids: string[], at: Date): Promise<void>;
+}
+
+/** The minimal logger the verify path writes to (pino fits). */
+export interface EngineLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
