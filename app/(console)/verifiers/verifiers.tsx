@@ -1,74 +1,41 @@
 'use client';
-import { useState } from 'react';
-import { useRouter } from 'next/navigation';
 import { createVerifierAction, revokeVerifierAction } from '@/lib/actions/verifiers';
 import type { VerifierRow } from '@/lib/dal/verifiers';
 import { verifierNameSchema } from '@/lib/schemas/verifier';
-import { Field } from '@/components/ui/field';
-import { SecretReveal } from '@/components/ui/secret-reveal';
 import { LocalTime } from '@/components/ui/local-time';
 import { ACTIONS, Cell, DataTable } from '@/components/ui/table';
-import { useActionForm } from '@/components/actions/use-action-form';
-import { CardForm } from '@/components/actions/action-form';
 import { DestructiveButton } from '@/components/actions/action-button';
+import { IssueSecret, type IssueSecretText } from '@/components/actions/issue-secret';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 /** A verifier heard from within this long is connected (its stream beats every 2 s, contact is written every 5 s). */
 const CONNECTED_MS = 30_000;
 
+const TEXT: IssueSecretText = {
+  form: { label: 'Add Verifier', submit: 'Add Verifier' },
+  name: { label: 'Name', hint: 'Where it runs, e.g. edge-eu-1' },
+  secret: {
+    label: 'Verifier credential',
+    notice: (name) => (
+      <>
+        Copy the credential for <strong>{name}</strong> now and set it as <code>VERIFIER_CREDENTIAL</code> where the
+        verifier runs.
+      </>
+    ),
+  },
+};
+
 export function Verifiers({ verifiers, now }: { verifiers: VerifierRow[]; now: number }) {
-  const [created, setCreated] = useState<{ name: string; credential: string } | null>(null);
   return (
     <section className="space-y-3">
-      {created ? (
-        <CredentialOnce {...created} onDone={() => setCreated(null)} />
-      ) : (
-        <AddVerifierForm onCreated={setCreated} />
-      )}
+      <IssueSecret
+        schema={verifierNameSchema}
+        action={createVerifierAction}
+        secretOf={(v) => v.credential}
+        text={TEXT}
+      />
       <VerifierTable verifiers={verifiers} now={now} />
     </section>
-  );
-}
-
-function AddVerifierForm({ onCreated }: { onCreated: (v: { name: string; credential: string }) => void }) {
-  const router = useRouter();
-  const add = useActionForm({
-    schema: verifierNameSchema,
-    action: createVerifierAction,
-    defaultValues: { name: '' },
-    onSuccess: ({ name, credential }) => {
-      add.form.reset();
-      onCreated({ name, credential });
-      router.refresh();
-    },
-  });
-  const { register, formState } = add.form;
-  return (
-    <CardForm of={add} label="Add Verifier" submitLabel="Add Verifier" columns="md:grid-cols-[1fr_auto]">
-      <Field
-        label="Name"
-        hint="Where it runs, e.g. edge-eu-1"
-        error={formState.errors.name?.message}
-        {...register('name')}
-      />
-    </CardForm>
-  );
-}
-
-function CredentialOnce({ name, credential, onDone }: { name: string; credential: string; onDone: () => void }) {
-  return (
-    <SecretReveal
-      card
-      label="Verifier credential"
-      secret={credential}
-      notice={
-        <>
-          Copy the credential for <strong>{name}</strong> now and set it as <code>VERIFIER_CREDENTIAL</code> where the
-          verifier runs.
-        </>
-      }
-      onDone={onDone}
-    />
   );
 }
 
