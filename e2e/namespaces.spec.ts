@@ -1,14 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
-import { ADMIN, unique } from './fixtures';
+import { ADMIN, addNamespace, unique } from './fixtures';
 
 const tree = (page: Page) => page.getByRole('navigation', { name: 'Namespaces' });
-
-async function addNamespace(page: Page, name: string) {
-  await page.getByRole('button', { name: 'Add Namespace' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Name').fill(name);
-  await dialog.getByRole('button', { name: 'Create' }).click();
-}
 
 test('anonymous visitors are sent to the sign-in page; wrong passwords are refused', async ({ browser }) => {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });

@@ -1,26 +1,10 @@
-import { test, expect, type Page } from '@playwright/test';
-import { unique } from './fixtures';
-
-async function createAccount(page: Page, nsId: string, userId: string): Promise<string> {
-  await page.goto(`/ns/${nsId}/service-accounts`);
-  await page.getByRole('button', { name: 'Add Service Account' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('User ID', { exact: true }).fill(userId);
-  await dialog.getByRole('button', { name: 'Submit' }).click();
-  const token = await dialog.getByLabel('Service account JWT').inputValue();
-  await dialog.getByRole('button', { name: 'Done' }).click();
-  return token;
-}
+import { test, expect } from '@playwright/test';
+import { createAccount, newNamespace, unique } from './fixtures';
 
 test('import a Pomerium route file, preview it, confirm, and see each route decide as Pomerium would; export it back', async ({
   page,
 }) => {
-  await page.goto('/ns/global');
-  await page.getByRole('button', { name: 'Add Namespace' }).click();
-  await page.getByRole('dialog').getByLabel('Name').fill(unique('Imported'));
-  await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
-  await expect(page).toHaveURL(/\/ns\/[0-9a-f-]{36}$/);
-  const nsId = page.url().split('/').pop()!;
+  const nsId = await newNamespace(page, 'Imported');
 
   const ci = unique('ci');
   const reader = unique('reader');

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { unique } from './fixtures';
+import { alert, unique } from './fixtures';
 
 // Runs against the console on port 3104, configured for SSO with the OpenID Connect provider
 // of scripts/oidc-test-provider.mjs (its development login form accepts any login name).
@@ -7,9 +7,6 @@ import { unique } from './fixtures';
 type Session = { user?: { id?: string; email?: string; name?: string } };
 
 const issuer = () => test.info().project.metadata.oidcIssuer as string;
-
-// Next.js adds an empty role="alert" route announcer: look at the one with text.
-const alert = (page: Page) => page.getByRole('alert').filter({ hasText: /\S/ });
 
 async function session(page: Page): Promise<Session> {
   const res = await page.request.get('/api/auth/session');

@@ -1,12 +1,10 @@
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import { unique } from './fixtures';
+import { alert, unique } from './fixtures';
 
 // The Users page (Admin of Global) and a person's own password change, through the UI:
 // invite link shown once, the invitee sets a password, force sign-out and disable (each
 // confirmed in the app's modal) end their session at its next request, and a password
 // change needs the current password.
-
-const alert = (page: Page) => page.getByRole('alert').filter({ hasText: /\S/ });
 
 async function signIn(page: Page, email: string, password: string) {
   await page.goto('/signin');

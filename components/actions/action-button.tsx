@@ -119,3 +119,32 @@ export function ActionButton<T>({
     </span>
   );
 }
+
+/**
+ * A table row's destructive action (delete, revoke, retire, remove): red, named after the row
+ * for screen readers ("Revoke ci-bot"), and, with `confirm`, asked first with the verb on the button.
+ */
+export function DestructiveButton<T>({
+  verb,
+  target,
+  action,
+  confirm,
+}: {
+  verb: string;
+  /** What the row is (a name, an email, a key id). */
+  target: string;
+  action: () => Promise<ActionAnswer<T> | undefined>;
+  confirm?: { title: string; body: ReactNode };
+}) {
+  return (
+    <ActionButton
+      variant="ghost"
+      className="text-red-700"
+      label={`${verb} ${target}`}
+      action={action}
+      confirm={confirm && { ...confirm, action: verb }}
+    >
+      {verb}
+    </ActionButton>
+  );
+}

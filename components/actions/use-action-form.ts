@@ -69,3 +69,25 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
   });
   return { form: form as unknown as UseFormReturn<z.input<S>>, onSubmit, pending };
 }
+
+/**
+ * useActionForm for a form whose answer is shown (a check's result, an import's preview). A new
+ * submit drops the old answer first, so what is on screen always answers the question the form
+ * shows; `clear()` drops it too (call it when the input changes).
+ */
+export function useActionResult<S extends z.ZodType<FieldValues, FieldValues>, T>(opts: {
+  schema: S;
+  action: (input: z.output<S>) => Promise<ActionAnswer<T>>;
+  defaultValues?: DefaultValues<z.input<S>>;
+}): ActionForm<z.input<S>> & { result: T | null; clear: () => void } {
+  const [result, setResult] = useState<T | null>(null);
+  const actionForm = useActionForm({
+    ...opts,
+    action: (input) => {
+      setResult(null);
+      return opts.action(input);
+    },
+    onSuccess: (data) => setResult(data),
+  });
+  return { ...actionForm, result, clear: () => setResult(null) };
+}

@@ -2,6 +2,7 @@
 import { useContext, useId } from 'react';
 import type { Operator } from '@/lib/policy';
 import { Button } from '@/components/ui/button';
+import { Options } from '@/components/ui/options';
 import {
   BUILDER_OPERATORS,
   newCriterion,
@@ -74,16 +75,22 @@ export function Block({
             />
           </div>
         ))}
-        {issue ? (
-          <p className="text-xs text-red-700">{issue}</p>
-        ) : warning ? (
-          <p role="status" className="text-xs text-amber-800">
-            Warning: {warning}
-          </p>
-        ) : null}
+        <IssueOrWarning issue={issue} warning={warning} />
       </div>
     </div>
   );
+}
+
+/** What is wrong with a block or section, else what may surprise about it. */
+function IssueOrWarning({ issue, warning }: { issue?: string; warning?: string }) {
+  if (issue) return <p className="text-xs text-red-700">{issue}</p>;
+  if (warning)
+    return (
+      <p role="status" className="text-xs text-amber-800">
+        Warning: {warning}
+      </p>
+    );
+  return null;
 }
 
 function Section({
@@ -124,11 +131,7 @@ function Section({
             aria-describedby={`${id}-help`}
             className={`${inputClass()} font-mono`}
           >
-            {BUILDER_OPERATORS.map((op) => (
-              <option key={op} value={op}>
-                {op}
-              </option>
-            ))}
+            <Options items={BUILDER_OPERATORS} />
           </select>
         </Labeled>
         <p id={`${id}-help`} className="pb-1.5 text-xs text-slate-500">
@@ -164,13 +167,7 @@ function Section({
           )}
         </ul>
       ) : null}
-      {issue ? (
-        <p className="text-xs text-red-700">{issue}</p>
-      ) : warning ? (
-        <p role="status" className="text-xs text-amber-800">
-          Warning: {warning}
-        </p>
-      ) : null}
+      <IssueOrWarning issue={issue} warning={warning} />
       <div className="flex gap-2">
         <Button className="px-2 py-1 text-xs" onClick={() => add(newCriterion())}>
           Add Criterion

@@ -2,11 +2,12 @@
 import { useContext, useId } from 'react';
 import { CRITERIA, type CriterionName } from '@/lib/policy';
 import { Button } from '@/components/ui/button';
+import { Options } from '@/components/ui/options';
 import { nextId, retypeCriterion, type CriterionDraft, type MatchDraft } from './policy-model';
 import { BuilderUiContext } from './builder-context';
 import { inputClass, Labeled, MatchValue, TimeZoneSelect, toClockInput } from './value-inputs';
 
-const CRITERION_OPTIONS = Object.values(CRITERIA);
+const CRITERION_OPTIONS = Object.values(CRITERIA).map((c) => ({ value: c.name, label: c.label }));
 const MATCH_KINDS: ReadonlySet<string> = new Set(['string', 'method', 'list', 'date', 'certificate']);
 
 export function CriterionRow({
@@ -29,6 +30,34 @@ export function CriterionRow({
   const setMatch = (i: number, patch: Partial<MatchDraft>) =>
     set({ matches: draft.matches.map((m, j) => (j === i ? { ...m, ...patch } : m)) });
   const unused = info.matchers.filter((m) => !draft.matches.some((x) => x.matcher === m));
+  const valueAria = { 'aria-invalid': valueInvalid || undefined, 'aria-describedby': describedBy };
+  // The one-line value of a cidr or day_of_week criterion, and the time zone of a day or time.
+  const textValue = (className: string, placeholder: string) => (
+    <Labeled id={`${id}-text`} label="Value" className={className}>
+      <input
+        id={`${id}-text`}
+        value={draft.text}
+        onChange={(e) => set({ text: e.target.value })}
+        placeholder={placeholder}
+        autoComplete="off"
+        spellCheck={false}
+        {...valueAria}
+        className={`${inputClass(valueInvalid)} font-mono`}
+      />
+    </Labeled>
+  );
+  const timeZone = (label: string, emptyLabel?: string) => (
+    <Labeled id={`${id}-tz`} label={label} className="w-56">
+      <TimeZoneSelect
+        id={`${id}-tz`}
+        value={draft.timezone}
+        emptyLabel={emptyLabel}
+        onChange={(timezone) => set({ timezone })}
+        invalid={valueInvalid}
+        describedBy={describedBy}
+      />
+    </Labeled>
+  );
 
   return (
     <li className="rounded-md border border-slate-200 bg-white p-2">
@@ -41,11 +70,7 @@ export function CriterionRow({
             onChange={(e) => onChange(retypeCriterion(draft, e.target.value as CriterionName))}
             className={inputClass()}
           >
-            {CRITERION_OPTIONS.map((c) => (
-              <option key={c.name} value={c.name}>
-                {c.label}
-              </option>
-            ))}
+            <Options items={CRITERION_OPTIONS} />
           </select>
         </Labeled>
 
@@ -118,47 +143,12 @@ export function CriterionRow({
           </div>
         ) : null}
 
-        {info.kind === 'cidr' ? (
-          <Labeled id={`${id}-text`} label="Value" className="min-w-48 flex-1">
-            <input
-              id={`${id}-text`}
-              value={draft.text}
-              onChange={(e) => set({ text: e.target.value })}
-              placeholder="10.0.0.0/8, 192.168.1.10, 2001:db8::/32"
-              autoComplete="off"
-              spellCheck={false}
-              aria-invalid={valueInvalid || undefined}
-              aria-describedby={describedBy}
-              className={`${inputClass(valueInvalid)} font-mono`}
-            />
-          </Labeled>
-        ) : null}
+        {info.kind === 'cidr' ? textValue('min-w-48 flex-1', '10.0.0.0/8, 192.168.1.10, 2001:db8::/32') : null}
 
         {info.kind === 'day_of_week' ? (
           <>
-            <Labeled id={`${id}-text`} label="Value" className="w-48">
-              <input
-                id={`${id}-text`}
-                value={draft.text}
-                onChange={(e) => set({ text: e.target.value })}
-                placeholder="mon-fri"
-                autoComplete="off"
-                spellCheck={false}
-                aria-invalid={valueInvalid || undefined}
-                aria-describedby={describedBy}
-                className={`${inputClass(valueInvalid)} font-mono`}
-              />
-            </Labeled>
-            <Labeled id={`${id}-tz`} label="Time zone (Postern extension)" className="w-56">
-              <TimeZoneSelect
-                id={`${id}-tz`}
-                value={draft.timezone}
-                emptyLabel="UTC (as Pomerium)"
-                onChange={(timezone) => set({ timezone })}
-                invalid={valueInvalid}
-                describedBy={describedBy}
-              />
-            </Labeled>
+            {textValue('w-48', 'mon-fri')}
+            {timeZone('Time zone (Postern extension)', 'UTC (as Pomerium)')}
           </>
         ) : null}
 
@@ -172,21 +162,12 @@ export function CriterionRow({
                   value={toClockInput(draft[k])}
                   step={toClockInput(draft[k]).length > 5 ? 1 : undefined}
                   onChange={(e) => set({ [k]: e.target.value })}
-                  aria-invalid={valueInvalid || undefined}
-                  aria-describedby={describedBy}
+                  {...valueAria}
                   className={inputClass(valueInvalid)}
                 />
               </Labeled>
             ))}
-            <Labeled id={`${id}-tz`} label="Time zone" className="w-56">
-              <TimeZoneSelect
-                id={`${id}-tz`}
-                value={draft.timezone}
-                onChange={(timezone) => set({ timezone })}
-                invalid={valueInvalid}
-                describedBy={describedBy}
-              />
-            </Labeled>
+            {timeZone('Time zone')}
           </>
         ) : null}
 

@@ -12,16 +12,13 @@ export function GeneralFields() {
   } = useFormContext<PolicyFormValues>();
   const { field: enforced } = useController({ control, name: 'enforced' });
   const hintId = useId();
+  const note = (name: 'description' | 'explanation' | 'remediation', label: string, hint: string) => (
+    <TextareaField rows={2} label={label} error={errors[name]?.message} hint={hint} {...register(name)} />
+  );
   return (
     <div className="max-w-2xl space-y-4">
       <Field label="Name" autoComplete="off" error={errors.name?.message} {...register('name')} />
-      <TextareaField
-        rows={2}
-        label="Description"
-        error={errors.description?.message}
-        hint="For other administrators: what this policy is for."
-        {...register('description')}
-      />
+      {note('description', 'Description', 'For other administrators: what this policy is for.')}
       <fieldset className="space-y-1" aria-describedby={hintId}>
         <legend className="text-sm font-medium text-slate-700">Enforced / Optional</legend>
         <div className="flex gap-4">
@@ -49,20 +46,8 @@ export function GeneralFields() {
           them.
         </p>
       </fieldset>
-      <TextareaField
-        rows={2}
-        label="Explanation"
-        error={errors.explanation?.message}
-        hint="Shown to a caller who is denied: why."
-        {...register('explanation')}
-      />
-      <TextareaField
-        rows={2}
-        label="Remediation"
-        error={errors.remediation?.message}
-        hint="Shown to a caller who is denied: what to do, e.g. whom to ask for access."
-        {...register('remediation')}
-      />
+      {note('explanation', 'Explanation', 'Shown to a caller who is denied: why.')}
+      {note('remediation', 'Remediation', 'Shown to a caller who is denied: what to do, e.g. whom to ask for access.')}
     </div>
   );
 }

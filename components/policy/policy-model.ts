@@ -125,13 +125,9 @@ const matchesOf = (value: object): MatchDraft[] =>
 
 function criterionOf(c: Criterion): CriterionDraft {
   const d = blankCriterion(c.name);
+  // accept, reject, authenticated_user…: a criterion without a value is all in its name.
+  if (c.value === true) return d;
   switch (c.name) {
-    case 'accept':
-    case 'reject':
-    case 'authenticated_user':
-    case 'cors_preflight':
-    case 'invalid_client_certificate':
-      return d;
     case 'client_certificate':
       return {
         ...d,

@@ -2,6 +2,7 @@
 // The value controls of a criterion row, one fit for each kind of value.
 import { createContext, useContext, useId, useSyncExternalStore, type ReactNode } from 'react';
 import type { CriterionName } from '@/lib/policy';
+import { Options } from '@/components/ui/options';
 import { LIST_VALUED, linesOf } from './policy-model';
 
 export const PickerContext = createContext<{
@@ -124,11 +125,7 @@ export function TimeZoneSelect({
       ) : value === '' ? (
         <option value="">Choose…</option>
       ) : null}
-      {options.map((z) => (
-        <option key={z} value={z}>
-          {z}
-        </option>
-      ))}
+      <Options items={options} />
     </select>
   );
 }
@@ -206,11 +203,7 @@ export function MatchValue({
         <select {...common} value={value} onChange={(e) => onChange(e.target.value)}>
           <option value="">Choose…</option>
           {!known ? <option value={value}>{value}</option> : null}
-          {METHODS.map((m) => (
-            <option key={m} value={m}>
-              {m}
-            </option>
-          ))}
+          <Options items={METHODS} />
         </select>
       </Labeled>
     );

@@ -1,5 +1,4 @@
 'use client';
-import Image from 'next/image';
 import { useState } from 'react';
 import { useParams } from 'next/navigation';
 import Link from 'next/link';
@@ -7,6 +6,7 @@ import { signOut } from 'next-auth/react';
 import type { NamespaceNode } from '@/lib/dal/namespaces';
 import { NamespaceTree } from '@/components/shell/namespace-tree';
 import { ConfigureNav } from '@/components/shell/configure-nav';
+import { Logo } from '@/components/shell/logo';
 
 export function Shell({
   namespaces,
@@ -25,10 +25,7 @@ export function Shell({
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-3 py-2 md:hidden">
-        <span className="flex items-center gap-2 font-semibold">
-          <Image src="/logo.svg" alt="" width={22} height={22} unoptimized />
-          Postern
-        </span>
+        <Logo size={22} className="flex items-center gap-2 font-semibold" />
         <button
           type="button"
           className="rounded border border-slate-300 px-2 py-1 text-sm"
@@ -43,10 +40,10 @@ export function Shell({
         id="sidebar"
         className={`${menuOpen ? 'flex' : 'hidden'} w-full shrink-0 flex-col border-r border-slate-200 bg-white md:sticky md:top-0 md:flex md:h-screen md:w-72`}
       >
-        <div className="hidden items-center gap-2 px-4 py-3 text-base font-semibold tracking-tight md:flex">
-          <Image src="/logo.svg" alt="" width={24} height={24} unoptimized />
-          Postern
-        </div>
+        <Logo
+          size={24}
+          className="hidden items-center gap-2 px-4 py-3 text-base font-semibold tracking-tight md:flex"
+        />
         <div className="min-h-0 flex-1 overflow-y-auto px-2 pb-2">
           <h2 className="px-2 pt-2 pb-1 text-[11px] font-semibold tracking-wider text-slate-500 uppercase">
             Namespaces

@@ -1,11 +1,4 @@
-import {
-  forwardRef,
-  useId,
-  type InputHTMLAttributes,
-  type ReactNode,
-  type SelectHTMLAttributes,
-  type TextareaHTMLAttributes,
-} from 'react';
+import { useId, type ComponentProps, type ReactNode } from 'react';
 
 interface Labelled {
   label: string;
@@ -13,26 +6,7 @@ interface Labelled {
   hint?: ReactNode;
 }
 
-/** The label, the control and its error or hint, wired for screen readers; shared by every field kind. */
-function FieldShell({ id, label, error, hint, children }: Labelled & { id: string; children: ReactNode }) {
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      {children}
-      {error ? (
-        <p id={`${id}-error`} role="alert" className="text-xs text-red-700">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  );
-}
+type ControlProps = ReturnType<typeof controlProps>;
 
 function controlProps(id: string, error: string | undefined, hint: ReactNode, className: string) {
   // A caller's own text size (a monospace textarea in text-xs) replaces the default one.
@@ -45,44 +19,67 @@ function controlProps(id: string, error: string | undefined, hint: ReactNode, cl
   } as const;
 }
 
-/** A labelled input with its error message next to it. */
-export const Field = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & Labelled>(function Field(
-  { label, error, hint, id, className = '', ...props },
-  ref,
-) {
+/**
+ * The label, the control and its error or hint, wired for screen readers; shared by every
+ * field kind. `control` draws the input, select or textarea with the props that wire it.
+ */
+function FieldShell({
+  id,
+  label,
+  error,
+  hint,
+  className,
+  control,
+}: Labelled & { id?: string; className: string; control: (wiring: ControlProps) => ReactNode }) {
   const auto = useId();
   const inputId = id ?? auto;
   return (
-    <FieldShell id={inputId} label={label} error={error} hint={hint}>
-      <input ref={ref} {...controlProps(inputId, error, hint, className)} {...props} />
-    </FieldShell>
+    <div className="space-y-1">
+      <label htmlFor={inputId} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      {control(controlProps(inputId, error, hint, className))}
+      {error ? (
+        <p id={`${inputId}-error`} role="alert" className="text-xs text-red-700">
+          {error}
+        </p>
+      ) : hint ? (
+        <p id={`${inputId}-hint`} className="text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+    </div>
   );
-});
+}
+
+/** A labelled input with its error message next to it (`ref` reaches the input: react-hook-form's register). */
+export function Field({ label, error, hint, id, className = '', ...props }: ComponentProps<'input'> & Labelled) {
+  return (
+    <FieldShell {...{ id, label, error, hint, className }} control={(wiring) => <input {...wiring} {...props} />} />
+  );
+}
 
 /** A labelled select, wired like Field. */
-export const SelectField = forwardRef<HTMLSelectElement, SelectHTMLAttributes<HTMLSelectElement> & Labelled>(
-  function SelectField({ label, error, hint, id, className = '', children, ...props }, ref) {
-    const auto = useId();
-    const inputId = id ?? auto;
-    return (
-      <FieldShell id={inputId} label={label} error={error} hint={hint}>
-        <select ref={ref} {...controlProps(inputId, error, hint, `bg-white ${className}`)} {...props}>
-          {children}
-        </select>
-      </FieldShell>
-    );
-  },
-);
+export function SelectField({ label, error, hint, id, className = '', ...props }: ComponentProps<'select'> & Labelled) {
+  return (
+    <FieldShell
+      {...{ id, label, error, hint }}
+      className={`bg-white ${className}`}
+      control={(wiring) => <select {...wiring} {...props} />}
+    />
+  );
+}
 
 /** A labelled textarea, wired like Field. */
-export const TextareaField = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement> & Labelled>(
-  function TextareaField({ label, error, hint, id, className = '', ...props }, ref) {
-    const auto = useId();
-    const inputId = id ?? auto;
-    return (
-      <FieldShell id={inputId} label={label} error={error} hint={hint}>
-        <textarea ref={ref} {...controlProps(inputId, error, hint, className)} {...props} />
-      </FieldShell>
-    );
-  },
-);
+export function TextareaField({
+  label,
+  error,
+  hint,
+  id,
+  className = '',
+  ...props
+}: ComponentProps<'textarea'> & Labelled) {
+  return (
+    <FieldShell {...{ id, label, error, hint, className }} control={(wiring) => <textarea {...wiring} {...props} />} />
+  );
+}

@@ -5,10 +5,11 @@ import { signIn } from 'next-auth/react';
 import { changePasswordAction } from '@/lib/actions/users';
 import { changePasswordSchema } from '@/lib/schemas/auth';
 import { Field } from '@/components/ui/field';
-import { Button } from '@/components/ui/button';
+import { NewPasswordFields } from '@/components/ui/password-fields';
 import { Alert } from '@/components/ui/alert';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
+import { SubmitButton } from '@/components/actions/action-form';
 
 export function ChangePasswordForm({ email }: { email: string }) {
   const router = useRouter();
@@ -29,10 +30,6 @@ export function ChangePasswordForm({ email }: { email: string }) {
       }
     },
   });
-  const {
-    register,
-    formState: { errors },
-  } = form;
   return (
     <form
       onSubmit={(e) => {
@@ -49,27 +46,11 @@ export function ChangePasswordForm({ email }: { email: string }) {
         label="Current password"
         type="password"
         autoComplete="current-password"
-        error={errors.current?.message}
-        {...register('current')}
+        error={form.formState.errors.current?.message}
+        {...form.register('current')}
       />
-      <Field
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        hint="At least 12 characters."
-        error={errors.password?.message}
-        {...register('password')}
-      />
-      <Field
-        label="Confirm new password"
-        type="password"
-        autoComplete="new-password"
-        error={errors.confirm?.message}
-        {...register('confirm')}
-      />
-      <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
-        Change password
-      </Button>
+      <NewPasswordFields form={form} label="New password" />
+      <SubmitButton pending={pending}>Change password</SubmitButton>
     </form>
   );
 }

@@ -3,11 +3,11 @@ import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { acceptInviteAction } from '@/lib/actions/users';
 import { acceptInviteSchema } from '@/lib/schemas/auth';
-import { Field } from '@/components/ui/field';
-import { Button } from '@/components/ui/button';
+import { NewPasswordFields } from '@/components/ui/password-fields';
 import { Alert } from '@/components/ui/alert';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
+import { SubmitButton } from '@/components/actions/action-form';
 
 const INCOMPLETE = 'This link is incomplete. Open the whole invite link you were sent.';
 
@@ -37,31 +37,10 @@ export function InviteForm() {
     <form onSubmit={onSubmit} noValidate className="space-y-3">
       {errors.token ? <Alert>{INCOMPLETE}</Alert> : <FormError form={form} />}
       <input type="hidden" {...register('token')} />
-      <Field
-        label="Password"
-        type="password"
-        autoComplete="new-password"
-        autoFocus
-        hint="At least 12 characters."
-        error={errors.password?.message}
-        {...register('password')}
-      />
-      <Field
-        label="Confirm password"
-        type="password"
-        autoComplete="new-password"
-        error={errors.confirm?.message}
-        {...register('confirm')}
-      />
-      <Button
-        type="submit"
-        variant="primary"
-        className="w-full"
-        disabled={pending || token === null}
-        aria-busy={pending || undefined}
-      >
+      <NewPasswordFields form={form} autoFocus />
+      <SubmitButton pending={pending} disabled={token === null} className="w-full">
         Set password
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

@@ -3,9 +3,10 @@ import { useRouter } from 'next/navigation';
 import { setupSchema } from '@/lib/schemas/auth';
 import { setupAdminAction } from '@/lib/actions/setup';
 import { Field } from '@/components/ui/field';
-import { Button } from '@/components/ui/button';
+import { NewPasswordFields } from '@/components/ui/password-fields';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
+import { SubmitButton } from '@/components/actions/action-form';
 
 export function SetupForm() {
   const router = useRouter();
@@ -33,24 +34,10 @@ export function SetupForm() {
         {...register('code')}
       />
       <Field label="Email" type="email" autoComplete="username" error={errors.email?.message} {...register('email')} />
-      <Field
-        label="Password"
-        type="password"
-        autoComplete="new-password"
-        hint="At least 12 characters."
-        error={errors.password?.message}
-        {...register('password')}
-      />
-      <Field
-        label="Confirm password"
-        type="password"
-        autoComplete="new-password"
-        error={errors.confirm?.message}
-        {...register('confirm')}
-      />
-      <Button type="submit" variant="primary" className="w-full" disabled={pending} aria-busy={pending || undefined}>
+      <NewPasswordFields form={form} />
+      <SubmitButton pending={pending} className="w-full">
         Create administrator
-      </Button>
+      </SubmitButton>
     </form>
   );
 }

@@ -1,17 +1,11 @@
 'use client';
-import { useId, useState } from 'react';
-import { useRouter } from 'next/navigation';
 import { createScimTokenAction, revokeScimTokenAction } from '@/lib/actions/scim-tokens';
 import type { ScimTokenRow } from '@/lib/dal/scim-tokens';
 import { scimTokenNameSchema } from '@/lib/schemas/scim-token';
-import { Button } from '@/components/ui/button';
-import { Field } from '@/components/ui/field';
-import { Alert } from '@/components/ui/alert';
-import { CopyButton } from '@/components/ui/copy-button';
 import { LocalTime } from '@/components/ui/local-time';
-import { useActionForm } from '@/components/actions/use-action-form';
-import { FormError } from '@/components/actions/form-error';
-import { ActionButton } from '@/components/actions/action-button';
+import { ACTIONS, Cell, DataTable } from '@/components/ui/table';
+import { DestructiveButton } from '@/components/actions/action-button';
+import { IssueSecret, type IssueSecretText } from '@/components/actions/issue-secret';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
@@ -19,10 +13,22 @@ const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
  * SCIM provisioning: the endpoint an IdP is given, and its bearer tokens. A new token is
  * shown once, from the action's answer; the list never holds one.
  */
+const TEXT: IssueSecretText = {
+  form: { label: 'Create SCIM token', submit: 'Create token' },
+  name: { label: 'Token name', hint: 'Who will use it, e.g. Okta production' },
+  secret: {
+    label: 'SCIM token',
+    notice: (name) => (
+      <>
+        Copy the token for <strong>{name}</strong> now and paste it into the identity provider.
+      </>
+    ),
+  },
+};
+
 export function ScimTokens({ tokens, scimUrl }: { tokens: ScimTokenRow[]; scimUrl: string }) {
-  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   return (
-    <section aria-labelledby="scim-heading" className="space-y-3">
+    <section aria-labelledby="scim-heading" className="mt-6 space-y-3">
       <div>
         <h2 id="scim-heading" className="text-lg font-semibold">
           SCIM provisioning
@@ -33,157 +39,54 @@ export function ScimTokens({ tokens, scimUrl }: { tokens: ScimTokenRow[]; scimUr
           <code className="rounded bg-slate-100 px-1 font-mono text-xs">{scimUrl}</code> and a token.
         </p>
       </div>
-      {created ? (
-        <TokenOnce {...created} onDone={() => setCreated(null)} />
-      ) : (
-        <CreateTokenForm onCreated={setCreated} />
-      )}
+      <IssueSecret schema={scimTokenNameSchema} action={createScimTokenAction} secretOf={(t) => t.token} text={TEXT} />
       <TokenTable tokens={tokens} />
     </section>
   );
 }
 
-function CreateTokenForm({ onCreated }: { onCreated: (t: { name: string; token: string }) => void }) {
-  const router = useRouter();
-  const { form, onSubmit, pending } = useActionForm({
-    schema: scimTokenNameSchema,
-    action: createScimTokenAction,
-    defaultValues: { name: '' },
-    onSuccess: ({ name, token }) => {
-      form.reset();
-      onCreated({ name, token });
-      router.refresh();
-    },
-  });
-  const {
-    register,
-    formState: { errors },
-  } = form;
-  return (
-    <form
-      onSubmit={onSubmit}
-      noValidate
-      aria-label="Create SCIM token"
-      className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-[1fr_auto] md:items-end"
-    >
-      {errors.root ? (
-        <div className="md:col-span-2">
-          <FormError form={form} />
-        </div>
-      ) : null}
-      <Field
-        label="Token name"
-        hint="Who will use it, e.g. Okta production"
-        error={errors.name?.message}
-        {...register('name')}
-      />
-      <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
-        Create token
-      </Button>
-    </form>
-  );
-}
-
-function TokenOnce({ name, token, onDone }: { name: string; token: string; onDone: () => void }) {
-  const id = useId();
-  return (
-    <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-      <Alert tone="warning">
-        Copy the token for <strong>{name}</strong> now and paste it into the identity provider.{' '}
-        <strong>It will not be shown again.</strong>
-      </Alert>
-      <div className="space-y-1">
-        <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-          SCIM token
-        </label>
-        <div className="flex gap-2">
-          <input
-            id={id}
-            readOnly
-            value={token}
-            spellCheck={false}
-            autoComplete="off"
-            onFocus={(e) => e.currentTarget.select()}
-            className="block w-full rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1.5 font-mono text-xs"
-          />
-          <CopyButton text={token} />
-        </div>
-      </div>
-      <div className="flex justify-end">
-        <Button variant="primary" onClick={onDone}>
-          Done
-        </Button>
-      </div>
-    </div>
-  );
-}
-
 function TokenTable({ tokens }: { tokens: ScimTokenRow[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left">
-        <caption className="sr-only">SCIM tokens</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600 uppercase">
-          <tr>
-            <th className="px-3 py-2">Name</th>
-            <th className="px-3 py-2">Created</th>
-            <th className="px-3 py-2">Last used</th>
-            <th className="px-3 py-2">Status</th>
-            <th className="px-3 py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {tokens.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="px-3 py-6 text-center text-slate-500">
-                No SCIM tokens yet.
-              </td>
-            </tr>
-          ) : (
-            tokens.map((t) => (
-              <tr key={t.id} className={t.revokedAt ? 'text-slate-500' : undefined}>
-                <td className="px-3 py-2">{t.name}</td>
-                <td className="px-3 py-2 whitespace-nowrap">
-                  <LocalTime iso={iso(t.createdAt)} />
-                </td>
-                <td className="px-3 py-2 whitespace-nowrap">
-                  <LocalTime iso={iso(t.lastUsedAt)} empty="Never" />
-                </td>
-                <td className="px-3 py-2 whitespace-nowrap">
-                  {t.revokedAt ? (
-                    <>
-                      Revoked <LocalTime iso={iso(t.revokedAt)} />
-                    </>
-                  ) : (
-                    'Active'
-                  )}
-                </td>
-                <td className="px-3 py-2 text-right">{t.revokedAt ? null : <RevokeToken id={t.id} name={t.name} />}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="SCIM tokens"
+      columns={['Name', 'Created', 'Last used', 'Status', ACTIONS]}
+      rows={tokens}
+      empty="No SCIM tokens yet."
+      row={(t) => (
+        <tr key={t.id} className={t.revokedAt ? 'text-slate-500' : undefined}>
+          <Cell>{t.name}</Cell>
+          <Cell className="whitespace-nowrap">
+            <LocalTime iso={iso(t.createdAt)} />
+          </Cell>
+          <Cell className="whitespace-nowrap">
+            <LocalTime iso={iso(t.lastUsedAt)} empty="Never" />
+          </Cell>
+          <Cell className="whitespace-nowrap">
+            {t.revokedAt ? (
+              <>
+                Revoked <LocalTime iso={iso(t.revokedAt)} />
+              </>
+            ) : (
+              'Active'
+            )}
+          </Cell>
+          <Cell className="text-right">{t.revokedAt ? null : <RevokeToken id={t.id} name={t.name} />}</Cell>
+        </tr>
+      )}
+    />
   );
 }
 
 function RevokeToken({ id, name }: { id: string; name: string }) {
   return (
-    <ActionButton
-      variant="ghost"
-      className="text-red-700"
-      label={`Revoke ${name}`}
+    <DestructiveButton
+      verb="Revoke"
+      target={name}
       action={() => revokeScimTokenAction({ id })}
       confirm={{
         title: `Revoke the SCIM token "${name}"?`,
         body: 'The identity provider using it stops provisioning at once.',
-        action: 'Revoke',
       }}
-    >
-      Revoke
-    </ActionButton>
+    />
   );
 }

@@ -1,7 +1,9 @@
 'use client';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { Button } from '@/components/ui/button';
+import { Options } from '@/components/ui/options';
 
 export interface HistoryFilterValues {
   namespace?: string;
@@ -14,6 +16,17 @@ export interface HistoryFilterValues {
 const control = 'rounded-md border border-slate-300 bg-white px-2.5 py-1.5';
 // <input type="date"> only takes YYYY-MM-DD; a full ISO time in the URL (from a script) shows as its UTC day.
 const asDay = (v?: string) => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : '');
+
+/** A labelled control of the filter bar. */
+function Filter({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is `children`, inside the label.
+    <label className="flex flex-col gap-1">
+      <span className="text-xs font-medium text-slate-600">{label}</span>
+      {children}
+    </label>
+  );
+}
 
 /**
  * The filter form. A plain GET form, so it works before (or without) JavaScript; with
@@ -59,8 +72,7 @@ export function HistoryFilters({
       onSubmit={onSubmit}
       className="mb-3 flex flex-wrap items-end gap-3 text-sm"
     >
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">Namespace</span>
+      <Filter label="Namespace">
         <select
           name="namespace"
           defaultValue={values.namespace ?? ''}
@@ -68,15 +80,10 @@ export function HistoryFilters({
           className={`${control} max-w-xs`}
         >
           <option value="">All I can see</option>
-          {namespaces.map((n) => (
-            <option key={n.id} value={n.id}>
-              {n.label}
-            </option>
-          ))}
+          <Options items={namespaces} />
         </select>
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">Who</span>
+      </Filter>
+      <Filter label="Who">
         <input
           name="actor"
           type="search"
@@ -85,24 +92,17 @@ export function HistoryFilters({
           maxLength={200}
           className={`${control} w-56`}
         />
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">Type</span>
+      </Filter>
+      <Filter label="Type">
         <select name="type" defaultValue={values.type ?? ''} onChange={applyNow} className={control}>
           <option value="">All types</option>
-          {entityTypes.map((t) => (
-            <option key={t.value} value={t.value}>
-              {t.label}
-            </option>
-          ))}
+          <Options items={entityTypes} />
         </select>
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">From (UTC)</span>
+      </Filter>
+      <Filter label="From (UTC)">
         <input name="from" type="date" defaultValue={asDay(values.from)} className={control} />
-      </label>
-      <label className="flex flex-col gap-1">
-        <span className="text-xs font-medium text-slate-600">To (UTC, inclusive)</span>
+      </Filter>
+      <Filter label="To (UTC, inclusive)">
         <input
           name="to"
           type="date"
@@ -111,13 +111,8 @@ export function HistoryFilters({
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? 'history-filter-error' : undefined}
         />
-      </label>
-      <button
-        type="submit"
-        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
-      >
-        Apply
-      </button>
+      </Filter>
+      <Button type="submit">Apply</Button>
       <Link href="/history" className="px-1 py-1.5 text-slate-600 hover:underline">
         Clear
       </Link>

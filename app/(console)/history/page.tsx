@@ -11,6 +11,10 @@ import {
 } from '@/lib/dal/history';
 import { Alert } from '@/components/ui/alert';
 import { LocalTime } from '@/components/ui/local-time';
+import { ButtonLink } from '@/components/ui/button';
+import { PageHeader } from '@/components/shell/page-header';
+import { Pagination } from '@/components/ui/pagination';
+import { Cell, DataTable } from '@/components/ui/table';
 import { HistoryFilters } from './history-filters';
 import { Changes } from './changes';
 
@@ -88,20 +92,17 @@ export default async function HistoryPage({
 
   return (
     <div>
-      <div className="mb-1 flex flex-wrap items-center justify-between gap-2">
-        <h1 className="text-xl font-semibold">Change History</h1>
-        <a
-          href={exportHref}
-          download
-          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
-        >
-          Export CSV
-        </a>
-      </div>
-      <p className="mb-4 text-slate-600">
+      <PageHeader
+        title="Change History"
+        actions={
+          <ButtonLink href={exportHref} download>
+            Export CSV
+          </ButtonLink>
+        }
+      >
         Every change made in the console, newest first, in the namespaces you can view. Entries cannot be edited or
         deleted.
-      </p>
+      </PageHeader>
       <HistoryFilters
         namespaces={namespaces}
         entityTypes={HISTORY_ENTITY_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
@@ -112,93 +113,58 @@ export default async function HistoryPage({
           <Alert>{problem}</Alert>
         </div>
       ) : null}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600 uppercase">
-            <tr>
-              <th scope="col" className="px-3 py-2 font-medium">
-                When
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Who
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                What
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Where
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Changes
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 align-top">
-            {page.entries.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="px-3 py-6 text-center text-slate-500">
-                  {problem
-                    ? 'Nothing to show.'
-                    : raw.cursor
-                      ? 'No older entries.'
-                      : filtered
-                        ? 'No change matches these filters.'
-                        : 'No changes recorded yet.'}
-                </td>
-              </tr>
-            ) : (
-              page.entries.map((e) => (
-                <tr key={e.id}>
-                  <td className="px-3 py-2 whitespace-nowrap">
-                    <LocalTime iso={e.at} />
-                  </td>
-                  <td
-                    className="max-w-56 truncate px-3 py-2"
-                    title={e.clientAddress ? `${e.actorEmail} from ${e.clientAddress}` : e.actorEmail}
-                  >
-                    {e.actorEmail}
-                    {e.clientAddress ? <span className="block text-xs text-slate-500">{e.clientAddress}</span> : null}
-                  </td>
-                  <td className="px-3 py-2">
-                    <span
-                      className={`rounded px-1.5 py-0.5 text-[11px] font-medium ${ACTION_TONES[e.action] ?? 'bg-slate-100 text-slate-700'}`}
-                    >
-                      {e.action}
-                    </span>{' '}
-                    {typeLabel(e.entityType)}
-                    <div className="max-w-56 truncate font-mono text-xs text-slate-500" title={e.entityId}>
-                      {e.entityId}
-                    </div>
-                  </td>
-                  <td className="px-3 py-2">
-                    <Where e={e} />
-                  </td>
-                  <td className="px-3 py-2">
-                    <Changes action={e.action} before={e.before} after={e.after} />
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-      <nav aria-label="Pagination" className="mt-3 flex items-center justify-between text-sm text-slate-600">
-        <span>
-          {page.entries.length} entr{page.entries.length === 1 ? 'y' : 'ies'} shown
-        </span>
-        <span className="flex gap-3">
-          {raw.cursor ? (
-            <Link className="hover:underline" href={withCursor()}>
-              Newest
-            </Link>
-          ) : null}
-          {page.nextCursor ? (
-            <Link className="hover:underline" href={withCursor(page.nextCursor)}>
-              Older
-            </Link>
-          ) : null}
-        </span>
-      </nav>
+      <DataTable
+        columns={['When', 'Who', 'What', 'Where', 'Changes']}
+        rows={page.entries}
+        alignTop
+        empty={
+          problem
+            ? 'Nothing to show.'
+            : raw.cursor
+              ? 'No older entries.'
+              : filtered
+                ? 'No change matches these filters.'
+                : 'No changes recorded yet.'
+        }
+        row={(e) => (
+          <tr key={e.id}>
+            <Cell className="whitespace-nowrap">
+              <LocalTime iso={e.at} />
+            </Cell>
+            <Cell
+              className="max-w-56 truncate"
+              title={e.clientAddress ? `${e.actorEmail} from ${e.clientAddress}` : e.actorEmail}
+            >
+              {e.actorEmail}
+              {e.clientAddress ? <span className="block text-xs text-slate-500">{e.clientAddress}</span> : null}
+            </Cell>
+            <Cell>
+              <span
+                className={`rounded px-1.5 py-0.5 text-[11px] font-medium ${ACTION_TONES[e.action] ?? 'bg-slate-100 text-slate-700'}`}
+              >
+                {e.action}
+              </span>{' '}
+              {typeLabel(e.entityType)}
+              <div className="max-w-56 truncate font-mono text-xs text-slate-500" title={e.entityId}>
+                {e.entityId}
+              </div>
+            </Cell>
+            <Cell>
+              <Where e={e} />
+            </Cell>
+            <Cell>
+              <Changes action={e.action} before={e.before} after={e.after} />
+            </Cell>
+          </tr>
+        )}
+      />
+      <Pagination
+        summary={`${page.entries.length} entr${page.entries.length === 1 ? 'y' : 'ies'} shown`}
+        links={[
+          raw.cursor ? { label: 'Newest', href: withCursor() } : null,
+          page.nextCursor ? { label: 'Older', href: withCursor(page.nextCursor) } : null,
+        ]}
+      />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 import { retireSigningKeyAction, rotateSigningKeyAction } from '@/lib/actions/signing-keys';
-import { ActionButton } from '@/components/actions/action-button';
+import { ActionButton, DestructiveButton } from '@/components/actions/action-button';
 
 export function RotateButton() {
   return (
@@ -12,14 +12,11 @@ export function RotateButton() {
 
 export function KeyActions({ kid }: { kid: string }) {
   return (
-    <ActionButton
-      variant="ghost"
-      className="text-red-700"
-      label={`Retire ${kid}`}
+    <DestructiveButton
+      verb="Retire"
+      target={kid}
       action={() => retireSigningKeyAction({ kid })}
-      confirm={{ title: 'Retire this key?', body: 'Tokens it signed stop working at once.', action: 'Retire' }}
-    >
-      Retire
-    </ActionButton>
+      confirm={{ title: 'Retire this key?', body: 'Tokens it signed stop working at once.' }}
+    />
   );
 }

@@ -1,5 +1,5 @@
 'use client';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useRouter } from 'next/navigation';
 import {
   addUserAction,
@@ -12,12 +12,10 @@ import {
 } from '@/lib/actions/users';
 import type { PendingLink } from '@/lib/dal/console-users';
 import { addUserSchema } from '@/lib/schemas/auth';
-import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
-import { Alert } from '@/components/ui/alert';
-import { CopyButton } from '@/components/ui/copy-button';
+import { SecretReveal } from '@/components/ui/secret-reveal';
 import { useActionForm } from '@/components/actions/use-action-form';
-import { FormError } from '@/components/actions/form-error';
+import { CardForm } from '@/components/actions/action-form';
 import { ActionButton } from '@/components/actions/action-button';
 
 type Invite = { email: string; inviteUrl: string; expiresAt: string };
@@ -26,33 +24,20 @@ type Invite = { email: string; inviteUrl: string; expiresAt: string };
 export function AddUser({ ssoName }: { ssoName: string | null }) {
   const router = useRouter();
   const [invite, setInvite] = useState<Invite | null>(null);
-  const { form, onSubmit, pending } = useActionForm({
+  const add = useActionForm({
     schema: addUserSchema,
     action: addUserAction,
     defaultValues: { email: '' },
     onSuccess: ({ inviteUrl, expiresAt }, { email }) => {
-      form.reset();
+      add.form.reset();
       setInvite({ email, inviteUrl, expiresAt });
       router.refresh();
     },
   });
-  const {
-    register,
-    formState: { errors },
-  } = form;
+  const { register, formState } = add.form;
   if (invite) return <InviteOnce invite={invite} onDone={() => setInvite(null)} />;
   return (
-    <form
-      onSubmit={onSubmit}
-      noValidate
-      aria-label="Add user"
-      className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-[1fr_auto] md:items-end"
-    >
-      {errors.root ? (
-        <div className="md:col-span-2">
-          <FormError form={form} />
-        </div>
-      ) : null}
+    <CardForm of={add} label="Add user" submitLabel="Add user" columns="md:grid-cols-[1fr_auto]">
       <Field
         label="New user’s email"
         type="email"
@@ -62,47 +47,27 @@ export function AddUser({ ssoName }: { ssoName: string | null }) {
             ? `People who sign in with ${ssoName} need no invite: their account is made at their first sign-in.`
             : 'They get a one-time link, valid 72 hours, to set their password.'
         }
-        error={errors.email?.message}
+        error={formState.errors.email?.message}
         {...register('email')}
       />
-      <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
-        Add user
-      </Button>
-    </form>
+    </CardForm>
   );
 }
 
 export function InviteOnce({ invite, onDone }: { invite: Invite; onDone: () => void }) {
-  const id = useId();
   return (
-    <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-      <Alert tone="warning">
-        Send this link to <strong>{invite.email}</strong>. It works once, until{' '}
-        {new Date(invite.expiresAt).toLocaleString()}. <strong>It will not be shown again.</strong>
-      </Alert>
-      <div className="space-y-1">
-        <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-          Invite link
-        </label>
-        <div className="flex gap-2">
-          <input
-            id={id}
-            readOnly
-            value={invite.inviteUrl}
-            spellCheck={false}
-            autoComplete="off"
-            onFocus={(e) => e.currentTarget.select()}
-            className="block w-full rounded-md border border-slate-300 bg-slate-50 px-2.5 py-1.5 font-mono text-xs"
-          />
-          <CopyButton text={invite.inviteUrl} />
-        </div>
-      </div>
-      <div className="flex justify-end">
-        <Button variant="primary" onClick={onDone}>
-          Done
-        </Button>
-      </div>
-    </div>
+    <SecretReveal
+      card
+      label="Invite link"
+      secret={invite.inviteUrl}
+      notice={
+        <>
+          Send this link to <strong>{invite.email}</strong>. It works once, until{' '}
+          {new Date(invite.expiresAt).toLocaleString()}.
+        </>
+      }
+      onDone={onDone}
+    />
   );
 }
 

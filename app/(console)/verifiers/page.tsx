@@ -3,6 +3,7 @@ import { requirePageActor } from '@/lib/session';
 import { listVerifiers } from '@/lib/dal/verifiers';
 import { config } from '@/lib/config';
 import { guard } from '@/components/shell/guard';
+import { PageHeader } from '@/components/shell/page-header';
 import { Verifiers } from './verifiers';
 
 export const metadata: Metadata = { title: 'Verifiers' };
@@ -13,18 +14,15 @@ export default async function VerifiersPage() {
     const verifiers = await listVerifiers(actor);
     return (
       <div className="max-w-5xl space-y-4">
-        <div>
-          <h1 className="text-xl font-semibold">Verifiers</h1>
-          <p className="text-slate-600">
-            A verifier answers the proxies' verification calls next to them, without Next.js and without database
-            credentials: it keeps everything a decision needs in memory and follows this console's changes as they
-            happen. Run one with{' '}
-            <code className="rounded bg-slate-100 px-1 font-mono text-xs">
-              POSTERN_URL={config.publicUrl} VERIFIER_CREDENTIAL=… npm run verifier
-            </code>
-            .
-          </p>
-        </div>
+        <PageHeader title="Verifiers" className="">
+          A verifier answers the proxies' verification calls next to them, without Next.js and without database
+          credentials: it keeps everything a decision needs in memory and follows this console's changes as they happen.
+          Run one with{' '}
+          <code className="rounded bg-slate-100 px-1 font-mono text-xs">
+            POSTERN_URL={config.publicUrl} VERIFIER_CREDENTIAL=… npm run verifier
+          </code>
+          .
+        </PageHeader>
         <Verifiers verifiers={verifiers} now={Date.now()} />
       </div>
     );

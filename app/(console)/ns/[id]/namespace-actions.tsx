@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Modal } from '@/components/ui/modal';
 import { useActionForm, type ActionAnswer } from '@/components/actions/use-action-form';
-import { FormError } from '@/components/actions/form-error';
+import { DialogForm } from '@/components/actions/action-form';
 import { ActionButton } from '@/components/actions/action-button';
 
 function NameDialog({
@@ -24,7 +24,7 @@ function NameDialog({
   action: (input: { name: string }) => Promise<ActionAnswer<{ id: string }>>;
 }) {
   const router = useRouter();
-  const { form, onSubmit, pending } = useActionForm({
+  const named = useActionForm({
     schema: namespaceNameSchema,
     action,
     defaultValues: { name: initial },
@@ -36,22 +36,15 @@ function NameDialog({
   });
   return (
     <Modal open title={title} onClose={onClose}>
-      <form onSubmit={onSubmit} noValidate className="space-y-3">
-        <FormError form={form} />
+      <DialogForm of={named} submitLabel={submitLabel} onCancel={onClose}>
         <Field
           label="Name"
           autoFocus
           maxLength={200}
-          error={form.formState.errors.name?.message}
-          {...form.register('name')}
+          error={named.form.formState.errors.name?.message}
+          {...named.form.register('name')}
         />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
-            {submitLabel}
-          </Button>
-        </div>
-      </form>
+      </DialogForm>
     </Modal>
   );
 }

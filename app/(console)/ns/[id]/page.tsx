@@ -8,6 +8,7 @@ import { NamespaceTabs } from '@/components/shell/namespace-tabs';
 import { atLeast } from '@/lib/dal/authz';
 import { expiringSoon } from '@/lib/dal/expiry';
 import { ExpiryNotices } from '@/components/expiry-notices';
+import { PageHeader } from '@/components/shell/page-header';
 
 export const metadata: Metadata = { title: 'Namespace' };
 
@@ -18,12 +19,14 @@ export default async function NamespacePage({ params }: { params: Promise<{ id: 
   return (
     <div className="max-w-4xl">
       <Breadcrumbs path={ns.path} />
-      <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
-        <h1 className="text-xl font-semibold">{ns.name}</h1>
-        {atLeast(ns.role, 'manager') ? (
-          <NamespaceActions id={ns.id} name={ns.name} isRoot={ns.parentId === null} />
-        ) : null}
-      </div>
+      <PageHeader
+        title={ns.name}
+        actions={
+          atLeast(ns.role, 'manager') ? (
+            <NamespaceActions id={ns.id} name={ns.name} isRoot={ns.parentId === null} />
+          ) : null
+        }
+      />
       <NamespaceTabs id={ns.id} current="" />
       <ExpiryNotices namespaceId={ns.id} accounts={soon} />
       <section aria-labelledby="children-heading" className="rounded-lg border border-slate-200 bg-white">

@@ -7,6 +7,7 @@ import { ROLE_LABELS } from '@/lib/schemas/grant';
 import { Breadcrumbs } from '@/components/shell/breadcrumbs';
 import { NamespaceTabs } from '@/components/shell/namespace-tabs';
 import { guard } from '@/components/shell/guard';
+import { ACTIONS, Cell, DataTable } from '@/components/ui/table';
 import { AddGrantForm, RemoveGrant } from './member-forms';
 
 export const metadata: Metadata = { title: 'Members' };
@@ -27,40 +28,27 @@ export default async function MembersPage({ params }: { params: Promise<{ id: st
           namespaces, service accounts, routes and policies; Admin also grants roles and manages keys.
         </p>
         {canEdit ? <AddGrantForm namespaceId={id} /> : null}
-        <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600 uppercase">
-              <tr>
-                <th className="px-3 py-2">Member</th>
-                <th className="px-3 py-2">Role</th>
-                <th className="px-3 py-2">Granted in</th>
-                <th className="px-3 py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {grants.map((g) => (
-                <tr key={g.id} className={g.inherited ? 'text-slate-500' : ''}>
-                  <td className="px-3 py-2">
-                    {g.subjectType === 'group' ? (
-                      <span className="mr-1 rounded bg-sky-50 px-1 text-[11px] text-sky-800">group</span>
-                    ) : null}
-                    {g.subject}
-                    {g.stale ? <span className="ml-1 text-xs text-amber-700">(group no longer exists)</span> : null}
-                  </td>
-                  <td className="px-3 py-2">{ROLE_LABELS[g.role]}</td>
-                  <td className="px-3 py-2">
-                    {g.inherited ? <>inherited from {g.namespaceName}</> : 'this namespace'}
-                  </td>
-                  <td className="px-3 py-2 text-right">
-                    {canEdit && !g.inherited ? <RemoveGrant id={g.id} subject={g.subject} /> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          className="mt-4"
+          columns={['Member', 'Role', 'Granted in', ACTIONS]}
+          rows={grants}
+          row={(g) => (
+            <tr key={g.id} className={g.inherited ? 'text-slate-500' : ''}>
+              <Cell>
+                {g.subjectType === 'group' ? (
+                  <span className="mr-1 rounded bg-sky-50 px-1 text-[11px] text-sky-800">group</span>
+                ) : null}
+                {g.subject}
+                {g.stale ? <span className="ml-1 text-xs text-amber-700">(group no longer exists)</span> : null}
+              </Cell>
+              <Cell>{ROLE_LABELS[g.role]}</Cell>
+              <Cell>{g.inherited ? <>inherited from {g.namespaceName}</> : 'this namespace'}</Cell>
+              <Cell className="text-right">
+                {canEdit && !g.inherited ? <RemoveGrant id={g.id} subject={g.subject} /> : null}
+              </Cell>
+            </tr>
+          )}
+        />
       </div>
     );
   });

@@ -4,7 +4,7 @@ import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
 import { namespaceOr404 } from '@/components/shell/guard';
 import { listRoutes } from '@/lib/dal/routes';
 import { usersInScope } from '@/lib/dal/policies';
-import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { PageHeader } from '@/components/shell/page-header';
 import { PolicyCheckForm } from './policy-check-form';
 
 export const metadata: Metadata = { title: 'Check access' };
@@ -19,12 +19,10 @@ export default async function PolicyCheckPage({ params }: { params: Promise<{ id
   const users = await usersInScope(actor, id);
   return (
     <div className="max-w-3xl">
-      <Breadcrumbs path={ns.path} current="Check access" />
-      <h1 className="mb-1 text-xl font-semibold">Check access</h1>
-      <p className="mb-4 text-slate-600">
+      <PageHeader title="Check access" path={ns.path}>
         See what the verify endpoint would answer for an account and a request, and which rule decided, without testing
         by curl.
-      </p>
+      </PageHeader>
       <PolicyCheckForm routes={routes.map((r) => ({ id: r.id, label: `${r.name} (${r.from})` }))} users={users} />
     </div>
   );

@@ -1,15 +1,13 @@
 'use client';
-import { useState } from 'react';
 import { checkPolicyAction } from '@/lib/actions/policies';
 import { policyCheckSchema } from '@/lib/schemas/route';
-import type { CheckResult } from '@/lib/dal/policy-check';
-import { Button } from '@/components/ui/button';
 import { Field, SelectField } from '@/components/ui/field';
 import { Alert } from '@/components/ui/alert';
-import { useActionForm } from '@/components/actions/use-action-form';
+import { Options } from '@/components/ui/options';
+import { METHODS } from '@/components/policy/value-inputs';
+import { useActionResult } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
-
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+import { SubmitButton } from '@/components/actions/action-form';
 
 export function PolicyCheckForm({
   routes,
@@ -18,14 +16,9 @@ export function PolicyCheckForm({
   routes: { id: string; label: string }[];
   users: { id: string; label: string }[];
 }) {
-  const [result, setResult] = useState<CheckResult | null>(null);
-  const { form, onSubmit, pending } = useActionForm({
+  const { form, onSubmit, pending, result } = useActionResult({
     schema: policyCheckSchema,
-    // A result stays on screen only while it answers the question the form shows.
-    action: (values) => {
-      setResult(null);
-      return checkPolicyAction(values);
-    },
+    action: checkPolicyAction,
     defaultValues: {
       routeId: routes[0]?.id ?? '',
       subject: users[0]?.id ?? '',
@@ -33,7 +26,6 @@ export function PolicyCheckForm({
       path: '/',
       sourceIp: '',
     },
-    onSuccess: setResult,
   });
   const {
     register,
@@ -49,34 +41,22 @@ export function PolicyCheckForm({
       >
         <div className="md:col-span-2">
           <SelectField label="Route" error={errors.routeId?.message} {...register('routeId')}>
-            {routes.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.label}
-              </option>
-            ))}
+            <Options items={routes} />
           </SelectField>
         </div>
         <div className="md:col-span-2">
           <Field label="Account or user" list="check-users" error={errors.subject?.message} {...register('subject')} />
           <datalist id="check-users">
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.label}
-              </option>
-            ))}
+            <Options items={users} />
           </datalist>
         </div>
         <SelectField label="Method" error={errors.method?.message} {...register('method')}>
-          {METHODS.map((m) => (
-            <option key={m}>{m}</option>
-          ))}
+          <Options items={METHODS} />
         </SelectField>
         <Field label="Path" error={errors.path?.message} {...register('path')} />
         <Field label="Source IP (optional)" error={errors.sourceIp?.message} {...register('sourceIp')} />
         <div className="flex items-end justify-end">
-          <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
-            Check
-          </Button>
+          <SubmitButton pending={pending}>Check</SubmitButton>
         </div>
       </form>
       <FormError form={form} />

@@ -10,23 +10,25 @@ import { Button } from '@/components/ui/button';
 import { TextareaField } from '@/components/ui/field';
 import { Modal } from '@/components/ui/modal';
 import { Alert } from '@/components/ui/alert';
-import { useActionForm } from '@/components/actions/use-action-form';
+import { useActionResult } from '@/components/actions/use-action-form';
 import { FormError } from '@/components/actions/form-error';
+import { SubmitButton } from '@/components/actions/action-form';
 import { ActionButton } from '@/components/actions/action-button';
 
 export function ImportDialog({ namespaceId }: { namespaceId: string }) {
   const id = useId();
   const [open, setOpen] = useState(false);
   // What the preview shows is what the import writes: any change to the text discards it.
-  const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const { form, onSubmit, pending } = useActionForm({
+  const {
+    form,
+    onSubmit,
+    pending,
+    result: preview,
+    clear: dropPreview,
+  } = useActionResult({
     schema: pomeriumImportSchema,
-    action: (values) => {
-      setPreview(null);
-      return previewPomeriumImportAction(values);
-    },
+    action: previewPomeriumImportAction,
     defaultValues: { namespaceId, text: '' },
-    onSuccess: setPreview,
   });
   const {
     register,
@@ -39,13 +41,13 @@ export function ImportDialog({ namespaceId }: { namespaceId: string }) {
   const text = watch('text');
   const close = () => {
     setOpen(false);
-    setPreview(null);
+    dropPreview();
     reset();
   };
 
   const readFile = async (file: File | undefined) => {
     if (!file) return;
-    setPreview(null);
+    dropPreview();
     setValue('text', await file.text());
   };
 
@@ -72,7 +74,7 @@ export function ImportDialog({ namespaceId }: { namespaceId: string }) {
               'routes:\n  - from: https://app.example.com\n    to: http://app:8080\n    allowed_users: [ci@example.com]'
             }
             error={errors.text?.message}
-            {...register('text', { onChange: () => setPreview(null) })}
+            {...register('text', { onChange: () => dropPreview() })}
           />
           <div className="flex flex-wrap items-center gap-2">
             <label htmlFor={`${id}-file`} className="font-medium text-slate-700">
@@ -87,9 +89,9 @@ export function ImportDialog({ namespaceId }: { namespaceId: string }) {
             />
           </div>
           <div className="flex gap-2">
-            <Button type="submit" disabled={pending || !text?.trim()} aria-busy={pending || undefined}>
+            <SubmitButton pending={pending} variant="secondary" disabled={!text?.trim()}>
               Preview
-            </Button>
+            </SubmitButton>
           </div>
           {preview ? <PreviewView preview={preview} /> : null}
           {preview ? (

@@ -7,8 +7,8 @@ import { Button } from '@/components/ui/button';
 import { Field, TextareaField } from '@/components/ui/field';
 import { Modal } from '@/components/ui/modal';
 import { useActionForm } from '@/components/actions/use-action-form';
-import { FormError } from '@/components/actions/form-error';
-import { ActionButton } from '@/components/actions/action-button';
+import { DialogForm } from '@/components/actions/action-form';
+import { DestructiveButton } from '@/components/actions/action-button';
 
 type Choice = { id: string; name: string; enforced: boolean; namespaceName: string };
 
@@ -26,7 +26,7 @@ export function RouteDialog({
   const defaults: RouteFormValues = route
     ? { name: route.name, from: route.from, to: route.to, policyIds: route.policyIds }
     : { name: '', from: 'https://', to: '', policyIds: [] };
-  const { form, onSubmit, pending } = useActionForm({
+  const edit = useActionForm({
     schema: routeFormSchema,
     action: (values) =>
       route ? updateRouteAction({ ...values, id: route.id }) : createRouteAction({ ...values, namespaceId }),
@@ -36,11 +36,8 @@ export function RouteDialog({
       router.refresh();
     },
   });
-  const {
-    register,
-    reset,
-    formState: { errors },
-  } = form;
+  const { register, reset, formState } = edit.form;
+  const { errors } = formState;
   const close = () => {
     setOpen(false);
     reset(defaults);
@@ -59,8 +56,7 @@ export function RouteDialog({
         </Button>
       )}
       <Modal open={open} onClose={close} title={route ? `Edit ${route.name}` : 'Add route'} wide>
-        <form onSubmit={onSubmit} noValidate className="space-y-3 text-left">
-          <FormError form={form} />
+        <DialogForm of={edit} submitLabel={route ? 'Save' : 'Create'} onCancel={close}>
           <Field label="Name" error={errors.name?.message} {...register('name')} />
           <Field
             label="From"
@@ -103,13 +99,7 @@ export function RouteDialog({
               </p>
             ) : null}
           </fieldset>
-          <div className="flex justify-end gap-2">
-            <Button onClick={close}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
-              {route ? 'Save' : 'Create'}
-            </Button>
-          </div>
-        </form>
+        </DialogForm>
       </Modal>
     </>
   );
@@ -117,14 +107,11 @@ export function RouteDialog({
 
 export function DeleteRoute({ id, name }: { id: string; name: string }) {
   return (
-    <ActionButton
-      variant="ghost"
-      className="text-red-700"
-      label={`Delete ${name}`}
+    <DestructiveButton
+      verb="Delete"
+      target={name}
       action={() => deleteRouteAction({ id })}
-      confirm={{ title: `Delete route ${name}?`, body: 'Requests to it will get no_route.', action: 'Delete' }}
-    >
-      Delete
-    </ActionButton>
+      confirm={{ title: `Delete route ${name}?`, body: 'Requests to it will get no_route.' }}
+    />
   );
 }

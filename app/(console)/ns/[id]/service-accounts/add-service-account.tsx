@@ -5,12 +5,15 @@ import { createServiceAccountAction } from '@/lib/actions/service-accounts';
 import { createServiceAccountSchema, EXPIRATION_LABELS, EXPIRATION_PRESETS } from '@/lib/schemas/service-account';
 import { Button } from '@/components/ui/button';
 import { Field, SelectField } from '@/components/ui/field';
+import { Options } from '@/components/ui/options';
 import { Modal } from '@/components/ui/modal';
 import { useActionForm } from '@/components/actions/use-action-form';
-import { FormError } from '@/components/actions/form-error';
+import { DialogForm } from '@/components/actions/action-form';
 import { TokenReveal } from './token-reveal';
 
 type Created = { userId: string; token: string; expiresAt: string | null };
+
+const EXPIRATIONS = EXPIRATION_PRESETS.map((p) => ({ value: p, label: EXPIRATION_LABELS[p] }));
 
 export function AddServiceAccount({
   namespaceId,
@@ -25,7 +28,7 @@ export function AddServiceAccount({
   const [open, setOpen] = useState(false);
   // The JWT lives only in this component's state while the dialog is open.
   const [created, setCreated] = useState<Created | null>(null);
-  const { form, onSubmit, pending } = useActionForm({
+  const add = useActionForm({
     schema: createServiceAccountSchema,
     // datetime-local is the viewer's wall-clock time; send the instant, stored in UTC.
     action: (values) =>
@@ -46,12 +49,8 @@ export function AddServiceAccount({
     },
     onSuccess: ({ userId, token, expiresAt }) => setCreated({ userId, token, expiresAt }),
   });
-  const {
-    register,
-    watch,
-    reset,
-    formState: { errors },
-  } = form;
+  const { register, watch, reset, formState } = add.form;
+  const { errors } = formState;
   const kind = watch('kind');
   const expiration = watch('expiration');
 
@@ -76,8 +75,7 @@ export function AddServiceAccount({
         {created ? (
           <TokenReveal token={created.token} userId={created.userId} expiresAt={created.expiresAt} onDone={close} />
         ) : (
-          <form onSubmit={onSubmit} noValidate className="space-y-3">
-            <FormError form={form} />
+          <DialogForm of={add} submitLabel="Submit" onCancel={close}>
             <fieldset className="space-y-1">
               <legend className="text-sm font-medium text-slate-700">Identity</legend>
               <label className="flex items-center gap-2">
@@ -104,20 +102,12 @@ export function AddServiceAccount({
                 {...register('directoryUserId')}
               >
                 <option value="">Choose a user…</option>
-                {directoryUsers.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.label}
-                  </option>
-                ))}
+                <Options items={directoryUsers} />
               </SelectField>
             )}
             <Field label="Description" error={errors.description?.message} {...register('description')} />
             <SelectField label="Expiration" error={errors.expiration?.message} {...register('expiration')}>
-              {EXPIRATION_PRESETS.map((p) => (
-                <option key={p} value={p}>
-                  {EXPIRATION_LABELS[p]}
-                </option>
-              ))}
+              <Options items={EXPIRATIONS} />
             </SelectField>
             {expiration === 'custom' ? (
               <Field
@@ -127,13 +117,7 @@ export function AddServiceAccount({
                 {...register('customExpiresAt')}
               />
             ) : null}
-            <div className="flex justify-end gap-2 pt-1">
-              <Button onClick={close}>Cancel</Button>
-              <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
-                Submit
-              </Button>
-            </div>
-          </form>
+          </DialogForm>
         )}
       </Modal>
     </>

@@ -4,9 +4,12 @@ import { requirePageActor } from '@/lib/session';
 import { listServiceAccounts } from '@/lib/dal/service-accounts';
 import { listDirectoryUsers } from '@/lib/dal/directory';
 import { listServiceAccountsQuery } from '@/lib/schemas/service-account';
-import { Breadcrumbs } from '@/components/shell/breadcrumbs';
 import { namespaceOr404 } from '@/components/shell/guard';
 import { LocalTime } from '@/components/ui/local-time';
+import { Button } from '@/components/ui/button';
+import { PageHeader } from '@/components/shell/page-header';
+import { Pagination } from '@/components/ui/pagination';
+import { ACTIONS, Cell, DataTable, type Column } from '@/components/ui/table';
 import { AddServiceAccount } from './add-service-account';
 import { RowActions } from './row-actions';
 import { atLeast } from '@/lib/dal/authz';
@@ -55,38 +58,38 @@ export default async function ServiceAccountsPage({
     for (const [k, v] of Object.entries(merged)) if (v) sp.set(k, v);
     return `?${sp.toString()}`;
   };
-  const sortHeader = (key: 'issued' | 'accessed' | 'expires', label: string) => {
+  const sortColumn = (key: 'issued' | 'accessed' | 'expires', label: string): Column => {
     const active = sort === key;
     const next = active && dir === 'desc' ? 'asc' : 'desc';
-    return (
-      <th
-        scope="col"
-        className="px-3 py-2 font-medium"
-        aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}
-      >
+    return {
+      key,
+      sort: active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined,
+      label: (
         <Link href={href({ sort: key, dir: next, page: '1' })} className="hover:underline">
           {label}
           {active ? (dir === 'asc' ? ' ↑' : ' ↓') : ''}
         </Link>
-      </th>
-    );
+      ),
+    };
   };
 
   return (
     <div>
-      <Breadcrumbs path={ns.path} current="Service Accounts" />
-      <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
-        <h1 className="text-xl font-semibold">Service Accounts</h1>
-        {canManage ? (
-          <AddServiceAccount
-            namespaceId={ns.id}
-            namespaceName={ns.name}
-            directoryUsers={directory
-              .filter((u) => u.active)
-              .map((u) => ({ id: u.id, label: u.email ? `${u.id} (${u.email})` : u.id }))}
-          />
-        ) : null}
-      </div>
+      <PageHeader
+        title="Service Accounts"
+        path={ns.path}
+        actions={
+          canManage ? (
+            <AddServiceAccount
+              namespaceId={ns.id}
+              namespaceName={ns.name}
+              directoryUsers={directory
+                .filter((u) => u.active)
+                .map((u) => ({ id: u.id, label: u.email ? `${u.id} (${u.email})` : u.id }))}
+            />
+          ) : null
+        }
+      />
       <form method="get" className="mb-3 flex flex-wrap items-center gap-3" role="search">
         <label className="sr-only" htmlFor="sa-filter">
           Filter
@@ -103,114 +106,79 @@ export default async function ServiceAccountsPage({
         </label>
         <input type="hidden" name="sort" value={sort} />
         <input type="hidden" name="dir" value={dir} />
-        <button
-          type="submit"
-          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50"
-        >
-          Apply
-        </button>
+        <Button type="submit">Apply</Button>
       </form>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-600 uppercase">
-            <tr>
-              <th scope="col" className="px-3 py-2 font-medium">
-                User ID
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Namespace
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Description
-              </th>
-              {sortHeader('accessed', 'Accessed')}
-              {sortHeader('issued', 'Issued')}
-              {sortHeader('expires', 'Expires')}
-              <th scope="col" className="px-3 py-2 font-medium">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {list.rows.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="px-3 py-6 text-center text-slate-500">
-                  {query.q ? 'No service account matches this filter.' : 'No service accounts here yet.'}
-                </td>
-              </tr>
-            ) : (
-              list.rows.map((a) => (
-                <tr key={a.id} className={a.disabled ? 'bg-slate-50 text-slate-500' : ''}>
-                  <td className="px-3 py-2 font-mono text-xs">
-                    {a.userId}
-                    {a.impersonating ? (
-                      <span className="ml-1.5 rounded bg-sky-50 px-1 py-0.5 font-sans text-[11px] text-sky-800">
-                        impersonates
-                      </span>
-                    ) : null}
-                    {a.disabled ? (
-                      <span className="ml-1.5 rounded bg-slate-200 px-1 py-0.5 font-sans text-[11px] text-slate-700">
-                        disabled
-                      </span>
-                    ) : null}
-                  </td>
-                  <td className="px-3 py-2">
-                    <Link href={`/ns/${a.namespaceId}`} className="hover:underline">
-                      {a.namespaceName}
-                    </Link>
-                  </td>
-                  <td className="max-w-xs truncate px-3 py-2" title={a.description}>
-                    {a.description}
-                  </td>
-                  <td className="px-3 py-2 whitespace-nowrap">
-                    <LocalTime iso={a.accessedAt?.toISOString() ?? null} empty="Never" />
-                  </td>
-                  <td className="px-3 py-2 whitespace-nowrap">
-                    <LocalTime iso={a.issuedAt.toISOString()} />
-                  </td>
-                  <td
-                    className={`px-3 py-2 whitespace-nowrap ${expiryTone(a.expiresAt, now)}`}
-                    data-expiry={
-                      a.expiresAt
-                        ? a.expiresAt.getTime() <= now
-                          ? 'expired'
-                          : a.expiresAt.getTime() - now < 7 * DAY
-                            ? 'soon'
-                            : 'later'
-                        : 'never'
-                    }
-                  >
-                    <LocalTime iso={a.expiresAt?.toISOString() ?? null} empty="Never" />
-                    {a.expiresAt && a.expiresAt.getTime() <= now ? <span className="ml-1">(expired)</span> : null}
-                  </td>
-                  <td className="px-3 py-2 text-right">
-                    {canManage ? (
-                      <RowActions id={a.id} userId={a.userId} description={a.description} disabled={a.disabled} />
-                    ) : null}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
-      <nav aria-label="Pagination" className="mt-3 flex items-center justify-between text-sm text-slate-600">
-        <span>
-          {list.total} account{list.total === 1 ? '' : 's'} · page {list.page} of {list.pageCount}
-        </span>
-        <span className="flex gap-2">
-          {list.page > 1 ? (
-            <Link className="hover:underline" href={href({ page: String(list.page - 1) })}>
-              Previous
-            </Link>
-          ) : null}
-          {list.page < list.pageCount ? (
-            <Link className="hover:underline" href={href({ page: String(list.page + 1) })}>
-              Next
-            </Link>
-          ) : null}
-        </span>
-      </nav>
+      <DataTable
+        columns={[
+          'User ID',
+          'Namespace',
+          'Description',
+          sortColumn('accessed', 'Accessed'),
+          sortColumn('issued', 'Issued'),
+          sortColumn('expires', 'Expires'),
+          ACTIONS,
+        ]}
+        rows={list.rows}
+        empty={query.q ? 'No service account matches this filter.' : 'No service accounts here yet.'}
+        row={(a) => (
+          <tr key={a.id} className={a.disabled ? 'bg-slate-50 text-slate-500' : ''}>
+            <Cell className="font-mono text-xs">
+              {a.userId}
+              {a.impersonating ? (
+                <span className="ml-1.5 rounded bg-sky-50 px-1 py-0.5 font-sans text-[11px] text-sky-800">
+                  impersonates
+                </span>
+              ) : null}
+              {a.disabled ? (
+                <span className="ml-1.5 rounded bg-slate-200 px-1 py-0.5 font-sans text-[11px] text-slate-700">
+                  disabled
+                </span>
+              ) : null}
+            </Cell>
+            <Cell>
+              <Link href={`/ns/${a.namespaceId}`} className="hover:underline">
+                {a.namespaceName}
+              </Link>
+            </Cell>
+            <Cell className="max-w-xs truncate" title={a.description}>
+              {a.description}
+            </Cell>
+            <Cell className="whitespace-nowrap">
+              <LocalTime iso={a.accessedAt?.toISOString() ?? null} empty="Never" />
+            </Cell>
+            <Cell className="whitespace-nowrap">
+              <LocalTime iso={a.issuedAt.toISOString()} />
+            </Cell>
+            <Cell
+              className={`whitespace-nowrap ${expiryTone(a.expiresAt, now)}`}
+              data-expiry={
+                a.expiresAt
+                  ? a.expiresAt.getTime() <= now
+                    ? 'expired'
+                    : a.expiresAt.getTime() - now < 7 * DAY
+                      ? 'soon'
+                      : 'later'
+                  : 'never'
+              }
+            >
+              <LocalTime iso={a.expiresAt?.toISOString() ?? null} empty="Never" />
+              {a.expiresAt && a.expiresAt.getTime() <= now ? <span className="ml-1">(expired)</span> : null}
+            </Cell>
+            <Cell className="text-right">
+              {canManage ? (
+                <RowActions id={a.id} userId={a.userId} description={a.description} disabled={a.disabled} />
+              ) : null}
+            </Cell>
+          </tr>
+        )}
+      />
+      <Pagination
+        summary={`${list.total} account${list.total === 1 ? '' : 's'} · page ${list.page} of ${list.pageCount}`}
+        links={[
+          list.page > 1 ? { label: 'Previous', href: href({ page: String(list.page - 1) }) } : null,
+          list.page < list.pageCount ? { label: 'Next', href: href({ page: String(list.page + 1) }) } : null,
+        ]}
+      />
     </div>
   );
 }

@@ -11,8 +11,8 @@ import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Modal } from '@/components/ui/modal';
 import { useActionForm } from '@/components/actions/use-action-form';
-import { FormError } from '@/components/actions/form-error';
-import { ActionButton } from '@/components/actions/action-button';
+import { DialogForm } from '@/components/actions/action-form';
+import { ActionButton, DestructiveButton } from '@/components/actions/action-button';
 
 export function RowActions({
   id,
@@ -27,7 +27,7 @@ export function RowActions({
 }) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
-  const { form, onSubmit, pending } = useActionForm({
+  const edit = useActionForm({
     schema: serviceAccountDescriptionSchema,
     action: updateServiceAccountAction,
     extra: { id },
@@ -44,7 +44,7 @@ export function RowActions({
         variant="ghost"
         aria-label={`Edit ${userId}`}
         onClick={() => {
-          form.reset({ description });
+          edit.form.reset({ description });
           setEditing(true);
         }}
       >
@@ -57,35 +57,24 @@ export function RowActions({
       >
         {disabled ? 'Enable' : 'Disable'}
       </ActionButton>
-      <ActionButton
-        variant="ghost"
-        className="text-red-700"
-        label={`Revoke ${userId}`}
+      <DestructiveButton
+        verb="Revoke"
+        target={userId}
         action={() => revokeServiceAccountAction({ id })}
         confirm={{
           title: `Revoke ${userId}?`,
           body: 'The account is deleted and its token stops working at once, everywhere. This cannot be undone.',
-          action: 'Revoke',
         }}
-      >
-        Revoke
-      </ActionButton>
+      />
       <Modal open={editing} onClose={() => setEditing(false)} title={`Edit ${userId}`}>
-        <form className="space-y-3 text-left" noValidate onSubmit={onSubmit}>
-          <FormError form={form} />
+        <DialogForm of={edit} submitLabel="Save" onCancel={() => setEditing(false)}>
           <Field
             label="Description"
             autoFocus
-            error={form.formState.errors.description?.message}
-            {...form.register('description')}
+            error={edit.form.formState.errors.description?.message}
+            {...edit.form.register('description')}
           />
-          <div className="flex justify-end gap-2">
-            <Button onClick={() => setEditing(false)}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={pending} aria-busy={pending || undefined}>
-              Save
-            </Button>
-          </div>
-        </form>
+        </DialogForm>
       </Modal>
     </div>
   );

@@ -3,7 +3,7 @@ import { requirePageActor } from '@/lib/session';
 import { getNamespace } from '@/lib/dal/namespaces';
 import { getPolicy, knownGroups, usersInScope } from '@/lib/dal/policies';
 import { orNotFound } from '@/components/shell/guard';
-import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { PageHeader } from '@/components/shell/page-header';
 import { PolicyForm } from '../policy-form';
 
 export const metadata: Metadata = { title: 'Edit Policy' };
@@ -17,8 +17,7 @@ export default async function EditPolicyPage({ params }: { params: Promise<{ id:
   const { id: _id, namespaceId: _ns, ...initial } = policy;
   return (
     <div className="max-w-4xl">
-      <Breadcrumbs path={ns.path} current={policy.name} />
-      <h1 className="mb-4 text-xl font-semibold">{policy.name}</h1>
+      <PageHeader title={policy.name} path={ns.path} />
       <PolicyForm namespaceId={id} policyId={policyId} users={users} groups={groups} initial={initial} />
     </div>
   );

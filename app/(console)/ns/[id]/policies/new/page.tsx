@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/session';
 import { getNamespace } from '@/lib/dal/namespaces';
 import { knownGroups, usersInScope } from '@/lib/dal/policies';
-import { Breadcrumbs } from '@/components/shell/breadcrumbs';
+import { PageHeader } from '@/components/shell/page-header';
 import { PolicyForm } from '../policy-form';
 
 export const metadata: Metadata = { title: 'Add Policy' };
@@ -13,8 +13,7 @@ export default async function NewPolicyPage({ params }: { params: Promise<{ id: 
   const [ns, users, groups] = await Promise.all([getNamespace(actor, id), usersInScope(actor, id), knownGroups(actor)]);
   return (
     <div className="max-w-4xl">
-      <Breadcrumbs path={ns.path} current="Add Policy" />
-      <h1 className="mb-4 text-xl font-semibold">Add Policy</h1>
+      <PageHeader title="Add Policy" path={ns.path} />
       <PolicyForm
         namespaceId={id}
         users={users}
