@@ -6,6 +6,7 @@ import pino from 'pino';
 import { getPrisma } from '@/lib/db';
 import { logOptions } from '@/lib/log';
 import { createScimToken } from '@/lib/dal/scim-tokens';
+import { createVerifier } from '@/lib/dal/verifiers';
 import { rotateSigningKey } from '@/lib/dal/signing-keys';
 import { addConsoleUser } from '@/lib/dal/console-users';
 import { SECRET_COLUMNS, SECRET_FIELD_NAMES } from '@/lib/secret-fields';
@@ -19,12 +20,14 @@ describe('secret columns', () => {
     await rotateSigningKey(admin);
     await addConsoleUser(admin, `invitee-${Math.random().toString(36).slice(2)}@example.com`);
     await prisma.setupCode.create({ data: { codeHash: 'a'.repeat(64) } });
+    await createVerifier(admin, `omit-${Math.random().toString(36).slice(2)}`);
     const rows = {
       user: await prisma.user.findMany(),
       signingKey: await prisma.signingKey.findMany(),
       scimToken: await prisma.scimToken.findMany(),
       userInvite: await prisma.userInvite.findMany(),
       setupCode: await prisma.setupCode.findMany(),
+      verifier: await prisma.verifier.findMany(),
     };
     for (const [model, fields] of Object.entries(SECRET_COLUMNS)) {
       const list = rows[model as keyof typeof rows];

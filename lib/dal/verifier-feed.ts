@@ -48,7 +48,8 @@ const ACCOUNTS_JSON_SQL = `SELECT COALESCE(json_agg(${ACCOUNT_JSON})::text, '[]'
  * directory group changed (a group's members carry its name).
  */
 const DELTA_SQL = `WITH ch AS (SELECT id, version, entity, entity_id FROM state_changes WHERE version > $1)
-  SELECT (SELECT json_agg(json_build_object('version', version::text, 'entity', entity, 'entity_id', entity_id)
+  SELECT (SELECT version::text FROM cache_epoch WHERE id = 1) AS epoch,
+    (SELECT json_agg(json_build_object('version', version::text, 'entity', entity, 'entity_id', entity_id)
             ORDER BY version, id) FROM ch)::text AS changes,
     (SELECT json_agg(${ACCOUNT_JSON}) FROM service_accounts sa
        LEFT JOIN directory_users du ON du.id = sa.directory_user_id
@@ -107,18 +108,17 @@ export interface SharedDelta {
 export async function deltaSince(since: bigint): Promise<SharedDelta | null | 'reset'> {
   void pruneChanges();
   // One round trip for the common case: the changes and the accounts they touched.
-  const [row] = await (await getPrisma()).$queryRawUnsafe<{ changes: string | null; accounts: string | null }[]>(
-    DELTA_SQL,
-    since,
-  );
-  const rows = JSON.parse(row?.changes ?? '[]') as {
-    version: number | string;
-    entity: string;
-    entity_id: string | null;
-  }[];
-  if (!rows.length) return (await readEpoch()) < since ? 'reset' : null;
-  if (BigInt(rows[0]!.version) !== since + 1n) return 'reset';
+  const [row] = await (await getPrisma()).$queryRawUnsafe<
+    { epoch: string | null; changes: string | null; accounts: string | null }[]
+  >(DELTA_SQL, since);
+  const rows = JSON.parse(row?.changes ?? '[]') as { version: string; entity: string; entity_id: string | null }[];
+  // One statement, one view of the data: the log must run from since + 1 to the epoch
+  // without a gap (every version writes at least one row); anything else was pruned or
+  // belongs to another database: reload.
+  const epoch = BigInt(row?.epoch ?? '0');
+  if (!rows.length) return epoch === since ? null : 'reset';
   const version = BigInt(rows[rows.length - 1]!.version);
+  if (BigInt(rows[0]!.version) !== since + 1n || version !== epoch) return 'reset';
   const accountIds = new Set<string>();
   let accountsChanged = false;
   let routes = false;
