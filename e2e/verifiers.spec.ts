@@ -12,7 +12,7 @@ test.afterEach(async () => {
 });
 
 async function addVerifier(page: Page, name: string): Promise<string> {
-  await page.getByLabel('Name').fill(name);
+  await page.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
   await page.getByRole('button', { name: 'Add Verifier' }).click();
   const field = page.getByLabel('Verifier credential');
   await expect(field).toBeVisible();
