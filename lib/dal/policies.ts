@@ -114,40 +114,11 @@ export async function getPolicy(actor: Actor | null, namespaceId: string, id: st
   await authorize(actor, namespaceId, 'viewer');
   const p = await (await getPrisma()).policy.findFirst({ where: { id, namespaceId } });
   if (!p) throw notFound('The policy');
-  return {
-    id: p.id,
-    namespaceId: p.namespaceId,
-    name: p.name,
-    description: p.description,
-    enforced: p.enforced,
-    explanation: p.explanation,
-    remediation: p.remediation,
-    ppl: p.ppl,
-  };
+  return { id: p.id, namespaceId: p.namespaceId, ...formValues(p) };
 }
 
-function data(v: PolicyFormValues) {
-  const stored = storedPpl(v.ppl);
-  if (!stored.ok) throw invalid(stored.message, { ppl: [stored.message] });
-  return {
-    name: v.name,
-    nameKey: v.name.toLowerCase(),
-    description: v.description,
-    enforced: v.enforced,
-    explanation: v.explanation,
-    remediation: v.remediation,
-    ppl: stored.ppl,
-  };
-}
-
-const auditView = (p: {
-  name: string;
-  description: string;
-  enforced: boolean;
-  explanation: string;
-  remediation: string;
-  ppl: string;
-}) => ({
+/** A policy's form fields: what the edit form shows and the Change History records. */
+const formValues = (p: PolicyFormValues): PolicyFormValues => ({
   name: p.name,
   description: p.description,
   enforced: p.enforced,
@@ -155,6 +126,12 @@ const auditView = (p: {
   remediation: p.remediation,
   ppl: p.ppl,
 });
+
+function data(v: PolicyFormValues) {
+  const stored = storedPpl(v.ppl);
+  if (!stored.ok) throw invalid(stored.message, { ppl: [stored.message] });
+  return { ...formValues({ ...v, ppl: stored.ppl }), nameKey: v.name.toLowerCase() };
+}
 
 export async function createPolicy(
   actor: Actor | null,
@@ -166,7 +143,13 @@ export async function createPolicy(
   return mutate(
     async (m) => {
       const p = await m.tx.policy.create({ data: { namespaceId, ...fields } });
-      await m.record(who, { action: 'create', entityType: 'policy', entityId: p.id, namespaceId, after: auditView(p) });
+      await m.record(who, {
+        action: 'create',
+        entityType: 'policy',
+        entityId: p.id,
+        namespaceId,
+        after: formValues(p),
+      });
       return { id: p.id };
     },
     { unique: nameTaken(), foreignKey: notFound('The namespace') },
@@ -186,8 +169,8 @@ export async function updatePolicy(actor: Actor | null, id: string, values: Poli
         entityType: 'policy',
         entityId: id,
         namespaceId: before.namespaceId,
-        before: auditView(before),
-        after: auditView(after),
+        before: formValues(before),
+        after: formValues(after),
       });
       return { id };
     },
@@ -212,7 +195,7 @@ export async function deletePolicy(actor: Actor | null, id: string): Promise<voi
       entityType: 'policy',
       entityId: id,
       namespaceId: found.namespaceId,
-      before: auditView(found),
+      before: formValues(found),
     });
   });
 }

@@ -6,7 +6,7 @@ import { underPrefix } from '@/lib/net/canonical-path';
 import type { Tx } from '@/lib/dal/epoch';
 import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
-import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
+import { listNamespaces, namespaceTree, pathTo } from '@/lib/dal/namespaces';
 import { parseFrom, splitUrls, type routeFormSchema } from '@/lib/schemas/route';
 import type { z } from 'zod';
 
@@ -72,7 +72,7 @@ export async function listRoutes(actor: Actor | null, namespaceId: string): Prom
 async function checkPolicies(tx: Tx, namespaceId: string, ids: string[]) {
   if (!ids.length) return;
   // Inside the transaction (on PGlite it holds the only connection).
-  const all = await tx.namespace.findMany({ select: { id: true, name: true, parentId: true } });
+  const all = await namespaceTree(tx);
   const allowed = pathTo(all, namespaceId).map((n) => n.id);
   const found = await tx.policy.findMany({
     where: { id: { in: ids }, namespaceId: { in: allowed } },
@@ -102,7 +102,7 @@ export async function checkNesting(
     select: { id: true, name: true, namespaceId: true, pathPrefix: true },
   });
   if (!others.length) return;
-  const all = await tx.namespace.findMany({ select: { id: true, name: true, parentId: true } });
+  const all = await namespaceTree(tx);
   const within = (inner: string, outer: string) => pathTo(all, inner).some((n) => n.id === outer);
   for (const o of others) {
     const selfInside = underPrefix(self.pathPrefix, o.pathPrefix);

@@ -40,17 +40,10 @@ const rowSelect = {
 } satisfies Prisma.ServiceAccountSelect;
 
 type Selected = Prisma.ServiceAccountGetPayload<{ select: typeof rowSelect }>;
-const toRow = (a: Selected): ServiceAccountRow => ({
-  id: a.id,
-  userId: a.userId,
-  namespaceId: a.namespaceId,
-  namespaceName: a.namespace.name,
-  description: a.description,
-  impersonating: a.directoryUser,
-  disabled: a.disabled,
-  issuedAt: a.issuedAt,
-  expiresAt: a.expiresAt,
-  accessedAt: a.accessedAt,
+const toRow = ({ namespace, directoryUser, ...a }: Selected): ServiceAccountRow => ({
+  ...a,
+  namespaceName: namespace.name,
+  impersonating: directoryUser,
 });
 
 export const PAGE_SIZE = 100;
