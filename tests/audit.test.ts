@@ -1,14 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { getPrisma } from '@/lib/db';
 import { createNamespace, deleteNamespace, renameNamespace } from '@/lib/dal/namespaces';
-import { createServiceAccount, revokeServiceAccount, setServiceAccountDisabled } from '@/lib/dal/service-accounts';
+import { revokeServiceAccount, setServiceAccountDisabled } from '@/lib/dal/service-accounts';
 import { createPolicy, deletePolicy, updatePolicy } from '@/lib/dal/policies';
 import { createRoute, deleteRoute, updateRoute } from '@/lib/dal/routes';
 import { addGrant, removeGrant } from '@/lib/dal/grants';
 import { createDirectoryUser, deleteDirectoryUser } from '@/lib/dal/directory';
 import { retireSigningKey, rotateSigningKey } from '@/lib/dal/signing-keys';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import { makeAdmin } from './support/actors';
+import { newAccount } from './support/builders';
 
 describe('change history', () => {
   it('records who, where, what and before/after for every kind of mutation, and never a secret', {
@@ -18,10 +18,7 @@ describe('change history', () => {
     const prisma = await getPrisma();
     const ns = await createNamespace(admin, 'global', 'Audited');
     await renameNamespace(admin, ns.id, 'Audited2');
-    const { account, token } = await createServiceAccount(
-      admin,
-      createServiceAccountSchema.parse({ namespaceId: ns.id, kind: 'service', userId: 'audited-bot', expiration: '7' }),
-    );
+    const { account, token } = await newAccount(admin, ns.id, { userId: 'audited-bot', expiration: '7' });
     await setServiceAccountDisabled(admin, account.id, true);
     await revokeServiceAccount(admin, account.id);
     const ppl = 'allow:\n  or:\n    - accept: true\n';

@@ -6,7 +6,6 @@ import { revokeServiceAccount } from '@/lib/dal/service-accounts';
 import { createNamespace } from '@/lib/dal/namespaces';
 import { listRoutes, updateRoute } from '@/lib/dal/routes';
 import { createDirectoryUser } from '@/lib/dal/directory';
-import { routeFormSchema } from '@/lib/schemas/route';
 import { VerifyEngine } from '@/lib/verify/engine';
 import * as store from '@/lib/dal/verify-store';
 import { getPrisma } from '@/lib/db';
@@ -14,7 +13,7 @@ import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin, makeUserWithRole } from './support/actors';
 import { pomerium, verify, verifyAs } from './support/verify';
 import { failure, uid } from './support/helpers';
-import { newAccount, newPolicy, newRoute } from './support/builders';
+import { newAccount, newPolicy, newRoute, routeInput } from './support/builders';
 
 let admin: Actor;
 beforeAll(async () => {
@@ -250,18 +249,7 @@ describe('routes may not nest across namespaces', () => {
     const host = `upd-${uid()}.internal`;
     await route(admin, b.id, `https://${host}/api`);
     const mine = await route(admin, a.id, `https://other-${host}/api`);
-    const err = await failure(
-      updateRoute(
-        admin,
-        mine.id,
-        routeFormSchema.parse({
-          name: 'moved',
-          from: `https://${host}/api/v1`,
-          to: 'http://127.0.0.1:9',
-          policyIds: [],
-        }),
-      ),
-    );
+    const err = await failure(updateRoute(admin, mine.id, routeInput(`https://${host}/api/v1`, [], { name: 'moved' })));
     expect(err.code).toBe('conflict');
     expect((await listRoutes(admin, a.id)).map((r) => r.from)).toEqual([`https://other-${host}/api`]);
   });

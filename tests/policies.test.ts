@@ -10,7 +10,7 @@ import { makeAdmin } from './support/actors';
 import { verifyAs } from './support/verify';
 import { getPrisma } from '@/lib/db';
 import { failure, uid } from './support/helpers';
-import { newAccount, newPolicy, newRoute } from './support/builders';
+import { newAccount, newPolicy, newRoute, policyInput } from './support/builders';
 
 let admin: Actor;
 beforeAll(async () => {
@@ -82,13 +82,9 @@ describe('policy enforcement at the verify endpoint', () => {
     await updatePolicy(
       admin,
       p.id,
-      policyFormSchema.parse({
+      policyInput('allow:\n  or:\n    - user:\n        is: someone-else\n', {
         name: 'renamed',
-        description: '',
-        enforced: false,
         explanation: 'Only the other bot.',
-        remediation: '',
-        ppl: 'allow:\n  or:\n    - user:\n        is: someone-else\n',
       }),
     );
     expect(await traefik(token, host, '/')).toMatchObject({
@@ -282,15 +278,7 @@ describe('size limits after YAML alias expansion', () => {
       `[${Array.from({ length: 1000 }, (_, i) => `${tag}-${i}-${'y'.repeat(60)}`).join(', ')}]`;
     const list = (tag: string) =>
       `allow:\n  or:\n    - user:\n        in: ${values1000(`${tag}1`)}\n    - user:\n        in: ${values1000(`${tag}2`)}\n`;
-    const values = (ppl: string) =>
-      policyFormSchema.parse({
-        name: `big-${uid()}`,
-        description: '',
-        enforced: false,
-        explanation: '',
-        remediation: '',
-        ppl,
-      });
+    const values = (ppl: string) => policyInput(ppl, { name: `big-${uid()}` });
     const p = await createPolicy(admin, ns.id, values(list('a')));
     await updatePolicy(admin, p.id, values(list('b')));
     const prisma = await getPrisma();
