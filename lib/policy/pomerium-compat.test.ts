@@ -1,7 +1,8 @@
 // Forms Pomerium's parser accepts (pkg/policy/parser, criteria, and their tests), each
 // with both outcomes where it evaluates.
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, parsePolicy, policyWarnings, PolicyError, printPolicy, type PolicyRequest } from './index';
+import { evaluatePolicy, parsePolicy, policyWarnings, printPolicy, type PolicyRequest } from './index';
+import { parseError } from './test-utils';
 
 const alice = {
   id: 'u-alice',
@@ -11,15 +12,7 @@ const alice = {
 };
 const req = (over: Partial<PolicyRequest> = {}): PolicyRequest => ({ user: alice, method: 'GET', path: '/', ...over });
 const allowed = (ppl: string, over: Partial<PolicyRequest> = {}) => evaluatePolicy(parsePolicy(ppl), req(over)).allowed;
-const err = (ppl: string): PolicyError => {
-  try {
-    parsePolicy(ppl);
-  } catch (e) {
-    if (e instanceof PolicyError) return e;
-    throw e;
-  }
-  throw new Error('expected a PolicyError');
-};
+const err = parseError;
 
 describe('criteria that take no value ignore it', () => {
   it.each(['accept: 1', 'accept: true', 'accept: null', 'accept:', 'accept: false', 'accept: {x: 1}'])(

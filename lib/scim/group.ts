@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { badRequest } from '@/lib/scim/errors';
 import { applyPatch, type PatchOperation } from '@/lib/scim/patch';
-import { parseFilter } from '@/lib/scim/path';
+import { parseCoreFilter } from '@/lib/scim/path';
 import { canonicalResource, requireSchema, type Json } from '@/lib/scim/resource';
 import { GROUP_SCHEMA, URN } from '@/lib/scim/schema';
 import { invalidValue } from '@/lib/scim/user';
@@ -111,11 +111,9 @@ const GROUP_FIELDS: Record<string, 'displayName' | 'externalId' | 'id' | undefin
 
 /** displayName, externalId, id, and `members.value eq "<user id>"` (the groups of a user). */
 export function groupFilter(raw: string | null): GroupFilter | null {
-  if (raw === null || !raw.trim()) return null;
-  const { path, value } = parseFilter(raw);
-  if (path.urn && path.urn !== URN.group)
-    throw badRequest('invalidFilter', 'Only core Group attributes can be filtered.');
-  if (typeof value !== 'string') throw badRequest('invalidFilter', 'Compare with a quoted string.');
+  const parsed = parseCoreFilter(raw, { name: 'Group', urn: URN.group });
+  if (!parsed) return null;
+  const { path, value } = parsed;
   const attr = path.attr?.toLowerCase() ?? '';
   if (attr === 'members' && !path.filter && (path.sub === null || path.sub.toLowerCase() === 'value'))
     return { field: 'member', value };

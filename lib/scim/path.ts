@@ -103,3 +103,20 @@ export function matches(element: unknown, c: Comparison, caseExact = false): boo
   if (typeof actual !== 'string') return false;
   return caseExact ? actual === c.value : actual.toLowerCase() === c.value.toLowerCase();
 }
+
+/**
+ * A list filter on a core attribute of one resource type (its schema URN, or none),
+ * compared with a quoted string; null when there is no filter. Which attributes it may
+ * name is the resource's business.
+ */
+export function parseCoreFilter(
+  raw: string | null,
+  resource: { name: string; urn: string },
+): { path: AttrPath; value: string } | null {
+  if (raw === null || !raw.trim()) return null;
+  const { path, value } = parseFilter(raw);
+  if (path.urn && path.urn !== resource.urn)
+    throw badRequest('invalidFilter', `Only core ${resource.name} attributes can be filtered.`);
+  if (typeof value !== 'string') throw badRequest('invalidFilter', 'Compare with a quoted string.');
+  return { path, value };
+}

@@ -45,18 +45,18 @@ const str = (name: string, description: string, extra: Partial<AttrDef> = {}): A
   description,
   ...extra,
 });
+const bool = (name: string, description: string): AttrDef => ({ name, type: 'boolean', description });
+/** The IdP's own id of a resource: kept exactly as sent. */
+const externalId = (what: string) =>
+  str('externalId', `The identity provider's identifier for the ${what}.`, { caseExact: true });
 
 export const USER_SCHEMA: ResourceSchema = {
   urn: URN.user,
   name: 'User',
   attrs: [
     str('userName', 'Unique identifier for the user, typically the sign-in name.', { required: true, unique: true }),
-    str('externalId', "The identity provider's identifier for the user.", { caseExact: true }),
-    {
-      name: 'active',
-      type: 'boolean',
-      description: 'Inactive users stay in the directory; service accounts impersonating them are refused.',
-    },
+    externalId('user'),
+    bool('active', 'Inactive users stay in the directory; service accounts impersonating them are refused.'),
     str('displayName', 'The name shown for the user (stored as the directory name).'),
     {
       name: 'name',
@@ -79,7 +79,7 @@ export const USER_SCHEMA: ResourceSchema = {
       sub: [
         str('value', 'The address.'),
         str('type', 'work, home or other.'),
-        { name: 'primary', type: 'boolean', description: 'The preferred address.' },
+        bool('primary', 'The preferred address.'),
         str('display', 'Display label.'),
       ],
     },
@@ -113,7 +113,7 @@ export const GROUP_SCHEMA: ResourceSchema = {
   name: 'Group',
   attrs: [
     str('displayName', 'The group name that policies and grants refer to.', { required: true, unique: true }),
-    str('externalId', "The identity provider's identifier for the group.", { caseExact: true }),
+    externalId('group'),
     {
       name: 'members',
       type: 'complex',

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { badRequest } from '@/lib/scim/errors';
 import { applyPatch, type PatchOperation } from '@/lib/scim/patch';
-import { parseFilter, toBoolean } from '@/lib/scim/path';
+import { parseCoreFilter, toBoolean } from '@/lib/scim/path';
 import { canonicalResource, requireSchema, type Json } from '@/lib/scim/resource';
 import { URN, USER_SCHEMA } from '@/lib/scim/schema';
 
@@ -130,12 +130,10 @@ const USER_FIELDS: Record<string, 'userName' | 'externalId' | 'id' | 'name' | un
  * id, displayName, and the (work or primary) email.
  */
 export function userFilter(raw: string | null): UserFilter | null {
-  if (raw === null || !raw.trim()) return null;
-  const { path, value } = parseFilter(raw);
-  if (path.urn && path.urn !== URN.user)
-    throw badRequest('invalidFilter', 'Only core User attributes can be filtered.');
+  const parsed = parseCoreFilter(raw, { name: 'User', urn: URN.user });
+  if (!parsed) return null;
+  const { path, value } = parsed;
   const attr = path.attr?.toLowerCase();
-  if (typeof value !== 'string') throw badRequest('invalidFilter', 'Compare with a quoted string.');
   if (attr === 'emails' && (path.sub === null || path.sub.toLowerCase() === 'value')) {
     // The one stored address is the primary work address: other types match nothing.
     const f = path.filter;
