@@ -7,7 +7,7 @@ import { policyFormSchema } from '@/lib/schemas/policy';
 import { routeFormSchema } from '@/lib/schemas/route';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from './support/actors';
-import { verifyAs } from './support/verify';
+import { verifyAs, forwardedRequest } from './support/verify';
 import { getPrisma } from '@/lib/db';
 import { failure, uid } from './support/helpers';
 import { newAccount, newPolicy, newRoute, policyInput } from './support/builders';
@@ -143,9 +143,7 @@ describe('policy enforcement at the verify endpoint', () => {
       (
         await verifyAs('forward-auth', {
           ...auth,
-          'x-forwarded-host': host,
-          'x-forwarded-uri': '/privateer',
-          'x-forwarded-method': 'GET',
+          ...forwardedRequest(host, '/privateer'),
         })
       ).status,
     ).toBe(200);
@@ -246,28 +244,13 @@ describe('size limits after YAML alias expansion', () => {
     const ppl = `allow:\n  or:\n    - user:\n        in: &u [${big.join(', ')}]\n${Array.from({ length: 9 }, () => '    - user:\n        in: *u\n').join('')}`;
     expect(ppl.length).toBeGreaterThan(60 * 1024);
     expect(ppl.length).toBeLessThan(128 * 1024);
-    const parsed = policyFormSchema.safeParse({
-      name: 'aliases',
-      description: '',
-      enforced: false,
-      explanation: '',
-      remediation: '',
-      ppl,
-    });
+    const values = { name: 'aliases', description: '', enforced: false, explanation: '', remediation: '', ppl };
+    const parsed = policyFormSchema.safeParse(values);
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toMatch(/aliases expanded.*at most 256 KB/);
     const prisma = await getPrisma();
     const history = await prisma.auditEvent.count();
-    const err = await failure(
-      createPolicy(admin, ns.id, {
-        name: 'aliases',
-        description: '',
-        enforced: false,
-        explanation: '',
-        remediation: '',
-        ppl,
-      }),
-    );
+    const err = await failure(createPolicy(admin, ns.id, values));
     expect(err.code).toBe('invalid');
     expect(await prisma.auditEvent.count()).toBe(history);
   });

@@ -7,7 +7,7 @@ import { deleteRoute, listRoutes } from '@/lib/dal/routes';
 import { exportPomeriumFile, importPomeriumRoutes, previewPomeriumImport } from '@/lib/dal/route-import';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin, makeUserWithRole } from './support/actors';
-import { verifyAs } from './support/verify';
+import { verifyAs, forwardedRequest } from './support/verify';
 import { forwarded, makeTestPki } from './support/certs';
 import { getPrisma } from '@/lib/db';
 import { failure, uid } from './support/helpers';
@@ -20,9 +20,7 @@ beforeAll(async () => {
 const traefik = (token: string | null, host: string, uri = '/', extra: Record<string, string> = {}) =>
   verifyAs('forward-auth', {
     ...(token ? { authorization: `Pomerium ${token}` } : {}),
-    'x-forwarded-host': host,
-    'x-forwarded-uri': uri,
-    'x-forwarded-method': 'GET',
+    ...forwardedRequest(host, uri),
     ...extra,
   });
 

@@ -175,15 +175,17 @@ describe('source_ip', () => {
   });
 });
 
-describe('claim paths', () => {
-  it('only the first slash separates the name; nested lookups split on / and .', () => {
-    expect(allowed('allow:\n  or:\n    - claim/org/team: sre\n')).toBe(true);
-    expect(allowed('allow:\n  or:\n    - claim/org.team: sre\n')).toBe(true);
-    expect(allowed('allow:\n  or:\n    - claim/org/team: dev\n')).toBe(false);
+describe('claim paths: only the first slash separates the name; nested lookups split on / and .', () => {
+  it.each([
+    ['claim/org/team: sre', true],
+    ['claim/org.team: sre', true],
+    ['claim/org/team: dev', false],
     // An exact key wins over the nested path.
-    expect(allowed('allow:\n  or:\n    - claim/a/b: whole-key\n')).toBe(true);
-    expect(allowed('allow:\n  or:\n    - claim/a/b: nested\n')).toBe(false);
-    expect(allowed('allow:\n  or:\n    - claim/a.b: nested\n')).toBe(true);
+    ['claim/a/b: whole-key', true],
+    ['claim/a/b: nested', false],
+    ['claim/a.b: nested', true],
+  ] as const)('%s → %s', (criterion, expected) => {
+    expect(allowed(`allow:\n  or:\n    - ${criterion}\n`)).toBe(expected);
   });
 });
 

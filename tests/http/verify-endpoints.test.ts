@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createNamespace } from '@/lib/dal/namespaces';
 import { makeAdmin } from '../support/actors';
 import { startConsole, type RunningServer } from '../support/server';
-import { newAccount, newPolicy, newRoute } from '../support/builders';
+import { newAccount, newGuardedRoute } from '../support/builders';
 import { proxyRequest } from '../support/proxies';
 import { uid } from '../support/helpers';
 
@@ -19,8 +19,7 @@ beforeAll(async () => {
   server = await startConsole();
   const ns = await createNamespace(admin, 'global', `ep-${uid()}`);
   ({ token } = await newAccount(admin, ns.id));
-  const route = async (path: string, ppl: string) =>
-    newRoute(admin, ns.id, `https://${host}${path}`, [(await newPolicy(admin, ns.id, ppl)).id]);
+  const route = (path: string, ppl: string) => newGuardedRoute(admin, ns.id, `https://${host}${path}`, ppl);
   await route('', 'allow:\n  and:\n    - authenticated_user: true\n    - http_method: GET\n');
   await route('/pub', 'allow:\n  or:\n    - accept: true\n');
   await route('/ip', 'allow:\n  or:\n    - source_ip: 10.1.2.0/24\n');

@@ -46,3 +46,7 @@ export const newPolicy = (actor: Actor, namespaceId: string, ppl: string, over: 
 
 export const newRoute = (actor: Actor, namespaceId: string, from: string, policyIds: string[] = [], over: Over = {}) =>
   createRoute(actor, namespaceId, routeInput(from, policyIds, over));
+
+/** A route with a policy of its own, made from this PPL. */
+export const newGuardedRoute = async (actor: Actor, namespaceId: string, from: string, ppl: string) =>
+  newRoute(actor, namespaceId, from, [(await newPolicy(actor, namespaceId, ppl)).id]);
