@@ -8,17 +8,15 @@ import type { Actor } from '@/lib/dal/actor';
 import { AppError } from '@/lib/dal/errors';
 import { effectiveRoles } from '@/lib/dal/authz';
 import { actorForSession, authenticate, findOrCreateSsoUser } from '@/lib/dal/users';
+// Identity links, then user management and sessions.
+import { approveLinkGroups, linkIdentity, listPendingLinks, unlinkIdentity } from '@/lib/dal/console-users';
 import {
   acceptInvite,
   addConsoleUser,
-  approveLinkGroups,
   changeOwnPassword,
   forceSignOut,
-  linkIdentity,
   listConsoleUsers,
-  listPendingLinks,
   setConsoleUserDisabled,
-  unlinkIdentity,
 } from '@/lib/dal/console-users';
 import { createDirectoryUser } from '@/lib/dal/directory';
 import { addGrant, removeGrant } from '@/lib/dal/grants';

@@ -46,16 +46,17 @@ const str = (name: string, description: string, extra: Partial<AttrDef> = {}): A
   ...extra,
 });
 const bool = (name: string, description: string): AttrDef => ({ name, type: 'boolean', description });
-/** The IdP's own id of a resource: kept exactly as sent. */
-const externalId = (what: string) =>
-  str('externalId', `The identity provider's identifier for the ${what}.`, { caseExact: true });
+/** What every resource here starts with: its unique name, and the IdP's own id for it (kept exactly as sent). */
+const identity = (what: string, nameAttr: string, description: string): AttrDef[] => [
+  str(nameAttr, description, { required: true, unique: true }),
+  str('externalId', `The identity provider's identifier for the ${what}.`, { caseExact: true }),
+];
 
 export const USER_SCHEMA: ResourceSchema = {
   urn: URN.user,
   name: 'User',
   attrs: [
-    str('userName', 'Unique identifier for the user, typically the sign-in name.', { required: true, unique: true }),
-    externalId('user'),
+    ...identity('user', 'userName', 'Unique identifier for the user, typically the sign-in name.'),
     bool('active', 'Inactive users stay in the directory; service accounts impersonating them are refused.'),
     str('displayName', 'The name shown for the user (stored as the directory name).'),
     {
@@ -112,8 +113,7 @@ export const GROUP_SCHEMA: ResourceSchema = {
   urn: URN.group,
   name: 'Group',
   attrs: [
-    str('displayName', 'The group name that policies and grants refer to.', { required: true, unique: true }),
-    externalId('group'),
+    ...identity('group', 'displayName', 'The group name that policies and grants refer to.'),
     {
       name: 'members',
       type: 'complex',
