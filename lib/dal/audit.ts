@@ -50,6 +50,23 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+/**
+ * The entries about one entity, for `m.record(who, …)`:
+ * `about('route', id, namespaceId).deleted(before)`.
+ */
+export const about = (entityType: AuditEntity, entityId: string, namespaceId: string | null) => ({
+  created: (after: unknown): AuditEntry => ({ action: 'create', entityType, entityId, namespaceId, after }),
+  updated: (before: unknown, after: unknown): AuditEntry => ({
+    action: 'update',
+    entityType,
+    entityId,
+    namespaceId,
+    before,
+    after,
+  }),
+  deleted: (before: unknown): AuditEntry => ({ action: 'delete', entityType, entityId, namespaceId, before }),
+});
+
 /** An entry about a console user: users are install-wide, so their entries belong to Global. */
 export const consoleUserEntry = (
   action: AuditEntry['action'],

@@ -2,6 +2,7 @@ import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { atLeast, authorize, effectiveRoles, type Role } from '@/lib/dal/authz';
+import { about } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
 import type { Tx } from '@/lib/dal/epoch';
 import { conflict, invalid, notFound, unauthorized } from '@/lib/dal/errors';
@@ -108,13 +109,7 @@ export async function createNamespace(actor: Actor | null, parentId: string, nam
         data: { name, nameKey: name.toLowerCase(), parentId },
         select: nodeSelect,
       });
-      await m.record(who, {
-        action: 'create',
-        entityType: 'namespace',
-        entityId: ns.id,
-        namespaceId: ns.id,
-        after: ns,
-      });
+      await m.record(who, about('namespace', ns.id, ns.id).created(ns));
       return ns;
     },
     { unique: nameTaken(name), foreignKey: notFound('The parent namespace') },
@@ -126,17 +121,14 @@ export async function renameNamespace(actor: Actor | null, id: string, name: str
   if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be renamed.');
   return mutate(
     async (m) => {
-      const before = await m.tx.namespace.findUnique({
-        where: { id },
-        select: nodeSelect,
-      });
+      const before = await m.tx.namespace.findUnique({ where: { id }, select: nodeSelect });
       if (!before) throw notFound('The namespace');
       const after = await m.tx.namespace.update({
         where: { id },
         data: { name, nameKey: name.toLowerCase() },
         select: nodeSelect,
       });
-      await m.record(who, { action: 'update', entityType: 'namespace', entityId: id, namespaceId: id, before, after });
+      await m.record(who, about('namespace', id, id).updated(before, after));
       return after;
     },
     { unique: nameTaken(name) },
@@ -169,13 +161,7 @@ export async function deleteNamespace(actor: Actor | null, id: string): Promise<
       const left = blockers.filter(([n]) => n > 0).map(([n, what]) => plural(n, what));
       if (left.length) throw conflict(`This namespace still has ${left.join(', ')}. Move or delete them first.`);
       await m.tx.namespace.delete({ where: { id } });
-      await m.record(who, {
-        action: 'delete',
-        entityType: 'namespace',
-        entityId: id,
-        namespaceId: ns.parentId,
-        before: { id, name: ns.name, parentId: ns.parentId },
-      });
+      await m.record(who, about('namespace', id, ns.parentId).deleted({ id, name: ns.name, parentId: ns.parentId }));
       return { parentId: ns.parentId };
     },
     { foreignKey: conflict('This namespace is still in use. Move or delete what it holds first.') },

@@ -2,6 +2,7 @@ import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize, authorizeAnyRole } from '@/lib/dal/authz';
+import { about } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
@@ -143,13 +144,7 @@ export async function createPolicy(
   return mutate(
     async (m) => {
       const p = await m.tx.policy.create({ data: { namespaceId, ...fields } });
-      await m.record(who, {
-        action: 'create',
-        entityType: 'policy',
-        entityId: p.id,
-        namespaceId,
-        after: formValues(p),
-      });
+      await m.record(who, about('policy', p.id, namespaceId).created(formValues(p)));
       return { id: p.id };
     },
     { unique: nameTaken(), foreignKey: notFound('The namespace') },
@@ -164,14 +159,7 @@ export async function updatePolicy(actor: Actor | null, id: string, values: Poli
       if (!before) throw notFound('The policy');
       const who = await authorize(actor, before.namespaceId, 'manager', m.tx);
       const after = await m.tx.policy.update({ where: { id }, data: fields });
-      await m.record(who, {
-        action: 'update',
-        entityType: 'policy',
-        entityId: id,
-        namespaceId: before.namespaceId,
-        before: formValues(before),
-        after: formValues(after),
-      });
+      await m.record(who, about('policy', id, before.namespaceId).updated(formValues(before), formValues(after)));
       return { id };
     },
     { unique: nameTaken() },
@@ -190,13 +178,7 @@ export async function deletePolicy(actor: Actor | null, id: string): Promise<voi
         `${n} route${n === 1 ? ' uses' : 's use'} this policy. Remove it from ${n === 1 ? 'that route' : 'those routes'} first.`,
       );
     await m.tx.policy.delete({ where: { id } });
-    await m.record(who, {
-      action: 'delete',
-      entityType: 'policy',
-      entityId: id,
-      namespaceId: found.namespaceId,
-      before: formValues(found),
-    });
+    await m.record(who, about('policy', id, found.namespaceId).deleted(formValues(found)));
   });
 }
 

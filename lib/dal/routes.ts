@@ -4,6 +4,7 @@ import type { Actor } from '@/lib/dal/actor';
 import { authorize, effectiveRoles } from '@/lib/dal/authz';
 import { underPrefix } from '@/lib/net/canonical-path';
 import type { Tx } from '@/lib/dal/epoch';
+import { about } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, namespaceTree, pathTo } from '@/lib/dal/namespaces';
@@ -165,7 +166,7 @@ export async function createRoute(
         },
         select: { id: true, ...routeView },
       });
-      await m.record(who, { action: 'create', entityType: 'route', entityId: r.id, namespaceId, after: auditView(r) });
+      await m.record(who, about('route', r.id, namespaceId).created(auditView(r)));
       return { id: r.id };
     },
     { unique: fromTaken(from.url) },
@@ -192,14 +193,7 @@ export async function updateRoute(actor: Actor | null, id: string, input: RouteI
         data: { ...data, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } },
         select: routeView,
       });
-      await m.record(who, {
-        action: 'update',
-        entityType: 'route',
-        entityId: id,
-        namespaceId: found.namespaceId,
-        before: auditView(found),
-        after: auditView(after),
-      });
+      await m.record(who, about('route', id, found.namespaceId).updated(auditView(found), auditView(after)));
       return { id };
     },
     { unique: fromTaken(from.url) },
@@ -212,12 +206,6 @@ export async function deleteRoute(actor: Actor | null, id: string): Promise<void
     if (!found) throw notFound('The route');
     const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
     await m.tx.route.delete({ where: { id } });
-    await m.record(who, {
-      action: 'delete',
-      entityType: 'route',
-      entityId: id,
-      namespaceId: found.namespaceId,
-      before: auditView(found),
-    });
+    await m.record(who, about('route', id, found.namespaceId).deleted(auditView(found)));
   });
 }
