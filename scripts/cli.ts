@@ -16,7 +16,7 @@
 //
 // Exit codes: 0 done; 1 rejected (invalid input, a DAL AppError) or unexpected failure;
 // 2 usage error, or no administrator to act as.
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import type { Actor } from '@/lib/dal/actor';
 import type { Db } from '@/lib/db';
@@ -64,18 +64,25 @@ let databaseUsed = false;
 
 const EXPIRATION_PRESET_DAYS = new Set(['7', '30', '60', '90']);
 
+/** A command's `--name value` options; anything else (unknown options, positionals) is a usage error. */
+function parseOptions<const O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
+}
+
+/** The console's administrator to act as, from the database the server uses (opened here, closed by main()). */
+async function openAsAdmin(): Promise<Actor> {
+  const { getPrisma } = await import('@/lib/db');
+  databaseUsed = true;
+  return adminActor(await getPrisma());
+}
+
 /** argv → the input of createServiceAccountSchema (validated by the schema itself). */
 function createServiceAccountInput(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      namespace: { type: 'string' },
-      'user-id': { type: 'string' },
-      description: { type: 'string' },
-      'expires-in-days': { type: 'string' },
-    },
+  const values = parseOptions(argv, {
+    namespace: { type: 'string' },
+    'user-id': { type: 'string' },
+    description: { type: 'string' },
+    'expires-in-days': { type: 'string' },
   });
   if (!values.namespace) throw new CliError('--namespace is required (e.g. --namespace global)', 2);
   if (values['user-id'] === undefined) throw new CliError('--user-id is required', 2);
@@ -155,9 +162,7 @@ async function adminActor(prisma: Db): Promise<Actor> {
 async function createServiceAccountCommand(argv: string[]): Promise<string> {
   const { createServiceAccountSchema } = await import('@/lib/schemas/service-account');
   const input = createServiceAccountSchema.parse(createServiceAccountInput(argv));
-  const { getPrisma } = await import('@/lib/db');
-  databaseUsed = true;
-  const actor = await adminActor(await getPrisma());
+  const actor = await openAsAdmin();
   const { createServiceAccount } = await import('@/lib/dal/service-accounts');
   const { account, token } = await createServiceAccount(actor, input);
   // The account id is not secret and helps whoever runs the CLI; the token is never logged.
@@ -168,17 +173,12 @@ async function createServiceAccountCommand(argv: string[]): Promise<string> {
 }
 
 async function createRouteCommand(argv: string[]): Promise<string> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      namespace: { type: 'string' },
-      name: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'policy-file': { type: 'string', multiple: true },
-    },
+  const values = parseOptions(argv, {
+    namespace: { type: 'string' },
+    name: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'policy-file': { type: 'string', multiple: true },
   });
   if (!values.namespace || !values.name || !values.from || !values.to)
     throw new CliError('--namespace, --name, --from and --to are required', 2);
@@ -196,9 +196,7 @@ async function createRouteCommand(argv: string[]): Promise<string> {
       ppl: readFileSync(file, 'utf8'),
     }),
   );
-  const { getPrisma } = await import('@/lib/db');
-  databaseUsed = true;
-  const actor = await adminActor(await getPrisma());
+  const actor = await openAsAdmin();
   const { createPolicy } = await import('@/lib/dal/policies');
   const { createRoute } = await import('@/lib/dal/routes');
   const policyIds: string[] = [];

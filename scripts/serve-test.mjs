@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { createScratchDatabase, dropScratchDatabase } from '../tests/support/scratch-database.mjs';
 
 const [kind, port] = process.argv.slice(2);
 if (!['pglite', 'postgres'].includes(kind) || !port) {
@@ -25,16 +25,9 @@ const env = {
 };
 delete env.DATABASE_URL;
 let dbName;
-const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 if (kind === 'postgres') {
   dbName = `postern_e2e_${port}_${Date.now()}`;
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${dbName}`);
-  await c.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  env.DATABASE_URL = url.toString();
+  env.DATABASE_URL = await createScratchDatabase(dbName);
 }
 // The server's output goes to a file the tests can read (they check that no token is ever logged).
 mkdirSync('e2e/.state', { recursive: true });
@@ -56,14 +49,7 @@ async function cleanup(code) {
   child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 300));
   rmSync(dataDir, { recursive: true, force: true });
-  if (dbName) {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c
-      .connect()
-      .then(() => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`))
-      .catch(() => undefined);
-    await c.end().catch(() => undefined);
-  }
+  if (dbName) await dropScratchDatabase(dbName).catch(() => undefined);
   process.exit(code ?? 0);
 }
 child.on('exit', (code) => cleanup(code ?? 1));

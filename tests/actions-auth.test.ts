@@ -3,8 +3,8 @@
 import { describe, it, expect, vi, beforeAll } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { getPrisma } from '@/lib/db';
 import { makeAdmin } from './support/actors';
+import { rowCounts } from './support/helpers';
 
 const session = vi.hoisted(() => ({ actor: null as null | { userId: string; email: string; groups: string[] } }));
 vi.mock('@/lib/session', () => ({ getActor: async () => session.actor, requirePageActor: async () => session.actor }));
@@ -19,18 +19,7 @@ const files = all.filter((f) => /^['"]use server['"]/.test(firstStatement(readFi
 // the setup code) and setting a password from an invite link (the link is the credential).
 const PUBLIC = new Set(['setupAdminAction', 'acceptInviteAction']);
 
-async function counts() {
-  const prisma = await getPrisma();
-  return Promise.all([
-    prisma.namespace.count(),
-    prisma.serviceAccount.count(),
-    prisma.policy.count(),
-    prisma.route.count(),
-    prisma.directoryUser.count(),
-    prisma.signingKey.count(),
-    prisma.user.count(),
-  ]);
-}
+const counts = () => rowCounts('namespace', 'serviceAccount', 'policy', 'route', 'directoryUser', 'signingKey', 'user');
 
 beforeAll(async () => {
   await makeAdmin();

@@ -8,37 +8,32 @@ import type { Actor } from '@/lib/dal/actor';
 import { AppError } from '@/lib/dal/errors';
 import { effectiveRoles } from '@/lib/dal/authz';
 import { actorForSession, authenticate, findOrCreateSsoUser } from '@/lib/dal/users';
+// Identity links, then user management and sessions.
+import { approveLinkGroups, linkIdentity, listPendingLinks, unlinkIdentity } from '@/lib/dal/console-users';
 import {
   acceptInvite,
   addConsoleUser,
-  approveLinkGroups,
   changeOwnPassword,
   forceSignOut,
-  linkIdentity,
   listConsoleUsers,
-  listPendingLinks,
   setConsoleUserDisabled,
-  unlinkIdentity,
 } from '@/lib/dal/console-users';
 import { createDirectoryUser } from '@/lib/dal/directory';
 import { addGrant, removeGrant } from '@/lib/dal/grants';
 import { createScimToken } from '@/lib/dal/scim-tokens';
 import { createServiceAccount } from '@/lib/dal/service-accounts';
 import { createNamespace } from '@/lib/dal/namespaces';
-import { createPolicy } from '@/lib/dal/policies';
-import { createRoute } from '@/lib/dal/routes';
 import { checkAccess } from '@/lib/dal/policy-check';
 import { admitSsoUser } from '@/lib/auth/sso';
 import { hashPassword } from '@/lib/auth/password';
 import { addGrantSchema } from '@/lib/schemas/grant';
-import { policyFormSchema } from '@/lib/schemas/policy';
-import { routeFormSchema } from '@/lib/schemas/route';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import * as Users from '@/app/scim/v2/Users/route';
 import * as Groups from '@/app/scim/v2/Groups/route';
 import * as Group from '@/app/scim/v2/Groups/[id]/route';
 import { makeAdmin, makeUserWithRole } from './support/actors';
+import { GROUP, USER, patch, scimClient } from './support/scim';
 import { failure } from './support/helpers';
+import { accountInput, newAccount, newPolicy, newRoute } from './support/builders';
 
 const uniq = () => Math.random().toString(36).slice(2, 8);
 const PW = 'correct horse battery staple';
@@ -76,24 +71,32 @@ async function sessionActor(userId: string): Promise<Actor> {
 const globalRole = async (userId: string) =>
   (await effectiveRoles(await sessionActor(userId), await getPrisma())).get('global') ?? null;
 
-async function scim(
-  handler: (req: Request, ctx?: { params: Promise<{ id: string }> }) => Promise<Response>,
-  method: string,
-  path: string,
-  body?: unknown,
-  id?: string,
-) {
-  const res = await handler(
-    new Request(`http://console.test/scim/v2${path}`, {
-      method,
-      headers: { 'content-type': 'application/scim+json', authorization: `Bearer ${scimToken}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-    id ? { params: Promise.resolve({ id }) } : undefined,
-  );
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const scim = scimClient(() => scimToken);
+/** The IdP provisions a user (SCIM POST /Users). */
+const provision = (user: { userName: string; email: string; externalId?: string }) =>
+  scim(Users.POST, 'POST', '/Users', {
+    body: {
+      schemas: [USER],
+      userName: user.userName,
+      emails: [{ primary: true, value: user.email }],
+      ...(user.externalId ? { externalId: user.externalId } : {}),
+      active: true,
+    },
+  });
+/** The SCIM id of the directory group of that name, if the IdP provisioned it. */
+const groupNamed = async (displayName: string): Promise<string | undefined> =>
+  (await scim(Groups.GET, 'GET', `/Groups?filter=${encodeURIComponent(`displayName eq "${displayName}"`)}`)).body
+    .Resources[0]?.id;
+/** The IdP adds a user to a group, or removes them (SCIM PATCH /Groups/{id}). */
+const membership = (groupId: string, op: 'add' | 'remove', userId: string) =>
+  scim(Group.PATCH, 'PATCH', `/Groups/${groupId}`, {
+    id: groupId,
+    body: patch(
+      op === 'add'
+        ? { op: 'add', path: 'members', value: [{ value: userId }] }
+        : { op: 'remove', path: `members[value eq "${userId}"]` },
+    ),
+  });
 
 beforeAll(async () => {
   admin = await makeAdmin();
@@ -147,40 +150,18 @@ describe('1. directory identities are linked explicitly', () => {
 
   it('a SCIM PATCH adding a linked user to an Admin group changes the directory, not the console role, until an Admin approves', async () => {
     const user = await makeUserWithRole('global', 'viewer');
-    const created = await scim(Users.POST, 'POST', '/Users', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-      userName: user.email,
-      emails: [{ primary: true, value: user.email }],
-      externalId: `ext-${uniq()}`,
-      active: true,
-    });
+    const created = await provision({ userName: user.email, email: user.email, externalId: `ext-${uniq()}` });
     expect(created.status).toBe(201);
     await linkIdentity(admin, user.userId, created.body.id);
-    const group = await scim(
-      Groups.GET,
-      'GET',
-      `/Groups?filter=${encodeURIComponent('displayName eq "global-admins"')}`,
-    );
-    let groupId: string = group.body.Resources[0]?.id;
+    let groupId = await groupNamed('global-admins');
     if (!groupId) {
       const g = await scim(Groups.POST, 'POST', '/Groups', {
-        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
-        displayName: 'global-admins',
-        members: [],
+        body: { schemas: [GROUP], displayName: 'global-admins', members: [] },
       });
-      groupId = g.body.id;
+      groupId = g.body.id as string;
     }
     const before = await snapshot();
-    const patched = await scim(
-      Group.PATCH,
-      'PATCH',
-      `/Groups/${groupId}`,
-      {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [{ op: 'add', path: 'members', value: [{ value: created.body.id }] }],
-      },
-      groupId,
-    );
+    const patched = await membership(groupId, 'add', created.body.id);
     expect(patched.status).toBeLessThan(300);
     const p = await getPrisma();
     expect((await p.directoryUser.findUniqueOrThrow({ where: { id: created.body.id } })).groups).toContain(
@@ -195,39 +176,16 @@ describe('1. directory identities are linked explicitly', () => {
     await approveLinkGroups(admin, user.userId);
     expect(await globalRole(user.userId)).toBe('admin');
     // Removed by SCIM: gone at once, and a later re-add needs approval again.
-    await scim(
-      Group.PATCH,
-      'PATCH',
-      `/Groups/${groupId}`,
-      {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [{ op: 'remove', path: `members[value eq "${created.body.id}"]` }],
-      },
-      groupId,
-    );
+    await membership(groupId, 'remove', created.body.id);
     expect(await globalRole(user.userId)).toBe('viewer');
-    await scim(
-      Group.PATCH,
-      'PATCH',
-      `/Groups/${groupId}`,
-      {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [{ op: 'add', path: 'members', value: [{ value: created.body.id }] }],
-      },
-      groupId,
-    );
+    await membership(groupId, 'add', created.body.id);
     expect(await globalRole(user.userId)).toBe('viewer');
   });
 
   it("a SCIM user provisioned with a console user's email links nothing", async () => {
     const user = await makeUserWithRole('global', 'viewer');
     const before = await snapshot();
-    const r = await scim(Users.POST, 'POST', '/Users', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-      userName: `x-${uniq()}`,
-      emails: [{ primary: true, value: user.email }],
-      active: true,
-    });
+    const r = await provision({ userName: `x-${uniq()}`, email: user.email });
     expect(r.status).toBe(201);
     expect(await snapshot()).toEqual(before);
     expect(await globalRole(user.userId)).toBe('viewer');
@@ -236,29 +194,10 @@ describe('1. directory identities are linked explicitly', () => {
   it('the SSO subject links to the SCIM user the IdP provisioned with that externalId, with no group approved', async () => {
     const sub = `00u${uniq()}`;
     const email = `sso-${uniq()}@example.com`;
-    const r = await scim(Users.POST, 'POST', '/Users', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-      userName: email,
-      emails: [{ primary: true, value: email }],
-      externalId: sub,
-      active: true,
-    });
-    const groupList = await scim(
-      Groups.GET,
-      'GET',
-      `/Groups?filter=${encodeURIComponent('displayName eq "global-admins"')}`,
-    );
-    const groupId = groupList.body.Resources[0].id;
-    await scim(
-      Group.PATCH,
-      'PATCH',
-      `/Groups/${groupId}`,
-      {
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-        Operations: [{ op: 'add', path: 'members', value: [{ value: r.body.id }] }],
-      },
-      groupId,
-    );
+    const r = await provision({ userName: email, email, externalId: sub });
+    const groupId = await groupNamed('global-admins');
+    expect(groupId, 'the global-admins group').toBeTruthy();
+    await membership(groupId!, 'add', r.body.id);
     const res = await findOrCreateSsoUser(`https://idp.example|${sub}`, email, null, true);
     expect(res.ok).toBe(true);
     const userId = res.ok ? res.user.id : '';
@@ -351,12 +290,7 @@ describe('5. impersonation needs Admin', () => {
     const manager = await makeUserWithRole(ns.id, 'manager');
     const dirId = `boss-${uniq()}`;
     await createDirectoryUser(admin, { id: dirId, email: 'boss@corp.example', name: 'Boss', groups: ['finance'] });
-    const input = createServiceAccountSchema.parse({
-      namespaceId: ns.id,
-      kind: 'impersonate',
-      directoryUserId: dirId,
-      expiration: 'never',
-    });
+    const input = accountInput(ns.id, { kind: 'impersonate', userId: undefined, directoryUserId: dirId });
     const before = await snapshot();
     expect((await failure(createServiceAccount(manager, input))).code).toBe('forbidden');
     expect(await snapshot()).toEqual(before);
@@ -375,43 +309,17 @@ describe('6. Check access shows viewers only what they can read', () => {
     const parent = await createNamespace(admin, 'global', `p-${uniq()}`);
     const child = await createNamespace(admin, parent.id, `c-${uniq()}`);
     const sibling = await createNamespace(admin, parent.id, `s-${uniq()}`);
-    await createPolicy(
-      admin,
-      parent.id,
-      policyFormSchema.parse({
-        name: 'secret-rule',
-        description: '',
-        enforced: true,
-        explanation: 'Only the vault team',
-        remediation: 'Ask vault',
-        ppl: 'allow:\n  or:\n    - email:\n        is: ceo@corp.example\n',
-      }),
-    );
-    const route = await createRoute(
-      admin,
-      child.id,
-      routeFormSchema.parse({
-        name: 'api',
-        from: `https://api-${uniq()}.example`,
-        to: 'http://127.0.0.1:9',
-        policyIds: [],
-      }),
-    );
+    await newPolicy(admin, parent.id, 'allow:\n  or:\n    - email:\n        is: ceo@corp.example\n', {
+      name: 'secret-rule',
+      enforced: true,
+      explanation: 'Only the vault team',
+      remediation: 'Ask vault',
+    });
+    const route = await newRoute(admin, child.id, `https://api-${uniq()}.example`, [], { name: 'api' });
     const svc = `svc-${uniq()}`;
-    await createServiceAccount(
-      admin,
-      createServiceAccountSchema.parse({ namespaceId: child.id, kind: 'service', userId: svc, expiration: 'never' }),
-    );
+    await newAccount(admin, child.id, { userId: svc });
     const hidden = `hid-${uniq()}`;
-    await createServiceAccount(
-      admin,
-      createServiceAccountSchema.parse({
-        namespaceId: sibling.id,
-        kind: 'service',
-        userId: hidden,
-        expiration: 'never',
-      }),
-    );
+    await newAccount(admin, sibling.id, { userId: hidden });
     const viewer = await makeUserWithRole(child.id, 'viewer');
     const q = { routeId: route.id, method: 'GET', path: '/', sourceIp: '' };
     const full = await checkAccess(admin, { ...q, subject: svc } as never);

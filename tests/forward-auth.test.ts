@@ -6,16 +6,15 @@ import { revokeServiceAccount } from '@/lib/dal/service-accounts';
 import { createNamespace } from '@/lib/dal/namespaces';
 import { listRoutes, updateRoute } from '@/lib/dal/routes';
 import { createDirectoryUser } from '@/lib/dal/directory';
-import { routeFormSchema } from '@/lib/schemas/route';
 import { VerifyEngine } from '@/lib/verify/engine';
 import { consoleEngineOptions } from '@/lib/verify/console';
 import * as store from '@/lib/dal/verify-store';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin, makeUserWithRole } from './support/actors';
-import { pomerium, verify, verifyAs } from './support/verify';
+import { pomerium, verify, verifyAs, forwardedRequest } from './support/verify';
 import { failure, uid } from './support/helpers';
-import { newAccount, newPolicy, newRoute } from './support/builders';
+import { newAccount, newGuardedRoute, newRoute, routeInput } from './support/builders';
 
 let admin: Actor;
 beforeAll(async () => {
@@ -23,10 +22,23 @@ beforeAll(async () => {
 });
 
 const account = (namespaceId: string, over: Record<string, unknown> = {}) => newAccount(admin, namespaceId, over);
-const policy = (namespaceId: string, ppl: string) => newPolicy(admin, namespaceId, ppl);
 const route = (actor: Actor, namespaceId: string, from: string, policyIds: string[] = []) =>
   newRoute(actor, namespaceId, from, policyIds);
 const PUBLIC = 'allow:\n  or:\n    - accept: true\n';
+
+const REJECT = 'allow:\n  or:\n    - reject: true\n';
+
+/**
+ * A namespace of its own with one account, and on one host of its own a route per path,
+ * each behind a policy of its own with that PPL.
+ */
+async function sandbox(prefix: string, routes: Record<string, string>) {
+  const ns = await createNamespace(admin, 'global', `${prefix}-${uid()}`);
+  const { token } = await account(ns.id);
+  const host = `${prefix}-${uid()}.example.com`;
+  for (const [path, ppl] of Object.entries(routes)) await newGuardedRoute(admin, ns.id, `https://${host}${path}`, ppl);
+  return { host, token };
+}
 
 describe('route swap: a header of another proxy family changes nothing', () => {
   let appHost: string;
@@ -37,18 +49,14 @@ describe('route swap: a header of another proxy family changes nothing', () => {
     appHost = `app-${uid()}.example.com`;
     adminHost = `admin-${uid()}.example.com`;
     ({ token } = await account(ns.id));
-    await route(admin, ns.id, `https://${appHost}`, [(await policy(ns.id, PUBLIC)).id]);
-    await route(admin, ns.id, `https://${adminHost}`, [
-      (await policy(ns.id, 'allow:\n  or:\n    - reject: true\n')).id,
-    ]);
+    await newGuardedRoute(admin, ns.id, `https://${appHost}`, PUBLIC);
+    await newGuardedRoute(admin, ns.id, `https://${adminHost}`, REJECT);
   });
 
   it('forward-auth (Caddy, Traefik): X-Original-URL naming a public route does not open the admin host', async () => {
     const res = await verifyAs('forward-auth', {
       ...pomerium(token),
-      'x-forwarded-host': adminHost,
-      'x-forwarded-uri': '/x',
-      'x-forwarded-method': 'GET',
+      ...forwardedRequest(adminHost, '/x'),
       'x-original-url': `https://${appHost}/x`,
       'x-original-method': 'GET',
       forwarded: `host=${appHost}`,
@@ -57,9 +65,7 @@ describe('route swap: a header of another proxy family changes nothing', () => {
     expect(
       (
         await verifyAs('forward-auth', {
-          'x-forwarded-host': adminHost,
-          'x-forwarded-uri': '/',
-          'x-forwarded-method': 'GET',
+          ...forwardedRequest(adminHost, '/'),
           'x-original-url': `https://${appHost}/`,
         })
       ).status,
@@ -71,9 +77,7 @@ describe('route swap: a header of another proxy family changes nothing', () => {
       ...pomerium(token),
       'x-original-url': `https://${adminHost}/x`,
       'x-original-method': 'GET',
-      'x-forwarded-host': appHost,
-      'x-forwarded-uri': '/x',
-      'x-forwarded-method': 'GET',
+      ...forwardedRequest(appHost, '/x'),
       host: appHost,
     });
     expect(res.status).toBe(403);
@@ -114,22 +118,14 @@ describe('route swap: a header of another proxy family changes nothing', () => {
 });
 
 describe('path tricks are judged on the canonical path or refused', () => {
-  let host: string;
-  let token: string;
+  let sb: { host: string; token: string };
   beforeAll(async () => {
-    const ns = await createNamespace(admin, 'global', `paths-${uid()}`);
-    host = `paths-${uid()}.example.com`;
-    ({ token } = await account(ns.id));
-    await route(admin, ns.id, `https://${host}/pub`, [(await policy(ns.id, PUBLIC)).id]);
-    await route(admin, ns.id, `https://${host}`, [(await policy(ns.id, 'allow:\n  or:\n    - reject: true\n')).id]);
-    await route(admin, ns.id, `https://${host}/café`, [(await policy(ns.id, PUBLIC)).id]);
+    sb = await sandbox('paths', { '/pub': PUBLIC, '': REJECT, '/café': PUBLIC });
   });
   const fa = (uri: string) =>
     verifyAs('forward-auth', {
-      ...pomerium(token),
-      'x-forwarded-host': host,
-      'x-forwarded-uri': uri,
-      'x-forwarded-method': 'GET',
+      ...pomerium(sb.token),
+      ...forwardedRequest(sb.host, uri),
     });
 
   it.each(['/pub/../x', '/pub/%2e%2e/x', '/pub/%2E%2E/x', '/pub/.%2e/x', '/publicity', '/pub/./../x'])(
@@ -154,25 +150,17 @@ describe('path tricks are judged on the canonical path or refused', () => {
 });
 
 describe('source_ip reads the trusted client address', () => {
-  let host: string;
-  let token: string;
+  let sb: { host: string; token: string };
   beforeAll(async () => {
-    const ns = await createNamespace(admin, 'global', `ip-${uid()}`);
-    host = `ip-${uid()}.example.com`;
-    ({ token } = await account(ns.id));
-    await route(admin, ns.id, `https://${host}/allow`, [
-      (await policy(ns.id, 'allow:\n  and:\n    - source_ip: 10.1.2.0/24\n')).id,
-    ]);
-    await route(admin, ns.id, `https://${host}/deny`, [
-      (await policy(ns.id, 'allow:\n  or:\n    - accept: true\ndeny:\n  or:\n    - source_ip: 10.9.0.0/16\n')).id,
-    ]);
+    sb = await sandbox('ip', {
+      '/allow': 'allow:\n  and:\n    - source_ip: 10.1.2.0/24\n',
+      '/deny': 'allow:\n  or:\n    - accept: true\ndeny:\n  or:\n    - source_ip: 10.9.0.0/16\n',
+    });
   });
   const fa = (path: string, xff: string | undefined) =>
     verifyAs('forward-auth', {
-      ...pomerium(token),
-      'x-forwarded-host': host,
-      'x-forwarded-uri': path,
-      'x-forwarded-method': 'GET',
+      ...pomerium(sb.token),
+      ...forwardedRequest(sb.host, path),
       ...(xff === undefined ? {} : { 'x-forwarded-for': xff }),
     });
 
@@ -200,12 +188,10 @@ describe('identity headers are always valid', () => {
     const groups = ['eng,ops', 'Ünïcode', 'line\r\nX-Injected: 1'];
     const { id } = await createDirectoryUser(admin, { id: `li-${uid()}`, email, name: '', groups });
     const { token } = await account(ns.id, { kind: 'impersonate', userId: undefined, directoryUserId: id });
-    await route(admin, ns.id, `https://${host}`, [(await policy(ns.id, PUBLIC)).id]);
+    await newGuardedRoute(admin, ns.id, `https://${host}`, PUBLIC);
     const res = await verifyAs('forward-auth', {
       ...pomerium(token),
-      'x-forwarded-host': host,
-      'x-forwarded-uri': '/',
-      'x-forwarded-method': 'GET',
+      ...forwardedRequest(host, '/'),
     });
     expect(res.status).toBe(200);
     expect(decodeURIComponent(res.headers.get('x-pomerium-claim-email')!)).toBe(email);
@@ -251,18 +237,7 @@ describe('routes may not nest across namespaces', () => {
     const host = `upd-${uid()}.internal`;
     await route(admin, b.id, `https://${host}/api`);
     const mine = await route(admin, a.id, `https://other-${host}/api`);
-    const err = await failure(
-      updateRoute(
-        admin,
-        mine.id,
-        routeFormSchema.parse({
-          name: 'moved',
-          from: `https://${host}/api/v1`,
-          to: 'http://127.0.0.1:9',
-          policyIds: [],
-        }),
-      ),
-    );
+    const err = await failure(updateRoute(admin, mine.id, routeInput(`https://${host}/api/v1`, [], { name: 'moved' })));
     expect(err.code).toBe('conflict');
     expect((await listRoutes(admin, a.id)).map((r) => r.from)).toEqual([`https://other-${host}/api`]);
   });

@@ -276,18 +276,7 @@ describe('GET /api/console/history.csv', () => {
     const { GET } = await import('@/app/api/console/history.csv/route');
     return GET(new Request(`http://console.test/api/console/history.csv${query}`));
   };
-  const HEADER = [
-    'at',
-    'actor',
-    'action',
-    'entity_type',
-    'entity_id',
-    'namespace_id',
-    'namespace',
-    'before',
-    'after',
-    'client_address',
-  ];
+  const HEADER = 'at,actor,action,entity_type,entity_id,namespace_id,namespace,before,after,client_address';
 
   it('answers 401 to anonymous callers and 403 to users without a role', async () => {
     session.actor = null;
@@ -318,9 +307,9 @@ describe('GET /api/console/history.csv', () => {
       /^attachment; filename="postern-history-\d{4}-\d{2}-\d{2}\.csv"$/,
     );
     const text = await res.text();
-    expect(text.split('\r\n')[0]).toBe(HEADER.join(','));
+    expect(text.split('\r\n')[0]).toBe(HEADER);
     const rows = parseCsv(text);
-    expect(rows[0]).toEqual(HEADER);
+    expect(rows[0]).toEqual(HEADER.split(','));
     expect(
       rows
         .slice(1)

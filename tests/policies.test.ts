@@ -7,10 +7,10 @@ import { policyFormSchema } from '@/lib/schemas/policy';
 import { routeFormSchema } from '@/lib/schemas/route';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from './support/actors';
-import { verifyAs } from './support/verify';
+import { verifyAs, forwardedRequest } from './support/verify';
 import { getPrisma } from '@/lib/db';
 import { failure, uid } from './support/helpers';
-import { newAccount, newPolicy, newRoute } from './support/builders';
+import { newAccount, newPolicy, newRoute, policyInput } from './support/builders';
 
 let admin: Actor;
 beforeAll(async () => {
@@ -82,13 +82,9 @@ describe('policy enforcement at the verify endpoint', () => {
     await updatePolicy(
       admin,
       p.id,
-      policyFormSchema.parse({
+      policyInput('allow:\n  or:\n    - user:\n        is: someone-else\n', {
         name: 'renamed',
-        description: '',
-        enforced: false,
         explanation: 'Only the other bot.',
-        remediation: '',
-        ppl: 'allow:\n  or:\n    - user:\n        is: someone-else\n',
       }),
     );
     expect(await traefik(token, host, '/')).toMatchObject({
@@ -147,9 +143,7 @@ describe('policy enforcement at the verify endpoint', () => {
       (
         await verifyAs('forward-auth', {
           ...auth,
-          'x-forwarded-host': host,
-          'x-forwarded-uri': '/privateer',
-          'x-forwarded-method': 'GET',
+          ...forwardedRequest(host, '/privateer'),
         })
       ).status,
     ).toBe(200);
@@ -250,28 +244,13 @@ describe('size limits after YAML alias expansion', () => {
     const ppl = `allow:\n  or:\n    - user:\n        in: &u [${big.join(', ')}]\n${Array.from({ length: 9 }, () => '    - user:\n        in: *u\n').join('')}`;
     expect(ppl.length).toBeGreaterThan(60 * 1024);
     expect(ppl.length).toBeLessThan(128 * 1024);
-    const parsed = policyFormSchema.safeParse({
-      name: 'aliases',
-      description: '',
-      enforced: false,
-      explanation: '',
-      remediation: '',
-      ppl,
-    });
+    const values = { name: 'aliases', description: '', enforced: false, explanation: '', remediation: '', ppl };
+    const parsed = policyFormSchema.safeParse(values);
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]?.message).toMatch(/aliases expanded.*at most 256 KB/);
     const prisma = await getPrisma();
     const history = await prisma.auditEvent.count();
-    const err = await failure(
-      createPolicy(admin, ns.id, {
-        name: 'aliases',
-        description: '',
-        enforced: false,
-        explanation: '',
-        remediation: '',
-        ppl,
-      }),
-    );
+    const err = await failure(createPolicy(admin, ns.id, values));
     expect(err.code).toBe('invalid');
     expect(await prisma.auditEvent.count()).toBe(history);
   });
@@ -282,15 +261,7 @@ describe('size limits after YAML alias expansion', () => {
       `[${Array.from({ length: 1000 }, (_, i) => `${tag}-${i}-${'y'.repeat(60)}`).join(', ')}]`;
     const list = (tag: string) =>
       `allow:\n  or:\n    - user:\n        in: ${values1000(`${tag}1`)}\n    - user:\n        in: ${values1000(`${tag}2`)}\n`;
-    const values = (ppl: string) =>
-      policyFormSchema.parse({
-        name: `big-${uid()}`,
-        description: '',
-        enforced: false,
-        explanation: '',
-        remediation: '',
-        ppl,
-      });
+    const values = (ppl: string) => policyInput(ppl, { name: `big-${uid()}` });
     const p = await createPolicy(admin, ns.id, values(list('a')));
     await updatePolicy(admin, p.id, values(list('b')));
     const prisma = await getPrisma();

@@ -6,12 +6,9 @@ import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import type { Role } from '@/lib/dal/authz';
 import { createNamespace } from '@/lib/dal/namespaces';
-import { createServiceAccount } from '@/lib/dal/service-accounts';
-import { createPolicy } from '@/lib/dal/policies';
-import { createRoute } from '@/lib/dal/routes';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import { makeAdmin, makeUserWithRole } from './support/actors';
 import { uid } from './support/helpers';
+import { newAccount, newPolicy, newRoute } from './support/builders';
 
 const session = vi.hoisted(() => ({ actor: null as unknown }));
 vi.mock('@/lib/session', () => ({ getActor: async () => session.actor }));
@@ -42,29 +39,9 @@ beforeAll(async () => {
 async function fixtures(where: string) {
   const prisma = await getPrisma();
   const empty = await createNamespace(root, where, `empty-${uid()}`);
-  const account = await createServiceAccount(
-    root,
-    createServiceAccountSchema.parse({
-      namespaceId: where,
-      kind: 'service',
-      userId: `m-${uid()}`,
-      expiration: 'never',
-    }),
-  );
-  const policy = await createPolicy(root, where, {
-    name: `p-${uid()}`,
-    description: '',
-    enforced: false,
-    explanation: '',
-    remediation: '',
-    ppl: PPL,
-  });
-  const route = await createRoute(root, where, {
-    name: `r-${uid()}`,
-    from: `https://${uid()}.example.com`,
-    to: 'http://up:1',
-    policyIds: [],
-  });
+  const account = await newAccount(root, where);
+  const policy = await newPolicy(root, where, PPL);
+  const route = await newRoute(root, where, `https://${uid()}.example.com`);
   const someone = await prisma.user.create({ data: { email: `member-${uid()}@example.com` } });
   const grant = await prisma.grant.create({ data: { namespaceId: where, role: 'viewer', userId: someone.id } });
   return {

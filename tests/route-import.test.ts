@@ -1,19 +1,17 @@
 // Import and export of Pomerium route files against a real database, decided through the
 // verify endpoints as a proxy would ask.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createServiceAccount } from '@/lib/dal/service-accounts';
 import { createNamespace } from '@/lib/dal/namespaces';
-import { createPolicy, listPolicies } from '@/lib/dal/policies';
+import { listPolicies } from '@/lib/dal/policies';
 import { deleteRoute, listRoutes } from '@/lib/dal/routes';
 import { exportPomeriumFile, importPomeriumRoutes, previewPomeriumImport } from '@/lib/dal/route-import';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
-import { policyFormSchema } from '@/lib/schemas/policy';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin, makeUserWithRole } from './support/actors';
-import { verifyAs } from './support/verify';
+import { verifyAs, forwardedRequest } from './support/verify';
 import { forwarded, makeTestPki } from './support/certs';
 import { getPrisma } from '@/lib/db';
 import { failure, uid } from './support/helpers';
+import { newAccount, newPolicy } from './support/builders';
 
 let admin: Actor;
 beforeAll(async () => {
@@ -22,9 +20,7 @@ beforeAll(async () => {
 const traefik = (token: string | null, host: string, uri = '/', extra: Record<string, string> = {}) =>
   verifyAs('forward-auth', {
     ...(token ? { authorization: `Pomerium ${token}` } : {}),
-    'x-forwarded-host': host,
-    'x-forwarded-uri': uri,
-    'x-forwarded-method': 'GET',
+    ...forwardedRequest(host, uri),
     ...extra,
   });
 
@@ -35,15 +31,7 @@ describe('import from Pomerium', () => {
     const {
       account: { userId },
       token,
-    } = await createServiceAccount(
-      admin,
-      createServiceAccountSchema.parse({
-        namespaceId: ns.id,
-        kind: 'service',
-        userId: `ci-${uid()}`,
-        expiration: 'never',
-      }),
-    );
+    } = await newAccount(admin, ns.id);
     const sa = { token };
     const file = `routes:
   - from: https://${a}
@@ -115,18 +103,10 @@ describe('export to Pomerium', () => {
     const parent = await createNamespace(admin, 'global', `exp-${uid()}`);
     const ns = await createNamespace(admin, parent.id, 'child');
     const host = `e-${uid()}.example.com`;
-    await createPolicy(
-      admin,
-      parent.id,
-      policyFormSchema.parse({
-        name: 'No admin',
-        description: '',
-        enforced: true,
-        explanation: '',
-        remediation: '',
-        ppl: 'deny:\n  or:\n    - http_path: {starts_with: /admin}\n',
-      }),
-    );
+    await newPolicy(admin, parent.id, 'deny:\n  or:\n    - http_path: {starts_with: /admin}\n', {
+      name: 'No admin',
+      enforced: true,
+    });
     await importPomeriumRoutes(
       admin,
       ns.id,
@@ -195,15 +175,7 @@ describe('client certificates at the verify endpoint', () => {
     const {
       account: { userId },
       token,
-    } = await createServiceAccount(
-      admin,
-      createServiceAccountSchema.parse({
-        namespaceId: ns.id,
-        kind: 'service',
-        userId: `bot-${uid()}`,
-        expiration: 'never',
-      }),
-    );
+    } = await newAccount(admin, ns.id);
     const sa = { token };
     await importPomeriumRoutes(
       admin,

@@ -13,41 +13,13 @@ import * as SPConfig from '@/app/scim/v2/ServiceProviderConfig/route';
 import * as ResourceTypes from '@/app/scim/v2/ResourceTypes/route';
 import * as Schemas from '@/app/scim/v2/Schemas/route';
 import { makeAdmin, makeUserWithoutRole } from './support/actors';
-
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
-type Handler = (req: Request, ctx?: { params: Promise<{ id: string }> }) => Promise<Response>;
-interface Reply {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: SCIM answers are read field by field, as a client would
-  body: any;
-}
+import { ERROR, GROUP, PATCH_OP, USER, patch, scimClient } from './support/scim';
+import { expectEntryKinds, rowCounts } from './support/helpers';
 
 let admin: Actor;
 let token: string;
 let tokenName: string;
-
-async function scim(
-  handler: Handler,
-  method: string,
-  path: string,
-  opts: { body?: unknown; raw?: BodyInit; id?: string; auth?: string | null; headers?: Record<string, string> } = {},
-): Promise<Reply> {
-  const headers: Record<string, string> = { 'content-type': 'application/scim+json', ...opts.headers };
-  const auth = opts.auth === undefined ? `Bearer ${token}` : opts.auth;
-  if (auth !== null) headers.authorization = auth;
-  const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
-  const res = await handler(
-    new Request(`http://console.test/scim/v2${path}`, { method, headers, body }),
-    opts.id ? { params: Promise.resolve({ id: opts.id }) } : undefined,
-  );
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
-}
+const scim = scimClient(() => token);
 
 const uniq = () => Math.random().toString(36).slice(2, 8);
 const oktaUser = (userName: string, over: Record<string, unknown> = {}) => ({
@@ -76,7 +48,6 @@ const entraUser = (userName: string) => ({
   title: 'Engineer',
   'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'R&D', manager: { value: 'm-1' } },
 });
-const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 const createUser = async (body: unknown) => {
   const r = await scim(Users.POST, 'POST', '/Users', { body });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -91,15 +62,7 @@ const createGroup = async (displayName: string, members: string[] = []) => {
 };
 const groupsOf = async (id: string) =>
   (await (await getPrisma()).directoryUser.findUniqueOrThrow({ where: { id }, select: { groups: true } })).groups;
-const counts = async () => {
-  const p = await getPrisma();
-  return Promise.all([
-    p.directoryUser.count(),
-    p.directoryGroup.count(),
-    p.directoryGroupMember.count(),
-    p.auditEvent.count(),
-  ]);
-};
+const counts = () => rowCounts('directoryUser', 'directoryGroup', 'directoryGroupMember', 'auditEvent');
 
 beforeAll(async () => {
   admin = await makeAdmin();
@@ -530,17 +493,14 @@ describe('service accounts and history', () => {
       where: { actorEmail: `scim:${tokenName}` },
       select: { action: true, entityType: true },
     });
-    const kinds = new Set(events.map((e) => `${e.entityType}:${e.action}`));
-    for (const k of [
+    expectEntryKinds(events, [
       'directory_user:create',
       'directory_user:update',
       'directory_user:delete',
       'directory_group:create',
       'directory_group:update',
       'directory_group:delete',
-    ]) {
-      expect(kinds, k).toContain(k);
-    }
+    ]);
     const tokenRows = await prisma.scimToken.findMany({ select: { tokenHash: true } });
     const rows = await prisma.$queryRawUnsafe<{ dump: string }[]>(
       `SELECT coalesce(string_agg(t::text, E'\\n'), '') AS dump FROM audit_events t`,

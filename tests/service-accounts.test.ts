@@ -14,20 +14,14 @@ import type { Actor } from '@/lib/dal/actor';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { makeAdmin, makeUserWithoutRole } from './support/actors';
 import { failure } from './support/helpers';
+import { accountInput } from './support/builders';
 
 let admin: Actor;
 beforeAll(async () => {
   admin = await makeAdmin();
 });
 
-const input = (over: Record<string, unknown> = {}) =>
-  createServiceAccountSchema.parse({
-    namespaceId: 'global',
-    kind: 'service',
-    userId: `ci-${Math.random().toString(36).slice(2, 8)}`,
-    expiration: 'never',
-    ...over,
-  });
+const input = (over: Record<string, unknown> = {}) => accountInput('global', over);
 
 describe('creating a service account', () => {
   it('returns a JWT with the documented claims, and no exp without expiry', async () => {

@@ -9,7 +9,6 @@ import { getDatabase } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { createNamespace, deleteNamespace, renameNamespace } from '@/lib/dal/namespaces';
 import {
-  createServiceAccount,
   revokeServiceAccount,
   setServiceAccountDisabled,
   updateServiceAccountDescription,
@@ -28,12 +27,10 @@ import {
   updateScimUser,
 } from '@/lib/dal/scim';
 import { createScimToken, authenticateScimToken, type ScimCaller } from '@/lib/dal/scim-tokens';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
-import { policyFormSchema } from '@/lib/schemas/policy';
-import { routeFormSchema } from '@/lib/schemas/route';
 import { onChange } from '@/lib/verify/invalidate';
 import { makeAdmin } from './support/actors';
 import { uid } from './support/helpers';
+import { newAccount, policyInput, routeInput } from './support/builders';
 
 let admin: Actor;
 let scim: ScimCaller;
@@ -44,15 +41,9 @@ beforeAll(async () => {
 });
 
 const ppl = (who: string) => `allow:\n  or:\n    - user:\n        is: ${who}\n`;
-const policyValues = (name: string, who = 'x') =>
-  policyFormSchema.parse({ name, description: '', enforced: false, explanation: '', remediation: '', ppl: ppl(who) });
-const routeValues = (from: string) =>
-  routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds: [] });
-const account = (namespaceId: string) =>
-  createServiceAccount(
-    admin,
-    createServiceAccountSchema.parse({ namespaceId, kind: 'service', userId: `sv-${uid()}`, expiration: 'never' }),
-  );
+const policyValues = (name: string, who = 'x') => policyInput(ppl(who), { name });
+const routeValues = (from: string) => routeInput(from);
+const account = (namespaceId: string) => newAccount(admin, namespaceId);
 const scimUser = (f: Partial<{ email: string; active: boolean }> = {}) =>
   createScimUser(scim, {
     userName: `sv-${uid()}`,

@@ -1,37 +1,25 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { createServiceAccount, revokeServiceAccount, setServiceAccountDisabled } from '@/lib/dal/service-accounts';
+import { revokeServiceAccount, setServiceAccountDisabled } from '@/lib/dal/service-accounts';
 import { createDirectoryUser } from '@/lib/dal/directory';
 import { retireSigningKey, rotateSigningKey } from '@/lib/dal/signing-keys';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
-import { publicJwks } from '@/lib/verify/console';
-import { verifyEngine } from '@/lib/verify/console';
+import { publicJwks, verifyEngine } from '@/lib/verify/console';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from './support/actors';
 import { pomerium, verify } from './support/verify';
+import { newAccount } from './support/builders';
 
 let admin: Actor;
 beforeAll(async () => {
   admin = await makeAdmin();
 });
 
-async function newAccount(over: Record<string, unknown> = {}) {
-  return createServiceAccount(
-    admin,
-    createServiceAccountSchema.parse({
-      namespaceId: 'global',
-      kind: 'service',
-      userId: `svc-${Math.random().toString(36).slice(2, 10)}`,
-      expiration: 'never',
-      ...over,
-    }),
-  );
-}
+const globalAccount = (over: Record<string, unknown> = {}) => newAccount(admin, 'global', over);
 
 describe('verify endpoint, in process', () => {
   it('answers 200 with identity headers, a JSON body and an assertion checkable with the JWKS', async () => {
-    const { account, token } = await newAccount();
+    const { account, token } = await globalAccount();
     const res = await verify(pomerium(token));
     expect(res.status).toBe(200);
     expect(res.headers.get('x-pomerium-claim-sub')).toBe(account.userId);
@@ -45,7 +33,7 @@ describe('verify endpoint, in process', () => {
   });
 
   it('accepts the three header forms and HEAD without a body', async () => {
-    const { token } = await newAccount();
+    const { token } = await globalAccount();
     const forms: Record<string, string>[] = [
       { 'x-pomerium-authorization': token },
       { authorization: `Pomerium ${token}` },
@@ -60,8 +48,8 @@ describe('verify endpoint, in process', () => {
   });
 
   it('answers 401 with WWW-Authenticate for missing, malformed, oversized and ambiguous tokens', async () => {
-    const { token } = await newAccount();
-    const { token: other } = await newAccount();
+    const { token } = await globalAccount();
+    const { token: other } = await globalAccount();
     const cases: [Record<string, string>, string][] = [
       [{}, 'missing_token'],
       [{ authorization: 'Basic dXNlcjpwYXNz' }, 'missing_token'],
@@ -79,14 +67,14 @@ describe('verify endpoint, in process', () => {
   });
 
   it('revocation takes effect on the very next request', async () => {
-    const { account, token } = await newAccount();
+    const { account, token } = await globalAccount();
     expect((await verify(pomerium(token))).status).toBe(200);
     await revokeServiceAccount(admin, account.id);
     expect(await verify(pomerium(token))).toMatchObject({ status: 401, body: { error: 'revoked' } });
   });
 
   it('disable answers 401 disabled, enable restores 200', async () => {
-    const { account, token } = await newAccount();
+    const { account, token } = await globalAccount();
     expect((await verify(pomerium(token))).status).toBe(200);
     await setServiceAccountDisabled(admin, account.id, true);
     expect(await verify(pomerium(token))).toMatchObject({ status: 401, body: { error: 'disabled' } });
@@ -95,7 +83,7 @@ describe('verify endpoint, in process', () => {
   });
 
   it('an account past its expiry answers 401 expired, even from the cache', async () => {
-    const { token } = await newAccount({
+    const { token } = await globalAccount({
       expiration: 'custom',
       customExpiresAt: new Date(Date.now() + 1500).toISOString(),
     });
@@ -111,17 +99,17 @@ describe('verify endpoint, in process', () => {
       name: 'Carol',
       groups: ['ops', 'sre'],
     });
-    const { token } = await newAccount({ kind: 'impersonate', userId: undefined, directoryUserId: 'carol' });
+    const { token } = await globalAccount({ kind: 'impersonate', userId: undefined, directoryUserId: 'carol' });
     const res = await verify(pomerium(token));
     expect(res.headers.get('x-pomerium-claim-email')).toBe('carol@corp.example');
     expect(res.headers.get('x-pomerium-claim-groups')).toBe('["ops","sre"]'); // a JSON array: a comma in a name stays unambiguous
   });
 
   it('key rotation keeps old tokens valid until their key is retired', async () => {
-    const { token: before } = await newAccount();
+    const { token: before } = await globalAccount();
     const kid = (await publicJwks()).keys.at(-1)!.kid!;
     await rotateSigningKey(admin);
-    const { token: after } = await newAccount();
+    const { token: after } = await globalAccount();
     expect((await verify(pomerium(before))).status).toBe(200);
     expect((await verify(pomerium(after))).status).toBe(200);
     expect((await publicJwks()).keys.map((k) => k.kid)).toContain(kid);
@@ -131,7 +119,7 @@ describe('verify endpoint, in process', () => {
   });
 
   it('changes made by another instance arrive through the epoch poll', async () => {
-    const { account, token } = await newAccount();
+    const { account, token } = await globalAccount();
     expect((await verify(pomerium(token))).status).toBe(200);
     // Another instance disables the account: the row and epoch change, but no local event fires here.
     const prisma = await getPrisma();
@@ -149,7 +137,7 @@ describe('verify endpoint, in process', () => {
   });
 
   it('records "Accessed" in a batch, off the request path', async () => {
-    const { account, token } = await newAccount();
+    const { account, token } = await globalAccount();
     await verify(pomerium(token));
     const prisma = await getPrisma();
     expect((await prisma.serviceAccount.findUnique({ where: { id: account.id } }))?.accessedAt).toBeNull();

@@ -1,32 +1,19 @@
 'use server';
-import { revalidatePath } from 'next/cache';
-import { authedAction } from '@/lib/actions/safe-action';
+import { authedAction, namespaceAction, onRecord, withKey } from '@/lib/actions/safe-action';
 import { createPolicy, deletePolicy, updatePolicy } from '@/lib/dal/policies';
 import { checkAccess } from '@/lib/dal/policy-check';
 import { createPolicySchema, policyIdSchema, updatePolicySchema } from '@/lib/schemas/policy';
 import { policyCheckSchema } from '@/lib/schemas/route';
 
-export const createPolicyAction = authedAction(
+export const createPolicyAction = namespaceAction(
   'createPolicy',
   createPolicySchema,
-  async ({ namespaceId, ...values }, actor) => {
-    const p = await createPolicy(actor, namespaceId, values);
-    revalidatePath('/ns', 'layout');
-    return p;
-  },
+  withKey('namespaceId', createPolicy),
 );
 
-export const updatePolicyAction = authedAction('updatePolicy', updatePolicySchema, async ({ id, ...values }, actor) => {
-  const p = await updatePolicy(actor, id, values);
-  revalidatePath('/ns', 'layout');
-  return p;
-});
+export const updatePolicyAction = namespaceAction('updatePolicy', updatePolicySchema, withKey('id', updatePolicy));
 
-export const deletePolicyAction = authedAction('deletePolicy', policyIdSchema, async ({ id }, actor) => {
-  await deletePolicy(actor, id);
-  revalidatePath('/ns', 'layout');
-  return { id };
-});
+export const deletePolicyAction = namespaceAction('deletePolicy', policyIdSchema, onRecord('id', deletePolicy));
 
 export const checkPolicyAction = authedAction('checkPolicy', policyCheckSchema, (input, actor) =>
   checkAccess(actor, input),

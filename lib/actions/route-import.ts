@@ -1,6 +1,5 @@
 'use server';
-import { revalidatePath } from 'next/cache';
-import { authedAction } from '@/lib/actions/safe-action';
+import { authedAction, namespaceAction } from '@/lib/actions/safe-action';
 import { importPomeriumRoutes, previewPomeriumImport } from '@/lib/dal/route-import';
 import { pomeriumImportSchema } from '@/lib/schemas/route-import';
 
@@ -10,12 +9,8 @@ export const previewPomeriumImportAction = authedAction(
   ({ namespaceId, text }, actor) => previewPomeriumImport(actor, namespaceId, text),
 );
 
-export const importPomeriumRoutesAction = authedAction(
+export const importPomeriumRoutesAction = namespaceAction(
   'importPomeriumRoutes',
   pomeriumImportSchema,
-  async ({ namespaceId, text }, actor) => {
-    const r = await importPomeriumRoutes(actor, namespaceId, text);
-    revalidatePath('/ns', 'layout');
-    return r;
-  },
+  ({ namespaceId, text }, actor) => importPomeriumRoutes(actor, namespaceId, text),
 );

@@ -1,18 +1,19 @@
 'use server';
-import { revalidatePath } from 'next/cache';
-import { authedAction } from '@/lib/actions/safe-action';
+import { authedAction, onRecord } from '@/lib/actions/safe-action';
 import { createScimToken, revokeScimToken } from '@/lib/dal/scim-tokens';
 import { scimTokenIdSchema, scimTokenNameSchema } from '@/lib/schemas/scim-token';
 
 /** The only time the token is returned: the form shows it once. */
-export const createScimTokenAction = authedAction('createScimToken', scimTokenNameSchema, async ({ name }, actor) => {
-  const created = await createScimToken(actor, name);
-  revalidatePath('/directory');
-  return created;
-});
+export const createScimTokenAction = authedAction(
+  'createScimToken',
+  scimTokenNameSchema,
+  ({ name }, actor) => createScimToken(actor, name),
+  '/directory',
+);
 
-export const revokeScimTokenAction = authedAction('revokeScimToken', scimTokenIdSchema, async ({ id }, actor) => {
-  await revokeScimToken(actor, id);
-  revalidatePath('/directory');
-  return { id };
-});
+export const revokeScimTokenAction = authedAction(
+  'revokeScimToken',
+  scimTokenIdSchema,
+  onRecord('id', revokeScimToken),
+  '/directory',
+);

@@ -1,6 +1,5 @@
 'use server';
-import { revalidatePath } from 'next/cache';
-import { authedAction } from '@/lib/actions/safe-action';
+import { authedAction, namespaceAction, onRecord } from '@/lib/actions/safe-action';
 import {
   createServiceAccount,
   revokeServiceAccount,
@@ -24,32 +23,25 @@ export const createServiceAccountAction = authedAction(
   },
 );
 
-export const updateServiceAccountAction = authedAction(
+export const updateServiceAccountAction = namespaceAction(
   'updateServiceAccount',
   updateServiceAccountSchema,
-  async ({ id, description }, actor) => {
-    await updateServiceAccountDescription(actor, id, description);
-    revalidatePath('/ns', 'layout');
-    return { id };
-  },
+  onRecord('id', (actor, id, { description }: { description: string }) =>
+    updateServiceAccountDescription(actor, id, description),
+  ),
 );
 
-export const setServiceAccountDisabledAction = authedAction(
+export const setServiceAccountDisabledAction = namespaceAction(
   'setServiceAccountDisabled',
   setDisabledSchema,
   async ({ id, disabled }, actor) => {
     await setServiceAccountDisabled(actor, id, disabled);
-    revalidatePath('/ns', 'layout');
     return { id, disabled };
   },
 );
 
-export const revokeServiceAccountAction = authedAction(
+export const revokeServiceAccountAction = namespaceAction(
   'revokeServiceAccount',
   serviceAccountIdSchema,
-  async ({ id }, actor) => {
-    await revokeServiceAccount(actor, id);
-    revalidatePath('/ns', 'layout');
-    return { id };
-  },
+  onRecord('id', revokeServiceAccount),
 );

@@ -1,25 +1,18 @@
 'use server';
-import { revalidatePath } from 'next/cache';
-import { authedAction } from '@/lib/actions/safe-action';
+import { authedAction, onRecord } from '@/lib/actions/safe-action';
 import { retireSigningKey, rotateSigningKey } from '@/lib/dal/signing-keys';
 import { retireSigningKeySchema, rotateSigningKeySchema } from '@/lib/schemas/signing-key';
 
 export const rotateSigningKeyAction = authedAction(
   'rotateSigningKey',
   rotateSigningKeySchema,
-  async (_input, actor) => {
-    const kid = await rotateSigningKey(actor);
-    revalidatePath('/keys');
-    return { kid };
-  },
+  async (_input, actor) => ({ kid: await rotateSigningKey(actor) }),
+  '/keys',
 );
 
 export const retireSigningKeyAction = authedAction(
   'retireSigningKey',
   retireSigningKeySchema,
-  async ({ kid }, actor) => {
-    await retireSigningKey(actor, kid);
-    revalidatePath('/keys');
-    return { kid };
-  },
+  onRecord('kid', retireSigningKey),
+  '/keys',
 );

@@ -1,7 +1,7 @@
 'use server';
-import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
-import { authedAction, publicAction } from '@/lib/actions/safe-action';
+import type { z } from 'zod';
+import { authedAction, onRecord, publicAction } from '@/lib/actions/safe-action';
 import {
   acceptInvite,
   addConsoleUser,
@@ -13,6 +13,7 @@ import {
   setConsoleUserDisabled,
   unlinkIdentity,
 } from '@/lib/dal/console-users';
+import type { Actor } from '@/lib/dal/actor';
 import { requestClientAddress } from '@/lib/net/client-address';
 import {
   acceptInviteSchema,
@@ -26,55 +27,45 @@ import {
 // User management: every action but acceptInviteAction needs a signed-in caller, and the
 // data-access layer checks that the caller is an Admin of Global (or, for the password, the user).
 
-export const addUserAction = authedAction('addUser', addUserSchema, async ({ email }, actor) => {
-  const r = await addConsoleUser(actor, email);
-  revalidatePath('/users');
-  return { id: r.id, inviteUrl: r.inviteUrl, expiresAt: r.expiresAt.toISOString() };
+/** An action on one console user that answers with nothing but the user's id. */
+const userAction = <R extends object>(
+  name: string,
+  schema: z.ZodType<{ userId: string } & R>,
+  fn: (actor: Actor, userId: string, rest: R) => Promise<unknown>,
+) => authedAction(name, schema, onRecord('userId', fn), '/users');
+
+/** The invite link, shown once to the Admin who hands it on. */
+const inviteLink = (r: { inviteUrl: string; expiresAt: Date }) => ({
+  inviteUrl: r.inviteUrl,
+  expiresAt: r.expiresAt.toISOString(),
 });
 
-export const reinviteUserAction = authedAction('reinviteUser', userIdSchema, async ({ userId }, actor) => {
-  const r = await reinviteConsoleUser(actor, userId);
-  revalidatePath('/users');
-  return { inviteUrl: r.inviteUrl, expiresAt: r.expiresAt.toISOString() };
-});
-
-export const setUserDisabledAction = authedAction(
-  'setUserDisabled',
-  setDisabledSchema,
-  async ({ userId, disabled }, actor) => {
-    await setConsoleUserDisabled(actor, userId, disabled);
-    revalidatePath('/users');
-    return { userId };
+export const addUserAction = authedAction(
+  'addUser',
+  addUserSchema,
+  async ({ email }, actor) => {
+    const r = await addConsoleUser(actor, email);
+    return { id: r.id, ...inviteLink(r) };
   },
+  '/users',
 );
 
-export const forceSignOutAction = authedAction('forceSignOut', userIdSchema, async ({ userId }, actor) => {
-  await forceSignOut(actor, userId);
-  revalidatePath('/users');
-  return { userId };
-});
-
-export const linkIdentityAction = authedAction(
-  'linkIdentity',
-  linkIdentitySchema,
-  async ({ userId, directoryUserId }, actor) => {
-    await linkIdentity(actor, userId, directoryUserId);
-    revalidatePath('/users');
-    return { userId };
-  },
+export const reinviteUserAction = authedAction(
+  'reinviteUser',
+  userIdSchema,
+  async ({ userId }, actor) => inviteLink(await reinviteConsoleUser(actor, userId)),
+  '/users',
 );
 
-export const approveLinkGroupsAction = authedAction('approveLinkGroups', userIdSchema, async ({ userId }, actor) => {
-  await approveLinkGroups(actor, userId);
-  revalidatePath('/users');
-  return { userId };
-});
-
-export const unlinkIdentityAction = authedAction('unlinkIdentity', userIdSchema, async ({ userId }, actor) => {
-  await unlinkIdentity(actor, userId);
-  revalidatePath('/users');
-  return { userId };
-});
+export const setUserDisabledAction = userAction('setUserDisabled', setDisabledSchema, (actor, userId, { disabled }) =>
+  setConsoleUserDisabled(actor, userId, disabled),
+);
+export const forceSignOutAction = userAction('forceSignOut', userIdSchema, forceSignOut);
+export const linkIdentityAction = userAction('linkIdentity', linkIdentitySchema, (actor, userId, { directoryUserId }) =>
+  linkIdentity(actor, userId, directoryUserId),
+);
+export const approveLinkGroupsAction = userAction('approveLinkGroups', userIdSchema, approveLinkGroups);
+export const unlinkIdentityAction = userAction('unlinkIdentity', userIdSchema, unlinkIdentity);
 
 export const changePasswordAction = authedAction(
   'changePassword',

@@ -2,6 +2,7 @@ import 'server-only';
 import type { Tx } from '@/lib/dal/epoch';
 import type { Actor } from '@/lib/dal/actor';
 import { SECRET_FIELD_NAMES } from '@/lib/secret-fields';
+import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 
 export type AuditEntity =
   | 'namespace'
@@ -49,6 +50,36 @@ export interface AuditEntry {
   before?: unknown;
   after?: unknown;
 }
+
+/**
+ * The entries about one entity, for `m.record(who, …)`:
+ * `about('route', id, namespaceId).deleted(before)`.
+ */
+export const about = (entityType: AuditEntity, entityId: string, namespaceId: string | null) => ({
+  created: (after: unknown): AuditEntry => ({ action: 'create', entityType, entityId, namespaceId, after }),
+  updated: (before: unknown, after: unknown): AuditEntry => ({
+    action: 'update',
+    entityType,
+    entityId,
+    namespaceId,
+    before,
+    after,
+  }),
+  deleted: (before: unknown): AuditEntry => ({ action: 'delete', entityType, entityId, namespaceId, before }),
+});
+
+/** An entry about a console user: users are install-wide, so their entries belong to Global. */
+export const consoleUserEntry = (
+  action: AuditEntry['action'],
+  userId: string,
+  values: Pick<AuditEntry, 'before' | 'after'>,
+): AuditEntry => ({
+  action,
+  entityType: 'console_user',
+  entityId: userId,
+  namespaceId: GLOBAL_NAMESPACE_ID,
+  ...values,
+});
 
 /** No history entry is larger than this (before and after together, as JSON). */
 export const MAX_AUDIT_BYTES = 256 * 1024;

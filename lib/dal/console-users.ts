@@ -4,6 +4,7 @@ import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize, authorizeGlobal, type Role } from '@/lib/dal/authz';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
+import { consoleUserEntry } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
 import type { Tx } from '@/lib/dal/epoch';
 import { AppError, conflict, invalid, notFound } from '@/lib/dal/errors';
@@ -323,13 +324,10 @@ export async function addConsoleUser(
       await tx.userInvite.create({
         data: { userId: created.id, tokenHash: invite.tokenHash, expiresAt: invite.expiresAt, createdById: who.userId },
       });
-      await record(who, {
-        action: 'create',
-        entityType: 'console_user',
-        entityId: created.id,
-        namespaceId: GLOBAL_NAMESPACE_ID,
-        after: { email: address, invitedUntil: invite.expiresAt },
-      });
+      await record(
+        who,
+        consoleUserEntry('create', created.id, { after: { email: address, invitedUntil: invite.expiresAt } }),
+      );
       return created;
     },
     {
@@ -358,13 +356,10 @@ export async function reinviteConsoleUser(
     await tx.userInvite.create({
       data: { userId, tokenHash: invite.tokenHash, expiresAt: invite.expiresAt, createdById: who.userId },
     });
-    await record(who, {
-      action: 'update',
-      entityType: 'console_user',
-      entityId: userId,
-      namespaceId: GLOBAL_NAMESPACE_ID,
-      after: { email: user.email, invitedUntil: invite.expiresAt },
-    });
+    await record(
+      who,
+      consoleUserEntry('update', userId, { after: { email: user.email, invitedUntil: invite.expiresAt } }),
+    );
   });
   return { inviteUrl: invite.url, expiresAt: invite.expiresAt };
 }
@@ -400,13 +395,7 @@ export async function acceptInvite(token: string, password: string): Promise<{ e
     });
     await record(
       { userId: invite.user.id, email: invite.user.email, groups: [] },
-      {
-        action: 'update',
-        entityType: 'console_user',
-        entityId: invite.user.id,
-        namespaceId: GLOBAL_NAMESPACE_ID,
-        after: { email: invite.user.email, passwordSet: true },
-      },
+      consoleUserEntry('update', invite.user.id, { after: { email: invite.user.email, passwordSet: true } }),
     );
     return { email: invite.user.email };
   });
@@ -429,17 +418,16 @@ async function changeUser(actor: Actor | null, userId: string, what: 'disable' |
       },
       select: { id: true },
     });
-    await record(who, {
-      action: 'update',
-      entityType: 'console_user',
-      entityId: userId,
-      namespaceId: GLOBAL_NAMESPACE_ID,
-      before: { email: user.email, disabled: user.disabled },
-      after:
-        what === 'sign-out'
-          ? { email: user.email, sessionsRevoked: true }
-          : { email: user.email, disabled: what === 'disable' },
-    });
+    await record(
+      who,
+      consoleUserEntry('update', userId, {
+        before: { email: user.email, disabled: user.disabled },
+        after:
+          what === 'sign-out'
+            ? { email: user.email, sessionsRevoked: true }
+            : { email: user.email, disabled: what === 'disable' },
+      }),
+    );
   });
 }
 
@@ -474,12 +462,9 @@ export async function changeOwnPassword(
       data: { passwordHash, sessionVersion: { increment: 1 } },
       select: { id: true },
     });
-    await record(actor, {
-      action: 'update',
-      entityType: 'console_user',
-      entityId: actor.userId,
-      namespaceId: GLOBAL_NAMESPACE_ID,
-      after: { email: actor.email, passwordChanged: true },
-    });
+    await record(
+      actor,
+      consoleUserEntry('update', actor.userId, { after: { email: actor.email, passwordChanged: true } }),
+    );
   });
 }

@@ -3,7 +3,7 @@ import { getPrisma } from '@/lib/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize } from '@/lib/dal/authz';
-import { subtreeIds } from '@/lib/dal/namespaces';
+import { namespaceTree, subtreeIds } from '@/lib/dal/namespaces';
 
 export interface ExpiringAccount {
   id: string;
@@ -26,12 +26,10 @@ const select = {
   namespace: { select: { name: true } },
 } satisfies Prisma.ServiceAccountSelect;
 type Row = Prisma.ServiceAccountGetPayload<{ select: typeof select }>;
-const toDto = (a: Row): ExpiringAccount => ({
-  id: a.id,
-  userId: a.userId,
-  namespaceId: a.namespaceId,
-  namespaceName: a.namespace.name,
-  expiresAt: a.expiresAt!.toISOString(),
+const toDto = ({ namespace, expiresAt, ...a }: Row): ExpiringAccount => ({
+  ...a,
+  namespaceName: namespace.name,
+  expiresAt: expiresAt!.toISOString(),
 });
 
 // Disabled accounts are left out: they cannot be used, so their expiry breaks nothing.
@@ -51,7 +49,7 @@ export async function expiringSoon(
 ): Promise<ExpiringAccount[]> {
   await authorize(actor, namespaceId, 'viewer');
   const prisma = await getPrisma();
-  const all = await prisma.namespace.findMany({ select: { id: true, name: true, parentId: true } });
+  const all = await namespaceTree();
   const rows = await prisma.serviceAccount.findMany({
     where: { ...expiringWhere(now, days), namespaceId: { in: subtreeIds(all, namespaceId) } },
     orderBy: [{ expiresAt: 'asc' }, { id: 'asc' }],

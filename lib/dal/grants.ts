@@ -1,6 +1,7 @@
 import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
+import { namespaceTree } from '@/lib/dal/namespaces';
 import { authorize, type Role } from '@/lib/dal/authz';
 import { mutate } from '@/lib/dal/mutation';
 import type { Tx } from '@/lib/dal/epoch';
@@ -35,7 +36,7 @@ async function groupExists(tx: Tx, name: string): Promise<boolean> {
 export async function listGrants(actor: Actor | null, namespaceId: string): Promise<GrantRow[]> {
   await authorize(actor, namespaceId, 'viewer');
   const prisma = await getPrisma();
-  const all = await prisma.namespace.findMany({ select: { id: true, name: true, parentId: true } });
+  const all = await namespaceTree();
   const byId = new Map(all.map((n) => [n.id, n]));
   const chain: string[] = [];
   for (let cur = byId.get(namespaceId); cur; cur = cur.parentId ? byId.get(cur.parentId) : undefined)

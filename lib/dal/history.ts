@@ -5,7 +5,7 @@ import type { Actor } from '@/lib/dal/actor';
 import type { AuditEntity } from '@/lib/dal/audit';
 import { atLeast, effectiveRoles } from '@/lib/dal/authz';
 import { forbidden, notFound, unauthorized } from '@/lib/dal/errors';
-import { pathTo, subtreeIds, type NamespaceNode } from '@/lib/dal/namespaces';
+import { namespaceTree, pathTo, subtreeIds } from '@/lib/dal/namespaces';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 import type { HistoryFilters } from '@/lib/schemas/history';
 
@@ -61,10 +61,7 @@ type Row = Prisma.AuditEventGetPayload<{ select: typeof select }>;
 async function scope(actor: Actor | null | undefined, namespaceId: string | undefined) {
   if (!actor) throw unauthorized();
   const prisma = await getPrisma();
-  const [roles, all] = await Promise.all([
-    effectiveRoles(actor),
-    prisma.namespace.findMany({ select: { id: true, name: true, parentId: true } }) as Promise<NamespaceNode[]>,
-  ]);
+  const [roles, all] = await Promise.all([effectiveRoles(actor), namespaceTree()]);
   const readable = [...roles].filter(([, role]) => atLeast(role, 'viewer')).map(([id]) => id);
   if (readable.length === 0) throw forbidden('view the change history until an administrator grants you a role');
   const names = new Map(all.map((n) => [n.id, n.name]));
@@ -161,11 +158,7 @@ export async function exportHistory(
 /** Namespaces the actor may filter on, labelled with their path ("Global / Prod / Payments"). */
 export async function historyNamespaces(actor: Actor | null | undefined): Promise<{ id: string; label: string }[]> {
   if (!actor) throw unauthorized();
-  const prisma = await getPrisma();
-  const [roles, all] = await Promise.all([
-    effectiveRoles(actor),
-    prisma.namespace.findMany({ select: { id: true, name: true, parentId: true } }) as Promise<NamespaceNode[]>,
-  ]);
+  const [roles, all] = await Promise.all([effectiveRoles(actor), namespaceTree()]);
   return all
     .filter((n) => atLeast(roles.get(n.id), 'viewer'))
     .map((n) => ({

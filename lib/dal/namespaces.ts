@@ -2,7 +2,9 @@ import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { atLeast, authorize, effectiveRoles, type Role } from '@/lib/dal/authz';
+import { about } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
+import type { Tx } from '@/lib/dal/epoch';
 import { conflict, invalid, notFound, unauthorized } from '@/lib/dal/errors';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 
@@ -30,11 +32,15 @@ const nameTaken = (name: string) =>
     name: [`"${name}" is already used by a sibling namespace.`],
   });
 
-async function allNamespaces(): Promise<NamespaceNode[]> {
-  return (await getPrisma()).namespace.findMany({
-    select: { id: true, name: true, parentId: true },
-    orderBy: [{ nameKey: 'asc' }],
-  });
+const nodeSelect = { id: true, name: true, parentId: true } as const;
+
+/**
+ * Every namespace, by name, unfiltered: the tree that pathTo and subtreeIds walk, for
+ * callers that have authorized already. Inside a transaction, pass it (on PGlite it holds
+ * the only connection).
+ */
+export async function namespaceTree(db?: Tx): Promise<NamespaceNode[]> {
+  return (db ?? (await getPrisma())).namespace.findMany({ select: nodeSelect, orderBy: [{ nameKey: 'asc' }] });
 }
 
 /**
@@ -43,7 +49,7 @@ async function allNamespaces(): Promise<NamespaceNode[]> {
  */
 export async function listNamespaces(actor: Actor | null): Promise<NamespaceTreeNode[]> {
   if (!actor) throw unauthorized();
-  const [all, roles] = await Promise.all([allNamespaces(), effectiveRoles(actor)]);
+  const [all, roles] = await Promise.all([namespaceTree(), effectiveRoles(actor)]);
   const keep = new Set<string>();
   const byId = new Map(all.map((n) => [n.id, n]));
   for (const n of all) {
@@ -101,15 +107,9 @@ export async function createNamespace(actor: Actor | null, parentId: string, nam
     async (m) => {
       const ns = await m.tx.namespace.create({
         data: { name, nameKey: name.toLowerCase(), parentId },
-        select: { id: true, name: true, parentId: true },
+        select: nodeSelect,
       });
-      await m.record(who, {
-        action: 'create',
-        entityType: 'namespace',
-        entityId: ns.id,
-        namespaceId: ns.id,
-        after: ns,
-      });
+      await m.record(who, about('namespace', ns.id, ns.id).created(ns));
       return ns;
     },
     { unique: nameTaken(name), foreignKey: notFound('The parent namespace') },
@@ -121,17 +121,14 @@ export async function renameNamespace(actor: Actor | null, id: string, name: str
   if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be renamed.');
   return mutate(
     async (m) => {
-      const before = await m.tx.namespace.findUnique({
-        where: { id },
-        select: { id: true, name: true, parentId: true },
-      });
+      const before = await m.tx.namespace.findUnique({ where: { id }, select: nodeSelect });
       if (!before) throw notFound('The namespace');
       const after = await m.tx.namespace.update({
         where: { id },
         data: { name, nameKey: name.toLowerCase() },
-        select: { id: true, name: true, parentId: true },
+        select: nodeSelect,
       });
-      await m.record(who, { action: 'update', entityType: 'namespace', entityId: id, namespaceId: id, before, after });
+      await m.record(who, about('namespace', id, id).updated(before, after));
       return after;
     },
     { unique: nameTaken(name) },
@@ -164,13 +161,7 @@ export async function deleteNamespace(actor: Actor | null, id: string): Promise<
       const left = blockers.filter(([n]) => n > 0).map(([n, what]) => plural(n, what));
       if (left.length) throw conflict(`This namespace still has ${left.join(', ')}. Move or delete them first.`);
       await m.tx.namespace.delete({ where: { id } });
-      await m.record(who, {
-        action: 'delete',
-        entityType: 'namespace',
-        entityId: id,
-        namespaceId: ns.parentId,
-        before: { id, name: ns.name, parentId: ns.parentId },
-      });
+      await m.record(who, about('namespace', id, ns.parentId).deleted({ id, name: ns.name, parentId: ns.parentId }));
       return { parentId: ns.parentId };
     },
     { foreignKey: conflict('This namespace is still in use. Move or delete what it holds first.') },

@@ -2,6 +2,7 @@ import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize, authorizeAnyRole } from '@/lib/dal/authz';
+import { about } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
@@ -114,40 +115,11 @@ export async function getPolicy(actor: Actor | null, namespaceId: string, id: st
   await authorize(actor, namespaceId, 'viewer');
   const p = await (await getPrisma()).policy.findFirst({ where: { id, namespaceId } });
   if (!p) throw notFound('The policy');
-  return {
-    id: p.id,
-    namespaceId: p.namespaceId,
-    name: p.name,
-    description: p.description,
-    enforced: p.enforced,
-    explanation: p.explanation,
-    remediation: p.remediation,
-    ppl: p.ppl,
-  };
+  return { id: p.id, namespaceId: p.namespaceId, ...formValues(p) };
 }
 
-function data(v: PolicyFormValues) {
-  const stored = storedPpl(v.ppl);
-  if (!stored.ok) throw invalid(stored.message, { ppl: [stored.message] });
-  return {
-    name: v.name,
-    nameKey: v.name.toLowerCase(),
-    description: v.description,
-    enforced: v.enforced,
-    explanation: v.explanation,
-    remediation: v.remediation,
-    ppl: stored.ppl,
-  };
-}
-
-const auditView = (p: {
-  name: string;
-  description: string;
-  enforced: boolean;
-  explanation: string;
-  remediation: string;
-  ppl: string;
-}) => ({
+/** A policy's form fields: what the edit form shows and the Change History records. */
+const formValues = (p: PolicyFormValues): PolicyFormValues => ({
   name: p.name,
   description: p.description,
   enforced: p.enforced,
@@ -155,6 +127,12 @@ const auditView = (p: {
   remediation: p.remediation,
   ppl: p.ppl,
 });
+
+function data(v: PolicyFormValues) {
+  const stored = storedPpl(v.ppl);
+  if (!stored.ok) throw invalid(stored.message, { ppl: [stored.message] });
+  return { ...formValues({ ...v, ppl: stored.ppl }), nameKey: v.name.toLowerCase() };
+}
 
 export async function createPolicy(
   actor: Actor | null,
@@ -166,7 +144,7 @@ export async function createPolicy(
   return mutate(
     async (m) => {
       const p = await m.tx.policy.create({ data: { namespaceId, ...fields } });
-      await m.record(who, { action: 'create', entityType: 'policy', entityId: p.id, namespaceId, after: auditView(p) });
+      await m.record(who, about('policy', p.id, namespaceId).created(formValues(p)));
       return { id: p.id };
     },
     { unique: nameTaken(), foreignKey: notFound('The namespace') },
@@ -181,14 +159,7 @@ export async function updatePolicy(actor: Actor | null, id: string, values: Poli
       if (!before) throw notFound('The policy');
       const who = await authorize(actor, before.namespaceId, 'manager', m.tx);
       const after = await m.tx.policy.update({ where: { id }, data: fields });
-      await m.record(who, {
-        action: 'update',
-        entityType: 'policy',
-        entityId: id,
-        namespaceId: before.namespaceId,
-        before: auditView(before),
-        after: auditView(after),
-      });
+      await m.record(who, about('policy', id, before.namespaceId).updated(formValues(before), formValues(after)));
       return { id };
     },
     { unique: nameTaken() },
@@ -207,13 +178,7 @@ export async function deletePolicy(actor: Actor | null, id: string): Promise<voi
         `${n} route${n === 1 ? ' uses' : 's use'} this policy. Remove it from ${n === 1 ? 'that route' : 'those routes'} first.`,
       );
     await m.tx.policy.delete({ where: { id } });
-    await m.record(who, {
-      action: 'delete',
-      entityType: 'policy',
-      entityId: id,
-      namespaceId: found.namespaceId,
-      before: auditView(found),
-    });
+    await m.record(who, about('policy', id, found.namespaceId).deleted(formValues(found)));
   });
 }
 

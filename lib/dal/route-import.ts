@@ -8,7 +8,7 @@ import { authorize } from '@/lib/dal/authz';
 import type { Tx } from '@/lib/dal/epoch';
 import { mutate } from '@/lib/dal/mutation';
 import { AppError, invalid, conflict } from '@/lib/dal/errors';
-import { pathTo } from '@/lib/dal/namespaces';
+import { namespaceTree, pathTo } from '@/lib/dal/namespaces';
 import { checkNesting } from '@/lib/dal/routes';
 import {
   ImportError,
@@ -54,7 +54,7 @@ async function plan(tx: Tx, who: Actor, namespaceId: string, text: string): Prom
     if (e instanceof ImportError) throw invalid(e.message, { text: [e.message] });
     throw e;
   }
-  const all = await tx.namespace.findMany({ select: { id: true, name: true, parentId: true } });
+  const all = await namespaceTree(tx);
   const chain = pathTo(all, namespaceId).map((n) => n.id);
   const existing = await tx.policy.findMany({
     where: { namespaceId: { in: chain } },
@@ -220,7 +220,7 @@ export async function exportPomeriumFile(
 ): Promise<ExportResult & { namespace: string }> {
   await authorize(actor, namespaceId, 'viewer');
   const prisma = await getPrisma();
-  const all = await prisma.namespace.findMany({ select: { id: true, name: true, parentId: true } });
+  const all = await namespaceTree();
   const chain = pathTo(all, namespaceId);
   const [routes, enforced] = await Promise.all([
     prisma.route.findMany({

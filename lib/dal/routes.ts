@@ -4,9 +4,10 @@ import type { Actor } from '@/lib/dal/actor';
 import { authorize, effectiveRoles } from '@/lib/dal/authz';
 import { underPrefix } from '@/lib/net/canonical-path';
 import type { Tx } from '@/lib/dal/epoch';
+import { about } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
-import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
+import { listNamespaces, namespaceTree, pathTo } from '@/lib/dal/namespaces';
 import { parseFrom, splitUrls, type routeFormSchema } from '@/lib/schemas/route';
 import type { z } from 'zod';
 
@@ -72,7 +73,7 @@ export async function listRoutes(actor: Actor | null, namespaceId: string): Prom
 async function checkPolicies(tx: Tx, namespaceId: string, ids: string[]) {
   if (!ids.length) return;
   // Inside the transaction (on PGlite it holds the only connection).
-  const all = await tx.namespace.findMany({ select: { id: true, name: true, parentId: true } });
+  const all = await namespaceTree(tx);
   const allowed = pathTo(all, namespaceId).map((n) => n.id);
   const found = await tx.policy.findMany({
     where: { id: { in: ids }, namespaceId: { in: allowed } },
@@ -102,7 +103,7 @@ export async function checkNesting(
     select: { id: true, name: true, namespaceId: true, pathPrefix: true },
   });
   if (!others.length) return;
-  const all = await tx.namespace.findMany({ select: { id: true, name: true, parentId: true } });
+  const all = await namespaceTree(tx);
   const within = (inner: string, outer: string) => pathTo(all, inner).some((n) => n.id === outer);
   for (const o of others) {
     const selfInside = underPrefix(self.pathPrefix, o.pathPrefix);
@@ -165,7 +166,7 @@ export async function createRoute(
         },
         select: { id: true, ...routeView },
       });
-      await m.record(who, { action: 'create', entityType: 'route', entityId: r.id, namespaceId, after: auditView(r) });
+      await m.record(who, about('route', r.id, namespaceId).created(auditView(r)));
       return { id: r.id };
     },
     { unique: fromTaken(from.url) },
@@ -192,14 +193,7 @@ export async function updateRoute(actor: Actor | null, id: string, input: RouteI
         data: { ...data, policies: { create: [...new Set(input.policyIds)].map((policyId) => ({ policyId })) } },
         select: routeView,
       });
-      await m.record(who, {
-        action: 'update',
-        entityType: 'route',
-        entityId: id,
-        namespaceId: found.namespaceId,
-        before: auditView(found),
-        after: auditView(after),
-      });
+      await m.record(who, about('route', id, found.namespaceId).updated(auditView(found), auditView(after)));
       return { id };
     },
     { unique: fromTaken(from.url) },
@@ -212,12 +206,6 @@ export async function deleteRoute(actor: Actor | null, id: string): Promise<void
     if (!found) throw notFound('The route');
     const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
     await m.tx.route.delete({ where: { id } });
-    await m.record(who, {
-      action: 'delete',
-      entityType: 'route',
-      entityId: id,
-      namespaceId: found.namespaceId,
-      before: auditView(found),
-    });
+    await m.record(who, about('route', id, found.namespaceId).deleted(auditView(found)));
   });
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { getPrisma } from '@/lib/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Tx } from '@/lib/dal/epoch';
+import type { AuditEntry } from '@/lib/dal/audit';
 import { mutate, type Mutation } from '@/lib/dal/mutation';
 import type { ScimCaller } from '@/lib/dal/scim-tokens';
 import { badRequest, ScimError, scimNotFound } from '@/lib/scim/errors';
@@ -71,6 +72,14 @@ const userAudit = (id: string, u: Omit<UserFields, 'active'> & { active: boolean
 });
 // History stays readable for large groups: at most this many member ids per entry.
 const capIds = (ids: string[]) => (ids.length > 1000 ? [...ids.slice(0, 1000), `(${ids.length - 1000} more)`] : ids);
+
+/** Records a SCIM change under the token's name; the directory is install-wide, so it belongs to Global. */
+const recordScim = (
+  m: Mutation,
+  caller: ScimCaller,
+  entry: Omit<AuditEntry, 'namespaceId'>,
+  opts?: { affectsVerify?: boolean },
+) => m.record({ scim: caller.name, address: caller.address }, { ...entry, namespaceId: GLOBAL }, opts);
 
 /** One mutation per SCIM write; lost races with a concurrent write become the SCIM error they amount to. */
 function write(fn: (m: Mutation) => Promise<void>): Promise<void> {
@@ -198,15 +207,10 @@ export async function createScimUser(caller: ScimCaller, f: UserFields): Promise
       select: { id: true },
     });
     // A new user has no impersonators and no groups yet: nothing the verify path holds.
-    await m.record(
-      { scim: caller.name, address: caller.address },
-      {
-        action: 'create',
-        entityType: 'directory_user',
-        entityId: id,
-        namespaceId: GLOBAL,
-        after: userAudit(id, { ...f, active }),
-      },
+    await recordScim(
+      m,
+      caller,
+      { action: 'create', entityType: 'directory_user', entityId: id, after: userAudit(id, { ...f, active }) },
       { affectsVerify: false },
     );
   });
@@ -236,9 +240,10 @@ export async function updateScimUser(
       select: { id: true },
     });
     // Impersonating accounts carry the user's email and active state; a name or userName they do not.
-    await m.record(
-      { scim: caller.name, address: caller.address },
-      { action: 'update', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before: was, after },
+    await recordScim(
+      m,
+      caller,
+      { action: 'update', entityType: 'directory_user', entityId: id, before: was, after },
       { affectsVerify: was.email !== after.email || was.active !== after.active },
     );
     if (!after.active) await pruneApprovedGroups(tx, [id]);
@@ -268,10 +273,7 @@ export async function deleteScimUser(caller: ScimCaller, id: string): Promise<vo
       await pruneApprovedGroups(tx, [id]);
     }
     const after = impersonators ? { id, active: false, groups: [], keptForServiceAccounts: impersonators } : undefined;
-    await m.record(
-      { scim: caller.name, address: caller.address },
-      { action: 'delete', entityType: 'directory_user', entityId: id, namespaceId: GLOBAL, before, after },
-    );
+    await recordScim(m, caller, { action: 'delete', entityType: 'directory_user', entityId: id, before, after });
   });
 }
 
@@ -376,13 +378,13 @@ async function saveGroup(
     before.externalId === fields.externalId
   )
     return;
-  await m.record(
-    { scim: caller.name, address: caller.address },
+  await recordScim(
+    m,
+    caller,
     {
       action: before ? 'update' : 'create',
       entityType: 'directory_group',
       entityId: id,
-      namespaceId: GLOBAL,
       before: before
         ? { id, displayName: before.displayName, externalId: before.externalId, memberCount: current.size }
         : undefined,
@@ -439,13 +441,13 @@ export async function deleteScimGroup(caller: ScimCaller, id: string): Promise<v
       tx,
       row.members.map((m) => m.userId),
     );
-    await m.record(
-      { scim: caller.name, address: caller.address },
+    await recordScim(
+      m,
+      caller,
       {
         action: 'delete',
         entityType: 'directory_group',
         entityId: id,
-        namespaceId: GLOBAL,
         before: { id, displayName: row.displayName, externalId: row.externalId, memberCount: row.members.length },
       },
       { affectsVerify: changedUsers > 0 },

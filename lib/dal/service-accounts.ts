@@ -3,6 +3,7 @@ import { getPrisma } from '@/lib/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize } from '@/lib/dal/authz';
+import { about } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
@@ -40,17 +41,10 @@ const rowSelect = {
 } satisfies Prisma.ServiceAccountSelect;
 
 type Selected = Prisma.ServiceAccountGetPayload<{ select: typeof rowSelect }>;
-const toRow = (a: Selected): ServiceAccountRow => ({
-  id: a.id,
-  userId: a.userId,
-  namespaceId: a.namespaceId,
-  namespaceName: a.namespace.name,
-  description: a.description,
-  impersonating: a.directoryUser,
-  disabled: a.disabled,
-  issuedAt: a.issuedAt,
-  expiresAt: a.expiresAt,
-  accessedAt: a.accessedAt,
+const toRow = ({ namespace, directoryUser, ...a }: Selected): ServiceAccountRow => ({
+  ...a,
+  namespaceName: namespace.name,
+  impersonating: directoryUser,
 });
 
 export const PAGE_SIZE = 100;
@@ -156,13 +150,7 @@ export async function createServiceAccount(
         },
         select: rowSelect,
       });
-      await m.record(who, {
-        action: 'create',
-        entityType: 'service_account',
-        entityId: created.id,
-        namespaceId: created.namespaceId,
-        after: auditView(created),
-      });
+      await m.record(who, about('service_account', created.id, created.namespaceId).created(auditView(created)));
       const token = await mintServiceAccountToken({
         signer,
         issuer: config.publicUrl,
@@ -203,25 +191,13 @@ async function change(
     const before = await m.tx.serviceAccount.findUnique({ where: { id }, select: rowSelect });
     if (!before) throw notFound('The service account');
     const who = await authorize(actor, before.namespaceId, 'manager', m.tx);
+    const account = about('service_account', id, before.namespaceId);
     if (data === 'delete') {
       await m.tx.serviceAccount.delete({ where: { id } });
-      await m.record(who, {
-        action: 'delete',
-        entityType: 'service_account',
-        entityId: id,
-        namespaceId: before.namespaceId,
-        before: auditView(before),
-      });
+      await m.record(who, account.deleted(auditView(before)));
     } else {
       const after = await m.tx.serviceAccount.update({ where: { id }, data, select: rowSelect });
-      await m.record(who, {
-        action: 'update',
-        entityType: 'service_account',
-        entityId: id,
-        namespaceId: before.namespaceId,
-        before: auditView(before),
-        after: auditView(after),
-      });
+      await m.record(who, account.updated(auditView(before), auditView(after)));
     }
   });
 }

@@ -5,6 +5,7 @@ import { hashPassword, verifyPassword, DUMMY_HASH } from '@/lib/auth/password';
 import { passwordGate, PasswordGateBusy } from '@/lib/auth/password-gate';
 import { ACCOUNT_FREE_ATTEMPTS, ADDRESS_FREE_ATTEMPTS, LoginThrottle, type ThrottleKey } from '@/lib/auth/throttle';
 import { AppError, conflict, invalid, isUniqueViolation } from '@/lib/dal/errors';
+import { consoleUserEntry } from '@/lib/dal/audit';
 import { mutate, type Mutation } from '@/lib/dal/mutation';
 import type { Actor } from '@/lib/dal/actor';
 import type { Tx } from '@/lib/dal/epoch';
@@ -208,13 +209,7 @@ async function recordFirstAdmin(
   email: string,
   from: string,
 ) {
-  await record('system', {
-    action: 'create',
-    entityType: 'console_user',
-    entityId: userId,
-    namespaceId: GLOBAL_NAMESPACE_ID,
-    after: { email, createdFrom: from },
-  });
+  await record('system', consoleUserEntry('create', userId, { after: { email, createdFrom: from } }));
   await record('system', {
     action: 'create',
     entityType: 'grant',
@@ -297,13 +292,12 @@ export async function findOrCreateSsoUser(
             data: { ssoSubject: subject },
           });
           if (r.count === 1)
-            await record('system', {
-              action: 'update',
-              entityType: 'console_user',
-              entityId: byEmail.id,
-              namespaceId: GLOBAL_NAMESPACE_ID,
-              after: { email: address, signIn: 'sso linked (verified email)' },
-            });
+            await record(
+              'system',
+              consoleUserEntry('update', byEmail.id, {
+                after: { email: address, signIn: 'sso linked (verified email)' },
+              }),
+            );
           return r.count;
         });
         if (count === 1) {
@@ -315,13 +309,10 @@ export async function findOrCreateSsoUser(
         const user = await mutate(
           async ({ tx, record }) => {
             const u = await tx.user.create({ data: { email: address, name, ssoSubject: subject }, select });
-            await record('system', {
-              action: 'create',
-              entityType: 'console_user',
-              entityId: u.id,
-              namespaceId: GLOBAL_NAMESPACE_ID,
-              after: { email: address, signIn: 'sso (first sign-in)' },
-            });
+            await record(
+              'system',
+              consoleUserEntry('create', u.id, { after: { email: address, signIn: 'sso (first sign-in)' } }),
+            );
             return u;
           },
           { unique: (err) => err as Error },

@@ -39,53 +39,29 @@ export interface CompiledRules {
 const DAY_MS = 86_400_000;
 const EMPTY: readonly string[] = [];
 
-// Kleene logic: U (unknown) spreads unless a definite value decides the operator.
-const and =
+/**
+ * Kleene logic: U (unknown) spreads unless a definite value decides the operator. The
+ * first test that answers `decisive` ends the scan with `then`; with none, the answer is
+ * `otherwise`, or U when some test answered U.
+ */
+const kleene =
+  (decisive: Tri, then: Tri, otherwise: Tri) =>
   (ts: readonly Test[]): Test =>
   (ctx) => {
-    let r: Tri = T;
+    let r = otherwise;
     for (const t of ts) {
       const v = t(ctx);
-      if (v === F) return F;
+      if (v === decisive) return then;
       if (v === U) r = U;
     }
     return r;
   };
-const or =
-  (ts: readonly Test[]): Test =>
-  (ctx) => {
-    let r: Tri = F;
-    for (const t of ts) {
-      const v = t(ctx);
-      if (v === T) return T;
-      if (v === U) r = U;
-    }
-    return r;
-  };
+const and = kleene(F, F, T);
+const or = kleene(T, T, F);
 /** NOR: true when none match. */
-const nor =
-  (ts: readonly Test[]): Test =>
-  (ctx) => {
-    let r: Tri = T;
-    for (const t of ts) {
-      const v = t(ctx);
-      if (v === T) return F;
-      if (v === U) r = U;
-    }
-    return r;
-  };
+const nor = kleene(T, F, T);
 /** NAND: true when at least one does not match. */
-const nand =
-  (ts: readonly Test[]): Test =>
-  (ctx) => {
-    let r: Tri = F;
-    for (const t of ts) {
-      const v = t(ctx);
-      if (v === F) return T;
-      if (v === U) r = U;
-    }
-    return r;
-  };
+const nand = kleene(F, T, F);
 const COMBINE: Record<Operator, (ts: readonly Test[]) => Test> = { and, or, not: nor, nor: nand };
 const never: Test = () => F;
 
@@ -138,13 +114,8 @@ function describeMatch(m: object): string {
 }
 
 export function describeCriterion(c: Criterion): string {
+  if (c.value === true) return c.name; // the criteria that take no value
   switch (c.name) {
-    case 'accept':
-    case 'reject':
-    case 'authenticated_user':
-    case 'cors_preflight':
-    case 'invalid_client_certificate':
-      return c.name;
     case 'client_certificate': {
       const parts = Object.entries(c.value).map(([k, v]) =>
         Array.isArray(v) ? `${k} in [${v.map((s: string) => q(s)).join(', ')}]` : `${k} ${describeMatch(v as object)}`,

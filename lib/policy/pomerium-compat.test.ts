@@ -1,7 +1,8 @@
 // Forms Pomerium's parser accepts (pkg/policy/parser, criteria, and their tests), each
 // with both outcomes where it evaluates.
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, parsePolicy, policyWarnings, PolicyError, printPolicy, type PolicyRequest } from './index';
+import { evaluatePolicy, parsePolicy, policyWarnings, printPolicy, type PolicyRequest } from './index';
+import { parseError } from './test-utils';
 
 const alice = {
   id: 'u-alice',
@@ -11,15 +12,7 @@ const alice = {
 };
 const req = (over: Partial<PolicyRequest> = {}): PolicyRequest => ({ user: alice, method: 'GET', path: '/', ...over });
 const allowed = (ppl: string, over: Partial<PolicyRequest> = {}) => evaluatePolicy(parsePolicy(ppl), req(over)).allowed;
-const err = (ppl: string): PolicyError => {
-  try {
-    parsePolicy(ppl);
-  } catch (e) {
-    if (e instanceof PolicyError) return e;
-    throw e;
-  }
-  throw new Error('expected a PolicyError');
-};
+const err = parseError;
 
 describe('criteria that take no value ignore it', () => {
   it.each(['accept: 1', 'accept: true', 'accept: null', 'accept:', 'accept: false', 'accept: {x: 1}'])(
@@ -182,15 +175,17 @@ describe('source_ip', () => {
   });
 });
 
-describe('claim paths', () => {
-  it('only the first slash separates the name; nested lookups split on / and .', () => {
-    expect(allowed('allow:\n  or:\n    - claim/org/team: sre\n')).toBe(true);
-    expect(allowed('allow:\n  or:\n    - claim/org.team: sre\n')).toBe(true);
-    expect(allowed('allow:\n  or:\n    - claim/org/team: dev\n')).toBe(false);
+describe('claim paths: only the first slash separates the name; nested lookups split on / and .', () => {
+  it.each([
+    ['claim/org/team: sre', true],
+    ['claim/org.team: sre', true],
+    ['claim/org/team: dev', false],
     // An exact key wins over the nested path.
-    expect(allowed('allow:\n  or:\n    - claim/a/b: whole-key\n')).toBe(true);
-    expect(allowed('allow:\n  or:\n    - claim/a/b: nested\n')).toBe(false);
-    expect(allowed('allow:\n  or:\n    - claim/a.b: nested\n')).toBe(true);
+    ['claim/a/b: whole-key', true],
+    ['claim/a/b: nested', false],
+    ['claim/a.b: nested', true],
+  ] as const)('%s → %s', (criterion, expected) => {
+    expect(allowed(`allow:\n  or:\n    - ${criterion}\n`)).toBe(expected);
   });
 });
 

@@ -34,6 +34,7 @@ const copy = (o: object): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Array.isArray(v) ? [...(v as unknown[])] : v]));
 
 export function criterionValue(c: Criterion): Record<string, unknown> {
+  if (c.value === true) return { [c.name]: true }; // the criteria that take no value
   switch (c.name) {
     case 'claim':
       return { [`claim/${c.key}`]: copy(c.value) };
@@ -47,12 +48,6 @@ export function criterionValue(c: Criterion): Record<string, unknown> {
           Object.entries(c.value).map(([k, v]) => [k, Array.isArray(v) ? [...(v as string[])] : copy(v as object)]),
         ),
       };
-    case 'accept':
-    case 'reject':
-    case 'authenticated_user':
-    case 'cors_preflight':
-    case 'invalid_client_certificate':
-      return { [c.name]: true };
     default:
       return { [c.name]: copy(c.value) };
   }

@@ -1,9 +1,8 @@
 // SCIM Group ⇄ directory group. Members are directory users, by id.
 import { z } from 'zod';
-import { badRequest } from '@/lib/scim/errors';
 import { applyPatch, type PatchOperation } from '@/lib/scim/patch';
-import { parseFilter } from '@/lib/scim/path';
-import { canonicalResource, requireSchema, type Json } from '@/lib/scim/resource';
+import { coreFilter, filterField } from '@/lib/scim/path';
+import { canonicalResource, optionalText, requiredName, requireSchema, type Json } from '@/lib/scim/resource';
 import { GROUP_SCHEMA, URN } from '@/lib/scim/schema';
 import { invalidValue } from '@/lib/scim/user';
 
@@ -27,12 +26,8 @@ export interface GroupFields {
 export const MAX_MEMBERS_PER_REQUEST = 10_000;
 
 const groupShape = z.object({
-  displayName: z
-    .string({ error: 'displayName is required.' })
-    .trim()
-    .min(1, 'displayName is required.')
-    .max(256, 'Use at most 256 characters.'),
-  externalId: z.string().trim().max(256, 'Use at most 256 characters.').nullish(),
+  displayName: requiredName('displayName'),
+  externalId: optionalText(256),
   members: z
     .array(z.object({ value: z.string({ error: 'Each member needs a value (a user id).' }).trim().min(1).max(256) }), {
       error: 'members must be a list.',
@@ -110,16 +105,9 @@ const GROUP_FIELDS: Record<string, 'displayName' | 'externalId' | 'id' | undefin
 };
 
 /** displayName, externalId, id, and `members.value eq "<user id>"` (the groups of a user). */
-export function groupFilter(raw: string | null): GroupFilter | null {
-  if (raw === null || !raw.trim()) return null;
-  const { path, value } = parseFilter(raw);
-  if (path.urn && path.urn !== URN.group)
-    throw badRequest('invalidFilter', 'Only core Group attributes can be filtered.');
-  if (typeof value !== 'string') throw badRequest('invalidFilter', 'Compare with a quoted string.');
-  const attr = path.attr?.toLowerCase() ?? '';
-  if (attr === 'members' && !path.filter && (path.sub === null || path.sub.toLowerCase() === 'value'))
-    return { field: 'member', value };
-  const field = path.filter || path.sub ? undefined : GROUP_FIELDS[attr];
-  if (!field) throw badRequest('invalidFilter', `Filtering on "${path.attr}" is not supported.`);
-  return { field, value };
-}
+export const groupFilter = (raw: string | null): GroupFilter | null =>
+  coreFilter(raw, { name: 'Group', urn: URN.group }, (path, value) =>
+    path.attr?.toLowerCase() === 'members' && !path.filter && (path.sub === null || path.sub.toLowerCase() === 'value')
+      ? { field: 'member', value }
+      : { field: filterField(GROUP_FIELDS, path), value },
+  );

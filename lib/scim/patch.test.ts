@@ -17,6 +17,8 @@ const user: UserRecord = {
   groups: [],
 };
 const ops = (...o: unknown[]) => parsePatchBody({ schemas: [URN.patchOp], Operations: o });
+/** `user` after these PATCH operations. */
+const patched = (...o: unknown[]) => patchUser(user, ops(...o));
 const failure = (fn: () => unknown) => {
   try {
     fn();
@@ -42,8 +44,8 @@ describe('PATCH bodies', () => {
 
 describe('PATCH of a user', () => {
   it("applies Entra's string booleans and Okta's path-less values", () => {
-    expect(patchUser(user, ops({ op: 'Replace', path: 'active', value: 'False' })).active).toBe(false);
-    expect(patchUser(user, ops({ op: 'replace', value: { active: false } })).active).toBe(false);
+    expect(patched({ op: 'Replace', path: 'active', value: 'False' }).active).toBe(false);
+    expect(patched({ op: 'replace', value: { active: false } }).active).toBe(false);
     expect(
       patchUser({ ...user, active: false }, ops({ op: 'replace', value: { id: 'u1', active: true } })).active,
     ).toBe(true);
@@ -53,75 +55,54 @@ describe('PATCH of a user', () => {
     const set = ops({ op: 'Add', path: 'emails[type eq "work"].value', value: 'new@example.com' });
     expect(patchUser(user, set).email).toBe('new@example.com');
     expect(patchUser({ ...user, email: null }, set).email).toBe('new@example.com');
-    expect(patchUser(user, ops({ op: 'remove', path: 'emails[type eq "work"].value' })).email).toBeNull();
+    expect(patched({ op: 'remove', path: 'emails[type eq "work"].value' }).email).toBeNull();
   });
 
   it('a new primary email wins over the old one', () => {
-    expect(
-      patchUser(user, ops({ op: 'add', path: 'emails', value: [{ value: 'b@example.com', primary: true }] })).email,
-    ).toBe('b@example.com');
-    expect(patchUser(user, ops({ op: 'add', path: 'emails', value: [{ value: 'c@example.com' }] })).email).toBe(
-      'ann@example.com',
+    expect(patched({ op: 'add', path: 'emails', value: [{ value: 'b@example.com', primary: true }] }).email).toBe(
+      'b@example.com',
     );
+    expect(patched({ op: 'add', path: 'emails', value: [{ value: 'c@example.com' }] }).email).toBe('ann@example.com');
   });
 
   it('composes the name the way Entra sends it (dotted keys, several ops)', () => {
     expect(
-      patchUser(
-        user,
-        ops({
-          op: 'Add',
-          value: {
-            'name.givenName': 'Anna',
-            'name.familyName': 'Lee',
-            'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department': 'Ops',
-          },
-        }),
-      ).name,
+      patched({
+        op: 'Add',
+        value: {
+          'name.givenName': 'Anna',
+          'name.familyName': 'Lee',
+          'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department': 'Ops',
+        },
+      }).name,
     ).toBe('Anna Lee');
     expect(
-      patchUser(
-        user,
-        ops(
-          { op: 'Replace', path: 'name.formatted', value: 'Dr Ann Lee' },
-          { op: 'Replace', path: 'displayName', value: 'Ann' },
-        ),
+      patched(
+        { op: 'Replace', path: 'name.formatted', value: 'Dr Ann Lee' },
+        { op: 'Replace', path: 'displayName', value: 'Ann' },
       ).name,
     ).toBe('Dr Ann Lee');
-    expect(patchUser(user, ops({ op: 'replace', path: 'displayName', value: 'Annie' })).name).toBe('Annie');
+    expect(patched({ op: 'replace', path: 'displayName', value: 'Annie' }).name).toBe('Annie');
   });
 
   it('accepts and drops standard attributes it does not store; refuses unknown paths', () => {
     expect(
-      patchUser(
-        user,
-        ops(
-          { op: 'Replace', path: 'title', value: 'CTO' },
-          { op: 'Add', path: 'phoneNumbers[type eq "work"].value', value: '1' },
-        ),
+      patched(
+        { op: 'Replace', path: 'title', value: 'CTO' },
+        { op: 'Add', path: 'phoneNumbers[type eq "work"].value', value: '1' },
       ),
     ).toMatchObject({ userName: user.userName, email: user.email });
-    expect(patchUser(user, ops({ op: 'replace', value: { nonsense: 1 } })).userName).toBe(user.userName);
-    expect(failure(() => patchUser(user, ops({ op: 'replace', path: 'nonsense', value: 1 }))).scimType).toBe(
-      'invalidPath',
-    );
-    expect(failure(() => patchUser(user, ops({ op: 'replace', path: 'members', value: [] }))).scimType).toBe(
-      'invalidPath',
-    );
-    expect(failure(() => patchUser(user, ops({ op: 'replace', path: 'name.nickname', value: 'x' }))).scimType).toBe(
-      'invalidPath',
-    );
-    expect(failure(() => patchUser(user, ops({ op: 'remove' }))).scimType).toBe('noTarget');
+    expect(patched({ op: 'replace', value: { nonsense: 1 } }).userName).toBe(user.userName);
+    expect(failure(() => patched({ op: 'replace', path: 'nonsense', value: 1 })).scimType).toBe('invalidPath');
+    expect(failure(() => patched({ op: 'replace', path: 'members', value: [] })).scimType).toBe('invalidPath');
+    expect(failure(() => patched({ op: 'replace', path: 'name.nickname', value: 'x' })).scimType).toBe('invalidPath');
+    expect(failure(() => patched({ op: 'remove' })).scimType).toBe('noTarget');
   });
 
   it('refuses values of the wrong type, and removing userName', () => {
-    expect(failure(() => patchUser(user, ops({ op: 'replace', path: 'active', value: 'maybe' }))).scimType).toBe(
-      'invalidValue',
-    );
-    expect(failure(() => patchUser(user, ops({ op: 'remove', path: 'userName' }))).scimType).toBe('invalidValue');
-    expect(failure(() => patchUser(user, ops({ op: 'replace', path: 'userName', value: 42 }))).scimType).toBe(
-      'invalidValue',
-    );
+    expect(failure(() => patched({ op: 'replace', path: 'active', value: 'maybe' })).scimType).toBe('invalidValue');
+    expect(failure(() => patched({ op: 'remove', path: 'userName' })).scimType).toBe('invalidValue');
+    expect(failure(() => patched({ op: 'replace', path: 'userName', value: 42 })).scimType).toBe('invalidValue');
   });
 });
 

@@ -103,3 +103,28 @@ export function matches(element: unknown, c: Comparison, caseExact = false): boo
   if (typeof actual !== 'string') return false;
   return caseExact ? actual === c.value : actual.toLowerCase() === c.value.toLowerCase();
 }
+
+/**
+ * A list filter on a core attribute of one resource type (its schema URN, or none),
+ * compared with a quoted string; null when there is no filter. Which attributes it may
+ * name is the resource's business: `read` turns the comparison into its filter.
+ */
+export function coreFilter<F>(
+  raw: string | null,
+  resource: { name: string; urn: string },
+  read: (path: AttrPath, value: string) => F,
+): F | null {
+  if (raw === null || !raw.trim()) return null;
+  const { path, value } = parseFilter(raw);
+  if (path.urn && path.urn !== resource.urn)
+    throw badRequest('invalidFilter', `Only core ${resource.name} attributes can be filtered.`);
+  if (typeof value !== 'string') throw badRequest('invalidFilter', 'Compare with a quoted string.');
+  return read(path, value);
+}
+
+/** The stored field a filter's plain attribute names, from the resource's map (lower-case SCIM name → field). */
+export function filterField<F extends string>(fields: Record<string, F | undefined>, path: AttrPath): F {
+  const field = path.filter || path.sub ? undefined : fields[path.attr?.toLowerCase() ?? ''];
+  if (!field) throw badRequest('invalidFilter', `Filtering on "${path.attr}" is not supported.`);
+  return field;
+}

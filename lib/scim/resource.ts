@@ -1,8 +1,20 @@
 // Shape checks shared by POST, PUT and PATCH bodies. Attribute names are case-insensitive
 // (RFC 7643 §2.1): bodies are rewritten to the canonical names, dropping what Postern
 // does not store, before validation.
+import { z } from 'zod';
 import { badRequest } from '@/lib/scim/errors';
 import { findAttr, type AttrDef, type ResourceSchema } from '@/lib/scim/schema';
+
+/** An optional text attribute: trimmed, at most `max` characters. */
+export const optionalText = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`).nullish();
+
+/** The attribute a resource is known by (userName, displayName): required, trimmed, at most 256 characters. */
+export const requiredName = (attr: string) =>
+  z
+    .string({ error: `${attr} is required.` })
+    .trim()
+    .min(1, `${attr} is required.`)
+    .max(256, 'Use at most 256 characters.');
 
 export type Json = Record<string, unknown>;
 

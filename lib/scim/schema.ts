@@ -45,18 +45,19 @@ const str = (name: string, description: string, extra: Partial<AttrDef> = {}): A
   description,
   ...extra,
 });
+const bool = (name: string, description: string): AttrDef => ({ name, type: 'boolean', description });
+/** What every resource here starts with: its unique name, and the IdP's own id for it (kept exactly as sent). */
+const identity = (what: string, nameAttr: string, description: string): AttrDef[] => [
+  str(nameAttr, description, { required: true, unique: true }),
+  str('externalId', `The identity provider's identifier for the ${what}.`, { caseExact: true }),
+];
 
 export const USER_SCHEMA: ResourceSchema = {
   urn: URN.user,
   name: 'User',
   attrs: [
-    str('userName', 'Unique identifier for the user, typically the sign-in name.', { required: true, unique: true }),
-    str('externalId', "The identity provider's identifier for the user.", { caseExact: true }),
-    {
-      name: 'active',
-      type: 'boolean',
-      description: 'Inactive users stay in the directory; service accounts impersonating them are refused.',
-    },
+    ...identity('user', 'userName', 'Unique identifier for the user, typically the sign-in name.'),
+    bool('active', 'Inactive users stay in the directory; service accounts impersonating them are refused.'),
     str('displayName', 'The name shown for the user (stored as the directory name).'),
     {
       name: 'name',
@@ -79,7 +80,7 @@ export const USER_SCHEMA: ResourceSchema = {
       sub: [
         str('value', 'The address.'),
         str('type', 'work, home or other.'),
-        { name: 'primary', type: 'boolean', description: 'The preferred address.' },
+        bool('primary', 'The preferred address.'),
         str('display', 'Display label.'),
       ],
     },
@@ -112,8 +113,7 @@ export const GROUP_SCHEMA: ResourceSchema = {
   urn: URN.group,
   name: 'Group',
   attrs: [
-    str('displayName', 'The group name that policies and grants refer to.', { required: true, unique: true }),
-    str('externalId', "The identity provider's identifier for the group.", { caseExact: true }),
+    ...identity('group', 'displayName', 'The group name that policies and grants refer to.'),
     {
       name: 'members',
       type: 'complex',

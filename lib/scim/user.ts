@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import { badRequest } from '@/lib/scim/errors';
 import { applyPatch, type PatchOperation } from '@/lib/scim/patch';
-import { parseFilter, toBoolean } from '@/lib/scim/path';
-import { canonicalResource, requireSchema, type Json } from '@/lib/scim/resource';
+import { coreFilter, filterField, toBoolean } from '@/lib/scim/path';
+import { canonicalResource, optionalText, requiredName, requireSchema, type Json } from '@/lib/scim/resource';
 import { URN, USER_SCHEMA } from '@/lib/scim/schema';
 
 export interface UserRecord {
@@ -29,17 +29,14 @@ export interface UserFields {
   active: boolean | undefined;
 }
 
-const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`).nullish();
 const userShape = z.object({
-  userName: z
-    .string({ error: 'userName is required.' })
-    .trim()
-    .min(1, 'userName is required.')
-    .max(256, 'Use at most 256 characters.'),
-  externalId: text(256),
+  userName: requiredName('userName'),
+  externalId: optionalText(256),
   active: z.preprocess((v) => toBoolean(v) ?? v, z.boolean({ error: 'active must be true or false.' })).optional(),
-  displayName: text(256),
-  name: z.object({ formatted: text(256), givenName: text(128), familyName: text(128) }).nullish(),
+  displayName: optionalText(256),
+  name: z
+    .object({ formatted: optionalText(256), givenName: optionalText(128), familyName: optionalText(128) })
+    .nullish(),
   emails: z
     .array(
       z.object({
@@ -129,24 +126,17 @@ const USER_FIELDS: Record<string, 'userName' | 'externalId' | 'id' | 'name' | un
  * The list filters IdPs use to find a user before creating one: userName, externalId,
  * id, displayName, and the (work or primary) email.
  */
-export function userFilter(raw: string | null): UserFilter | null {
-  if (raw === null || !raw.trim()) return null;
-  const { path, value } = parseFilter(raw);
-  if (path.urn && path.urn !== URN.user)
-    throw badRequest('invalidFilter', 'Only core User attributes can be filtered.');
-  const attr = path.attr?.toLowerCase();
-  if (typeof value !== 'string') throw badRequest('invalidFilter', 'Compare with a quoted string.');
-  if (attr === 'emails' && (path.sub === null || path.sub.toLowerCase() === 'value')) {
-    // The one stored address is the primary work address: other types match nothing.
-    const f = path.filter;
-    const ok =
-      !f ||
-      (f.attr.toLowerCase() === 'type' && f.value === 'work') ||
-      (f.attr.toLowerCase() === 'primary' && f.value === true);
-    return ok ? { field: 'email', value } : 'none';
-  }
-  if (path.filter || path.sub) throw badRequest('invalidFilter', 'Unsupported filter attribute.');
-  const field = USER_FIELDS[attr ?? ''];
-  if (!field) throw badRequest('invalidFilter', `Filtering on "${path.attr}" is not supported.`);
-  return { field, value };
-}
+export const userFilter = (raw: string | null): UserFilter | null =>
+  coreFilter(raw, { name: 'User', urn: URN.user }, (path, value) => {
+    if (path.attr?.toLowerCase() === 'emails' && (path.sub === null || path.sub.toLowerCase() === 'value')) {
+      // The one stored address is the primary work address: other types match nothing.
+      const f = path.filter;
+      const ok =
+        !f ||
+        (f.attr.toLowerCase() === 'type' && f.value === 'work') ||
+        (f.attr.toLowerCase() === 'primary' && f.value === true);
+      return ok ? { field: 'email', value } : 'none';
+    }
+    if (path.filter || path.sub) throw badRequest('invalidFilter', 'Unsupported filter attribute.');
+    return { field: filterField(USER_FIELDS, path), value };
+  });

@@ -2,18 +2,10 @@
 // `ssl_verify_client optional_no_ca`, forwarding $ssl_client_escaped_cert to the
 // production build's auth-request endpoint, with certificates made for this test.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createServiceAccount } from '@/lib/dal/service-accounts';
 import { createNamespace } from '@/lib/dal/namespaces';
-import { createPolicy } from '@/lib/dal/policies';
-import { createRoute } from '@/lib/dal/routes';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
-import { policyFormSchema } from '@/lib/schemas/policy';
-import { routeFormSchema } from '@/lib/schemas/route';
 import { makeAdmin } from '../support/actors';
-import { startServer, type RunningServer } from '../support/server';
+import { startConsole, type RunningServer } from '../support/server';
+import { newAccount, newPolicy, newRoute } from '../support/builders';
 import { forwarded, makeTestPki } from '../support/certs';
 import {
   proxyRequest,
@@ -28,7 +20,6 @@ import { uid } from '../support/helpers';
 const unavailable = proxyUnavailable('nginx');
 if (unavailable) console.warn(`[client-cert.test] skipping: ${unavailable}`);
 const pki = makeTestPki();
-const dataDir = mkdtempSync(path.join(tmpdir(), 'postern-http-mtls-'));
 let server: RunningServer | undefined;
 let proxy: RunningProxy;
 let upstream: Upstream;
@@ -40,22 +31,9 @@ beforeAll(async () => {
   const admin = await makeAdmin();
   if (unavailable) return;
   const ns = await createNamespace(admin, 'global', `mtls-${uid()}`);
-  const created = await createServiceAccount(
-    admin,
-    createServiceAccountSchema.parse({
-      namespaceId: ns.id,
-      kind: 'service',
-      userId: `bot-${uid()}`,
-      expiration: 'never',
-    }),
-  );
+  const created = await newAccount(admin, ns.id);
   token = created.token;
-  const policy = (name: string, ppl: string) =>
-    createPolicy(
-      admin,
-      ns.id,
-      policyFormSchema.parse({ name, description: '', enforced: false, explanation: '', remediation: '', ppl }),
-    );
+  const policy = (name: string, ppl: string) => newPolicy(admin, ns.id, ppl, { name });
   // A machine client identified by its certificate alone (fingerprint as openssl prints it) …
   const pinned = await policy(
     'pinned',
@@ -67,21 +45,9 @@ beforeAll(async () => {
     `allow:\n  and:\n    - user: ${created.account.userId}\n    - client_certificate:\n        spki_hash: "${pki.client.spkiHash}"\n`,
   );
   upstream = await startUpstream();
-  await createRoute(
-    admin,
-    ns.id,
-    routeFormSchema.parse({ name: 'pinned', from: `https://${host}`, to: upstream.url, policyIds: [pinned.id] }),
-  );
-  await createRoute(
-    admin,
-    ns.id,
-    routeFormSchema.parse({ name: 'bound', from: `https://${both}`, to: upstream.url, policyIds: [bound.id] }),
-  );
-  server = await startServer({
-    DATABASE_URL: process.env.DATABASE_URL,
-    SECRET_KEY: process.env.SECRET_KEY,
-    DATA_DIR: dataDir,
-  });
+  await newRoute(admin, ns.id, `https://${host}`, [pinned.id], { name: 'pinned', to: upstream.url });
+  await newRoute(admin, ns.id, `https://${both}`, [bound.id], { name: 'bound', to: upstream.url });
+  server = await startConsole();
   proxy = await startNginx({
     consoleUrl: server.url,
     upstreamUrl: upstream.url,
@@ -94,7 +60,6 @@ afterAll(async () => {
   await proxy?.stop();
   await upstream?.stop();
   await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
   pki.cleanup();
 });
 

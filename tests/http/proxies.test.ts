@@ -3,20 +3,13 @@
 // verify endpoints about every request (nginx: auth-request, Caddy: forward-auth). The test process is a second console instance on
 // the same PostgreSQL database and creates everything through the DAL.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { createServiceAccount, revokeServiceAccount } from '@/lib/dal/service-accounts';
+import { revokeServiceAccount } from '@/lib/dal/service-accounts';
 import { createNamespace } from '@/lib/dal/namespaces';
-import { createPolicy } from '@/lib/dal/policies';
-import { createRoute } from '@/lib/dal/routes';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
-import { policyFormSchema } from '@/lib/schemas/policy';
-import { routeFormSchema } from '@/lib/schemas/route';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from '../support/actors';
-import { startServer, type RunningServer } from '../support/server';
+import { startConsole, type RunningServer } from '../support/server';
+import { newAccount, newPolicy, newRoute } from '../support/builders';
 import {
   proxyRequest,
   proxyUnavailable,
@@ -38,21 +31,15 @@ for (const p of proxies) if (p.unavailable) console.warn(`[proxies.test] skippin
 
 let admin: Actor;
 let server: RunningServer | undefined;
-const dataDir = mkdtempSync(path.join(tmpdir(), 'postern-http-proxies-'));
 
 beforeAll(async () => {
   admin = await makeAdmin(); // also applies the migrations from this process
   if (proxies.every((p) => p.unavailable)) return;
-  server = await startServer({
-    DATABASE_URL: process.env.DATABASE_URL,
-    SECRET_KEY: process.env.SECRET_KEY,
-    DATA_DIR: dataDir,
-  });
+  server = await startConsole();
 }, 90_000);
 
 afterAll(async () => {
   await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function until(fn: () => Promise<boolean>, ms: number): Promise<number | null> {
@@ -85,15 +72,7 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
     beforeAll(async () => {
       const ns = await createNamespace(admin, 'global', `px-${name}-${uid()}`);
       const account = async () => {
-        const r = await createServiceAccount(
-          admin,
-          createServiceAccountSchema.parse({
-            namespaceId: ns.id,
-            kind: 'service',
-            userId: `px-${name}-${uid()}`,
-            expiration: 'never',
-          }),
-        );
+        const r = await newAccount(admin, ns.id, { userId: `px-${name}-${uid()}` });
         return { token: r.token, userId: r.account.userId, id: r.account.id };
       };
       owner = await account();
@@ -115,44 +94,14 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
         `            is: ${doomed.userId}`,
         '',
       ].join('\n');
-      const policy = await createPolicy(
-        admin,
-        ns.id,
-        policyFormSchema.parse({
-          name: `get-only-${uid()}`,
-          description: '',
-          enforced: false,
-          explanation: 'Read-only for the owner.',
-          remediation: '',
-          ppl,
-        }),
-      );
+      const policy = await newPolicy(admin, ns.id, ppl, {
+        name: `get-only-${uid()}`,
+        explanation: 'Read-only for the owner.',
+      });
       upstream = await startUpstream();
       const addRoute = async (from: string, ppl: string | null) => {
-        const policyIds =
-          ppl === null
-            ? [policy.id]
-            : [
-                (
-                  await createPolicy(
-                    admin,
-                    ns.id,
-                    policyFormSchema.parse({
-                      name: `p-${uid()}`,
-                      description: '',
-                      enforced: false,
-                      explanation: '',
-                      remediation: '',
-                      ppl,
-                    }),
-                  )
-                ).id,
-              ];
-        await createRoute(
-          admin,
-          ns.id,
-          routeFormSchema.parse({ name: `r-${uid()}`, from, to: upstream.url, policyIds }),
-        );
+        const policyIds = [ppl === null ? policy.id : (await newPolicy(admin, ns.id, ppl)).id];
+        await newRoute(admin, ns.id, from, policyIds, { to: upstream.url });
       };
       await addRoute(`https://${host}`, null);
       await addRoute(`https://${host}/pub`, 'allow:\n  or:\n    - accept: true\n');

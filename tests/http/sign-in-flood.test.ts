@@ -3,14 +3,13 @@
 // their way) are answered at once with 429 beyond the cap; a real user still signs in; and
 // the verify path's p99 stays below twice the p99 measured just before, in the same test.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createServiceAccount } from '@/lib/dal/service-accounts';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import { getPrisma } from '@/lib/db';
 import { hashPassword } from '@/lib/auth/password';
 import { makeAdmin } from '../support/actors';
 import { startServer, type RunningServer } from '../support/server';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { newAccount } from '../support/builders';
 
 /**
  * Parallel wrong guesses from another process (fresh accounts and addresses), so generating
@@ -66,15 +65,7 @@ beforeAll(async () => {
   await (await getPrisma()).user.create({
     data: { email: USER.email, passwordHash: await hashPassword(USER.password) },
   });
-  ({ token } = await createServiceAccount(
-    admin,
-    createServiceAccountSchema.parse({
-      namespaceId: 'global',
-      kind: 'service',
-      userId: `flood-${Date.now()}`,
-      expiration: 'never',
-    }),
-  ));
+  ({ token } = await newAccount(admin, 'global'));
   server = await startServer({ DATABASE_URL: process.env.DATABASE_URL, SECRET_KEY: process.env.SECRET_KEY });
   const res = await fetch(`${server.url}/api/auth/csrf`);
   csrf = {

@@ -3,95 +3,32 @@
 // installed here, so these clients send exactly what those proxies send. Raw requests
 // (node:http), since fetch would normalise the very paths under test.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createServiceAccount } from '@/lib/dal/service-accounts';
 import { createNamespace } from '@/lib/dal/namespaces';
-import { createPolicy } from '@/lib/dal/policies';
-import { createRoute } from '@/lib/dal/routes';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
-import { policyFormSchema } from '@/lib/schemas/policy';
-import { routeFormSchema } from '@/lib/schemas/route';
 import { makeAdmin } from '../support/actors';
-import { startServer, type RunningServer } from '../support/server';
+import { startConsole, type RunningServer } from '../support/server';
+import { newAccount, newGuardedRoute } from '../support/builders';
 import { proxyRequest } from '../support/proxies';
 import { uid } from '../support/helpers';
 
 let server: RunningServer;
-const dataDir = mkdtempSync(path.join(tmpdir(), 'postern-http-endpoints-'));
 const host = `svc-${uid()}.example.test`;
 let token: string;
 
 beforeAll(async () => {
   const admin = await makeAdmin();
-  server = await startServer({
-    DATABASE_URL: process.env.DATABASE_URL,
-    SECRET_KEY: process.env.SECRET_KEY,
-    DATA_DIR: dataDir,
-  });
+  server = await startConsole();
   const ns = await createNamespace(admin, 'global', `ep-${uid()}`);
-  ({ token } = await createServiceAccount(
-    admin,
-    createServiceAccountSchema.parse({
-      namespaceId: ns.id,
-      kind: 'service',
-      userId: `ep-${uid()}`,
-      expiration: 'never',
-    }),
-  ));
-  const policy = async (ppl: string) =>
-    (
-      await createPolicy(
-        admin,
-        ns.id,
-        policyFormSchema.parse({
-          name: `p-${uid()}`,
-          description: '',
-          enforced: false,
-          explanation: '',
-          remediation: '',
-          ppl,
-        }),
-      )
-    ).id;
-  await createRoute(
-    admin,
-    ns.id,
-    routeFormSchema.parse({
-      name: 'root',
-      from: `https://${host}`,
-      to: 'http://127.0.0.1:9',
-      policyIds: [await policy('allow:\n  and:\n    - authenticated_user: true\n    - http_method: GET\n')],
-    }),
-  );
-  await createRoute(
-    admin,
-    ns.id,
-    routeFormSchema.parse({
-      name: 'pub',
-      from: `https://${host}/pub`,
-      to: 'http://127.0.0.1:9',
-      policyIds: [await policy('allow:\n  or:\n    - accept: true\n')],
-    }),
-  );
-  await createRoute(
-    admin,
-    ns.id,
-    routeFormSchema.parse({
-      name: 'ip',
-      from: `https://${host}/ip`,
-      to: 'http://127.0.0.1:9',
-      policyIds: [await policy('allow:\n  or:\n    - source_ip: 10.1.2.0/24\n')],
-    }),
-  );
+  ({ token } = await newAccount(admin, ns.id));
+  const route = (path: string, ppl: string) => newGuardedRoute(admin, ns.id, `https://${host}${path}`, ppl);
+  await route('', 'allow:\n  and:\n    - authenticated_user: true\n    - http_method: GET\n');
+  await route('/pub', 'allow:\n  or:\n    - accept: true\n');
+  await route('/ip', 'allow:\n  or:\n    - source_ip: 10.1.2.0/24\n');
   // Wait until the server sees the routes (cache_epoch poll, about a second).
   for (let i = 0; i < 100 && (await envoy('/pub/x')).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
 }, 90_000);
 
 afterAll(async () => {
   await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const auth = () => ({ authorization: `Bearer Pomerium-${token}` });

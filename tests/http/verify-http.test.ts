@@ -1,11 +1,11 @@
 // The verify endpoint over real HTTP, served by the production build, on PostgreSQL. The
 // test process acts as a second console instance sharing the database.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createServiceAccount, revokeServiceAccount } from '@/lib/dal/service-accounts';
-import { createServiceAccountSchema } from '@/lib/schemas/service-account';
+import { revokeServiceAccount } from '@/lib/dal/service-accounts';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from '../support/actors';
 import { startRelay, startServer, type RunningServer } from '../support/server';
+import { newAccount } from '../support/builders';
 
 let admin: Actor;
 let server: RunningServer;
@@ -24,17 +24,6 @@ afterAll(async () => {
   await relay?.cut();
 });
 
-const newAccount = () =>
-  createServiceAccount(
-    admin,
-    createServiceAccountSchema.parse({
-      namespaceId: 'global',
-      kind: 'service',
-      userId: `http-${Math.random().toString(36).slice(2, 10)}`,
-      expiration: 'never',
-    }),
-  );
-
 const call = (token: string, init: RequestInit = {}) =>
   fetch(`${server.url}/api/v1/verify`, {
     ...init,
@@ -52,7 +41,7 @@ async function until(fn: () => Promise<boolean>, ms: number) {
 
 describe('verify over HTTP', () => {
   it('accepts a token minted by another instance, for every method', async () => {
-    const { token } = await newAccount();
+    const { token } = await newAccount(admin, 'global');
     for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
       expect((await call(token, { method })).status, method).toBe(200);
     }
@@ -61,7 +50,7 @@ describe('verify over HTTP', () => {
   });
 
   it('sees a revocation made by another instance within 5 s', async () => {
-    const { account, token } = await newAccount();
+    const { account, token } = await newAccount(admin, 'global');
     expect((await call(token)).status).toBe(200);
     await revokeServiceAccount(admin, account.id);
     const took = await until(async () => (await call(token)).status === 401, 5000);
@@ -105,7 +94,7 @@ describe('verify over HTTP', () => {
   });
 
   it('fails closed with 503 while the database is unreachable, and recovers', async () => {
-    const { token } = await newAccount();
+    const { token } = await newAccount(admin, 'global');
     expect((await call(token)).status).toBe(200);
     await relay.cut();
     try {
@@ -126,7 +115,7 @@ describe('verify over HTTP', () => {
     const res = await fetch(`${server.url}/ns/global`, { redirect: 'manual' });
     expect([302, 303, 307]).toContain(res.status);
     expect(res.headers.get('location')).toMatch(/\/signin/);
-    const { token } = await newAccount();
+    const { token } = await newAccount(admin, 'global');
     await call(token);
     await call(`${token.slice(0, -2)}xx`);
     expect(server.logs()).not.toContain(token.split('.')[2]);

@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
 import { AppError } from '@/lib/dal/errors';
+import { getPrisma } from '@/lib/db';
+import type { Prisma } from '@/lib/generated/prisma/client';
 
 /** A short random suffix that keeps names unique across tests sharing a database. */
 export const uid = () => Math.random().toString(36).slice(2, 10);
@@ -12,4 +14,18 @@ export async function failure(p: Promise<unknown>): Promise<AppError> {
   );
   expect(err, 'expected a refusal (an AppError)').toBeInstanceOf(AppError);
   return err as AppError;
+}
+
+/** Each `entity_type:action` kind is among these Change History entries. */
+export function expectEntryKinds(events: { entityType: string; action: string }[], kinds: string[]): void {
+  const seen = new Set(events.map((e) => `${e.entityType}:${e.action}`));
+  for (const k of kinds) expect(seen, k).toContain(k);
+}
+
+type Table = Uncapitalize<Prisma.ModelName>;
+
+/** How many rows these tables hold: the same before and after, a refusal wrote nothing. */
+export async function rowCounts(...tables: Table[]): Promise<number[]> {
+  const prisma = await getPrisma();
+  return Promise.all(tables.map((t) => (prisma[t] as unknown as { count(): Promise<number> }).count()));
 }

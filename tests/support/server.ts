@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createNetServer, connect, type Server, type Socket } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -73,6 +73,27 @@ export async function startServer(env: Record<string, string | undefined>, port?
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * The production build as a second instance of this test's console: the same database and
+ * root secret, and a DATA_DIR of its own that stop() removes.
+ */
+export async function startConsole(env: Record<string, string | undefined> = {}): Promise<RunningServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'postern-http-'));
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
+  try {
+    const server = await startServer({
+      DATABASE_URL: process.env.DATABASE_URL,
+      SECRET_KEY: process.env.SECRET_KEY,
+      DATA_DIR: dataDir,
+      ...env,
+    });
+    return { ...server, stop: () => server.stop().finally(removeDataDir) };
+  } catch (err) {
+    removeDataDir();
+    throw err;
+  }
 }
 
 /** A TCP relay to PostgreSQL that a test can cut and restore: "the database is down". */

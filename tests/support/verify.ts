@@ -42,3 +42,10 @@ export async function verifyAs(
 }
 
 export const pomerium = (token: string) => ({ authorization: `Pomerium ${token}` });
+
+/** How Traefik and Caddy describe the request to forward-auth: its host, URI and method. */
+export const forwardedRequest = (host: string, uri: string, method = 'GET') => ({
+  'x-forwarded-host': host,
+  'x-forwarded-uri': uri,
+  'x-forwarded-method': method,
+});

@@ -1,9 +1,9 @@
 // GET /scim/v2/Users: list or find provisioned users (filter, startIndex, count). POST: create one (409 when the userName is taken).
 import { createScimUser, listScimUsers } from '@/lib/dal/scim';
 import { readScimJson } from '@/lib/scim/body';
-import { listResponse, pageParams } from '@/lib/scim/list';
+import { pageParams } from '@/lib/scim/list';
 import { toScimUser, userFilter, userFromBody } from '@/lib/scim/user';
-import { scimBaseUrl, scimJson, scimRoute } from '../_lib/handler';
+import { scimBaseUrl, scimCreated, scimList, scimRoute } from '../_lib/handler';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,19 +11,10 @@ export const GET = scimRoute(async (req, caller) => {
   const params = new URL(req.url).searchParams;
   const page = pageParams(params);
   const { total, users } = await listScimUsers(caller, userFilter(params.get('filter')), page);
-  return scimJson(
-    200,
-    listResponse(
-      users.map((u) => toScimUser(u, scimBaseUrl())),
-      total,
-      page.startIndex,
-    ),
-  );
+  return scimList(users, total, page.startIndex, toScimUser);
 });
 
 export const POST = scimRoute(async (req, caller) => {
-  const fields = userFromBody(await readScimJson(req));
-  const user = await createScimUser(caller, fields);
-  const body = toScimUser(user, scimBaseUrl());
-  return scimJson(201, body, { location: body.meta.location });
+  const user = await createScimUser(caller, userFromBody(await readScimJson(req)));
+  return scimCreated(toScimUser(user, scimBaseUrl()));
 });

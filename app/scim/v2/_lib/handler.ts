@@ -4,6 +4,7 @@ import { config } from '@/lib/config';
 import { requestClientAddress } from '@/lib/net/client-address';
 import { log } from '@/lib/log';
 import { errorBody, ScimError } from '@/lib/scim/errors';
+import { listResponse } from '@/lib/scim/list';
 
 /** Where the IdP reaches this service provider; meta.location and Location use it. */
 export const scimBaseUrl = () => `${config.publicUrl}/scim/v2`;
@@ -13,6 +14,26 @@ const HEADERS = { 'content-type': 'application/scim+json; charset=utf-8', 'cache
 export function scimJson(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...HEADERS, ...headers } });
 }
+
+/** A ListResponse (RFC 7644 §3.4.2) of these records, each rendered as a resource. */
+export const scimList = <R>(
+  records: R[],
+  total: number,
+  startIndex: number,
+  render: (r: R, baseUrl: string) => unknown,
+) =>
+  scimJson(
+    200,
+    listResponse(
+      records.map((r) => render(r, scimBaseUrl())),
+      total,
+      startIndex,
+    ),
+  );
+
+/** 201 with the resource just made, and its address in Location. */
+export const scimCreated = (resource: { meta: { location: string } }) =>
+  scimJson(201, resource, { location: resource.meta.location });
 
 export const noContent = () => new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } });
 

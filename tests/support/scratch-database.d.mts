@@ -1,0 +1,2 @@
+export function createScratchDatabase(name: string): Promise<string>;
+export function dropScratchDatabase(name: string): Promise<void>;
