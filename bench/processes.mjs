@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import readline from 'node:readline';
 
 export class BenchError extends Error {}
 
@@ -94,4 +95,27 @@ export function finishOnSignals(finish) {
       console.error(`bench: ${err?.stack ?? err}`);
       void finish(1);
     });
+}
+
+/**
+ * scripts/cli.ts (the admin CLI beside the database) with this environment; `done` resolves
+ * to its stdout. With `onLine`, stdout lines are handed over as they come; `input` goes to stdin.
+ */
+export function cli(env, args, { input, onLine } = {}) {
+  const child = start('cli', ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts', ...args], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  if (onLine) readline.createInterface({ input: child.stdout }).on('line', onLine);
+  else child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  child.stdin.end(input);
+  const done = new Promise((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new BenchError(`the CLI failed (exit ${code}):\n${err.trim()}`)),
+    ),
+  );
+  return { child, done };
 }

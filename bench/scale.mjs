@@ -26,12 +26,21 @@
 // BENCH_CPU_PROF=1 (profile the verifier: bench/results/prof-scale-<timestamp>/),
 // BENCH_STRICT=1 (exit 1 when a goal is missed).
 import autocannon from 'autocannon';
-import { BenchError, finishOnSignals, exited, freePort, positiveInt, start, stopChildren, tail } from './processes.mjs';
+import {
+  BenchError,
+  cli,
+  finishOnSignals,
+  exited,
+  freePort,
+  positiveInt,
+  start,
+  stopChildren,
+  tail,
+} from './processes.mjs';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -94,25 +103,6 @@ function rssMiB(pid) {
 const now = () => performance.timeOrigin + performance.now();
 
 // ─── Setup ──────────────────────────────────────────────────────────────────────────────
-/** scripts/cli.ts; resolves to its stdout. With `onLine`, stdout lines are handed over as they come. */
-function cli(env, args, { input, onLine } = {}) {
-  const child = start('cli', ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts', ...args], {
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  if (onLine) readline.createInterface({ input: child.stdout }).on('line', onLine);
-  else child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  if (input !== undefined) child.stdin.end(input);
-  const done = new Promise((resolve, reject) =>
-    child.once('exit', (code) =>
-      code === 0 ? resolve(out.trim()) : reject(new BenchError(`the CLI failed (exit ${code}):\n${err.trim()}`)),
-    ),
-  );
-  return { child, done };
-}
 
 /**
  * Everything at once with INSERT … SELECT generate_series. Namespaces ns-1…ns-100 under

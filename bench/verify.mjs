@@ -20,7 +20,17 @@
 // profiles land in bench/results/prof-<timestamp>/{app,verifier,verifier-cluster}/),
 // BENCH_TARGETS (comma-separated ids: run only these, e.g. verifier,bare-cached).
 import autocannon from 'autocannon';
-import { BenchError, finishOnSignals, exited, freePort, positiveInt, start, stopChildren, tail } from './processes.mjs';
+import {
+  BenchError,
+  cli,
+  finishOnSignals,
+  exited,
+  freePort,
+  positiveInt,
+  start,
+  stopChildren,
+  tail,
+} from './processes.mjs';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -138,23 +148,7 @@ const BENCH_POLICIES = {
     'deny:\n  or:\n    - http_path:\n        ends_with: .php\n    - http_method:\n        in: [TRACE, CONNECT]\n    - time_of_day:\n        timezone: UTC\n        after: "03:00:00"\n        before: "03:00:01"\n',
 };
 
-async function runCli(env, args) {
-  const cli = start('cli', ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts', ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  cli.stdout.on('data', (d) => {
-    out += d;
-  });
-  cli.stderr.on('data', (d) => {
-    err += d;
-  });
-  const code = await new Promise((resolve) => cli.once('exit', (c) => resolve(c ?? 1)));
-  if (code !== 0) throw new BenchError(`the CLI failed (exit ${code}):\n${err.trim()}`);
-  return out.trim();
-}
+const runCli = (env, args) => cli(env, args).done;
 
 /** The route and its policies, made with scripts/cli.ts before the server opens the data dir. */
 async function createPolicyRoute(env, dir) {
@@ -179,36 +173,16 @@ async function createPolicyRoute(env, dir) {
 
 /** Runs scripts/cli.ts to completion; its stdout is the token. */
 async function createToken(env) {
-  const cli = start(
-    'cli',
-    [
-      '--conditions=react-server',
-      '--import',
-      'tsx',
-      'scripts/cli.ts',
-      'create-service-account',
-      '--namespace',
-      'global',
-      '--user-id',
-      'bench-bot',
-      '--description',
-      'bench:verify',
-    ],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  let err = '';
-  cli.stdout.on('data', (d) => {
-    out += d;
-  });
-  cli.stderr.on('data', (d) => {
-    err += d;
-  });
-  const code = await new Promise((resolve) => cli.once('exit', (c) => resolve(c ?? 1)));
-  const token = out.trim();
-  if (code !== 0 || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) {
-    throw new BenchError(`the CLI failed (exit ${code}):\n${err.trim()}`);
-  }
+  const token = await runCli(env, [
+    'create-service-account',
+    '--namespace',
+    'global',
+    '--user-id',
+    'bench-bot',
+    '--description',
+    'bench:verify',
+  ]);
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw new BenchError(`the CLI printed no token: ${token.slice(0, 80)}`);
   return token;
 }
 

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { unique } from './fixtures';
+import { createAccount, unique } from './fixtures';
 import { startVerifier, within, type RunningVerifier } from '../tests/support/verifier';
 
 // The scale-out journey on each database (on the embedded one every change goes through
@@ -22,17 +22,6 @@ async function addVerifier(page: Page, name: string): Promise<string> {
   await page.getByRole('button', { name: 'Done' }).click();
   await expect(field).toHaveCount(0);
   return credential;
-}
-
-async function newToken(page: Page, userId: string): Promise<string> {
-  await page.goto('/ns/global/service-accounts');
-  await page.getByRole('button', { name: 'Add Service Account' }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('User ID', { exact: true }).fill(userId);
-  await dialog.getByRole('button', { name: 'Submit' }).click();
-  const token = await dialog.getByLabel('Service account JWT').inputValue();
-  await dialog.getByRole('button', { name: 'Done' }).click();
-  return token;
 }
 
 test('add two verifiers, follow the console, revoke: both refuse at once; a revoked verifier stops', async ({
@@ -58,7 +47,7 @@ test('add two verifiers, follow the console, revoke: both refuse at once; a revo
   await expect(page.getByLabel('Verifier credential')).toHaveCount(0);
 
   const userId = unique('via-verifier');
-  const token = await newToken(page, userId);
+  const token = await createAccount(page, 'global', userId);
   const verify = (v: RunningVerifier) =>
     fetch(`${v.url}/api/v1/verify`, { headers: { authorization: `Pomerium ${token}` } });
   for (const v of running) {

@@ -1,8 +1,8 @@
 import 'server-only';
-import { createHash, randomBytes } from 'node:crypto';
 import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { mutate } from '@/lib/dal/mutation';
+import { bearerCredential, hashCredential, newCredential } from '@/lib/dal/credentials';
 import { authorizeGlobal } from '@/lib/dal/authz';
 import { notFound } from '@/lib/dal/errors';
 import { log } from '@/lib/log';
@@ -29,10 +29,8 @@ export interface ScimCaller {
 
 // A recognizable prefix lets secret scanners find leaked tokens.
 const PREFIX = 'postern_scim_';
-const MAX_TOKEN_LENGTH = 256;
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 const rowSelect = { id: true, name: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
 
 export async function listScimTokens(actor: Actor | null): Promise<ScimTokenRow[]> {
@@ -49,10 +47,13 @@ export async function createScimToken(
   actor: Actor | null,
   name: string,
 ): Promise<{ id: string; name: string; token: string }> {
-  const token = `${PREFIX}${randomBytes(32).toString('base64url')}`;
+  const token = newCredential(PREFIX);
   const row = await mutate(async (m) => {
     const who = await authorizeGlobal(actor, 'admin', m.tx);
-    const created = await m.tx.scimToken.create({ data: { name, tokenHash: hashToken(token) }, select: rowSelect });
+    const created = await m.tx.scimToken.create({
+      data: { name, tokenHash: hashCredential(token) },
+      select: rowSelect,
+    });
     await m.record(who, {
       action: 'create',
       entityType: 'scim_token',
@@ -90,12 +91,11 @@ export async function authenticateScimToken(
   authorization: string | null,
   address: string | null = null,
 ): Promise<ScimCaller | null> {
-  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
-  const token = m?.[1];
-  if (!token || token.length > MAX_TOKEN_LENGTH) return null;
+  const token = bearerCredential(authorization);
+  if (!token) return null;
   const prisma = await getPrisma();
   const row = await prisma.scimToken.findUnique({
-    where: { tokenHash: hashToken(token) },
+    where: { tokenHash: hashCredential(token) },
     select: { id: true, name: true, lastUsedAt: true, revokedAt: true },
   });
   if (!row || row.revokedAt) return null;

@@ -90,20 +90,26 @@ export function describeRequest(
   suffix: string | null,
   sourceIp: string | null,
 ): Description {
-  const described = describeTarget(family, get, requestMethod, suffix, sourceIp);
+  const described = describeTarget({ family, get, requestMethod, suffix, sourceIp });
   if (!described.ok) return described;
   const header = get(CLIENT_CERT_HEADER[family]);
   if (header && header.length <= MAX_CERT_HEADER) described.request.clientCert = { family, header };
   return described;
 }
 
-function describeTarget(
-  family: ProxyFamily,
-  get: Get,
-  requestMethod: string,
-  suffix: string | null,
-  sourceIp: string | null,
-): Description {
+function describeTarget({
+  family,
+  get,
+  requestMethod,
+  suffix,
+  sourceIp,
+}: {
+  family: ProxyFamily;
+  get: Get;
+  requestMethod: string;
+  suffix: string | null;
+  sourceIp: string | null;
+}): Description {
   switch (family) {
     case 'forward-auth': {
       const uri = get('x-forwarded-uri');

@@ -46,7 +46,24 @@ export interface EngineOptions {
   accessFlushMs?: number;
 }
 
-type Lazy<T> = Promise<T> | null;
+/** A load shared by concurrent callers and kept until cleared; a failed one is forgotten so the next call tries again. */
+class Memo<T> {
+  private p: Promise<T> | null = null;
+  constructor(private readonly load: () => Promise<T>) {}
+  get(): Promise<T> {
+    if (!this.p) {
+      const p = this.load();
+      this.p = p;
+      p.catch(() => {
+        if (this.p === p) this.p = null;
+      });
+    }
+    return this.p;
+  }
+  clear(): void {
+    this.p = null;
+  }
+}
 
 const ANSWER_REUSE_MS = 10_000;
 
@@ -63,9 +80,11 @@ export class VerifyEngine {
   private accessed = new Set<string>();
   /** Finished allow answers per account state and audience (see `allowAnswer`). */
   private answers = new WeakMap<AccountState, Map<string, { until: number; answer: Promise<unknown> }>>();
-  private routeTable: Lazy<RouteTable> = null;
-  private signer: Lazy<Signer> = null;
-  private verifyKeys: Lazy<Map<string, CryptoKey>> = null;
+  private readonly routeTable = new Memo(() =>
+    this.options.store.loadRouteTable().then((data) => new RouteTable(data, this.options.log)),
+  );
+  private readonly signer = new Memo(() => this.options.store.loadSigner());
+  private readonly verifyKeys = new Memo(() => this.options.store.loadVerifyKeys());
   private flushTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
   /**
@@ -92,10 +111,10 @@ export class VerifyEngine {
     if (scope === 'keys' || scope === 'all') {
       this.tokens.clear(); // verified with keys that may be retired now
       this.assertions.clear();
-      this.signer = null;
-      this.verifyKeys = null;
+      this.signer.clear();
+      this.verifyKeys.clear();
     }
-    if (scope === 'routes' || scope === 'all') this.routeTable = null;
+    if (scope === 'routes' || scope === 'all') this.routeTable.clear();
   }
 
   /** Stops listening for changes and flushing (tests, a verifier shutting down). */
@@ -108,50 +127,12 @@ export class VerifyEngine {
   /** Routes and their compiled policies; loaded once, rebuilt after a route change. */
   async routes(): Promise<RouteTable> {
     await this.ensureFresh();
-    this.routeTable ??= this.lazy(
-      () => this.routeTable,
-      (p) => {
-        this.routeTable = p;
-      },
-      () => this.options.store.loadRouteTable().then((data) => new RouteTable(data, this.options.log)),
-    );
-    return this.routeTable;
+    return this.routeTable.get();
   }
 
   /** The key new tokens and assertions are signed with. */
   activeSigner(): Promise<Signer> {
-    return this.getSigner();
-  }
-
-  private getSigner(): Promise<Signer> {
-    this.signer ??= this.lazy(
-      () => this.signer,
-      (p) => {
-        this.signer = p;
-      },
-      () => this.options.store.loadSigner(),
-    );
-    return this.signer;
-  }
-
-  private getVerifyKeys(): Promise<Map<string, CryptoKey>> {
-    this.verifyKeys ??= this.lazy(
-      () => this.verifyKeys,
-      (p) => {
-        this.verifyKeys = p;
-      },
-      () => this.options.store.loadVerifyKeys(),
-    );
-    return this.verifyKeys;
-  }
-
-  /** A load shared by concurrent callers; a failed one is forgotten so the next call tries again. */
-  private lazy<T>(get: () => Lazy<T>, set: (p: Lazy<T>) => void, load: () => Promise<T>): Promise<T> {
-    const p = load();
-    p.catch(() => {
-      if (get() === p) set(null);
-    });
-    return p;
+    return this.signer.get();
   }
 
   private async ensureFresh(): Promise<void> {
@@ -187,7 +168,7 @@ export class VerifyEngine {
       let claims = this.tokens.get(found.token);
       if (!claims) {
         const gen = this.generation;
-        const keys = await this.getVerifyKeys();
+        const keys = await this.verifyKeys.get();
         const result = await verifyServiceAccountToken(found.token, {
           getKey: (kid) => keys.get(kid),
           audience: this.options.audience,
@@ -216,7 +197,7 @@ export class VerifyEngine {
   async assertion(identity: Identity, audience: string): Promise<string> {
     const { account } = identity;
     return this.assertions.get({
-      signer: await this.getSigner(),
+      signer: await this.signer.get(),
       issuer: this.options.issuer(),
       audience,
       subject: account.userId,

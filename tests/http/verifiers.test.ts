@@ -14,7 +14,7 @@ import { newAccount, newPolicy, newRoute } from '../support/builders';
 import { uid } from '../support/helpers';
 import { freePort, startServer, type RunningServer } from '../support/server';
 import { startVerifier, within, type RunningVerifier } from '../support/verifier';
-import { proxyRequest } from '../support/proxies';
+import { proxyRequest, traefikForwardAuth } from '../support/proxies';
 
 const STALENESS_S = 3;
 let admin: Actor;
@@ -54,20 +54,8 @@ afterAll(async () => {
 });
 
 /** Traefik's forwardAuth call for `GET https://<host><uri>` with this token. */
-const forwardAuth = (base: string, token: string | null, uri = '/api/x', method = 'GET', extra = {}) =>
-  proxyRequest(base, {
-    host: '127.0.0.1',
-    path: '/api/v1/verify/forward-auth',
-    headers: {
-      'x-forwarded-method': method,
-      'x-forwarded-proto': 'https',
-      'x-forwarded-host': host,
-      'x-forwarded-uri': uri,
-      'x-forwarded-for': '203.0.113.7',
-      ...(token ? { authorization: `Bearer Pomerium-${token}` } : {}),
-      ...extra,
-    },
-  });
+const forwardAuth = (base: string, token: string | null, uri = '/api/x', method = 'GET') =>
+  traefikForwardAuth(base, host, uri, token ? { authorization: `Bearer Pomerium-${token}` } : {}, method);
 
 /** The token-only check, GET /api/v1/verify. */
 const tokenCheck = (base: string, token: string) =>

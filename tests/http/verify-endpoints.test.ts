@@ -7,7 +7,7 @@ import { createNamespace } from '@/lib/dal/namespaces';
 import { makeAdmin } from '../support/actors';
 import { startConsole, type RunningServer } from '../support/server';
 import { newAccount, newGuardedRoute } from '../support/builders';
-import { proxyRequest } from '../support/proxies';
+import { proxyRequest, traefikForwardAuth } from '../support/proxies';
 import { uid } from '../support/helpers';
 
 let server: RunningServer;
@@ -42,18 +42,7 @@ const envoy = (original: string, opts: { method?: string; headers?: Record<strin
   });
 /** Traefik's forwardAuth: X-Forwarded-Method, -Proto, -Host, -Uri, -For (the client it saw). */
 const traefik = (uri: string, headers: Record<string, string> = {}, method = 'GET') =>
-  proxyRequest(server.url, {
-    host: '127.0.0.1',
-    path: '/api/v1/verify/forward-auth',
-    headers: {
-      'x-forwarded-method': method,
-      'x-forwarded-proto': 'https',
-      'x-forwarded-host': host,
-      'x-forwarded-uri': uri,
-      'x-forwarded-for': '203.0.113.7',
-      ...headers,
-    },
-  });
+  traefikForwardAuth(server.url, host, uri, headers, method);
 const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
 
 describe('Envoy ext_authz: the appended path is judged as Envoy sent it', () => {

@@ -429,3 +429,24 @@ export function proxyRequest(
     req.end(opts.body);
   });
 }
+
+/** Traefik's forwardAuth call to `base` about `method https://<host><uri>`: X-Forwarded-Method, -Proto, -Host, -Uri, -For (the client it saw). */
+export const traefikForwardAuth = (
+  base: string,
+  host: string,
+  uri: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+) =>
+  proxyRequest(base, {
+    host: '127.0.0.1',
+    path: '/api/v1/verify/forward-auth',
+    headers: {
+      'x-forwarded-method': method,
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': host,
+      'x-forwarded-uri': uri,
+      'x-forwarded-for': '203.0.113.7',
+      ...headers,
+    },
+  });

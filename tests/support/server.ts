@@ -19,48 +19,38 @@ export interface RunningServer {
   process: ChildProcess;
 }
 
-/** Starts the production build (`next start`) with the given environment and waits for /api/health. */
-export async function startServer(env: Record<string, string | undefined>, port?: number): Promise<RunningServer> {
-  port ??= await freePort();
-  const url = `http://127.0.0.1:${port}`;
+/**
+ * Runs `node <args>` with this environment (on top of the test's) and waits until
+ * `healthUrl` answers 200: the process, its output so far, and a stop that waits for its exit.
+ */
+export async function spawnUntilHealthy(
+  what: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  url: string,
+  healthPath: string,
+  timeoutMs = 60_000,
+): Promise<RunningServer> {
   let output = '';
-  const child = spawn(
-    process.execPath,
-    ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        LOG_LEVEL: 'info',
-        POSTERN_URL: url,
-        NEXTAUTH_URL: url,
-        DATA_DIR: env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'postern-http-')),
-        PGLITE_IN_MEMORY: undefined,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout!.on('data', (d: Buffer) => {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const collect = (d: Buffer) => {
     output += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  const deadline = Date.now() + 60_000;
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited early:\n${output}`);
     try {
-      if ((await fetch(`${url}/api/health`)).status === 200) break;
+      if ((await fetch(`${url}${healthPath}`)).status === 200) break;
     } catch {
       /* not listening yet */
     }
     if (Date.now() > deadline) {
       child.kill();
-      throw new Error(`server did not become healthy:\n${output}`);
+      throw new Error(`${what} did not become healthy:\n${output}`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 100));
   }
   return {
     url,
@@ -73,6 +63,28 @@ export async function startServer(env: Record<string, string | undefined>, port?
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Starts the production build (`next start`) with the given environment and waits for /api/health. */
+export async function startServer(env: Record<string, string | undefined>, port?: number): Promise<RunningServer> {
+  port ??= await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  return spawnUntilHealthy(
+    'server',
+    ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      LOG_LEVEL: 'info',
+      POSTERN_URL: url,
+      NEXTAUTH_URL: url,
+      DATA_DIR: env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'postern-http-')),
+      PGLITE_IN_MEMORY: undefined,
+      ...env,
+    },
+    url,
+    '/api/health',
+  );
 }
 
 /**

@@ -1,15 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { freePort } from './server';
+import { freePort, spawnUntilHealthy, type RunningServer } from './server';
 
 const BUNDLE = '.verifier/verifier.mjs';
 
-export interface RunningVerifier {
-  url: string;
-  logs: () => string;
-  stop: () => Promise<void>;
-  process: ChildProcess;
-}
+export type RunningVerifier = RunningServer;
 
 /**
  * Starts the verifier as `npm run verifier` runs it, from its built module (built here if
@@ -20,10 +15,10 @@ export async function startVerifier(env: Record<string, string | undefined>): Pr
   if (!existsSync(BUNDLE)) execFileSync(process.execPath, ['scripts/build-verifier.mjs'], { stdio: 'inherit' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let output = '';
-  const child = spawn(process.execPath, [BUNDLE], {
-    env: {
-      ...process.env,
+  return spawnUntilHealthy(
+    'verifier',
+    [BUNDLE],
+    {
       DATABASE_URL: undefined, // a verifier never has database credentials
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
@@ -32,39 +27,10 @@ export async function startVerifier(env: Record<string, string | undefined>): Pr
       VERIFIER_WORKERS: '1',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`verifier exited early:\n${output}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).status === 200) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`verifier did not start:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
     url,
-    process: child,
-    logs: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+    '/healthz',
+    30_000,
+  );
 }
 
 /** Polls until `fn` holds; the milliseconds it took, or null after `ms`. */
