@@ -111,7 +111,7 @@ export function cli(env, args, { input, onLine } = {}) {
   if (onLine) readline.createInterface({ input: child.stdout }).on('line', onLine);
   else child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
-  child.stdin.end(input);
+  if (input !== undefined) child.stdin.end(input);
   const done = new Promise((resolve, reject) =>
     child.once('exit', (code) =>
       code === 0 ? resolve(out.trim()) : reject(new BenchError(`the CLI failed (exit ${code}):\n${err.trim()}`)),

@@ -45,7 +45,8 @@ const ACCOUNTS_JSON_SQL = `SELECT COALESCE(json_agg(${ACCOUNT_JSON})::text, '[]'
 /**
  * The changes after $1 and the current state of every account they touched: accounts by id,
  * accounts impersonating a changed directory user, and every impersonating account when a
- * directory group changed (a group's members carry its name).
+ * directory group changed (a group's members carry its name). Written as a set of ids so
+ * each part uses an index: with 100,000 accounts an OR of the three scanned them all.
  */
 const DELTA_SQL = `WITH ch AS (SELECT id, version, entity, entity_id FROM state_changes WHERE version > $1)
   SELECT (SELECT version::text FROM cache_epoch WHERE id = 1) AS epoch,
@@ -53,9 +54,12 @@ const DELTA_SQL = `WITH ch AS (SELECT id, version, entity, entity_id FROM state_
             ORDER BY version, id) FROM ch)::text AS changes,
     (SELECT json_agg(${ACCOUNT_JSON}) FROM service_accounts sa
        LEFT JOIN directory_users du ON du.id = sa.directory_user_id
-      WHERE sa.id::text IN (SELECT entity_id FROM ch WHERE entity = 'service_account')
-         OR sa.directory_user_id IN (SELECT entity_id FROM ch WHERE entity = 'directory_user')
-         OR (sa.directory_user_id IS NOT NULL AND EXISTS (SELECT 1 FROM ch WHERE entity = 'directory_group')))::text
+      WHERE sa.id IN (
+        SELECT entity_id::uuid FROM ch WHERE entity = 'service_account'
+        UNION SELECT a.id FROM service_accounts a
+          WHERE a.directory_user_id IN (SELECT entity_id FROM ch WHERE entity = 'directory_user')
+        UNION SELECT a.id FROM service_accounts a
+          WHERE a.directory_user_id IS NOT NULL AND EXISTS (SELECT 1 FROM ch WHERE entity = 'directory_group')))::text
       AS accounts`;
 
 /** The shared part of the latest snapshot (all but the sealed keys), reused while the state version stands. */

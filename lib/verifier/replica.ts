@@ -59,7 +59,19 @@ export class Replica implements VerifyStore, Freshness {
   // ── Applying what the console sends ──
   async applySnapshot(s: Snapshot): Promise<void> {
     const keys = await this.openKeys(s.keys);
-    this.accounts = new Map(s.accounts.map((a) => [a.id, a]));
+    // JSON.parse makes a string per occurrence: share each namespace id (100,000 accounts
+    // sit in a few namespaces) and the empty group list.
+    const ns = new Map<string, string>();
+    const none: string[] = [];
+    const accounts = new Map<string, AccountState>();
+    for (const a of s.accounts) {
+      let id = ns.get(a.namespaceId);
+      if (id === undefined) ns.set(a.namespaceId, (id = a.namespaceId));
+      a.namespaceId = id;
+      if (a.groups.length === 0) a.groups = none;
+      accounts.set(a.id, a);
+    }
+    this.accounts = accounts;
     this.routes = s.routes;
     this.keys = keys;
     this.issuer = s.issuer;
