@@ -1,4 +1,4 @@
-import http from 'node:http';
+import { addRequestHook } from '@/lib/net/request-hook';
 import { PASSWORD_CHECK_CONCURRENCY } from './password-gate';
 
 /** Password sign-ins one process handles at once; more are refused before Next.js parses them. */
@@ -15,35 +15,26 @@ const SIGN_IN_PATH = '/api/auth/callback/credentials';
  * Installed once from instrumentation.ts.
  */
 export function installSignInGate(publicUrl: string): void {
-  const slot = globalThis as unknown as { __posternSignInGate?: boolean };
-  if (slot.__posternSignInGate) return;
-  slot.__posternSignInGate = true;
   let inFlight = 0;
   const busy = JSON.stringify({ url: `${publicUrl}/api/auth/error?error=busy` });
-  const emit = http.Server.prototype.emit;
-  http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
-    if (event === 'request') {
-      const req = args[0] as http.IncomingMessage;
-      const res = args[1] as http.ServerResponse;
-      if (req.method === 'POST' && (req.url === SIGN_IN_PATH || req.url?.startsWith(`${SIGN_IN_PATH}?`))) {
-        if (inFlight >= SIGN_IN_IN_FLIGHT) {
-          req.resume();
-          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1', 'cache-control': 'no-store' });
-          res.end(busy);
-          return true;
-        }
-        inFlight++;
-        let done = false;
-        const release = () => {
-          if (!done) {
-            done = true;
-            inFlight--;
-          }
-        };
-        res.once('finish', release);
-        res.once('close', release);
-      }
+  addRequestHook('sign-in-gate', (req, res) => {
+    if (req.method !== 'POST' || !(req.url === SIGN_IN_PATH || req.url?.startsWith(`${SIGN_IN_PATH}?`))) return false;
+    if (inFlight >= SIGN_IN_IN_FLIGHT) {
+      req.resume();
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1', 'cache-control': 'no-store' });
+      res.end(busy);
+      return true;
     }
-    return (emit as (this: http.Server, e: string | symbol, ...a: unknown[]) => boolean).call(this, event, ...args);
-  } as typeof emit;
+    inFlight++;
+    let done = false;
+    const release = () => {
+      if (!done) {
+        done = true;
+        inFlight--;
+      }
+    };
+    res.once('finish', release);
+    res.once('close', release);
+    return false;
+  });
 }

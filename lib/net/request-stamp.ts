@@ -1,4 +1,5 @@
-import http from 'node:http';
+import type http from 'node:http';
+import { addRequestHook } from './request-hook';
 
 /** The socket peer of the request, stamped by the server (whatever a client sent is replaced). */
 export const PEER_HEADER = 'x-postern-peer';
@@ -19,14 +20,10 @@ export const EXT_AUTHZ_PREFIX = '/api/v1/verify/ext-authz';
  * removed from what clients send. Installed once from instrumentation.ts.
  */
 export function installRequestStamp(): void {
-  const slot = globalThis as unknown as { __posternRequestStamp?: boolean };
-  if (slot.__posternRequestStamp) return;
-  slot.__posternRequestStamp = true;
-  const emit = http.Server.prototype.emit as (this: http.Server, e: string | symbol, ...a: unknown[]) => boolean;
-  http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
-    if (event === 'request') stamp(args[0] as http.IncomingMessage);
-    return emit.call(this, event, ...args);
-  } as typeof http.Server.prototype.emit;
+  addRequestHook('request-stamp', (req) => {
+    stamp(req);
+    return false;
+  });
 }
 
 /**
