@@ -1,6 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { createAccount, unique } from './fixtures';
-import { startVerifier, within, type RunningVerifier } from '../tests/support/verifier';
+import { startVerifier, type RunningVerifier } from '../tests/support/verifier';
+import { within } from '../tests/support/poll';
 
 // The scale-out journey on each database (on the embedded one every change goes through
 // this console process): an admin adds two verifiers on the Verifiers page, runs them

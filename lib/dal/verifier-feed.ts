@@ -5,7 +5,7 @@ import 'server-only';
 // data is harmless; that is what lets a snapshot be read without a long transaction.
 import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { getPrisma } from '@/lib/db';
-import { loadRouteTable, readEpoch } from '@/lib/dal/verify-store';
+import { ACCOUNT_JSON, ACCOUNTS_FROM, loadRouteTable, readEpoch } from '@/lib/dal/verify-store';
 import { loadActiveSignerJwk, loadPublicJwks } from '@/lib/dal/signing-keys';
 import type { AccountState } from '@/lib/verify/types';
 import type { Delta, KeysPayload } from '@/lib/verifier/protocol';
@@ -30,17 +30,10 @@ async function keysFor(verifierKey: JWK): Promise<KeysPayload> {
   return { publicJwks, signer };
 }
 
-const ACCOUNT_JSON = `json_build_object(
-    'id', sa.id::text, 'userId', sa.user_id, 'namespaceId', sa.namespace_id,
-    'disabled', (sa.disabled OR COALESCE(du.active = false, false)),
-    'expiresAt', (extract(epoch FROM sa.expires_at) * 1000)::bigint,
-    'email', du.email, 'groups', COALESCE(du.groups, '{}'))`;
-
 // The snapshot's accounts as JSON text built by the database: for 100,000 accounts this is
-// several times faster than rows turned into objects and serialised again. An account
-// impersonating a user the directory deactivated is suspended with them.
-const ACCOUNTS_JSON_SQL = `SELECT COALESCE(json_agg(${ACCOUNT_JSON})::text, '[]') AS accounts
-  FROM service_accounts sa LEFT JOIN directory_users du ON du.id = sa.directory_user_id`;
+// several times faster than rows turned into objects and serialised again (ACCOUNT_JSON
+// states what an account is to the verify path).
+const ACCOUNTS_JSON_SQL = `SELECT COALESCE(json_agg(${ACCOUNT_JSON})::text, '[]') AS accounts FROM ${ACCOUNTS_FROM}`;
 
 /**
  * The changes after $1 and the current state of every account they touched: accounts by id,
@@ -52,8 +45,7 @@ const DELTA_SQL = `WITH ch AS (SELECT id, version, entity, entity_id FROM state_
   SELECT (SELECT version::text FROM cache_epoch WHERE id = 1) AS epoch,
     (SELECT json_agg(json_build_object('version', version::text, 'entity', entity, 'entity_id', entity_id)
             ORDER BY version, id) FROM ch)::text AS changes,
-    (SELECT json_agg(${ACCOUNT_JSON}) FROM service_accounts sa
-       LEFT JOIN directory_users du ON du.id = sa.directory_user_id
+    (SELECT json_agg(${ACCOUNT_JSON}) FROM ${ACCOUNTS_FROM}
       WHERE sa.id IN (
         SELECT entity_id::uuid FROM ch WHERE entity = 'service_account'
         UNION SELECT a.id FROM service_accounts a

@@ -7,33 +7,32 @@ export type { AccountState, RouteTableData };
 export { loadActiveSigner as loadSigner, loadVerifyKeys } from '@/lib/dal/signing-keys';
 
 /**
+ * An account as the verify path sees it, as JSON built by the database: the one statement of
+ * the rule, shared by the console's reads and the verifiers' snapshots and deltas
+ * (lib/dal/verifier-feed.ts). An account impersonating a user the directory deactivated is
+ * suspended with them. Used over `service_accounts sa LEFT JOIN directory_users du`.
+ */
+export const ACCOUNT_JSON = `json_build_object(
+    'id', sa.id::text, 'userId', sa.user_id, 'namespaceId', sa.namespace_id,
+    'disabled', (sa.disabled OR COALESCE(du.active = false, false)),
+    'expiresAt', (extract(epoch FROM sa.expires_at) * 1000)::bigint,
+    'email', du.email, 'groups', COALESCE(du.groups, '{}'))`;
+export const ACCOUNTS_FROM = 'service_accounts sa LEFT JOIN directory_users du ON du.id = sa.directory_user_id';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
  * Reads for the verify path (lib/verify/types.ts VerifyStore). No console user is involved:
  * the caller is authorized by the token it presents, which the verify engine checks
  * before and after these reads.
  */
 export async function loadAccountState(id: string): Promise<AccountState | null> {
-  const a = await (await getPrisma()).serviceAccount.findUnique({
-    where: { id },
-    select: {
-      id: true,
-      userId: true,
-      namespaceId: true,
-      disabled: true,
-      expiresAt: true,
-      directoryUser: { select: { email: true, groups: true, active: true } },
-    },
-  });
-  if (!a) return null;
-  return {
-    // An account impersonating a user the directory deactivated is suspended with them.
-    id: a.id,
-    userId: a.userId,
-    namespaceId: a.namespaceId,
-    disabled: a.disabled || a.directoryUser?.active === false,
-    expiresAt: a.expiresAt ? a.expiresAt.getTime() : null,
-    email: a.directoryUser?.email ?? null,
-    groups: a.directoryUser?.groups ?? [],
-  };
+  if (!UUID.test(id)) return null; // a token id that is no account id names no account
+  const [row] = await (await getPrisma()).$queryRawUnsafe<{ a: AccountState }[]>(
+    `SELECT ${ACCOUNT_JSON} AS a FROM ${ACCOUNTS_FROM} WHERE sa.id = $1::uuid`,
+    id,
+  );
+  return row?.a ?? null;
 }
 
 export async function readEpoch(): Promise<bigint> {

@@ -35,8 +35,8 @@ export interface VerifierSettings {
   grpcPort: number;
 }
 
-function whole(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max)
@@ -53,12 +53,12 @@ export function readSettings(env = process.env): VerifierSettings {
   return {
     url,
     credential,
-    port: whole('VERIFIER_PORT', 3001, 0, 65535),
+    port: whole(env, 'VERIFIER_PORT', 3001, 0, 65535),
     host: env.VERIFIER_HOST || '0.0.0.0',
-    workers: whole('VERIFIER_WORKERS', os.availableParallelism(), 1, 256),
-    maxStalenessMs: whole('VERIFIER_MAX_STALENESS', 10, 1, 3600) * 1000,
+    workers: whole(env, 'VERIFIER_WORKERS', os.availableParallelism(), 1, 256),
+    maxStalenessMs: whole(env, 'VERIFIER_MAX_STALENESS', 10, 1, 3600) * 1000,
     hops: trustedProxyHops(env.TRUSTED_PROXY_HOPS),
-    grpcPort: whole('VERIFIER_GRPC_PORT', 0, 0, 65535),
+    grpcPort: whole(env, 'VERIFIER_GRPC_PORT', 0, 0, 65535),
   };
 }
 

@@ -2,10 +2,17 @@
 // through the same decision core as the console (lib/verify/core.ts), the JWKS, and
 // /healthz (alive) and /readyz (deciding: a snapshot and word from the console within
 // VERIFIER_MAX_STALENESS).
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientAddress } from '@/lib/net/client-address';
-import { unknownEndpoint, verifyEndpointOf, verifyRequest, type VerifyOutput } from '@/lib/verify/core';
+import {
+  json,
+  jwksAnswer,
+  unavailable,
+  unknownEndpoint,
+  verifyEndpointOf,
+  verifyRequest,
+  type VerifyOutput,
+} from '@/lib/verify/core';
 import type { VerifyEngine } from '@/lib/verify/engine';
 import type { EngineLog } from '@/lib/verify/types';
 import type { Replica } from '@/lib/verifier/replica';
@@ -25,17 +32,7 @@ function send(res: ServerResponse, out: VerifyOutput): void {
   res.end(out.body ?? undefined);
 }
 
-function json(res: ServerResponse, status: number, body: unknown, head: boolean): void {
-  send(res, {
-    status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    body: head ? null : JSON.stringify(body),
-  });
-}
-
 export function verifierHandler(o: ServerOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  let jwksFor: string | null = null;
-  let jwksEtag = '';
   return (req, res) => {
     const url = req.url ?? '/';
     const head = req.method === 'HEAD';
@@ -66,29 +63,22 @@ export function verifierHandler(o: ServerOptions): (req: IncomingMessage, res: S
         o.log,
       ).then(
         (out) => send(res, out),
-        () => json(res, 503, { error: 'unavailable' }, head),
+        () => send(res, unavailable(head)),
       );
       return;
     }
     const path = url.split('?', 1)[0];
-    if (path === '/healthz') return json(res, 200, { status: 'ok' }, head);
+    if (path === '/healthz') return send(res, json(200, { status: 'ok' }, head));
     if (path === '/readyz') {
       const reason = o.replica.notReadyReason();
       return reason
-        ? json(res, 503, { status: 'not_ready', reason }, head)
-        : json(res, 200, { status: 'ready', version: o.replica.version?.toString() }, head);
+        ? send(res, json(503, { status: 'not_ready', reason }, head))
+        : send(res, json(200, { status: 'ready', version: o.replica.version?.toString() }, head));
     }
     if (path === JWKS_PATH) {
       const body = o.replica.jwks();
-      if (!body) return json(res, 503, { error: 'unavailable' }, head);
-      if (body !== jwksFor) {
-        jwksFor = body;
-        jwksEtag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-      }
-      const headers = { 'content-type': 'application/json', 'cache-control': 'public, max-age=60', etag: jwksEtag };
-      if (req.headers['if-none-match'] === jwksEtag) return send(res, { status: 304, headers, body: null });
-      return send(res, { status: 200, headers, body: head ? null : body });
+      return send(res, body ? jwksAnswer(body, req.headers['if-none-match'], head) : unavailable(head));
     }
-    json(res, 404, { error: 'not_found' }, head);
+    send(res, json(404, { error: 'not_found' }, head));
   };
 }

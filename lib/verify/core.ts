@@ -1,6 +1,7 @@
 // The one decision: what every verify endpoint answers, whoever serves it (the console's
 // route handlers, lib/http/verify.ts, or the verifier, lib/verifier/server.ts). It takes a
 // minimal request and returns status, headers and body, so the two cannot disagree.
+import { createHash } from 'node:crypto';
 import { Unavailable, type Identity, type TokenError, type VerifyEngine } from '@/lib/verify/engine';
 import { describeRequest, type DescribedRequest, type ProxyFamily } from '@/lib/verify/describe';
 import { identityHeaders } from '@/lib/verify/identity-headers';
@@ -55,12 +56,27 @@ export function verifyEndpointOf(
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
 
-function json(status: number, body: unknown, head: boolean, headers?: Record<string, string>): VerifyOutput {
+/** A JSON answer (no body for HEAD), uncacheable; the verifier's own endpoints answer with it too. */
+export function json(status: number, body: unknown, head: boolean, headers?: Record<string, string>): VerifyOutput {
   return {
     status,
     headers: headers ? { ...JSON_HEADERS, ...headers } : { ...JSON_HEADERS },
     body: head ? null : JSON.stringify(body),
   };
+}
+
+let lastJwks: { body: string; etag: string } | null = null;
+
+/**
+ * The JWKS document as the console and the verifier serve it: cacheable for a minute, with
+ * an ETag (hashed once per document) and 304 to a matching If-None-Match.
+ */
+export function jwksAnswer(body: string, ifNoneMatch: string | null | undefined, head: boolean): VerifyOutput {
+  if (lastJwks?.body !== body)
+    lastJwks = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+  const headers = { 'content-type': 'application/json', 'cache-control': 'public, max-age=60', etag: lastJwks.etag };
+  if (ifNoneMatch === lastJwks.etag) return { status: 304, headers, body: null };
+  return { status: 200, headers, body: head ? null : body };
 }
 
 export function unknownEndpoint(head: boolean): VerifyOutput {

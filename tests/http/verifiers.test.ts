@@ -12,8 +12,9 @@ import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from '../support/actors';
 import { newAccount, newPolicy, newRoute } from '../support/builders';
 import { uid } from '../support/helpers';
+import { within } from '../support/poll';
 import { freePort, startServer, type RunningServer } from '../support/server';
-import { startVerifier, within, type RunningVerifier } from '../support/verifier';
+import { startVerifier, type RunningVerifier } from '../support/verifier';
 import { proxyRequest, traefikForwardAuth } from '../support/proxies';
 
 const STALENESS_S = 3;

@@ -5,6 +5,7 @@ import { revokeServiceAccount } from '@/lib/dal/service-accounts';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from '../support/actors';
 import { startRelay, startServer, type RunningServer } from '../support/server';
+import { within } from '../support/poll';
 import { newAccount } from '../support/builders';
 
 let admin: Actor;
@@ -30,15 +31,6 @@ const call = (token: string, init: RequestInit = {}) =>
     headers: { authorization: `Bearer Pomerium-${token}`, ...(init.headers ?? {}) },
   });
 
-async function until(fn: () => Promise<boolean>, ms: number) {
-  const start = Date.now();
-  while (Date.now() - start < ms) {
-    if (await fn()) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return null;
-}
-
 describe('verify over HTTP', () => {
   it('accepts a token minted by another instance, for every method', async () => {
     const { token } = await newAccount(admin, 'global');
@@ -53,7 +45,7 @@ describe('verify over HTTP', () => {
     const { account, token } = await newAccount(admin, 'global');
     expect((await call(token)).status).toBe(200);
     await revokeServiceAccount(admin, account.id);
-    const took = await until(async () => (await call(token)).status === 401, 5000);
+    const took = await within(async () => (await call(token)).status === 401, 5000, 100);
     expect(took, 'revocation not seen within 5 s').not.toBeNull();
     expect(await (await call(token)).json()).toEqual({ error: 'revoked' });
   });
@@ -98,7 +90,7 @@ describe('verify over HTTP', () => {
     expect((await call(token)).status).toBe(200);
     await relay.cut();
     try {
-      const took = await until(async () => (await call(token)).status === 503, 15_000);
+      const took = await within(async () => (await call(token)).status === 503, 15_000, 100);
       expect(took, 'did not fail closed').not.toBeNull();
       expect(await (await call(token)).json()).toEqual({ error: 'unavailable' });
       const health = await fetch(`${server.url}/api/health`);
@@ -107,7 +99,7 @@ describe('verify over HTTP', () => {
     } finally {
       await relay.restore();
     }
-    expect(await until(async () => (await call(token)).status === 200, 15_000)).not.toBeNull();
+    expect(await within(async () => (await call(token)).status === 200, 15_000, 100)).not.toBeNull();
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
   }, 60_000);
 
