@@ -64,6 +64,7 @@ const make = (e: Error | ((err: unknown) => Error), err: unknown) => (typeof e =
  */
 export async function mutate<T>(fn: (m: Mutation) => Promise<T>, options: MutationOptions = {}): Promise<T> {
   let touched: Set<ChangeScope> | null = null;
+  let version: bigint | undefined;
   let result: T;
   try {
     result = await (await getPrisma()).$transaction(async (tx) => {
@@ -85,7 +86,7 @@ export async function mutate<T>(fn: (m: Mutation) => Promise<T>, options: Mutati
         },
       };
       const r = await fn(m);
-      if (scopes.size) await bumpEpoch(tx, changes, scopes);
+      if (scopes.size) version = await bumpEpoch(tx, changes, scopes);
       touched = scopes.size ? (scopes.has('all') ? new Set(['all']) : scopes) : null;
       return r;
     });
@@ -100,6 +101,6 @@ export async function mutate<T>(fn: (m: Mutation) => Promise<T>, options: Mutati
         : new AppError('conflict', 'Something this refers to was changed or deleted meanwhile. Reload and try again.');
     throw err; // AppErrors and every other failure, as they are
   }
-  if (touched) changed(touched);
+  if (touched) changed(touched, version);
   return result;
 }

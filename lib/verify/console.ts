@@ -7,7 +7,7 @@ import { log } from '@/lib/log';
 import * as store from '@/lib/dal/verify-store';
 import { loadPublicJwks } from '@/lib/dal/signing-keys';
 import { EpochPoll, VerifyEngine, type EngineOptions } from '@/lib/verify/engine';
-import { changed } from '@/lib/verify/invalidate';
+import { changed, onChange } from '@/lib/verify/invalidate';
 import { toJwks } from '@/lib/tokens';
 import { getDatabase } from '@/lib/db';
 import { STATE_CHANNEL } from '@/lib/dal/epoch';
@@ -15,9 +15,29 @@ import type { ChangeScope } from '@/lib/verify/types';
 
 const CHANGE_SCOPES: ReadonlySet<string> = new Set<ChangeScope>(['accounts', 'routes', 'keys', 'all']);
 
-const slot = globalThis as unknown as { __posternVerify?: VerifyEngine; __posternEpochPoll?: EpochPoll };
+const slot = globalThis as unknown as {
+  __posternVerify?: VerifyEngine;
+  __posternEpochPoll?: EpochPoll;
+  __posternLocalVersions?: Set<bigint>;
+};
 
 export const epochPoll = (slot.__posternEpochPoll ??= new EpochPoll(store.readEpoch, () => changed(), log));
+
+/**
+ * Versions this instance committed itself: their caches were dropped at commit, so neither
+ * the epoch poll nor their own NOTIFY clears again (a full clear after every local commit
+ * would rebuild the route table and re-verify every token for nothing).
+ */
+const localVersions: Set<bigint> = slot.__posternLocalVersions ?? new Set();
+if (!slot.__posternLocalVersions) {
+  slot.__posternLocalVersions = localVersions;
+  onChange((_, version) => {
+    if (version === undefined || localVersions.has(version)) return;
+    localVersions.add(version);
+    if (localVersions.size > 1_000) localVersions.delete(localVersions.values().next().value!);
+    epochPoll.seen(version);
+  });
+}
 
 export const consoleEngineOptions: EngineOptions = {
   store,
@@ -45,8 +65,10 @@ export async function followOtherInstances(): Promise<void> {
   db.listen?.(STATE_CHANNEL, (payload) => {
     const [version, scopes] = payload.split(':');
     if (!version || !/^\d+$/.test(version)) return;
-    epochPoll.seen(BigInt(version));
+    const v = BigInt(version);
+    if (localVersions.has(v)) return; // our own commit: already applied
     const list = (scopes ?? '').split(',').filter((x): x is ChangeScope => CHANGE_SCOPES.has(x));
     changed(list.length ? list : ['all']);
+    epochPoll.seen(v);
   });
 }

@@ -261,10 +261,14 @@ export class EpochPoll implements Freshness {
     return this.started !== null && Date.now() - this.lastOk < this.freshMs;
   }
 
-  /** Records a version learnt elsewhere (LISTEN/NOTIFY), so the poll does not clear twice. */
+  /**
+   * Records a version whose changes this instance has already applied (its own commit, or
+   * one announced by LISTEN/NOTIFY), so the poll does not clear everything for it again.
+   * Only the next version counts: after a gap the poll still sees a move and clears, since
+   * the versions in between may hold changes nobody told us about.
+   */
   seen(version: bigint): void {
-    if (this.epoch === null || version > this.epoch) this.epoch = version;
-    this.lastOk = Date.now();
+    if (this.epoch !== null && version === this.epoch + 1n) this.epoch = version;
   }
 
   private async poll(): Promise<void> {

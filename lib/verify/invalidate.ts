@@ -3,7 +3,8 @@
 // instances learn it from LISTEN/NOTIFY or the epoch poll, verifiers from the change stream.
 import type { ChangeScope } from '@/lib/verify/types';
 
-type Listener = (scope: ChangeScope) => void;
+/** `version`: the state version the change committed as, when known. */
+type Listener = (scope: ChangeScope, version?: bigint) => void;
 const slot = globalThis as unknown as { __posternInvalidate?: Set<Listener> };
 const listeners = (slot.__posternInvalidate ??= new Set());
 
@@ -12,6 +13,6 @@ export function onChange(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
-export function changed(scopes: Iterable<ChangeScope> = ['all']): void {
-  for (const scope of scopes) for (const l of listeners) l(scope);
+export function changed(scopes: Iterable<ChangeScope> = ['all'], version?: bigint): void {
+  for (const scope of scopes) for (const l of listeners) l(scope, version);
 }
