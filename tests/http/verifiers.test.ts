@@ -291,6 +291,12 @@ describe('verifier credentials', () => {
     for (const p of ['snapshot', 'stream?since=0']) {
       expect((await fetch(`${server.url}/api/v1/verifier/${p}`)).status).toBe(401);
     }
+    const accessed = await fetch(`${server.url}/api/v1/verifier/accessed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: [crypto.randomUUID()] }),
+    });
+    expect(accessed.status).toBe(401);
   });
 });
 
