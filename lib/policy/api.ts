@@ -1,5 +1,5 @@
 import { PolicyError } from './errors';
-import { combineDecisions, compiledOf, compileTrusted, type CompiledPolicy } from './evaluate';
+import { compiledOf, compileTrusted, evaluateCompiled, type CompiledPolicy } from './evaluate';
 import { parsePolicy } from './parse';
 import { policyToValue, printValue } from './print';
 import type { Decision, EvaluateOptions, MultiDecision, Policy, PolicyRequest } from './types';
@@ -50,10 +50,5 @@ export function evaluatePolicies(
   request: PolicyRequest,
   options?: EvaluateOptions,
 ): MultiDecision {
-  const decisions = policies.map((p) => evaluatePolicy(p, request, options));
-  const combined = combineDecisions(decisions);
-  if (options?.explain && combined.policyIndex === null) {
-    combined.reasons = [...new Set(combined.reasons)];
-  }
-  return combined;
+  return evaluateCompiled(policies.map(compilePolicy), request, options);
 }

@@ -18,6 +18,8 @@ import type { Decision, EvaluateOptions, MultiDecision, Policy, PolicyRequest } 
 
 export interface CompiledPolicy {
   readonly policy: Policy;
+  /** Its compiled rules, so several policies can be evaluated over one context (`evaluateCompiled`). */
+  readonly rules: CompiledRules;
   evaluate(request: PolicyRequest, options?: EvaluateOptions): Decision;
 }
 
@@ -45,6 +47,7 @@ export function compiledOf(policy: Policy): CompiledPolicy | undefined {
 function build(policy: Policy, rules: CompiledRules): CompiledPolicy {
   return {
     policy,
+    rules,
     evaluate(request, options) {
       const ctx = makeContext(request);
       if (options?.explain) return explainDecision(rules, ctx);
@@ -102,6 +105,41 @@ function explainDecision(rules: CompiledRules, ctx: Ctx): Decision {
       ...(allow.v === U ? allow.why : allow.why.filter((w) => w.endsWith('matches nothing'))),
     ];
   return { allowed, allow: allow.v === T, deny: deny.v !== F, reasons };
+}
+
+/**
+ * Several compiled policies over one request context (the derived values computed once,
+ * one clock reading for all), decided as `combineDecisions` combines their decisions,
+ * without building them: this is the verify path's hot loop.
+ */
+export function evaluateCompiled(
+  policies: readonly CompiledPolicy[],
+  request: PolicyRequest,
+  options?: EvaluateOptions,
+): MultiDecision {
+  if (options?.explain) {
+    const combined = combineDecisions(policies.map((p) => p.evaluate(request, options)));
+    if (combined.policyIndex === null) combined.reasons = [...new Set(combined.reasons)];
+    return combined;
+  }
+  if (policies.length === 0) return combineDecisions([]);
+  const ctx = makeContext(request);
+  let firstAllow: number | null = null;
+  for (let i = 0; i < policies.length; i++) {
+    const { rules } = policies[i] as CompiledPolicy;
+    const allow = rules.allowTest(ctx) === T;
+    if (rules.denyTest(ctx) !== F) {
+      // As combineDecisions reports it: whether any policy allowed, denied or not.
+      let anyAllow = allow || firstAllow !== null;
+      for (let j = i + 1; !anyAllow && j < policies.length; j++)
+        anyAllow = (policies[j] as CompiledPolicy).rules.allowTest(ctx) === T;
+      return { allowed: false, allow: anyAllow, deny: true, reasons: [], policyIndex: i };
+    }
+    if (allow && firstAllow === null) firstAllow = i;
+  }
+  return firstAllow === null
+    ? { allowed: false, allow: false, deny: false, reasons: [], policyIndex: null }
+    : { allowed: true, allow: true, deny: false, reasons: [], policyIndex: firstAllow };
 }
 
 /**

@@ -5,7 +5,7 @@ export { parsePolicy, MAX_CRITERIA, MAX_DEPTH } from './parse';
 export { MAX_TEXT_BYTES, MAX_ALIASES } from './yaml-source';
 export { policyToValue } from './print';
 export { compilePolicy, evaluatePolicies, evaluatePolicy, printPolicy } from './api';
-export type { CompiledPolicy } from './evaluate';
+export { evaluateCompiled, type CompiledPolicy } from './evaluate';
 export { CRITERIA, type CriterionInfo, type CriterionKind } from './catalogue';
 export { policyRequestSchema } from './request';
 export type {

@@ -1,4 +1,12 @@
-import { evaluatePolicies, parsePolicy, type MultiDecision, type Policy, type PolicyRequest } from '@/lib/policy';
+import {
+  compilePolicy,
+  evaluateCompiled,
+  parsePolicy,
+  type CompiledPolicy,
+  type MultiDecision,
+  type Policy,
+  type PolicyRequest,
+} from '@/lib/policy';
 import type { EngineLog, RouteTableData } from '@/lib/verify/types';
 import { canonicalPath, underPrefix } from '@/lib/net/canonical-path';
 
@@ -18,7 +26,7 @@ export interface CompiledRoute {
   scope: ReadonlySet<string>;
   /** Enforced policies of the namespace and its ancestors, then the route's own picks. */
   policies: EffectivePolicy[];
-  compiled: Policy[];
+  compiled: CompiledPolicy[];
 }
 
 /** Longest-prefix route matching and precompiled policies, rebuilt whenever anything changes. */
@@ -80,7 +88,7 @@ export class RouteTable {
         pathPrefix: canonical.ok ? canonical.path.replace(/(.)\/+$/, '$1') : r.pathPrefix,
         scope: new Set(chain),
         policies: effective,
-        compiled: effective.map((p) => p.policy),
+        compiled: effective.map((p) => compilePolicy(p.policy)),
       };
       const list = this.byHost.get(r.host) ?? [];
       list.push(route);
@@ -106,6 +114,6 @@ export function decide(
   request: PolicyRequest,
   explain = false,
 ): MultiDecision & { policy?: EffectivePolicy } {
-  const d = evaluatePolicies(route.compiled, request, { explain });
+  const d = evaluateCompiled(route.compiled, request, { explain });
   return { ...d, policy: d.policyIndex === null ? undefined : route.policies[d.policyIndex] };
 }
