@@ -9,8 +9,9 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
-  // Native/WASM drivers load their own files at run time: keep them out of the bundle.
-  serverExternalPackages: ['@electric-sql/pglite', 'pglite-prisma-adapter', 'pg', 'pino'],
+  // Native/WASM drivers load their own files at run time: keep them out of the bundle;
+  // prom-client keeps one registry per process only when every route shares one copy.
+  serverExternalPackages: ['@electric-sql/pglite', 'pglite-prisma-adapter', 'pg', 'pino', 'prom-client'],
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

@@ -19,6 +19,8 @@ export interface Database {
    * database has no other process). Reconnects on its own; returns a stop function.
    */
   listen?(channel: string, onPayload: (payload: string) => void): () => void;
+  /** Connection pool use (PostgreSQL; the embedded database has one connection and no pool). */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -83,7 +85,8 @@ async function openPostgres(url: string): Promise<Database> {
   } finally {
     client.release();
   }
-  const prisma = newClient(new PrismaPg(poolConfig));
+  // One pool for Prisma and the raw queries, so its use is the database's (metrics).
+  const prisma = newClient(new PrismaPg(pool));
   return {
     prisma,
     kind: 'postgres',
@@ -92,6 +95,12 @@ async function openPostgres(url: string): Promise<Database> {
     },
     readEpoch: () => readEpochWith(pool),
     listen: (channel, onPayload) => listenWithRetry(pg, url, channel, onPayload),
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: poolConfig.max,
+    }),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();

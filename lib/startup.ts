@@ -5,6 +5,7 @@ import { ensureAdminFromEnv, issueSetupCode } from '@/lib/dal/users';
 import { log } from '@/lib/log';
 import { startExpiryWebhook } from '@/lib/jobs/expiry-webhook';
 import { followOtherInstances } from '@/lib/verify/console';
+import { startConsoleObservability } from '@/lib/observe/console';
 
 export async function startup() {
   try {
@@ -13,6 +14,7 @@ export async function startup() {
     await ensureAdminFromEnv(config.adminEmail, config.adminPassword);
     // Without an administrator (and none from ADMIN_EMAIL): a one-time code for the setup page.
     await issueSetupCode();
+    startConsoleObservability();
     startExpiryWebhook({ url: process.env.EXPIRY_WEBHOOK_URL });
     await followOtherInstances();
   } catch (err) {

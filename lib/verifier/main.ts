@@ -7,6 +7,10 @@
 //   TRUSTED_PROXY_HOPS       as for the console (lib/net/client-address.ts)
 //   VERIFIER_GRPC_PORT       port of Envoy's ext_authz gRPC service, envoy.service.auth.v3.Authorization
 //                            (lib/verifier/grpc.ts), on VERIFIER_HOST; default off (unset, empty or 0)
+//   VERIFIER_METRICS_PORT    Prometheus /metrics on its own port (all workers summed); default off
+//   VERIFIER_METRICS_HOST    its bind address (default 127.0.0.1)
+//   METRICS_TOKEN            when set, /metrics also needs `Authorization: Bearer <token>`
+//   DECISION_LOG, DECISION_LOG_SAMPLE   the decision log (lib/observe/decision-log.ts)
 import cluster from 'node:cluster';
 import http from 'node:http';
 import os from 'node:os';
@@ -17,6 +21,8 @@ import { Replica } from '@/lib/verifier/replica';
 import { SyncClient } from '@/lib/verifier/sync';
 import { verifierHandler } from '@/lib/verifier/server';
 import { startGrpcServer } from '@/lib/verifier/grpc';
+import { answerClusterScrapes, bearerMatches, clusterScrape, countDecisions, scrape } from '@/lib/observe/metrics';
+import { readDecisionLogSettings, startDecisionLog, type DecisionLogSettings } from '@/lib/observe/decision-log';
 
 const log = baseLog.child({ component: 'verifier' });
 
@@ -33,6 +39,11 @@ export interface VerifierSettings {
   hops: number;
   /** 0: no gRPC service. */
   grpcPort: number;
+  /** 0: no metrics port. */
+  metricsPort: number;
+  metricsHost: string;
+  metricsToken: string | undefined;
+  decisionLog: DecisionLogSettings;
 }
 
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -59,6 +70,10 @@ export function readSettings(env = process.env): VerifierSettings {
     maxStalenessMs: whole(env, 'VERIFIER_MAX_STALENESS', 10, 1, 3600) * 1000,
     hops: trustedProxyHops(env.TRUSTED_PROXY_HOPS),
     grpcPort: whole(env, 'VERIFIER_GRPC_PORT', 0, 0, 65535),
+    metricsPort: whole(env, 'VERIFIER_METRICS_PORT', 0, 0, 65535),
+    metricsHost: env.VERIFIER_METRICS_HOST || '127.0.0.1',
+    metricsToken: env.METRICS_TOKEN || undefined,
+    decisionLog: readDecisionLogSettings(env),
   };
 }
 
@@ -75,6 +90,12 @@ export async function startWorker(s: VerifierSettings): Promise<{ server: http.S
     audience: AUDIENCE,
     log,
   });
+  if (cluster.isWorker) answerClusterScrapes();
+  countDecisions({
+    cache: () => engine.stats,
+    state: { version: () => replica.version, lastSync: () => replica.lastHeard || null },
+  });
+  const stopDecisionLog = startDecisionLog(s.decisionLog, 'verifier');
   const grpcServer = s.grpcPort
     ? await startGrpcServer({ engine, hops: s.hops, log, host: s.host, port: s.grpcPort })
     : null;
@@ -94,9 +115,45 @@ export async function startWorker(s: VerifierSettings): Promise<{ server: http.S
       await grpcServer?.stop();
       await engine.flushAccessed();
       engine.close();
+      stopDecisionLog();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/**
+ * Prometheus metrics on their own port: in a cluster the primary serves every worker's
+ * metrics summed (prom-client's AggregatorRegistry), otherwise the one process its own.
+ */
+async function startMetricsServer(
+  s: VerifierSettings,
+  read: () => Promise<{ contentType: string; body: string }>,
+): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    if (s.metricsToken && !bearerMatches(req.headers.authorization, s.metricsToken)) {
+      res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer' }).end('unauthorized\n');
+      return;
+    }
+    read().then(
+      ({ contentType, body }) =>
+        res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body),
+      (err: unknown) => {
+        log.warn({ err: (err as Error)?.message }, 'verifier: metrics unavailable');
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('metrics unavailable\n');
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(s.metricsPort, s.metricsHost, () => resolve());
+  });
+  log.info({ port: s.metricsPort, host: s.metricsHost }, 'verifier: metrics listening');
+  return server;
 }
 
 export async function main(): Promise<void> {
@@ -111,6 +168,7 @@ export async function main(): Promise<void> {
     log.info({ workers: s.workers, port: s.port, console: s.url }, 'verifier: starting workers');
     let stopping = false;
     for (let i = 0; i < s.workers; i++) cluster.fork();
+    if (s.metricsPort) await startMetricsServer(s, clusterScrape());
     cluster.on('exit', (worker, code, signal) => {
       if (stopping) return;
       log.warn({ pid: worker.process.pid, code, signal }, 'verifier: worker exited; starting another');
@@ -129,6 +187,7 @@ export async function main(): Promise<void> {
     return;
   }
   const worker = await startWorker(s);
+  if (s.metricsPort) await startMetricsServer(s, scrape);
   const addr = worker.server.address();
   log.info(
     { port: typeof addr === 'object' ? addr?.port : s.port, console: s.url, pid: process.pid },

@@ -6,7 +6,7 @@ import { Unavailable, type Identity, type TokenError, type VerifyEngine } from '
 import { describeRequest, type DescribedRequest, type ProxyFamily } from '@/lib/verify/describe';
 import { identityHeaders } from '@/lib/verify/identity-headers';
 import { clientCertificate } from '@/lib/verify/client-cert';
-import { decide, type CompiledRoute } from '@/lib/verify/route-table';
+import { decide, type CompiledRoute, type EffectivePolicy } from '@/lib/verify/route-table';
 import type { PolicyRequest } from '@/lib/policy';
 import type { EngineLog } from '@/lib/verify/types';
 
@@ -52,6 +52,94 @@ export function verifyEndpointOf(
   if (rest.startsWith('/ext-authz/')) return { endpoint: 'ext-authz', suffix: rest.slice('/ext-authz'.length) };
   if (name === '/ext-authz') return { endpoint: 'ext-authz', suffix: null };
   return { endpoint: 'unknown' };
+}
+
+/**
+ * Why a decision came out as it did. A closed set, fit for a metric label: `allow`,
+ * `public` (a route open to anonymous callers), the token errors, `forbidden` (a policy),
+ * `no_route`, `out_of_scope` (the account's namespace does not include the route),
+ * `bad_request` (no or a malformed description of the request) and `unavailable`.
+ */
+export type DecisionReason =
+  | 'allow'
+  | 'public'
+  | TokenError
+  | 'forbidden'
+  | 'no_route'
+  | 'out_of_scope'
+  | 'bad_request'
+  | 'unavailable';
+
+/** One decision as observers see it (metrics, the decision log): never the token. */
+export interface Decision {
+  endpoint: VerifyEndpoint;
+  status: number;
+  allow: boolean;
+  reason: DecisionReason;
+  method: string;
+  /** The described request's canonical host and path; null on the token-only endpoint or a bad description. */
+  host: string | null;
+  path: string | null;
+  accountId: string | null;
+  userId: string | null;
+  email: string | null;
+  routeId: string | null;
+  /** The name of the policy that decided, if one did. */
+  policy: string | null;
+  clientAddress: string | null;
+  /** Time spent deciding, in milliseconds. */
+  latencyMs: number;
+}
+
+/** What a decision path found out, filled in as it goes. */
+interface Note {
+  reason: DecisionReason;
+  fwd?: DescribedRequest;
+  identity?: Identity;
+  route?: CompiledRoute;
+  policy?: EffectivePolicy;
+}
+
+// One set per process: Next.js may evaluate this module once per route bundle, and the
+// observers registered at startup must see every bundle's decisions.
+const observers: Set<(d: Decision) => void> = ((
+  globalThis as { __posternDecisionObservers?: Set<(d: Decision) => void> }
+).__posternDecisionObservers ??= new Set());
+
+/**
+ * Calls `fn` after every decision (synchronously: it must be cheap and must not throw).
+ * Returns the function that stops it. With no observer, deciding costs nothing extra.
+ */
+export function observeDecisions(fn: (d: Decision) => void): () => void {
+  observers.add(fn);
+  return () => observers.delete(fn);
+}
+
+function report(input: VerifyInput, out: VerifyOutput, note: Note, started: number): void {
+  const a = note.identity?.account;
+  const d: Decision = {
+    endpoint: input.endpoint,
+    status: out.status,
+    allow: out.status === 200,
+    reason: note.reason,
+    method: note.fwd?.method ?? input.method,
+    host: note.fwd?.host ?? null,
+    path: note.fwd?.path ?? null,
+    accountId: a?.id ?? null,
+    userId: a?.userId ?? null,
+    email: a?.email ?? null,
+    routeId: note.route?.id ?? null,
+    policy: note.policy?.name ?? null,
+    clientAddress: input.clientAddress,
+    latencyMs: performance.now() - started,
+  };
+  for (const fn of observers) {
+    try {
+      fn(d);
+    } catch {
+      // An observer's failure never changes or delays an answer.
+    }
+  }
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
@@ -179,22 +267,37 @@ const PROXY_ENDPOINT_REQUIRED = {
  */
 export async function verifyRequest(engine: VerifyEngine, input: VerifyInput, log: EngineLog): Promise<VerifyOutput> {
   const head = input.method === 'HEAD';
+  const started = observers.size ? performance.now() : 0;
+  const note: Note = { reason: 'unavailable' };
+  let out: VerifyOutput;
   try {
-    return input.endpoint === 'token'
-      ? await verifyToken(engine, input, head)
-      : await verifyProxied(engine, input, input.endpoint, head);
+    out =
+      input.endpoint === 'token'
+        ? await verifyToken(engine, input, head, note)
+        : await verifyProxied(engine, input, input.endpoint, head, note);
   } catch (err) {
     if (!(err instanceof Unavailable))
       log.error({ err: (err as Error)?.message }, 'verify failed unexpectedly; failing closed');
-    return unavailable(head);
+    note.reason = 'unavailable';
+    out = unavailable(head);
   }
+  if (observers.size) report(input, out, note, started);
+  return out;
 }
 
-async function verifyToken(engine: VerifyEngine, input: VerifyInput, head: boolean): Promise<VerifyOutput> {
+async function verifyToken(engine: VerifyEngine, input: VerifyInput, head: boolean, note: Note): Promise<VerifyOutput> {
   const { get } = input;
-  if (get('x-original-url') != null || get('x-forwarded-uri') != null) return json(400, PROXY_ENDPOINT_REQUIRED, head);
+  if (get('x-original-url') != null || get('x-forwarded-uri') != null) {
+    note.reason = 'bad_request';
+    return json(400, PROXY_ENDPOINT_REQUIRED, head);
+  }
   const checked = await engine.check(get);
-  if (!checked.ok) return checked.status === 401 ? unauthenticated(checked.error, head) : unavailable(head);
+  if (!checked.ok) {
+    note.reason = checked.error;
+    return checked.status === 401 ? unauthenticated(checked.error, head) : unavailable(head);
+  }
+  note.identity = checked.identity;
+  note.reason = 'allow';
   // No route is known, so the assertion is for this console.
   return allow(engine, checked.identity, engine.audience, head);
 }
@@ -204,23 +307,40 @@ async function verifyProxied(
   input: VerifyInput,
   family: ProxyFamily,
   head: boolean,
+  note: Note,
 ): Promise<VerifyOutput> {
   const { get } = input;
   const described = describeRequest(family, get, input.method, input.suffix, input.clientAddress);
-  if (!described.ok) return json(400, { error: described.error, detail: described.detail }, head);
+  if (!described.ok) {
+    note.reason = 'bad_request';
+    return json(400, { error: described.error, detail: described.detail }, head);
+  }
   const fwd = described.request;
+  note.fwd = fwd;
   const checked = await engine.check(get);
   if (!checked.ok && checked.status === 503) return unavailable(head);
   const route = (await engine.routes()).match(fwd.host, fwd.path);
+  note.route = route;
   if (!checked.ok) {
     // Only a route whose policies allow anonymous access (public access) passes without a token.
-    if (checked.error === 'missing_token' && route && decide(route, policyRequest(null, fwd, get)).allowed) {
-      return json(200, { status: 'ok', public: true }, head);
+    if (checked.error === 'missing_token' && route) {
+      const d = decide(route, policyRequest(null, fwd, get));
+      if (d.allowed) {
+        note.reason = 'public';
+        note.policy = d.policy;
+        return json(200, { status: 'ok', public: true }, head);
+      }
     }
+    note.reason = checked.error;
     return unauthenticated(checked.error, head);
   }
-  if (!route) return json(403, { error: 'no_route' }, head);
+  note.identity = checked.identity;
+  if (!route) {
+    note.reason = 'no_route';
+    return json(403, { error: 'no_route' }, head);
+  }
   if (!route.scope.has(checked.identity.account.namespaceId)) {
+    note.reason = 'out_of_scope';
     return json(
       403,
       {
@@ -232,6 +352,11 @@ async function verifyProxied(
     );
   }
   const d = decide(route, policyRequest(checked.identity, fwd, get));
-  if (!d.allowed) return forbidden(route, d, head);
+  note.policy = d.policy;
+  if (!d.allowed) {
+    note.reason = 'forbidden';
+    return forbidden(route, d, head);
+  }
+  note.reason = 'allow';
   return allow(engine, checked.identity, route.host, head);
 }

@@ -77,6 +77,8 @@ export class VerifyEngine {
   private tokens = new LRUCache<string, ServiceAccountClaims>({ max: 20_000 });
   private accounts = new LRUCache<string, AccountState | false>({ max: 50_000, ttl: 5 * 60_000 });
   readonly assertions = new AssertionCache();
+  /** Cache lookups since start, for metrics (lib/observe/metrics.ts). */
+  readonly stats = { tokenHits: 0, tokenMisses: 0, accountHits: 0, accountMisses: 0 };
   private accessed = new Set<string>();
   /** Finished allow answers per account state and audience (see `allowAnswer`). */
   private answers = new WeakMap<AccountState, Map<string, { until: number; answer: Promise<unknown> }>>();
@@ -145,7 +147,11 @@ export class VerifyEngine {
 
   private async account(id: string): Promise<AccountState | false> {
     const hit = this.accounts.get(id);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      this.stats.accountHits++;
+      return hit;
+    }
+    this.stats.accountMisses++;
     const { store } = this.options;
     let gen = this.generation;
     let state = (await store.loadAccountState(id)) ?? false;
@@ -166,7 +172,9 @@ export class VerifyEngine {
     try {
       await this.ensureFresh();
       let claims = this.tokens.get(found.token);
-      if (!claims) {
+      if (claims) this.stats.tokenHits++;
+      else {
+        this.stats.tokenMisses++;
         const gen = this.generation;
         const keys = await this.verifyKeys.get();
         const result = await verifyServiceAccountToken(found.token, {
@@ -259,6 +267,14 @@ export class EpochPoll implements Freshness {
 
   fresh(): boolean {
     return this.started !== null && Date.now() - this.lastOk < this.freshMs;
+  }
+
+  /** The last state version read (null before the first poll), and when (epoch ms; null before). */
+  version(): bigint | null {
+    return this.epoch;
+  }
+  lastSync(): number | null {
+    return this.lastOk || null;
   }
 
   /**

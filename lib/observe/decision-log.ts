@@ -1,0 +1,86 @@
+// The decision log: one structured line per decision (pino), with Pomerium's authorize
+// log field names where one exists (`authorize check`, method, path, host, ip,
+// service-account-id, user, email, allow, deny) and ours beside them (family, route-id,
+// policy, reason, status, duration-ms). Never the token, never a header bag.
+//
+//   DECISION_LOG          all | deny (default) | off
+//   DECISION_LOG_SAMPLE   0–1 (default 1): the fraction of allowed decisions logged under
+//                         `all`; denials are always logged unless the log is off
+//
+// Lines go through an asynchronous, buffered destination (flushed every second and at
+// exit), so logging every decision costs a few percent of verify throughput (bench/).
+import pino from 'pino';
+import { observeDecisions, type Decision } from '@/lib/verify/core';
+
+export type DecisionLogMode = 'all' | 'deny' | 'off';
+export interface DecisionLogSettings {
+  mode: DecisionLogMode;
+  sample: number;
+}
+
+export function readDecisionLogSettings(env: NodeJS.ProcessEnv = process.env): DecisionLogSettings {
+  const mode = (env.DECISION_LOG?.trim().toLowerCase() || 'deny') as DecisionLogMode;
+  if (!['all', 'deny', 'off'].includes(mode))
+    throw new Error(`DECISION_LOG must be all, deny or off, got "${env.DECISION_LOG}"`);
+  const raw = env.DECISION_LOG_SAMPLE?.trim();
+  const sample = raw ? Number(raw) : 1;
+  if (!Number.isFinite(sample) || sample < 0 || sample > 1)
+    throw new Error(`DECISION_LOG_SAMPLE must be a number from 0 to 1, got "${raw}"`);
+  return { mode, sample };
+}
+
+/** The line for one decision. */
+export function decisionFields(d: Decision): Record<string, unknown> {
+  return {
+    family: d.endpoint,
+    method: d.method,
+    host: d.host ?? undefined,
+    path: d.path ?? undefined,
+    ip: d.clientAddress ?? undefined,
+    'service-account-id': d.accountId ?? undefined,
+    user: d.userId ?? undefined,
+    email: d.email ?? undefined,
+    'route-id': d.routeId ?? undefined,
+    policy: d.policy ?? undefined,
+    allow: d.allow,
+    deny: !d.allow,
+    status: d.status,
+    reason: d.reason,
+    'duration-ms': Math.round(d.latencyMs * 1000) / 1000,
+  };
+}
+
+/**
+ * Starts logging decisions as `settings` says; returns the function that stops it (and
+ * flushes). `destination` is for tests; by default, standard output.
+ */
+export function startDecisionLog(
+  settings: DecisionLogSettings,
+  service: 'console' | 'verifier',
+  destination?: pino.DestinationStream,
+): () => void {
+  if (settings.mode === 'off') return () => {};
+  const dest = destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const logger = pino({ base: { app: 'postern', service }, level: 'info' }, dest);
+  const flush = () => {
+    const d = dest as { flushSync?: () => void };
+    try {
+      d.flushSync?.();
+    } catch {
+      // Nothing buffered yet, or the stream is closing.
+    }
+  };
+  const timer = setInterval(() => (dest as { flush?: () => void }).flush?.(), 1000).unref();
+  process.once('exit', flush);
+  const { mode, sample } = settings;
+  const stop = observeDecisions((d) => {
+    if (d.allow && (mode === 'deny' || (sample < 1 && Math.random() >= sample))) return;
+    logger.info(decisionFields(d), 'authorize check');
+  });
+  return () => {
+    stop();
+    clearInterval(timer);
+    process.off('exit', flush);
+    flush();
+  };
+}
