@@ -114,7 +114,7 @@ export function RemoveTrustedIssuer({ id, name, ruleCount }: { id: string; name:
         title: `Remove ${name}?`,
         body:
           ruleCount > 0
-            ? `Its ${ruleCount} trust rule${ruleCount === 1 ? '' : 's'} are removed with it, and its tokens can no longer be exchanged. Tokens already issued keep working until they expire (at most an hour).`
+            ? `${ruleCount === 1 ? 'The trust rule that uses it is' : `The ${ruleCount} trust rules that use it are`} removed with it, and its tokens can no longer be exchanged. Tokens already issued keep working until they expire (at most an hour).`
             : 'Its tokens can no longer be exchanged for service-account tokens.',
       }}
     />
