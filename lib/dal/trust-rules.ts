@@ -1,6 +1,7 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getPrisma } from '@/lib/db';
+import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize } from '@/lib/dal/authz';
 import { about } from '@/lib/dal/audit';
@@ -41,24 +42,9 @@ const rowSelect = {
       namespace: { select: { name: true } },
     },
   },
-} as const;
+} satisfies Prisma.TrustRuleSelect;
 
-type Selected = {
-  id: string;
-  serviceAccountId: string;
-  description: string;
-  conditions: unknown;
-  maxLifetimeSec: number;
-  createdAt: Date;
-  issuer: {
-    id: string;
-    name: string;
-    issuerUrl: string;
-    audience: string;
-    maxLifetimeSec: number;
-    namespace: { name: string };
-  };
-};
+type Selected = Prisma.TrustRuleGetPayload<{ select: typeof rowSelect }>;
 
 function toRow(r: Selected): TrustRuleRow {
   const conditions = parseClaimConditions(r.conditions);

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { z } from 'zod';
 import { getPrisma } from '@/lib/db';
+import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Actor } from '@/lib/dal/actor';
 import { authorize } from '@/lib/dal/authz';
 import { about } from '@/lib/dal/audit';
@@ -41,21 +42,9 @@ const rowSelect = {
   createdAt: true,
   namespace: { select: { name: true } },
   _count: { select: { rules: true } },
-} as const;
+} satisfies Prisma.TrustedIssuerSelect;
 
-type Selected = {
-  id: string;
-  namespaceId: string;
-  name: string;
-  kind: string;
-  issuerUrl: string;
-  audience: string;
-  jwksUrl: string | null;
-  maxLifetimeSec: number;
-  createdAt: Date;
-  namespace: { name: string };
-  _count: { rules: number };
-};
+type Selected = Prisma.TrustedIssuerGetPayload<{ select: typeof rowSelect }>;
 
 const toRow = ({ namespace, _count, kind, ...i }: Selected, here: string): TrustedIssuerRow => ({
   ...i,
