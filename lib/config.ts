@@ -16,4 +16,6 @@ export const config = {
   adminPassword: process.env.ADMIN_PASSWORD || undefined,
   /** OIDC_EMAIL_AUTHORITATIVE=true: the SSO issuer owns its users' emails, so a missing `email_verified` counts as verified. */
   oidcEmailAuthoritative: process.env.OIDC_EMAIL_AUTHORITATIVE === 'true',
+  /** FEDERATION_ALLOW_HTTP_LOCALHOST=1 (tests, local development): trusted issuers on http://localhost are allowed. */
+  federationAllowHttpLocalhost: process.env.FEDERATION_ALLOW_HTTP_LOCALHOST === '1',
 };

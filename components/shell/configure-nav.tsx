@@ -11,6 +11,7 @@ const ITEMS: { label: string; segment: string; ready: boolean; globalAdmin?: boo
   { label: 'Service Accounts', segment: 'service-accounts', ready: true },
   { label: 'Routes', segment: 'routes', ready: true },
   { label: 'Policies', segment: 'policies', ready: true },
+  { label: 'Trusted Issuers', segment: 'trusted-issuers', ready: true },
   { label: 'Directory', segment: 'directory', ready: true },
   { label: 'Change History', segment: 'history', ready: true },
   { label: 'Signing Keys', segment: 'keys', ready: true },

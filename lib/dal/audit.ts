@@ -16,10 +16,20 @@ export type AuditEntity =
   | 'scim_token'
   | 'console_user'
   | 'identity_link'
-  | 'verifier';
+  | 'verifier'
+  | 'trusted_issuer'
+  | 'trust_rule'
+  | 'token_exchange';
 
-/** Who made a change: a console user, a SCIM client (by token name), or the system. */
-export type AuditActor = Actor | { scim: string; address?: string | null } | 'system';
+/**
+ * Who made a change: a console user, a SCIM client (by token name), a workload that
+ * exchanged its platform token (by issuer and subject), or the system.
+ */
+export type AuditActor =
+  | Actor
+  | { scim: string; address?: string | null }
+  | { workload: string; address?: string | null }
+  | 'system';
 
 // Never recorded, whatever a caller passes: history must not hold a secret.
 const SECRET_KEYS = SECRET_FIELD_NAMES;
@@ -135,7 +145,9 @@ export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry):
       ? { actorId: null, actorEmail: 'system' }
       : 'scim' in actor
         ? { actorId: null, actorEmail: `scim:${actor.scim}` }
-        : { actorId: actor.userId, actorEmail: actor.email };
+        : 'workload' in actor
+          ? { actorId: null, actorEmail: `workload:${actor.workload}` }
+          : { actorId: actor.userId, actorEmail: actor.email };
   const [before, after] = capAuditValues(scrub(entry.before), scrub(entry.after));
   await tx.auditEvent.create({
     data: {

@@ -2,14 +2,14 @@ import 'server-only';
 import { getPrisma } from '@/lib/db';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Actor } from '@/lib/dal/actor';
-import { authorize } from '@/lib/dal/authz';
+import { authorize, effectiveRoles, type Role } from '@/lib/dal/authz';
 import { about } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
 import { verifyEngine } from '@/lib/verify/console';
 import { config } from '@/lib/config';
-import { mintServiceAccountToken } from '@/lib/tokens';
+import { mintServiceAccountToken, type Signer } from '@/lib/tokens';
 import { expiryFor, type SORT_KEYS, type createServiceAccountSchema } from '@/lib/schemas/service-account';
 import type { z } from 'zod';
 
@@ -151,15 +151,7 @@ export async function createServiceAccount(
         select: rowSelect,
       });
       await m.record(who, about('service_account', created.id, created.namespaceId).created(auditView(created)));
-      const token = await mintServiceAccountToken({
-        signer,
-        issuer: config.publicUrl,
-        audience: config.tokenAudience,
-        subject: created.userId,
-        accountId: created.id,
-        expiresAt,
-        now: created.issuedAt,
-      });
+      const token = await issueAccountToken(signer, created, expiresAt, created.issuedAt);
       return { account: toRow(created), token };
     },
     {
@@ -169,6 +161,27 @@ export async function createServiceAccount(
       foreignKey: input.kind === 'impersonate' ? gone : notFound('The namespace'),
     },
   );
+}
+
+/**
+ * Signs a token of this account: the one way tokens are issued (creation here, token
+ * exchange in lib/dal/token-exchange.ts). `signer` is read before the caller's transaction.
+ */
+export function issueAccountToken(
+  signer: Signer,
+  account: { id: string; userId: string },
+  expiresAt: Date | null,
+  now: Date,
+): Promise<string> {
+  return mintServiceAccountToken({
+    signer,
+    issuer: config.publicUrl,
+    audience: config.tokenAudience,
+    subject: account.userId,
+    accountId: account.id,
+    expiresAt,
+    now,
+  });
 }
 
 /** What the change history keeps of an account: the record, never a token. */
@@ -212,3 +225,12 @@ export const setServiceAccountDisabled = (actor: Actor | null, id: string, disab
 
 /** Revocation deletes the record: its token can never verify again. */
 export const revokeServiceAccount = (actor: Actor | null, id: string) => change(actor, id, 'delete');
+
+/** One account, for its page. */
+export async function getServiceAccount(actor: Actor | null, id: string): Promise<ServiceAccountRow & { role: Role }> {
+  const row = await (await getPrisma()).serviceAccount.findUnique({ where: { id }, select: rowSelect });
+  if (!row) throw notFound('The service account');
+  await authorize(actor, row.namespaceId, 'viewer');
+  const role = (await effectiveRoles(actor!)).get(row.namespaceId) ?? 'viewer';
+  return { ...toRow(row), role };
+}

@@ -107,7 +107,7 @@ function compileItem(item: Item, path: string): CNode {
 
 const q = (s: string) => JSON.stringify(s);
 
-function describeMatch(m: object): string {
+export function describeMatch(m: object): string {
   return Object.entries(m)
     .map(([k, v]) => `${k} ${Array.isArray(v) ? `[${v.map((s: string) => q(s)).join(', ')}]` : q(String(v))}`)
     .join(' and ');
@@ -137,7 +137,7 @@ export function describeCriterion(c: Criterion): string {
   }
 }
 
-function stringTest(m: StringMatch): (s: string) => boolean {
+export function stringTest(m: StringMatch): (s: string) => boolean {
   const preds: ((s: string) => boolean)[] = [];
   const { is, starts_with, ends_with, contains, not } = m;
   if (is !== undefined) preds.push((s) => s === is);
@@ -180,7 +180,7 @@ function listTest(m: ListMatch): (raw: unknown) => boolean {
   return preds.length === 1 ? (preds[0] as (raw: unknown) => boolean) : (raw) => preds.every((p) => p(raw));
 }
 
-function claimGetter(key: string): (claims: Record<string, unknown> | undefined) => unknown {
+export function claimGetter(key: string): (claims: Record<string, unknown> | undefined) => unknown {
   // As Pomerium does: the whole key first, then "a/b" or "a.b" as a path into nested objects.
   const segments = key.split(/[./]/);
   return (claims) => {

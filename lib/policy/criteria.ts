@@ -260,6 +260,15 @@ function normalizeCertificate(value: unknown, at: readonly PathSegment[], budget
   return out;
 }
 
+/**
+ * One PPL string match (`{is: x}`, `{starts_with: y, not: z}`, or a bare string for `is`),
+ * validated and in canonical order: the matchers of the string criteria, for other
+ * conditions written in PPL's terms (trust rules' claim conditions).
+ */
+export function normalizeStringMatch(value: unknown, at: readonly PathSegment[]): StringMatch {
+  return canonicalString(check(stringMatch, typeof value === 'string' ? { is: value } : value, at));
+}
+
 function canonicalString(m: StringMatch): StringMatch {
   // Rebuilt in canonical key order so printing and deep equality do not depend on input order.
   const out: { -readonly [K in keyof StringMatch]: StringMatch[K] } = {};

@@ -29,3 +29,12 @@ export type {
 export { policyWarnings, MATCHES_NOTHING, type PolicyWarning } from './warnings';
 export { canonicalFingerprint, isSpkiHash } from './certificate';
 export type { CertificateMatch, ClientCertificate } from './types';
+export {
+  anchored,
+  compileClaimConditions,
+  describeClaimCondition,
+  parseClaimConditions,
+  MAX_CONDITIONS,
+  type ClaimCondition,
+  type ConditionsResult,
+} from './claim-conditions';

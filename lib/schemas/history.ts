@@ -17,6 +17,9 @@ export const HISTORY_ENTITY_TYPES = [
   'console_user',
   'identity_link',
   'verifier',
+  'trusted_issuer',
+  'trust_rule',
+  'token_exchange',
 ] as const;
 
 export interface HistoryFilters {

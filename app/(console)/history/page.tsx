@@ -35,6 +35,9 @@ const TYPE_LABELS: Record<(typeof HISTORY_ENTITY_TYPES)[number], string> = {
   console_user: 'Console user',
   identity_link: 'Identity link',
   verifier: 'Verifier',
+  trusted_issuer: 'Trusted issuer',
+  trust_rule: 'Trust rule',
+  token_exchange: 'Token exchange',
 };
 const typeLabel = (t: string) => TYPE_LABELS[t as keyof typeof TYPE_LABELS] ?? t;
 

@@ -123,7 +123,9 @@ export default async function ServiceAccountsPage({
         row={(a) => (
           <tr key={a.id} className={a.disabled ? 'bg-slate-50 text-slate-500' : ''}>
             <Cell className="font-mono text-xs">
-              {a.userId}
+              <Link href={`/ns/${a.namespaceId}/service-accounts/${a.id}`} className="hover:underline">
+                {a.userId}
+              </Link>
               {a.impersonating ? (
                 <span className="ml-1.5 rounded bg-sky-50 px-1 py-0.5 font-sans text-[11px] text-sky-800">
                   impersonates
