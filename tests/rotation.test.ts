@@ -12,7 +12,6 @@ import { createNamespace } from '@/lib/dal/namespaces';
 import { rotateServiceAccountSchema } from '@/lib/schemas/rotation';
 import { verifyEngine } from '@/lib/verify/console';
 import { config } from '@/lib/config';
-import { getPrisma } from '@/lib/db';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin, makeUserWithRole } from './support/actors';
 import { failure, uid } from './support/helpers';
@@ -150,11 +149,11 @@ describe('rotating a service account', () => {
     const { account } = await newAccount(admin, ns.id);
     expect((await failure(rotateServiceAccount(viewer, rotation(account.id)))).code).toBe('forbidden');
     expect((await rotateServiceAccount(manager, rotation(account.id))).account.generation).toBe(2);
-    await createDirectoryUser(admin, { id: `dir-${uid()}`, email: null, name: null, groups: [] });
-    const user = (await (await getPrisma()).directoryUser.findFirst({ where: { id: { startsWith: 'dir-' } } }))!;
+    const dirId = `dir-${uid()}`;
+    await createDirectoryUser(admin, { id: dirId, email: `${dirId}@corp.example`, name: 'Dir', groups: [] });
     const { account: imp } = await createServiceAccount(
       admin,
-      accountInput(ns.id, { kind: 'impersonate', userId: undefined, directoryUserId: user.id }),
+      accountInput(ns.id, { kind: 'impersonate', userId: undefined, directoryUserId: dirId }),
     );
     expect((await failure(rotateServiceAccount(manager, rotation(imp.id)))).code).toBe('forbidden');
     expect((await loadAccountState(imp.id))?.generation).toBe(1);
