@@ -11,19 +11,16 @@ const DAY_MS = 86_400_000;
  * A number of days: typed in a form (a string, empty for "no rule here"), or already parsed
  * (the action receives what the form's resolver produced).
  */
-const days = z.preprocess(
-  (v) => {
-    if (typeof v !== 'string') return v;
-    const t = v.trim();
-    return t === '' ? null : /^\d{1,6}$/.test(t) ? Number(t) : v;
-  },
-  z
-    .number({ error: 'Enter a whole number of days, or leave it empty.' })
-    .int('Enter a whole number of days, or leave it empty.')
-    .min(1, `Enter between 1 and ${MAX_RULE_DAYS} days.`)
-    .max(MAX_RULE_DAYS, `Enter between 1 and ${MAX_RULE_DAYS} days.`)
-    .nullable(),
-);
+const days = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  return t === '' ? null : /^\d{1,6}$/.test(t) ? Number(t) : v;
+}, z
+  .number({ error: 'Enter a whole number of days, or leave it empty.' })
+  .int('Enter a whole number of days, or leave it empty.')
+  .min(1, `Enter between 1 and ${MAX_RULE_DAYS} days.`)
+  .max(MAX_RULE_DAYS, `Enter between 1 and ${MAX_RULE_DAYS} days.`)
+  .nullable());
 
 export const lifetimeRuleFormSchema = z.object({
   maxLifetimeDays: days,

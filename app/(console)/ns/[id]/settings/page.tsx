@@ -36,10 +36,9 @@ export default async function NamespaceSettingsPage({ params }: { params: Promis
             Token lifetime rules
           </h2>
           <p className="text-slate-600">
-            Rules hold in this namespace and all its descendants; where several namespaces set one, the strictest
-            wins. They apply to tokens issued from now on (creation and rotation), and to the daily check for unused
-            accounts: an account counts as used when a token of it was last accepted, or when it was created, enabled
-            or rotated.
+            Rules hold in this namespace and all its descendants; where several namespaces set one, the strictest wins.
+            They apply to tokens issued from now on (creation and rotation), and to the daily check for unused accounts:
+            an account counts as used when a token of it was last accepted, or when it was created, enabled or rotated.
           </p>
           <div className="rounded-lg border border-slate-200 bg-white p-4" data-testid="rules-in-force">
             <h3 className="mb-1 text-sm font-medium">In force here</h3>
