@@ -8,6 +8,9 @@ import readline from 'node:readline';
 
 export class BenchError extends Error {}
 
+/** How `npm run verifier` starts the verifier's node (package.json); workers inherit it. */
+export const VERIFIER_NODE_ARGS = ['--max-semi-space-size=2', '.verifier/verifier.mjs'];
+
 export function positiveInt(name, fallback) {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;

@@ -36,6 +36,7 @@ import {
   start,
   stopChildren,
   tail,
+  VERIFIER_NODE_ARGS,
 } from './processes.mjs';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -282,7 +283,7 @@ async function main() {
   const spawnedAt = now();
   const verifier = start(
     'verifier',
-    [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), '.verifier/verifier.mjs'],
+    [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...VERIFIER_NODE_ARGS],
     {
       env: {
         PATH: process.env.PATH,

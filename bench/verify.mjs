@@ -30,6 +30,7 @@ import {
   start,
   stopChildren,
   tail,
+  VERIFIER_NODE_ARGS,
 } from './processes.mjs';
 import { randomBytes } from 'node:crypto';
 import {
@@ -226,7 +227,7 @@ async function startVerifier({ label, app, credential, workers, logFile, profDir
   const port = await freePort();
   const fd = openSync(logFile, 'a');
   const flags = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  const child = start(label, [...flags, '.verifier/verifier.mjs'], {
+  const child = start(label, [...flags, ...VERIFIER_NODE_ARGS], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',

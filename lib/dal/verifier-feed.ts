@@ -30,10 +30,11 @@ async function keysFor(verifierKey: JWK): Promise<KeysPayload> {
   return { publicJwks, signer };
 }
 
-// The snapshot's accounts as JSON text built by the database: for 100,000 accounts this is
+// The snapshot's accounts as JSON lines built by the database: for 100,000 accounts this is
 // several times faster than rows turned into objects and serialised again (ACCOUNT_JSON
-// states what an account is to the verify path).
-const ACCOUNTS_JSON_SQL = `SELECT COALESCE(json_agg(${ACCOUNT_JSON})::text, '[]') AS accounts FROM ${ACCOUNTS_FROM}`;
+// states what an account is to the verify path; JSON text holds no raw newline).
+const ACCOUNTS_JSON_SQL = `SELECT count(*)::int AS count, COALESCE(string_agg(${ACCOUNT_JSON}::text, E'\n'), '') AS accounts
+  FROM ${ACCOUNTS_FROM}`;
 
 /**
  * The changes after $1 and the current state of every account they touched: accounts by id,
@@ -54,11 +55,17 @@ const DELTA_SQL = `WITH ch AS (SELECT id, version, entity, entity_id FROM state_
           WHERE a.directory_user_id IS NOT NULL AND EXISTS (SELECT 1 FROM ch WHERE entity = 'directory_group')))::text
       AS accounts`;
 
+interface SharedSnapshot {
+  head: string;
+  count: number;
+  accounts: string;
+}
 /** The shared part of the latest snapshot (all but the sealed keys), reused while the state version stands. */
-let shared: { version: bigint; text: Promise<string> } | null = null;
+let shared: { version: bigint; text: Promise<SharedSnapshot> } | null = null;
 
 /**
- * The snapshot as JSON text (lib/verifier/protocol.ts Snapshot). The version is read first:
+ * The snapshot as its wire text (lib/verifier/protocol.ts: NDJSON, SnapshotHead then one
+ * account per line). The version is read first:
  * data read after it is as new or newer, and the deltas that follow from this version
  * re-apply whole states, so nothing is missed.
  */
@@ -68,18 +75,23 @@ export async function loadSnapshotText(verifierKey: JWK): Promise<{ version: big
     const text = (async () => {
       const prisma = await getPrisma();
       const [[row], routes] = await Promise.all([
-        prisma.$queryRawUnsafe<{ accounts: string }[]>(ACCOUNTS_JSON_SQL),
+        prisma.$queryRawUnsafe<{ count: number; accounts: string }[]>(ACCOUNTS_JSON_SQL),
         loadRouteTable(),
       ]);
-      return `"version":${JSON.stringify(version.toString())},"issuer":${JSON.stringify(config.publicUrl)},"accounts":${row!.accounts},"routes":${JSON.stringify(routes)}`;
+      return {
+        head: `"version":${JSON.stringify(version.toString())},"issuer":${JSON.stringify(config.publicUrl)},"routes":${JSON.stringify(routes)}`,
+        count: row!.count,
+        accounts: row!.accounts,
+      };
     })();
     shared = { version, text };
     text.catch(() => {
       if (shared?.text === text) shared = null;
     });
   }
-  const [text, keys] = await Promise.all([shared.text, keysFor(verifierKey)]);
-  return { version, text: `{${text},"keys":${JSON.stringify(keys)}}` };
+  const [part, keys] = await Promise.all([shared.text, keysFor(verifierKey)]);
+  const head = `{${part.head},"keys":${JSON.stringify(keys)},"accounts":${part.count}}`;
+  return { version, text: part.count ? `${head}\n${part.accounts}\n` : `${head}\n` };
 }
 
 let lastPrune = 0;

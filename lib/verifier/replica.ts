@@ -57,27 +57,42 @@ export class Replica implements VerifyStore, Freshness {
   }
 
   // ── Applying what the console sends ──
-  async applySnapshot(s: Snapshot): Promise<void> {
-    const keys = await this.openKeys(s.keys);
+  /**
+   * A snapshot taken in as it arrives (lib/verifier/protocol.ts readSnapshot): accounts go
+   * into a new map one by one; nothing changes until `commit`, so a snapshot that breaks
+   * off midway leaves the replica as it was.
+   */
+  snapshotLoader(): { add(account: AccountState): void; commit(head: Omit<Snapshot, 'accounts'>): Promise<void> } {
     // JSON.parse makes a string per occurrence: share each namespace id (100,000 accounts
     // sit in a few namespaces) and the empty group list.
     const ns = new Map<string, string>();
     const none: string[] = [];
     const accounts = new Map<string, AccountState>();
-    for (const a of s.accounts) {
-      let id = ns.get(a.namespaceId);
-      if (id === undefined) ns.set(a.namespaceId, (id = a.namespaceId));
-      a.namespaceId = id;
-      if (a.groups.length === 0) a.groups = none;
-      accounts.set(a.id, a);
-    }
-    this.accounts = accounts;
-    this.routes = s.routes;
-    this.keys = keys;
-    this.issuer = s.issuer;
-    this.version = BigInt(s.version);
-    this.heard();
-    changed(['all']);
+    return {
+      add(a) {
+        let id = ns.get(a.namespaceId);
+        if (id === undefined) ns.set(a.namespaceId, (id = a.namespaceId));
+        a.namespaceId = id;
+        if (a.groups.length === 0) a.groups = none;
+        accounts.set(a.id, a);
+      },
+      commit: async (head) => {
+        const keys = await this.openKeys(head.keys);
+        this.accounts = accounts;
+        this.routes = head.routes;
+        this.keys = keys;
+        this.issuer = head.issuer;
+        this.version = BigInt(head.version);
+        this.heard();
+        changed(['all']);
+      },
+    };
+  }
+
+  async applySnapshot(s: Snapshot): Promise<void> {
+    const loader = this.snapshotLoader();
+    for (const a of s.accounts) loader.add(a);
+    await loader.commit(s);
   }
 
   async applyDelta(d: Delta): Promise<void> {

@@ -3,7 +3,7 @@
 // the replica stops answering when it has heard nothing for VERIFIER_MAX_STALENESS.
 import type { JWK } from 'jose';
 import type { EngineLog } from '@/lib/verify/types';
-import { HEARTBEAT_MS, VERIFIER_KEY_HEADER, type Delta, type Snapshot } from '@/lib/verifier/protocol';
+import { HEARTBEAT_MS, VERIFIER_KEY_HEADER, readSnapshot, type Delta } from '@/lib/verifier/protocol';
 import type { Replica } from '@/lib/verifier/replica';
 
 export interface SyncOptions {
@@ -76,12 +76,17 @@ export class SyncClient {
   private async snapshot(): Promise<void> {
     const started = Date.now();
     const res = await fetch(this.endpoint('snapshot'), { headers: this.headers, signal: AbortSignal.timeout(30_000) });
-    if (!res.ok) throw new HttpError(res.status, `snapshot: HTTP ${res.status}`);
-    const s = (await res.json()) as Snapshot;
-    await this.o.replica.applySnapshot(s);
+    if (!res.ok || !res.body) throw new HttpError(res.status, `snapshot: HTTP ${res.status}`);
+    const loader = this.o.replica.snapshotLoader();
+    const head = await readSnapshot(
+      res.body as unknown as AsyncIterable<Uint8Array>,
+      () => {},
+      (a) => loader.add(a),
+    );
+    await loader.commit(head);
     this.needSnapshot = false;
     this.o.log.info(
-      { version: s.version, accounts: s.accounts.length, routes: s.routes.routes.length, ms: Date.now() - started },
+      { version: head.version, accounts: head.accounts, routes: head.routes.routes.length, ms: Date.now() - started },
       'verifier: snapshot loaded',
     );
   }

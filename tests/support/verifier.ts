@@ -17,7 +17,7 @@ export async function startVerifier(env: Record<string, string | undefined>): Pr
   const url = `http://127.0.0.1:${port}`;
   return spawnUntilHealthy(
     'verifier',
-    [BUNDLE],
+    ['--max-semi-space-size=2', BUNDLE], // as package.json's `npm run verifier`
     {
       DATABASE_URL: undefined, // a verifier never has database credentials
       NODE_ENV: 'production',

@@ -2,6 +2,7 @@
 import { loadSnapshotText } from '@/lib/dal/verifier-feed';
 import { recordVerifierContact } from '@/lib/dal/verifiers';
 import { verifierRoute } from '@/lib/http/verifier';
+import { SNAPSHOT_CONTENT_TYPE } from '@/lib/verifier/protocol';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,7 +12,7 @@ export const GET = verifierRoute(
     const { version, text } = await loadSnapshotText(v.key!);
     void recordVerifierContact(v.caller, version, v.address, true);
     return new Response(text, {
-      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      headers: { 'content-type': SNAPSHOT_CONTENT_TYPE, 'cache-control': 'no-store' },
     });
   },
   { needsKey: true },
