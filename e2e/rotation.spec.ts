@@ -22,6 +22,9 @@ test('rotate a token: the new one is shown once, the list shows the grace, the o
   const row = page.getByRole('row').filter({ hasText: userId });
   await row.getByRole('button', { name: `Rotate ${userId}` }).click();
   let dialog = page.getByRole('dialog');
+  // No lifetime rule here: the new token may never expire, as at creation.
+  await expect(dialog.getByLabel('Expiration')).toHaveValue('never');
+  await expect(dialog.getByLabel('Old token valid for')).toHaveValue('24h');
   await dialog.getByLabel('Old token valid for').selectOption({ label: '24 hours' });
   await dialog.getByRole('button', { name: 'Rotate' }).click();
   await expect(dialog.getByRole('heading', { name: 'Token rotated' })).toBeVisible();

@@ -62,10 +62,11 @@ export function expirationChoices(rule: EffectiveLifetimeRule) {
   });
 }
 
-/** What a form starts with: "Never" without a rule, else the longest preset it allows (custom if none). */
+/** What a form starts with: "Never" without a rule, else the longest preset it allows ("custom" if none). */
 export function defaultExpiration(rule: EffectiveLifetimeRule): (typeof EXPIRATION_PRESETS)[number] {
+  if (rule.maxLifetimeDays === null) return 'never';
   const allowed = expirationChoices(rule).filter((c) => !c.disabled && c.value !== 'custom');
-  return allowed.length ? allowed[allowed.length - 1]!.value : rule.maxLifetimeDays === null ? 'never' : 'custom';
+  return allowed.length ? allowed[allowed.length - 1]!.value : 'custom';
 }
 
 /** Why an expiry breaks the rule (for the field that chose it), or null when it keeps it. */
