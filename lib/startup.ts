@@ -4,6 +4,7 @@ import { getDatabase } from '@/lib/db';
 import { ensureAdminFromEnv, issueSetupCode } from '@/lib/dal/users';
 import { log } from '@/lib/log';
 import { startExpiryWebhook } from '@/lib/jobs/expiry-webhook';
+import { startAutoDisable } from '@/lib/jobs/auto-disable';
 import { followOtherInstances } from '@/lib/verify/console';
 import { startConsoleObservability } from '@/lib/observe/console';
 
@@ -16,6 +17,7 @@ export async function startup() {
     await issueSetupCode();
     startConsoleObservability();
     startExpiryWebhook({ url: process.env.EXPIRY_WEBHOOK_URL });
+    startAutoDisable();
     await followOtherInstances();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

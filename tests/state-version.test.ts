@@ -13,6 +13,10 @@ import {
   setServiceAccountDisabled,
   updateServiceAccountDescription,
 } from '@/lib/dal/service-accounts';
+import { rotateServiceAccount } from '@/lib/dal/rotation';
+import { setLifetimeRule } from '@/lib/dal/lifetime-rules';
+import { runAutoDisableOnce } from '@/lib/jobs/auto-disable';
+import { rotateServiceAccountSchema } from '@/lib/schemas/rotation';
 import { createPolicy, deletePolicy, updatePolicy } from '@/lib/dal/policies';
 import { createRoute, deleteRoute, updateRoute } from '@/lib/dal/routes';
 import { retireSigningKey, rotateSigningKey } from '@/lib/dal/signing-keys';
@@ -85,6 +89,24 @@ const table: [string, () => Promise<unknown>, (s: never) => Promise<unknown>][] 
       return a;
     },
     (a: { account: { id: string } }) => setServiceAccountDisabled(admin, a.account.id, false),
+  ],
+  [
+    'service account: rotate',
+    () => account('global'),
+    (a: { account: { id: string } }) =>
+      rotateServiceAccount(
+        admin,
+        rotateServiceAccountSchema.parse({ id: a.account.id, expiration: 'never', grace: '1h' }),
+      ),
+  ],
+  [
+    'service account: disabled automatically (unused)',
+    async () => {
+      const ns = await createNamespace(admin, 'global', `sv-${uid()}`);
+      await setLifetimeRule(admin, ns.id, { maxLifetimeDays: null, disableUnusedDays: 1 });
+      return account(ns.id);
+    },
+    () => runAutoDisableOnce(new Date(Date.now() + 2 * 86_400_000)),
   ],
   [
     'service account: revoke',

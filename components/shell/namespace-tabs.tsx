@@ -3,10 +3,11 @@ import Link from 'next/link';
 const TABS = [
   { label: 'Overview', segment: '' },
   { label: 'Members', segment: '/members' },
+  { label: 'Settings', segment: '/settings' },
 ] as const;
 
 /** The namespace page's tabs: links, so each is linkable and reloadable. */
-export function NamespaceTabs({ id, current }: { id: string; current: '' | '/members' }) {
+export function NamespaceTabs({ id, current }: { id: string; current: (typeof TABS)[number]['segment'] }) {
   return (
     <nav aria-label="Namespace sections" className="mb-4 flex gap-1 border-b border-slate-200">
       {TABS.map((t) => (

@@ -7,9 +7,8 @@ import { about } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
-import { verifyEngine } from '@/lib/verify/console';
-import { config } from '@/lib/config';
-import { mintServiceAccountToken, type Signer } from '@/lib/tokens';
+import { accountTokenIssuer } from '@/lib/dal/account-tokens';
+import { enforceLifetimeRule } from '@/lib/dal/lifetime-rules';
 import { expiryFor, type SORT_KEYS, type createServiceAccountSchema } from '@/lib/schemas/service-account';
 import type { z } from 'zod';
 
@@ -24,10 +23,16 @@ export interface ServiceAccountRow {
   issuedAt: Date;
   expiresAt: Date | null;
   accessedAt: Date | null;
+  /** Rotation: the current token generation, and until when the previous one still verifies. */
+  generation: number;
+  previousValidUntil: Date | null;
+  rotatedAt: Date | null;
+  /** Why the system disabled it (lib/schemas/lifetime-rule.ts disabledReasonText); null otherwise. */
+  disabledReason: string | null;
 }
 
 // Explicit columns: what a page may show. The record holds no secret, and no token.
-const rowSelect = {
+export const rowSelect = {
   id: true,
   userId: true,
   namespaceId: true,
@@ -36,12 +41,16 @@ const rowSelect = {
   issuedAt: true,
   expiresAt: true,
   accessedAt: true,
+  generation: true,
+  previousValidUntil: true,
+  rotatedAt: true,
+  disabledReason: true,
   namespace: { select: { name: true } },
   directoryUser: { select: { id: true, email: true } },
 } satisfies Prisma.ServiceAccountSelect;
 
 type Selected = Prisma.ServiceAccountGetPayload<{ select: typeof rowSelect }>;
-const toRow = ({ namespace, directoryUser, ...a }: Selected): ServiceAccountRow => ({
+export const toRow = ({ namespace, directoryUser, ...a }: Selected): ServiceAccountRow => ({
   ...a,
   namespaceName: namespace.name,
   impersonating: directoryUser,
@@ -106,17 +115,25 @@ export async function createServiceAccount(
   // Impersonating a directory user carries their email and groups into the policies of this
   // namespace and its ancestors' enforced ones: that takes the Admin role, not Manager.
   const who = await authorize(actor, input.namespaceId, input.kind === 'impersonate' ? 'admin' : 'manager');
-  const expiresAt = expiryFor(input.expiration, input.customExpiresAt);
-  if (expiresAt && expiresAt.getTime() <= Date.now()) {
+  const now = new Date();
+  const expiresAt = expiryFor(input.expiration, input.customExpiresAt, now);
+  if (expiresAt && expiresAt.getTime() <= now.getTime()) {
     throw invalid('The expiry must lie in the future.', { customExpiresAt: ['The expiry must lie in the future.'] });
   }
-  const signer = await verifyEngine.activeSigner();
+  const issue = await accountTokenIssuer();
   const gone = invalid('That directory user no longer exists.', {
     directoryUserId: ['That directory user no longer exists. Pick another.'],
   });
   return mutate(
     async (m) => {
       const { tx } = m;
+      await enforceLifetimeRule(
+        tx,
+        input.namespaceId,
+        expiresAt,
+        input.expiration === 'custom' ? 'customExpiresAt' : 'expiration',
+        now,
+      );
       let userId: string;
       let directoryUserId: string | null = null;
       if (input.kind === 'impersonate') {
@@ -147,11 +164,12 @@ export async function createServiceAccount(
           description: input.description ?? '',
           originatorId: who.userId,
           expiresAt,
+          issuedAt: now,
         },
         select: rowSelect,
       });
       await m.record(who, about('service_account', created.id, created.namespaceId).created(auditView(created)));
-      const token = await issueAccountToken(signer, created, expiresAt, created.issuedAt);
+      const token = await issue(created, { expiresAt, now: created.issuedAt });
       return { account: toRow(created), token };
     },
     {
@@ -163,29 +181,8 @@ export async function createServiceAccount(
   );
 }
 
-/**
- * Signs a token of this account: the one way tokens are issued (creation here, token
- * exchange in lib/dal/token-exchange.ts). `signer` is read before the caller's transaction.
- */
-export function issueAccountToken(
-  signer: Signer,
-  account: { id: string; userId: string },
-  expiresAt: Date | null,
-  now: Date,
-): Promise<string> {
-  return mintServiceAccountToken({
-    signer,
-    issuer: config.publicUrl,
-    audience: config.tokenAudience,
-    subject: account.userId,
-    accountId: account.id,
-    expiresAt,
-    now,
-  });
-}
-
 /** What the change history keeps of an account: the record, never a token. */
-const auditView = (a: Selected) => ({
+export const auditView = (a: Selected) => ({
   userId: a.userId,
   namespaceId: a.namespaceId,
   description: a.description,
@@ -193,6 +190,9 @@ const auditView = (a: Selected) => ({
   impersonating: a.directoryUser ? { id: a.directoryUser.id, email: a.directoryUser.email } : null,
   expiresAt: a.expiresAt,
   issuedAt: a.issuedAt,
+  generation: a.generation,
+  previousValidUntil: a.previousValidUntil,
+  disabledReason: a.disabledReason,
 });
 
 async function change(
@@ -219,9 +219,19 @@ async function change(
 export const updateServiceAccountDescription = (actor: Actor | null, id: string, description: string) =>
   change(actor, id, { description });
 
-/** Suspends or resumes the account without deleting it. */
+/**
+ * Suspends or resumes the account without deleting it. Disabling ends a rotation's grace too
+ * (no token of the account verifies, and enabling brings back only the current one);
+ * enabling clears the reason the system disabled it and restarts the auto-disable clock.
+ */
 export const setServiceAccountDisabled = (actor: Actor | null, id: string, disabled: boolean) =>
-  change(actor, id, { disabled });
+  change(
+    actor,
+    id,
+    disabled
+      ? { disabled, previousValidUntil: null, disabledReason: null }
+      : { disabled, disabledReason: null, enabledAt: new Date() },
+  );
 
 /** Revocation deletes the record: its token can never verify again. */
 export const revokeServiceAccount = (actor: Actor | null, id: string) => change(actor, id, 'delete');

@@ -7,12 +7,11 @@ import { getPrisma } from '@/lib/db';
 import { about } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
 import { namespaceTree, pathTo } from '@/lib/dal/namespaces';
-import { issueAccountToken } from '@/lib/dal/service-accounts';
+import { accountTokenIssuer } from '@/lib/dal/account-tokens';
 import { config } from '@/lib/config';
 import { peekIssuer, verifyExternalToken, type ExternalFailure } from '@/lib/federation/external-token';
 import { MAX_EXCHANGED_LIFETIME_SEC } from '@/lib/federation/presets';
 import { compileClaimConditions, parseClaimConditions } from '@/lib/policy';
-import { verifyEngine } from '@/lib/verify/console';
 
 export interface ExchangeInput {
   subjectToken: string;
@@ -194,17 +193,17 @@ export async function exchangeToken(input: ExchangeInput): Promise<ExchangeResul
   const { rule, claims } = matched;
   const lifetimeSec = Math.min(MAX_EXCHANGED_LIFETIME_SEC, rule.maxLifetimeSec, rule.issuer.maxLifetimeSec, leftSec);
   const expiresAt = new Date(now.getTime() + lifetimeSec * 1000);
-  const signer = await verifyEngine.activeSigner();
-  const accessToken = await issueAccountToken(signer, account, expiresAt, now);
+  // Read before the transaction: on the embedded database it holds the only connection.
+  const issue = await accountTokenIssuer();
 
   // Recorded in the Change History; an exchange changes nothing the verify path reads, so
   // the state version stays where it is (token_exchange is not verify state).
   const recorded = await mutate(async (m) => {
     const still = await m.tx.serviceAccount.findUnique({
       where: { id: account.id },
-      select: { disabled: true },
+      select: { disabled: true, generation: true },
     });
-    if (!still || still.disabled) return false; // revoked or disabled meanwhile: hand nothing out
+    if (!still || still.disabled) return null; // revoked or disabled meanwhile: hand nothing out
     const conditionClaims = parseClaimConditions(rule.conditions).map((c) => c.claim);
     await m.record(
       { workload: `${ctx.subject ?? '?'} (${rule.issuer.name})`, address: input.address },
@@ -219,9 +218,11 @@ export async function exchangeToken(input: ExchangeInput): Promise<ExchangeResul
         expiresAt,
       }),
     );
-    return true;
+    return still.generation;
   });
-  if (!recorded) return refuse('account_revoked', 'The service account was revoked or disabled.');
+  if (recorded === null) return refuse('account_revoked', 'The service account was revoked or disabled.');
+  // The generation as the transaction read it: a token of the current one, even right after a rotation.
+  const accessToken = await issue({ id: account.id, userId: account.userId, generation: recorded }, { expiresAt, now });
   return {
     ok: true,
     accessToken,

@@ -10,13 +10,16 @@ export { loadActiveSigner as loadSigner, loadVerifyKeys } from '@/lib/dal/signin
  * An account as the verify path sees it, as JSON built by the database: the one statement of
  * the rule, shared by the console's reads and the verifiers' snapshots and deltas
  * (lib/dal/verifier-feed.ts). An account impersonating a user the directory deactivated is
- * suspended with them. Used over `service_accounts sa LEFT JOIN directory_users du`.
+ * suspended with them. Rotation's generation and grace end travel as they are: the engine
+ * compares the grace end with the time of each decision (lib/verify/generation.ts).
+ * Used over `service_accounts sa LEFT JOIN directory_users du`.
  */
 export const ACCOUNT_JSON = `json_build_object(
     'id', sa.id::text, 'userId', sa.user_id, 'namespaceId', sa.namespace_id,
     'disabled', (sa.disabled OR COALESCE(du.active = false, false)),
     'expiresAt', (extract(epoch FROM sa.expires_at) * 1000)::bigint,
-    'email', du.email, 'groups', COALESCE(du.groups, '{}'))`;
+    'email', du.email, 'groups', COALESCE(du.groups, '{}'), 'generation', sa.generation,
+    'previousValidUntil', (extract(epoch FROM sa.previous_valid_until) * 1000)::bigint)`;
 export const ACCOUNTS_FROM = 'service_accounts sa LEFT JOIN directory_users du ON du.id = sa.directory_user_id';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -12,7 +12,7 @@ export {
   toJwks,
 } from './keys';
 export type { SigningKeyPair } from './keys';
-export { mintServiceAccountToken, verifyServiceAccountToken } from './service-account-token';
+export { mintServiceAccountToken, tokenGeneration, verifyServiceAccountToken } from './service-account-token';
 export type {
   ServiceAccountClaims,
   Signer,

@@ -24,7 +24,14 @@ describe('generateSigningKey', () => {
   it('imports keys that sign and verify', async () => {
     const { kid, publicJwk, privateJwk } = await generateSigningKey();
     const signer = { kid, key: await importSigningKey(privateJwk) };
-    const token = await mintServiceAccountToken({ signer, issuer: 'i', audience: 'a', subject: 's', accountId: 'j' });
+    const token = await mintServiceAccountToken({
+      signer,
+      issuer: 'i',
+      audience: 'a',
+      subject: 's',
+      accountId: 'j',
+      generation: 1,
+    });
     // Handing the private JWK to importVerifyKey must still yield a public key.
     for (const jwk of [publicJwk, privateJwk]) {
       const key = await importVerifyKey(jwk);
@@ -61,6 +68,7 @@ describe('toJwks', () => {
       audience: 'postern',
       subject: 'ci@ns-1.pomerium',
       accountId: 'sa-1',
+      generation: 1,
     });
     const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), {
       algorithms: ['ES256'],

@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, exportSPKI } from 'jose';
+import { SignJWT, decodeJwt, decodeProtectedHeader, exportSPKI } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mintAssertion } from './assertion';
 import { generateSigningKey, importSigningKey, importVerifyKey, type SigningKeyPair } from './keys';
 import {
   mintServiceAccountToken,
+  tokenGeneration,
   verifyServiceAccountToken,
   type Signer,
   type SigningKeyInput,
@@ -31,6 +32,7 @@ const CLAIMS = {
   audience: AUD,
   subject: 'ci-runner@ns-1.pomerium',
   accountId: 'sa_123',
+  generation: 1,
   now: NOW,
 };
 
@@ -63,6 +65,7 @@ describe('mintServiceAccountToken', () => {
       aud: AUD,
       sub: 'ci-runner@ns-1.pomerium',
       jti: 'sa_123',
+      gen: 1,
       iat,
       nbf: iat,
     });
@@ -86,11 +89,44 @@ describe('verifyServiceAccountToken', () => {
         aud: AUD,
         sub: 'ci-runner@ns-1.pomerium',
         jti: 'sa_123',
+        gen: 1,
         iat: NOW.getTime() / 1000,
         nbf: NOW.getTime() / 1000,
         exp: expiresAt.getTime() / 1000,
       },
     });
+  });
+
+  it('carries the generation, and counts a token without one as the first', async () => {
+    const third = await verify(await mintServiceAccountToken({ signer, ...CLAIMS, generation: 3 }));
+    expect(third.ok && tokenGeneration(third.claims)).toBe(3);
+    // A token issued before rotation existed: the same claims, no `gen`.
+    const legacy = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: pair.kid, typ: 'JWT' })
+      .setIssuer(CLAIMS.issuer)
+      .setAudience(AUD)
+      .setSubject(CLAIMS.subject)
+      .setJti(CLAIMS.accountId)
+      .setIssuedAt(NOW.getTime() / 1000)
+      .sign(signer.key);
+    const old = await verify(legacy);
+    expect(old.ok && old.claims.gen).toBeUndefined();
+    expect(old.ok && tokenGeneration(old.claims)).toBe(1);
+  });
+
+  it('refuses a generation that is not a positive integer, and never mints one', async () => {
+    for (const gen of [0, -1, 1.5, '2', null]) {
+      const forged = await new SignJWT({ gen: gen as number })
+        .setProtectedHeader({ alg: 'ES256', kid: pair.kid, typ: 'JWT' })
+        .setIssuer(CLAIMS.issuer)
+        .setAudience(AUD)
+        .setSubject(CLAIMS.subject)
+        .setJti(CLAIMS.accountId)
+        .setIssuedAt(NOW.getTime() / 1000)
+        .sign(signer.key);
+      expect(await verify(forged), String(gen)).toMatchObject({ ok: false, detail: 'token generation is invalid' });
+    }
+    await expect(mintServiceAccountToken({ signer, ...CLAIMS, generation: 0 })).rejects.toThrow(RangeError);
   });
 
   it('accepts an async key lookup', async () => {

@@ -17,7 +17,12 @@ export type ServiceAccountClaims = {
   exp?: number;
   iss: string;
   aud: string | string[];
+  /** The account's token generation (rotation); absent in tokens issued before rotation existed. */
+  gen?: number;
 };
+
+/** The generation a token counts as: tokens issued before rotation existed carry none and are the first. */
+export const tokenGeneration = (claims: Pick<ServiceAccountClaims, 'gen'>): number => claims.gen ?? 1;
 
 export type VerifyResult =
   | { ok: true; claims: ServiceAccountClaims }
@@ -45,11 +50,15 @@ export async function mintServiceAccountToken(input: {
   audience: string;
   subject: string;
   accountId: string;
+  /** The account's current generation: required, so no issuer can mint a token rotation does not know about. */
+  generation: number;
   expiresAt?: Date | null;
   now?: Date;
 }): Promise<string> {
+  if (!Number.isSafeInteger(input.generation) || input.generation < 1)
+    throw new RangeError('generation must be a positive integer');
   const iat = toEpochSeconds(input.now ?? new Date(), 'now');
-  const jwt = new SignJWT({})
+  const jwt = new SignJWT({ gen: input.generation })
     .setProtectedHeader({ alg: SIGNING_ALG, kid: input.signer.kid, typ: 'JWT' })
     .setIssuer(input.issuer)
     .setAudience(input.audience)
@@ -123,7 +132,7 @@ export async function verifyServiceAccountToken(token: string, opts: VerifyOptio
       currentDate: opts.now,
       requiredClaims: ['sub', 'jti', 'iat', 'iss'],
     });
-    const { sub, jti, iat, nbf, exp, iss, aud } = payload;
+    const { sub, jti, iat, nbf, exp, iss, aud, gen } = payload;
     if (typeof sub !== 'string' || sub === '') return invalid('token has no subject');
     if (typeof jti !== 'string' || jti === '') return invalid('token has no id');
     if (typeof iat !== 'number' || typeof iss !== 'string' || aud === undefined) {
@@ -131,7 +140,10 @@ export async function verifyServiceAccountToken(token: string, opts: VerifyOptio
     }
     // Upstream assertions share our keys; one replayed here must not pass as an account token.
     if ('service_account_id' in payload) return invalid('token is not a service-account token');
+    if (gen !== undefined && (typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 1))
+      return invalid('token generation is invalid');
     const claims: ServiceAccountClaims = { sub, jti, iat, iss, aud };
+    if (gen !== undefined) claims.gen = gen;
     if (nbf !== undefined) claims.nbf = nbf;
     if (exp !== undefined) claims.exp = exp;
     return { ok: true, claims };

@@ -28,6 +28,8 @@ const alice: AccountState = {
   expiresAt: null,
   email: 'alice@corp.example',
   groups: ['ops', 'dev team'],
+  generation: 1,
+  previousValidUntil: null,
 };
 /** An account without email or groups, for headers a client must not be able to add. */
 const bot: AccountState = {
@@ -207,7 +209,14 @@ beforeAll(async () => {
   ({ replica, engine } = await world((jwk) => sealedSnapshot(jwk, key)));
   const signer = { kid: key.kid, key: await importSigningKey(key.privateJwk) };
   const mint = (a: { id: string; userId: string }) =>
-    mintServiceAccountToken({ signer, issuer: ISSUER, audience: AUDIENCE, subject: a.userId, accountId: a.id });
+    mintServiceAccountToken({
+      signer,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      subject: a.userId,
+      accountId: a.id,
+      generation: 1,
+    });
   token = await mint(alice);
   botToken = await mint(bot);
   revokedToken = await mint({ id: '33333333-3333-4333-8333-333333333333', userId: 'u-gone' });

@@ -17,6 +17,8 @@ const account = (i: number): AccountState => ({
   expiresAt: null,
   email: null,
   groups: [],
+  generation: 1,
+  previousValidUntil: null,
 });
 const wire = (n: number, h = head(n)) =>
   new TextEncoder().encode(

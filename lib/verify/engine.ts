@@ -4,12 +4,14 @@ import { LRUCache } from 'lru-cache';
 import {
   AssertionCache,
   extractToken,
+  tokenGeneration,
   verifyServiceAccountToken,
   type ServiceAccountClaims,
   type Signer,
 } from '@/lib/tokens';
 import { RouteTable } from '@/lib/verify/route-table';
 import { onChange } from '@/lib/verify/invalidate';
+import { generationAccepted } from '@/lib/verify/generation';
 import type { AccountState, ChangeScope, EngineLog, VerifyStore } from '@/lib/verify/types';
 
 export type { EngineLog };
@@ -165,7 +167,7 @@ export class VerifyEngine {
     return state;
   }
 
-  /** Token checks shared by every caller: signature, expiry, revocation, suspension. */
+  /** Token checks shared by every caller: signature, expiry, revocation, suspension, generation. */
   async check(get: (name: string) => string | null | undefined, now = Date.now()): Promise<TokenCheck> {
     const found = extractToken(get);
     if (!found.ok) return { ok: false, status: 401, error: found.error };
@@ -193,6 +195,9 @@ export class VerifyEngine {
       if (account.userId !== claims.sub) return { ok: false, status: 401, error: 'invalid_token' };
       if (account.disabled) return { ok: false, status: 401, error: 'disabled' };
       if (account.expiresAt !== null && account.expiresAt <= now) return { ok: false, status: 401, error: 'expired' };
+      // Replaced by a rotation (and past its grace, if any): the account lives on, this token does not.
+      if (!generationAccepted(account, tokenGeneration(claims), now))
+        return { ok: false, status: 401, error: 'revoked' };
       this.accessed.add(account.id);
       return { ok: true, identity: { account, claims } };
     } catch (err) {

@@ -11,6 +11,10 @@ export interface AccountState {
   expiresAt: number | null; // epoch ms
   email: string | null;
   groups: string[];
+  /** The current token generation; a token of the one before verifies until `previousValidUntil`. */
+  generation: number;
+  /** Epoch ms when the previous generation stops verifying (the rotation's grace); null: it does not. */
+  previousValidUntil: number | null;
 }
 
 export interface RouteTableData {

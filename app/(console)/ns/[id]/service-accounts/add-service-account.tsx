@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { createServiceAccountAction } from '@/lib/actions/service-accounts';
-import { createServiceAccountSchema, EXPIRATION_LABELS, EXPIRATION_PRESETS } from '@/lib/schemas/service-account';
+import { createServiceAccountSchema } from '@/lib/schemas/service-account';
+import { defaultExpiration, type EffectiveLifetimeRule } from '@/lib/schemas/lifetime-rule';
 import { Button } from '@/components/ui/button';
 import { Field, SelectField } from '@/components/ui/field';
 import { Options } from '@/components/ui/options';
@@ -10,19 +11,21 @@ import { Modal } from '@/components/ui/modal';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { DialogForm } from '@/components/actions/action-form';
 import { TokenReveal } from './token-reveal';
+import { ExpirationFields } from './expiration-fields';
 
 type Created = { userId: string; token: string; expiresAt: string | null };
-
-const EXPIRATIONS = EXPIRATION_PRESETS.map((p) => ({ value: p, label: EXPIRATION_LABELS[p] }));
 
 export function AddServiceAccount({
   namespaceId,
   namespaceName,
   directoryUsers,
+  rule,
 }: {
   namespaceId: string;
   namespaceName: string;
   directoryUsers: { id: string; label: string }[];
+  /** The namespace's lifetime rule: expiry choices outside it are disabled. */
+  rule: EffectiveLifetimeRule;
 }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
@@ -44,7 +47,7 @@ export function AddServiceAccount({
       kind: 'service',
       userId: '',
       description: '',
-      expiration: 'never',
+      expiration: defaultExpiration(rule),
       customExpiresAt: '',
     },
     onSuccess: ({ userId, token, expiresAt }) => setCreated({ userId, token, expiresAt }),
@@ -106,17 +109,13 @@ export function AddServiceAccount({
               </SelectField>
             )}
             <Field label="Description" error={errors.description?.message} {...register('description')} />
-            <SelectField label="Expiration" error={errors.expiration?.message} {...register('expiration')}>
-              <Options items={EXPIRATIONS} />
-            </SelectField>
-            {expiration === 'custom' ? (
-              <Field
-                label="Expires at (your time zone)"
-                type="datetime-local"
-                error={errors.customExpiresAt?.message}
-                {...register('customExpiresAt')}
-              />
-            ) : null}
+            <ExpirationFields
+              rule={rule}
+              expiration={expiration}
+              select={register('expiration')}
+              custom={register('customExpiresAt')}
+              errors={{ expiration: errors.expiration?.message, customExpiresAt: errors.customExpiresAt?.message }}
+            />
           </DialogForm>
         )}
       </Modal>

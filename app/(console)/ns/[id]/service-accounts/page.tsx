@@ -13,6 +13,9 @@ import { ACTIONS, Cell, DataTable, type Column } from '@/components/ui/table';
 import { AddServiceAccount } from './add-service-account';
 import { RowActions } from './row-actions';
 import { atLeast } from '@/lib/dal/authz';
+import { lifetimeRulesBelow } from '@/lib/dal/lifetime-rules';
+import { NO_RULE } from '@/lib/schemas/lifetime-rule';
+import { AccountStatus } from './account-status';
 
 export const metadata: Metadata = { title: 'Service Accounts' };
 
@@ -39,9 +42,10 @@ export default async function ServiceAccountsPage({
   const includeChildren = query.children === '1';
   const sort = query.sort ?? 'issued';
   const dir = query.dir ?? 'desc';
-  const [list, directory] = await Promise.all([
+  const [list, directory, rules] = await Promise.all([
     listServiceAccounts(actor, id, { q: query.q, includeChildren, sort, dir, page: query.page }),
     listDirectoryUsers(actor),
+    lifetimeRulesBelow(actor, id),
   ]);
   const now = Date.now();
   const canManage = atLeast(ns.role, 'manager');
@@ -83,6 +87,7 @@ export default async function ServiceAccountsPage({
             <AddServiceAccount
               namespaceId={ns.id}
               namespaceName={ns.name}
+              rule={rules[ns.id] ?? NO_RULE}
               directoryUsers={directory
                 .filter((u) => u.active)
                 .map((u) => ({ id: u.id, label: u.email ? `${u.id} (${u.email})` : u.id }))}
@@ -136,6 +141,12 @@ export default async function ServiceAccountsPage({
                   disabled
                 </span>
               ) : null}
+              <AccountStatus
+                disabled={a.disabled}
+                disabledReason={a.disabledReason}
+                previousValidUntil={a.previousValidUntil}
+                now={now}
+              />
             </Cell>
             <Cell>
               <Link href={`/ns/${a.namespaceId}`} className="hover:underline">
@@ -168,7 +179,14 @@ export default async function ServiceAccountsPage({
             </Cell>
             <Cell className="text-right">
               {canManage ? (
-                <RowActions id={a.id} userId={a.userId} description={a.description} disabled={a.disabled} />
+                <RowActions
+                  id={a.id}
+                  userId={a.userId}
+                  description={a.description}
+                  disabled={a.disabled}
+                  // Rotating an impersonating account takes Admin, as creating one does.
+                  rotation={!a.impersonating || atLeast(ns.role, 'admin') ? (rules[a.namespaceId] ?? NO_RULE) : null}
+                />
               ) : null}
             </Cell>
           </tr>

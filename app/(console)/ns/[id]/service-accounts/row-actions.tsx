@@ -13,17 +13,22 @@ import { Modal } from '@/components/ui/modal';
 import { useActionForm } from '@/components/actions/use-action-form';
 import { DialogForm } from '@/components/actions/action-form';
 import { ActionButton, DestructiveButton } from '@/components/actions/action-button';
+import type { EffectiveLifetimeRule } from '@/lib/schemas/lifetime-rule';
+import { RotateServiceAccount } from './rotate-service-account';
 
 export function RowActions({
   id,
   userId,
   description,
   disabled,
+  rotation,
 }: {
   id: string;
   userId: string;
   description: string;
   disabled: boolean;
+  /** Offered when the viewer may rotate this account: the lifetime rule of its namespace. */
+  rotation: EffectiveLifetimeRule | null;
 }) {
   const router = useRouter();
   const [editing, setEditing] = useState(false);
@@ -40,6 +45,7 @@ export function RowActions({
 
   return (
     <div className="flex justify-end gap-1">
+      {rotation ? <RotateServiceAccount id={id} userId={userId} disabled={disabled} rule={rotation} /> : null}
       <Button
         variant="ghost"
         aria-label={`Edit ${userId}`}
