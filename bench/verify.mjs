@@ -11,6 +11,8 @@
 //   verifier, verifier-cluster  the standalone verifier (npm run verifier) following the
 //            app, with VERIFIER_WORKERS=1 and with the default (one worker per core), each
 //            on the token path and the policy path
+//   verifier-logged  the one-worker verifier with DECISION_LOG=all (a line per decision,
+//            to a file): the decision log's cost, goal >= 0.90 of verifier
 // See bench/README.md for how to read the ratios.
 //
 // Environment: BENCH_DURATION (seconds per target, default 10, split over BENCH_ROUNDS
@@ -68,6 +70,7 @@ const GOALS = {
   policyRatio: 0.85, // policy path vs token path (the app's and the verifier's)
   verifierVsBareCached: 0.5, // one verifier worker vs bare-cached
   verifierP99Ms: 5,
+  decisionLogRatio: 0.9, // one worker logging every decision vs one that logs none (issue 12)
 };
 const ONLY = (process.env.BENCH_TARGETS ?? '')
   .split(',')
@@ -223,7 +226,7 @@ async function startBare(jwksUrl, cached) {
  * A standalone verifier (npm run verifier) following the app. It gets only what a real
  * one gets: the console's URL and its credential, no database and no SECRET_KEY.
  */
-async function startVerifier({ label, app, credential, workers, logFile, profDir }) {
+async function startVerifier({ label, app, credential, workers, logFile, profDir, env = {} }) {
   const port = await freePort();
   const fd = openSync(logFile, 'a');
   const flags = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
@@ -237,6 +240,7 @@ async function startVerifier({ label, app, credential, workers, logFile, profDir
       VERIFIER_HOST: '127.0.0.1',
       VERIFIER_PORT: String(port),
       ...(workers ? { VERIFIER_WORKERS: String(workers) } : {}),
+      ...env,
     },
     stdio: ['ignore', fd, fd],
   });
@@ -358,6 +362,7 @@ async function main() {
   console.log('bench: adding two verifiers (credentials printed by scripts/cli.ts create-verifier)');
   const verifierCredential = await runCli(env, ['create-verifier', '--name', 'bench-single']);
   const clusterCredential = await runCli(env, ['create-verifier', '--name', 'bench-cluster']);
+  const loggedCredential = await runCli(env, ['create-verifier', '--name', 'bench-logged']);
 
   const logFile = path.join(tmpDir, 'server.log');
   const logFd = openSync(logFile, 'a');
@@ -393,6 +398,16 @@ async function main() {
     workers: null,
     logFile: path.join(tmpDir, 'verifier-cluster.log'),
     profDir: CPU_PROF ? path.join(profDir, 'verifier-cluster') : null,
+  });
+  // The same single worker writing a decision log line for every decision (to a file).
+  const logged = await startVerifier({
+    label: 'verifier-logged',
+    app,
+    credential: loggedCredential,
+    workers: 1,
+    logFile: path.join(tmpDir, 'verifier-logged.log'),
+    profDir: null,
+    env: { DECISION_LOG: 'all' },
   });
 
   const auth = { authorization: `Pomerium ${token}` };
@@ -461,6 +476,14 @@ async function main() {
         process: v.child,
       },
     ]),
+    {
+      id: 'verifier-logged',
+      label: 'verifier (1 worker, DECISION_LOG=all) GET /api/v1/verify',
+      url: `${logged.base}/api/v1/verify`,
+      headers: auth,
+      role: 'verifier',
+      process: logged.child,
+    },
   ].filter((t) => !ONLY.length || ONLY.includes(t.id) || t.id === 'trivial');
 
   // Sanity: the right answers for a valid token, and a 401 without one (so a 200 means a check ran).
@@ -662,12 +685,21 @@ async function main() {
         goal: `<= ${GOALS.verifierP99Ms}`,
         pass: row.latencyMs.p99 <= GOALS.verifierP99Ms,
       });
-    } else if (!policyOf && ref) {
+    } else if (!policyOf && ref && row.id !== 'verifier-logged') {
       checks.push({
         name: `${row.id} / bare-cached throughput`,
         value: round(row.reqPerSec / ref.reqPerSec),
         goal: 'info',
         pass: null,
+      });
+    }
+    if (row.id === 'verifier-logged' && byId.verifier) {
+      const r = row.reqPerSec / byId.verifier.reqPerSec;
+      checks.push({
+        name: 'verifier-logged / verifier throughput',
+        value: round(r),
+        goal: `>= ${GOALS.decisionLogRatio.toFixed(2)}`,
+        pass: r >= GOALS.decisionLogRatio,
       });
     }
     if (policyOf && byId[policyOf]) {
