@@ -28,6 +28,8 @@ export interface ServerOptions {
 const JWKS_PATH = '/.well-known/pomerium/jwks.json';
 
 function send(res: ServerResponse, out: VerifyOutput): void {
+  // A length instead of chunked framing: the whole answer leaves in one write.
+  if (out.body !== null) res.setHeader('content-length', Buffer.byteLength(out.body));
   res.writeHead(out.status, out.headers);
   res.end(out.body ?? undefined);
 }
