@@ -4,6 +4,7 @@ import { getDatabase } from '@/lib/db';
 import { ensureAdminFromEnv, issueSetupCode } from '@/lib/dal/users';
 import { log } from '@/lib/log';
 import { startExpiryWebhook } from '@/lib/jobs/expiry-webhook';
+import { startUsagePruning } from '@/lib/jobs/usage-prune';
 import { followOtherInstances } from '@/lib/verify/console';
 
 export async function startup() {
@@ -14,6 +15,7 @@ export async function startup() {
     // Without an administrator (and none from ADMIN_EMAIL): a one-time code for the setup page.
     await issueSetupCode();
     startExpiryWebhook({ url: process.env.EXPIRY_WEBHOOK_URL });
+    startUsagePruning();
     await followOtherInstances();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

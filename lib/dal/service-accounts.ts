@@ -7,6 +7,7 @@ import { about } from '@/lib/dal/audit';
 import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
+import { unusedWhere } from '@/lib/dal/usage';
 import { verifyEngine } from '@/lib/verify/console';
 import { config } from '@/lib/config';
 import { mintServiceAccountToken } from '@/lib/tokens';
@@ -58,6 +59,8 @@ export async function listServiceAccounts(
     sort?: (typeof SORT_KEYS)[number];
     dir?: 'asc' | 'desc';
     page?: number;
+    /** Only accounts unused for 30+ days. */
+    unused?: boolean;
   } = {},
 ): Promise<{ rows: ServiceAccountRow[]; total: number; page: number; pageCount: number }> {
   await authorize(actor, namespaceId, 'viewer');
@@ -70,6 +73,7 @@ export async function listServiceAccounts(
           OR: [{ userId: { contains: q, mode: 'insensitive' } }, { description: { contains: q, mode: 'insensitive' } }],
         }
       : {}),
+    ...(opts.unused ? { AND: [unusedWhere(new Date())] } : {}),
   };
   const dir = opts.dir ?? 'desc';
   const orderBy: Prisma.ServiceAccountOrderByWithRelationInput[] =

@@ -3,7 +3,7 @@
 //   GET  /api/v1/verifier/snapshot            → Snapshot
 //   GET  /api/v1/verifier/stream?since=<v>    → text/event-stream of `change` (Delta),
 //                                               `reset` ({version}) and `heartbeat` ({version})
-//   POST /api/v1/verifier/accessed            ← { ids: string[] }
+//   POST /api/v1/verifier/accessed            ← { ids: string[], usage?: UsageRecord[] } (lib/verify/usage.ts)
 //
 // Every request carries `Authorization: Bearer <verifier credential>`; the snapshot and the
 // stream also carry VERIFIER_KEY_HEADER, the verifier's ephemeral ECDH public key (a JWK,

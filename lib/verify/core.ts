@@ -195,6 +195,7 @@ async function verifyToken(engine: VerifyEngine, input: VerifyInput, head: boole
   if (get('x-original-url') != null || get('x-forwarded-uri') != null) return json(400, PROXY_ENDPOINT_REQUIRED, head);
   const checked = await engine.check(get);
   if (!checked.ok) return checked.status === 401 ? unauthenticated(checked.error, head) : unavailable(head);
+  engine.usage.record(checked.identity.account.id, '', true, input.clientAddress);
   // No route is known, so the assertion is for this console.
   return allow(engine, checked.identity, engine.audience, head);
 }
@@ -219,8 +220,15 @@ async function verifyProxied(
     }
     return unauthenticated(checked.error, head);
   }
-  if (!route) return json(403, { error: 'no_route' }, head);
+  // Usage counts decisions about a known account only (lib/verify/usage.ts): in memory, flushed in batches.
+  const used = (allowed: boolean) =>
+    engine.usage.record(checked.identity.account.id, route?.id ?? '', allowed, input.clientAddress);
+  if (!route) {
+    used(false);
+    return json(403, { error: 'no_route' }, head);
+  }
   if (!route.scope.has(checked.identity.account.namespaceId)) {
+    used(false);
     return json(
       403,
       {
@@ -232,6 +240,7 @@ async function verifyProxied(
     );
   }
   const d = decide(route, policyRequest(checked.identity, fwd, get));
+  used(d.allowed);
   if (!d.allowed) return forbidden(route, d, head);
   return allow(engine, checked.identity, route.host, head);
 }

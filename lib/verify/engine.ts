@@ -10,6 +10,7 @@ import {
 } from '@/lib/tokens';
 import { RouteTable } from '@/lib/verify/route-table';
 import { onChange } from '@/lib/verify/invalidate';
+import { UsageMeter } from '@/lib/verify/usage';
 import type { AccountState, ChangeScope, EngineLog, VerifyStore } from '@/lib/verify/types';
 
 export type { EngineLog };
@@ -78,6 +79,8 @@ export class VerifyEngine {
   private accounts = new LRUCache<string, AccountState | false>({ max: 50_000, ttl: 5 * 60_000 });
   readonly assertions = new AssertionCache();
   private accessed = new Set<string>();
+  /** Requests per account, hour and route; written with `accessed` (lib/verify/usage.ts). */
+  readonly usage = new UsageMeter();
   /** Finished allow answers per account state and audience (see `allowAnswer`). */
   private answers = new WeakMap<AccountState, Map<string, { until: number; answer: Promise<unknown> }>>();
   private readonly routeTable = new Memo(() =>
@@ -229,11 +232,13 @@ export class VerifyEngine {
   }
 
   async flushAccessed(): Promise<void> {
-    if (!this.accessed.size) return;
+    const usage = this.usage.drain();
+    if (!this.accessed.size && !usage.length) return;
     const ids = [...this.accessed];
     this.accessed.clear();
-    await this.options.store.recordAccessed(ids, new Date()).catch((err: unknown) => {
+    await this.options.store.recordAccessed(ids, new Date(), usage).catch((err: unknown) => {
       for (const id of ids) this.accessed.add(id);
+      this.usage.restore(usage);
       this.options.log.warn({ err: (err as Error)?.message }, 'could not record service-account access; will retry');
     });
   }
