@@ -5,6 +5,7 @@ import { ensureAdminFromEnv, issueSetupCode } from '@/lib/dal/users';
 import { log } from '@/lib/log';
 import { startExpiryWebhook } from '@/lib/jobs/expiry-webhook';
 import { startUsagePruning } from '@/lib/jobs/usage-prune';
+import { startExpiryEmail } from '@/lib/jobs/expiry-email';
 import { followOtherInstances } from '@/lib/verify/console';
 
 export async function startup() {
@@ -16,6 +17,7 @@ export async function startup() {
     await issueSetupCode();
     startExpiryWebhook({ url: process.env.EXPIRY_WEBHOOK_URL });
     startUsagePruning();
+    startExpiryEmail();
     await followOtherInstances();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
