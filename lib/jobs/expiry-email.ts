@@ -47,6 +47,7 @@ export function thresholdFor(expiresAt: Date, now: Date): 1 | 7 | null {
 }
 
 /** Header-safe: names are free text, a subject is one line. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
 const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 
 export function noticeEmail(a: ExpiringAccount, path: string, now: Date) {
