@@ -94,7 +94,16 @@ export interface RouteUsage {
   denied: number;
 }
 export interface AccountUsage {
-  account: { id: string; userId: string; namespaceId: string; accessedAt: Date | null };
+  account: {
+    id: string;
+    userId: string;
+    namespaceId: string;
+    description: string;
+    disabled: boolean;
+    issuedAt: Date;
+    expiresAt: Date | null;
+    accessedAt: Date | null;
+  };
   /** The last 30 UTC days, oldest first, today last. */
   days: DayCount[];
   topRoutes: RouteUsage[];
@@ -145,7 +154,16 @@ export async function accountUsage(
   const account = /^[0-9a-f-]{36}$/i.test(accountId)
     ? await prisma.serviceAccount.findUnique({
         where: { id: accountId },
-        select: { id: true, userId: true, namespaceId: true, accessedAt: true },
+        select: {
+          id: true,
+          userId: true,
+          namespaceId: true,
+          description: true,
+          disabled: true,
+          issuedAt: true,
+          expiresAt: true,
+          accessedAt: true,
+        },
       })
     : null;
   if (!account) throw notFound('The service account');
