@@ -156,10 +156,11 @@ export function Dashboard({
               <li key={e.id} className="flex flex-wrap items-baseline gap-x-1.5 px-4 py-1.5">
                 <span className="text-slate-500">
                   <LocalTime iso={e.at} />
-                </span>
-                <span>{e.actorEmail}</span>
-                <span className="text-slate-600">{VERB[e.action] ?? e.action}</span>
-                <span className="text-slate-600">{e.entityType.replace(/_/g, ' ')}</span>
+                </span>{' '}
+                <span>{e.actorEmail}</span>{' '}
+                <span className="text-slate-600">
+                  {VERB[e.action] ?? e.action} {e.entityType.replace(/_/g, ' ')}
+                </span>{' '}
                 <span className="font-mono text-xs">{entityName(e)}</span>
               </li>
             ))}
