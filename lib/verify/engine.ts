@@ -140,10 +140,11 @@ export class VerifyEngine {
 
   private async ensureFresh(): Promise<void> {
     const { freshness } = this.options;
+    // Started by the first decision, whatever the freshness: a verifier is fresh from its snapshot on.
+    this.flushTimer ??= setInterval(() => void this.flushAccessed(), this.options.accessFlushMs ?? 10_000).unref();
     if (freshness.fresh()) return;
     await freshness.start();
     if (!freshness.fresh()) throw new Unavailable('cannot tell whether the cached state is current');
-    this.flushTimer ??= setInterval(() => void this.flushAccessed(), this.options.accessFlushMs ?? 10_000).unref();
   }
 
   private async account(id: string): Promise<AccountState | false> {
