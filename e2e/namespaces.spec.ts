@@ -96,7 +96,8 @@ test('the shell shows the signed-in user, the configure sections, and signs out'
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByText(ADMIN.email)).toBeVisible();
+  // The sidebar's link to your account (the Overview's recent changes name you too).
+  await expect(page.getByRole('link', { name: ADMIN.email })).toBeVisible();
   const configure = page.getByRole('navigation', { name: 'Configure' });
   for (const name of ['Service Accounts', 'Routes', 'Policies', 'Directory', 'Change History']) {
     await expect(configure.getByRole('link', { name })).toBeVisible();

@@ -5,6 +5,8 @@ import { ensureAdminFromEnv, issueSetupCode } from '@/lib/dal/users';
 import { log } from '@/lib/log';
 import { startExpiryWebhook } from '@/lib/jobs/expiry-webhook';
 import { startAutoDisable } from '@/lib/jobs/auto-disable';
+import { startUsagePruning } from '@/lib/jobs/usage-prune';
+import { startExpiryEmail } from '@/lib/jobs/expiry-email';
 import { followOtherInstances } from '@/lib/verify/console';
 import { startConsoleObservability } from '@/lib/observe/console';
 
@@ -18,6 +20,8 @@ export async function startup() {
     startConsoleObservability();
     startExpiryWebhook({ url: process.env.EXPIRY_WEBHOOK_URL });
     startAutoDisable();
+    startUsagePruning();
+    startExpiryEmail();
     await followOtherInstances();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -9,6 +9,7 @@ import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, subtreeIds } from '@/lib/dal/namespaces';
 import { accountTokenIssuer } from '@/lib/dal/account-tokens';
 import { enforceLifetimeRule } from '@/lib/dal/lifetime-rules';
+import { unusedWhere } from '@/lib/dal/usage';
 import { expiryFor, type SORT_KEYS, type createServiceAccountSchema } from '@/lib/schemas/service-account';
 import type { z } from 'zod';
 
@@ -67,6 +68,8 @@ export async function listServiceAccounts(
     sort?: (typeof SORT_KEYS)[number];
     dir?: 'asc' | 'desc';
     page?: number;
+    /** Only accounts unused for 30+ days. */
+    unused?: boolean;
   } = {},
 ): Promise<{ rows: ServiceAccountRow[]; total: number; page: number; pageCount: number }> {
   await authorize(actor, namespaceId, 'viewer');
@@ -79,6 +82,7 @@ export async function listServiceAccounts(
           OR: [{ userId: { contains: q, mode: 'insensitive' } }, { description: { contains: q, mode: 'insensitive' } }],
         }
       : {}),
+    ...(opts.unused ? { AND: [unusedWhere(new Date())] } : {}),
   };
   const dir = opts.dir ?? 'desc';
   const orderBy: Prisma.ServiceAccountOrderByWithRelationInput[] =

@@ -2,6 +2,8 @@ import 'server-only';
 import { getDatabase, getPrisma } from '@/lib/db';
 import { log } from '@/lib/log';
 import type { AccountState, RouteTableData } from '@/lib/verify/types';
+import type { UsageRecord } from '@/lib/verify/usage';
+import { recordUsage } from '@/lib/dal/usage-store';
 
 export type { AccountState, RouteTableData };
 export { loadActiveSigner as loadSigner, loadVerifyKeys } from '@/lib/dal/signing-keys';
@@ -44,15 +46,18 @@ export async function readEpoch(): Promise<bigint> {
 
 /**
  * "Accessed" is written in batches off the request path (as Pomerium does: ≤ 1,000 ids
- * at a time). A raw update, so neither the modified time nor the cache epoch moves.
+ * at a time). A raw update, so neither the modified time nor the cache epoch moves. The
+ * usage counts (lib/dal/usage-store.ts) go last: the updates before them are safe to
+ * repeat when a failed flush is retried, the counts' upsert adds and must not be.
  */
-export async function recordAccessed(ids: string[], at: Date): Promise<void> {
+export async function recordAccessed(ids: string[], at: Date, usage: UsageRecord[] = []): Promise<void> {
   const prisma = await getPrisma();
   for (let i = 0; i < ids.length; i += 1000) {
     const batch = ids.slice(i, i + 1000);
     await prisma.$executeRaw`UPDATE service_accounts SET accessed_at = ${at} WHERE id = ANY(${batch}::uuid[]) AND (accessed_at IS NULL OR accessed_at < ${at})`;
   }
-  log.debug({ count: ids.length }, 'recorded service-account access');
+  if (usage.length) await recordUsage(usage, at.getTime());
+  log.debug({ count: ids.length, usage: usage.length }, 'recorded service-account access');
 }
 
 /** Everything route enforcement needs, in three queries; the verify engine keeps it in memory. */

@@ -65,6 +65,8 @@ export const listServiceAccountsQuery = z.object({
   sort: z.enum(SORT_KEYS).optional().catch(undefined),
   dir: z.enum(['asc', 'desc']).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+  /** "Unused for 30+ days" (lib/dal/usage.ts unusedWhere). */
+  unused: z.enum(['1']).optional().catch(undefined),
 });
 
 /** The expiry instant for a preset, from `now`. */

@@ -81,7 +81,7 @@ export function readSettings(env = process.env): VerifierSettings {
 export async function startWorker(s: VerifierSettings): Promise<{ server: http.Server; stop: () => Promise<void> }> {
   const { privateKey, publicJwk } = await Replica.decryptionKeyPair();
   let sync: SyncClient | null = null;
-  const replica = new Replica(s.maxStalenessMs, privateKey, (ids) => sync!.sendAccessed(ids));
+  const replica = new Replica(s.maxStalenessMs, privateKey, (ids, usage) => sync!.sendAccessed(ids, usage));
   sync = new SyncClient({ url: s.url, credential: s.credential, publicJwk, replica, log });
   const engine = new VerifyEngine({
     store: replica,

@@ -4,7 +4,7 @@
 //                                               line, then one AccountState per line
 //   GET  /api/v1/verifier/stream?since=<v>    → text/event-stream of `change` (Delta),
 //                                               `reset` ({version}) and `heartbeat` ({version})
-//   POST /api/v1/verifier/accessed            ← { ids: string[] }
+//   POST /api/v1/verifier/accessed            ← { ids: string[], usage?: UsageRecord[] } (lib/verify/usage.ts)
 //
 // Every request carries `Authorization: Bearer <verifier credential>`; the snapshot and the
 // stream also carry VERIFIER_KEY_HEADER, the verifier's ephemeral ECDH public key (a JWK,

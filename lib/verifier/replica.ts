@@ -6,6 +6,7 @@ import type { Freshness } from '@/lib/verify/engine';
 import { changed } from '@/lib/verify/invalidate';
 import type { AccountState, ChangeScope, RouteTableData, VerifyStore } from '@/lib/verify/types';
 import type { Delta, KeysPayload, Snapshot } from '@/lib/verifier/protocol';
+import type { UsageRecord } from '@/lib/verify/usage';
 
 const EMPTY_ROUTES: RouteTableData = { namespaces: [], routes: [], policies: [] };
 
@@ -27,12 +28,12 @@ export class Replica implements VerifyStore, Freshness {
   /**
    * @param maxStalenessMs how long it keeps deciding from memory without hearing from the console
    * @param decryptionKey the private half of the ECDH key the signing key is sealed to
-   * @param sendAccessed hands the ids of used accounts to the console
+   * @param sendAccessed hands the ids of used accounts, and their requests per hour and route, to the console
    */
   constructor(
     private readonly maxStalenessMs: number,
     private readonly decryptionKey: CryptoKey,
-    private readonly sendAccessed: (ids: string[]) => Promise<void>,
+    private readonly sendAccessed: (ids: string[], usage: UsageRecord[]) => Promise<void>,
   ) {}
 
   // ── Freshness ──
@@ -150,8 +151,8 @@ export class Replica implements VerifyStore, Freshness {
     return this.keys ? Promise.resolve(this.keys.signer) : Promise.reject(new Error('no keys yet'));
   }
 
-  recordAccessed(ids: string[]): Promise<void> {
-    return this.sendAccessed(ids);
+  recordAccessed(ids: string[], _at: Date, usage: UsageRecord[]): Promise<void> {
+    return this.sendAccessed(ids, usage);
   }
 
   /** For a decryption key to seal to: generated per process, never stored or sent. */

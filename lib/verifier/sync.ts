@@ -5,6 +5,7 @@ import type { JWK } from 'jose';
 import type { EngineLog } from '@/lib/verify/types';
 import { HEARTBEAT_MS, VERIFIER_KEY_HEADER, readSnapshot, type Delta } from '@/lib/verifier/protocol';
 import type { Replica } from '@/lib/verifier/replica';
+import type { UsageRecord } from '@/lib/verify/usage';
 
 export interface SyncOptions {
   url: string;
@@ -157,12 +158,12 @@ export class SyncClient {
     return false;
   }
 
-  /** The ids of accounts this verifier saw used, for the console's "last used". */
-  async sendAccessed(ids: string[]): Promise<void> {
+  /** The ids of accounts this verifier saw used, for the console's "last used", and their requests per hour and route. */
+  async sendAccessed(ids: string[], usage: UsageRecord[] = []): Promise<void> {
     const res = await fetch(this.endpoint('accessed'), {
       method: 'POST',
       headers: { authorization: this.headers.authorization!, 'content-type': 'application/json' },
-      body: JSON.stringify({ ids }),
+      body: JSON.stringify({ ids, usage }),
       signal: AbortSignal.timeout(10_000),
     });
     if (!res.ok) throw new HttpError(res.status, `accessed: HTTP ${res.status}`);

@@ -296,6 +296,7 @@ async function verifyToken(engine: VerifyEngine, input: VerifyInput, head: boole
     note.reason = checked.error;
     return checked.status === 401 ? unauthenticated(checked.error, head) : unavailable(head);
   }
+  engine.usage.record(checked.identity.account.id, '', true, input.clientAddress);
   note.identity = checked.identity;
   note.reason = 'allow';
   // No route is known, so the assertion is for this console.
@@ -335,11 +336,16 @@ async function verifyProxied(
     return unauthenticated(checked.error, head);
   }
   note.identity = checked.identity;
+  // Usage counts decisions about a known account only (lib/verify/usage.ts): in memory, flushed in batches.
+  const used = (allowed: boolean) =>
+    engine.usage.record(checked.identity.account.id, route?.id ?? '', allowed, input.clientAddress);
   if (!route) {
+    used(false);
     note.reason = 'no_route';
     return json(403, { error: 'no_route' }, head);
   }
   if (!route.scope.has(checked.identity.account.namespaceId)) {
+    used(false);
     note.reason = 'out_of_scope';
     return json(
       403,
@@ -353,6 +359,7 @@ async function verifyProxied(
   }
   const d = decide(route, policyRequest(checked.identity, fwd, get));
   note.policy = d.policy;
+  used(d.allowed);
   if (!d.allowed) {
     note.reason = 'forbidden';
     return forbidden(route, d, head);

@@ -12,6 +12,7 @@ import {
 import { RouteTable } from '@/lib/verify/route-table';
 import { onChange } from '@/lib/verify/invalidate';
 import { generationAccepted } from '@/lib/verify/generation';
+import { UsageMeter } from '@/lib/verify/usage';
 import type { AccountState, ChangeScope, EngineLog, VerifyStore } from '@/lib/verify/types';
 
 export type { EngineLog };
@@ -82,6 +83,8 @@ export class VerifyEngine {
   /** Cache lookups since start, for metrics (lib/observe/metrics.ts). */
   readonly stats = { tokenHits: 0, tokenMisses: 0, accountHits: 0, accountMisses: 0 };
   private accessed = new Set<string>();
+  /** Requests per account, hour and route; written with `accessed` (lib/verify/usage.ts). */
+  readonly usage = new UsageMeter();
   /** Finished allow answers per account state and audience (see `allowAnswer`). */
   private answers = new WeakMap<AccountState, Map<string, { until: number; answer: Promise<unknown> }>>();
   private readonly routeTable = new Memo(() =>
@@ -141,10 +144,11 @@ export class VerifyEngine {
 
   private async ensureFresh(): Promise<void> {
     const { freshness } = this.options;
+    // Started by the first decision, whatever the freshness: a verifier is fresh from its snapshot on.
+    this.flushTimer ??= setInterval(() => void this.flushAccessed(), this.options.accessFlushMs ?? 10_000).unref();
     if (freshness.fresh()) return;
     await freshness.start();
     if (!freshness.fresh()) throw new Unavailable('cannot tell whether the cached state is current');
-    this.flushTimer ??= setInterval(() => void this.flushAccessed(), this.options.accessFlushMs ?? 10_000).unref();
   }
 
   private async account(id: string): Promise<AccountState | false> {
@@ -242,11 +246,13 @@ export class VerifyEngine {
   }
 
   async flushAccessed(): Promise<void> {
-    if (!this.accessed.size) return;
+    const usage = this.usage.drain();
+    if (!this.accessed.size && !usage.length) return;
     const ids = [...this.accessed];
     this.accessed.clear();
-    await this.options.store.recordAccessed(ids, new Date()).catch((err: unknown) => {
+    await this.options.store.recordAccessed(ids, new Date(), usage).catch((err: unknown) => {
       for (const id of ids) this.accessed.add(id);
+      this.usage.restore(usage);
       this.options.log.warn({ err: (err as Error)?.message }, 'could not record service-account access; will retry');
     });
   }

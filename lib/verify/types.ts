@@ -1,6 +1,7 @@
 // The data a decision needs, as the verify engine reads it from its store: the console's
 // database (lib/dal/verify-store.ts) or a verifier's in-memory replica (lib/verifier/replica.ts).
 import type { Signer } from '@/lib/tokens';
+import type { UsageRecord } from '@/lib/verify/usage';
 
 /** One service account as the verify path sees it. */
 export interface AccountState {
@@ -46,7 +47,8 @@ export interface VerifyStore {
   loadVerifyKeys(): Promise<Map<string, CryptoKey>>;
   /** The key assertions for upstreams are signed with. */
   loadSigner(): Promise<Signer>;
-  recordAccessed(ids: string[], at: Date): Promise<void>;
+  /** The ids of accounts used since the last call, and their requests per hour and route. */
+  recordAccessed(ids: string[], at: Date, usage: UsageRecord[]): Promise<void>;
 }
 
 /** The minimal logger the verify path writes to (pino fits). */

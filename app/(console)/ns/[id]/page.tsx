@@ -9,13 +9,22 @@ import { atLeast } from '@/lib/dal/authz';
 import { expiringSoon } from '@/lib/dal/expiry';
 import { ExpiryNotices } from '@/components/expiry-notices';
 import { PageHeader } from '@/components/shell/page-header';
+import { namespaceUsage } from '@/lib/dal/usage';
+import { listHistory } from '@/lib/dal/history';
+import { config } from '@/lib/config';
+import { VERIFY_PREFIX } from '@/lib/verify/core';
+import { Dashboard } from './dashboard';
 
 export const metadata: Metadata = { title: 'Namespace' };
 
 export default async function NamespacePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor();
   const ns = await namespaceOr404(actor, (await params).id);
-  const soon = await expiringSoon(actor, ns.id);
+  const [soon, usage, changes] = await Promise.all([
+    expiringSoon(actor, ns.id),
+    namespaceUsage(actor, ns.id),
+    listHistory(actor, { namespaceId: ns.id, limit: 6 }),
+  ]);
   return (
     <div className="max-w-4xl">
       <Breadcrumbs path={ns.path} />
@@ -29,6 +38,7 @@ export default async function NamespacePage({ params }: { params: Promise<{ id: 
       />
       <NamespaceTabs id={ns.id} current="" />
       <ExpiryNotices namespaceId={ns.id} accounts={soon} />
+      <Dashboard id={ns.id} usage={usage} changes={changes.entries} verifyUrl={`${config.publicUrl}${VERIFY_PREFIX}`} />
       <section aria-labelledby="children-heading" className="rounded-lg border border-slate-200 bg-white">
         <h2 id="children-heading" className="border-b border-slate-200 px-4 py-2 text-sm font-medium">
           Child namespaces

@@ -12,10 +12,12 @@ import { Pagination } from '@/components/ui/pagination';
 import { ACTIONS, Cell, DataTable, type Column } from '@/components/ui/table';
 import { AddServiceAccount } from './add-service-account';
 import { RowActions } from './row-actions';
+import { UsageSparkline } from './usage-sparkline';
 import { atLeast } from '@/lib/dal/authz';
 import { lifetimeRulesBelow } from '@/lib/dal/lifetime-rules';
 import { NO_RULE } from '@/lib/schemas/lifetime-rule';
 import { AccountStatus } from './account-status';
+import { usageSparklines } from '@/lib/dal/usage';
 
 export const metadata: Metadata = { title: 'Service Accounts' };
 
@@ -42,11 +44,17 @@ export default async function ServiceAccountsPage({
   const includeChildren = query.children === '1';
   const sort = query.sort ?? 'issued';
   const dir = query.dir ?? 'desc';
+  const unused = query.unused === '1';
   const [list, directory, rules] = await Promise.all([
-    listServiceAccounts(actor, id, { q: query.q, includeChildren, sort, dir, page: query.page }),
+    listServiceAccounts(actor, id, { q: query.q, includeChildren, sort, dir, page: query.page, unused }),
     listDirectoryUsers(actor),
     lifetimeRulesBelow(actor, id),
   ]);
+  const sparklines = await usageSparklines(
+    actor,
+    id,
+    list.rows.map((a) => a.id),
+  );
   const now = Date.now();
   const canManage = atLeast(ns.role, 'manager');
   const href = (patch: Record<string, string | undefined>) => {
@@ -54,6 +62,7 @@ export default async function ServiceAccountsPage({
     const merged = {
       q: query.q,
       children: includeChildren ? '1' : undefined,
+      unused: unused ? '1' : undefined,
       sort,
       dir,
       page: String(list.page),
@@ -109,6 +118,9 @@ export default async function ServiceAccountsPage({
         <label className="flex items-center gap-1.5">
           <input type="checkbox" name="children" value="1" defaultChecked={includeChildren} /> Include child namespaces
         </label>
+        <label className="flex items-center gap-1.5">
+          <input type="checkbox" name="unused" value="1" defaultChecked={unused} /> Unused for 30+ days
+        </label>
         <input type="hidden" name="sort" value={sort} />
         <input type="hidden" name="dir" value={dir} />
         <Button type="submit">Apply</Button>
@@ -118,13 +130,14 @@ export default async function ServiceAccountsPage({
           'User ID',
           'Namespace',
           'Description',
-          sortColumn('accessed', 'Accessed'),
+          sortColumn('accessed', 'Last used'),
+          'Last 7 days',
           sortColumn('issued', 'Issued'),
           sortColumn('expires', 'Expires'),
           ACTIONS,
         ]}
         rows={list.rows}
-        empty={query.q ? 'No service account matches this filter.' : 'No service accounts here yet.'}
+        empty={query.q || unused ? 'No service account matches this filter.' : 'No service accounts here yet.'}
         row={(a) => (
           <tr key={a.id} className={a.disabled ? 'bg-slate-50 text-slate-500' : ''}>
             <Cell className="font-mono text-xs">
@@ -158,6 +171,9 @@ export default async function ServiceAccountsPage({
             </Cell>
             <Cell className="whitespace-nowrap">
               <LocalTime iso={a.accessedAt?.toISOString() ?? null} empty="Never" />
+            </Cell>
+            <Cell>
+              <UsageSparkline usage={sparklines.get(a.id)} />
             </Cell>
             <Cell className="whitespace-nowrap">
               <LocalTime iso={a.issuedAt.toISOString()} />

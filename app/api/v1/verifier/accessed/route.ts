@@ -1,4 +1,4 @@
-// POST /api/v1/verifier/accessed: the ids of service accounts a verifier saw used, recorded in batches as the console's own.
+// POST /api/v1/verifier/accessed: the ids of service accounts a verifier saw used and their requests per hour and route, recorded in batches as the console's own.
 import { z } from 'zod';
 import { AppError } from '@/lib/dal/errors';
 import { recordAccessed } from '@/lib/dal/verify-store';
@@ -14,10 +14,10 @@ export const POST = verifierRoute(
     if (!parsed.success)
       throw new AppError(
         'invalid',
-        'The body must be { "ids": [<service account id>, …] }.',
+        'The body must be { "ids": [<service account id>, …], "usage": [<usage record>, …] }.',
         z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
       );
-    await recordAccessed(parsed.data.ids, new Date());
+    await recordAccessed(parsed.data.ids, new Date(), parsed.data.usage);
     return new Response(null, { status: 204 });
   },
   { needsKey: false },
