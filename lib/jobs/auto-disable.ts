@@ -1,5 +1,6 @@
 import 'server-only';
 import { log } from '@/lib/log';
+import { scheduleJob, type JobHandle } from '@/lib/jobs/schedule';
 import { disableUnusedAccounts } from '@/lib/dal/auto-disable';
 
 // Disables service accounts unused for as many days as their namespace's lifetime rule says
@@ -8,12 +9,7 @@ import { disableUnusedAccounts } from '@/lib/dal/auto-disable';
 
 const DAY_MS = 86_400_000;
 
-export interface AutoDisableHandle {
-  stop(): void;
-}
-
-// One timer per process, however often Next.js evaluates this module.
-const slot = globalThis as unknown as { __posternAutoDisable?: AutoDisableHandle };
+export type AutoDisableHandle = JobHandle;
 
 /** One pass, for the timer and for tests: the ids disabled. */
 export async function runAutoDisableOnce(now = new Date()): Promise<string[]> {
@@ -32,30 +28,10 @@ export function startAutoDisable({
   firstRunDelayMs?: number;
   now?: () => Date;
 } = {}): AutoDisableHandle {
-  if (slot.__posternAutoDisable) return slot.__posternAutoDisable;
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await runAutoDisableOnce(now());
-    } catch (err) {
-      log.error({ err: err instanceof Error ? err.message : String(err) }, 'auto-disable run failed; retried tomorrow');
-    } finally {
-      running = false;
-    }
-  };
-  const first = setTimeout(() => void tick(), firstRunDelayMs);
-  const every = setInterval(() => void tick(), intervalMs);
-  first.unref();
-  every.unref();
-  const handle: AutoDisableHandle = {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(every);
-      if (slot.__posternAutoDisable === handle) slot.__posternAutoDisable = undefined;
-    },
-  };
-  slot.__posternAutoDisable = handle;
-  return handle;
+  return scheduleJob('auto-disable', {
+    firstRunDelayMs,
+    intervalMs,
+    run: () => runAutoDisableOnce(now()),
+    failure: 'auto-disable run failed; retried tomorrow',
+  });
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import nodemailer from 'nodemailer';
 import { config } from '@/lib/config';
 import { log } from '@/lib/log';
+import { scheduleJob, type JobHandle } from '@/lib/jobs/schedule';
 import { accountsExpiringForNotice, type ExpiringAccount } from '@/lib/dal/expiry';
 import {
   claimExpiryEmail,
@@ -149,11 +150,7 @@ export async function runExpiryEmailOnce({
   return result;
 }
 
-export interface ExpiryEmailHandle {
-  stop(): void;
-}
-
-const slot = globalThis as unknown as { __posternExpiryEmail?: ExpiryEmailHandle };
+export type ExpiryEmailHandle = JobHandle;
 
 /**
  * Starts the periodic job when SMTP is configured (lib/jobs/smtp.ts); null when it is not.
@@ -172,35 +169,16 @@ export function startExpiryEmail({
 } = {}): ExpiryEmailHandle | null {
   const smtp = smtpSettings(env, config.publicUrl);
   if (!smtp) return null;
-  if (slot.__posternExpiryEmail) return slot.__posternExpiryEmail;
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const r = await runExpiryEmailOnce({ smtp, now: now() });
+  const handle = scheduleJob('expiry-email', {
+    firstRunDelayMs,
+    intervalMs,
+    run: () => runExpiryEmailOnce({ smtp, now: now() }),
+    context: { smtp: smtp.server },
+    failure: 'expiry email run failed',
+    done: (r) => {
       if (r.sent || r.failed) log.info({ smtp: smtp.server, ...r }, 'expiry email run');
-    } catch (err) {
-      log.error(
-        { smtp: smtp.server, err: err instanceof Error ? err.message : String(err) },
-        'expiry email run failed',
-      );
-    } finally {
-      running = false;
-    }
-  };
-  const first = setTimeout(() => void tick(), firstRunDelayMs);
-  const every = setInterval(() => void tick(), intervalMs);
-  first.unref();
-  every.unref();
-  log.info({ smtp: smtp.server, from: smtp.from, intervalMs }, 'expiry emails enabled');
-  const handle: ExpiryEmailHandle = {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(every);
-      if (slot.__posternExpiryEmail === handle) slot.__posternExpiryEmail = undefined;
     },
-  };
-  slot.__posternExpiryEmail = handle;
+  });
+  log.info({ smtp: smtp.server, from: smtp.from, intervalMs }, 'expiry emails enabled');
   return handle;
 }

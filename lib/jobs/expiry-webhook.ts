@@ -1,5 +1,6 @@
 import 'server-only';
 import { log } from '@/lib/log';
+import { scheduleJob, type JobHandle } from '@/lib/jobs/schedule';
 import {
   accountsExpiringForNotice,
   claimExpiryNotice,
@@ -133,12 +134,7 @@ export async function runExpiryWebhookOnce({
   return result;
 }
 
-export interface ExpiryWebhookHandle {
-  stop(): void;
-}
-
-// One timer per process, however often Next.js evaluates this module.
-const slot = globalThis as unknown as { __posternExpiryWebhook?: ExpiryWebhookHandle };
+export type ExpiryWebhookHandle = JobHandle;
 
 /**
  * Starts the periodic job when `url` is set (EXPIRY_WEBHOOK_URL); returns null when it is
@@ -160,36 +156,17 @@ export function startExpiryWebhook({
   const target = webhookUrl(url);
   if (!Number.isFinite(intervalMs) || intervalMs < 1000)
     throw new Error('The expiry webhook interval must be at least 1 s.');
-  if (slot.__posternExpiryWebhook) return slot.__posternExpiryWebhook;
-
-  let running = false;
-  const tick = async () => {
-    if (running) return; // a slow receiver must not stack runs
-    running = true;
-    try {
-      const r = await runExpiryWebhookOnce({ url, now: now() });
+  const handle = scheduleJob('expiry-webhook', {
+    firstRunDelayMs,
+    intervalMs,
+    // A slow receiver must not stack runs: scheduleJob skips a tick while one runs.
+    run: () => runExpiryWebhookOnce({ url, now: now() }),
+    context: { webhook: target.origin },
+    failure: 'expiry webhook run failed',
+    done: (r) => {
       if (r.sent || r.failed) log.info({ webhook: target.origin, ...r }, 'expiry webhook run');
-    } catch (err) {
-      log.error(
-        { webhook: target.origin, err: err instanceof Error ? err.message : String(err) },
-        'expiry webhook run failed',
-      );
-    } finally {
-      running = false;
-    }
-  };
-  const first = setTimeout(() => void tick(), firstRunDelayMs);
-  const every = setInterval(() => void tick(), intervalMs);
-  first.unref();
-  every.unref();
-  log.info({ webhook: target.origin, intervalMs }, 'expiry webhook enabled');
-  const handle: ExpiryWebhookHandle = {
-    stop: () => {
-      clearTimeout(first);
-      clearInterval(every);
-      if (slot.__posternExpiryWebhook === handle) slot.__posternExpiryWebhook = undefined;
     },
-  };
-  slot.__posternExpiryWebhook = handle;
+  });
+  log.info({ webhook: target.origin, intervalMs }, 'expiry webhook enabled');
   return handle;
 }
