@@ -201,6 +201,42 @@ describe('identity headers are always valid', () => {
   });
 });
 
+describe('a client cannot pass identity headers of its own through a proxy', () => {
+  // Traefik (authResponseHeaders) and Caddy (copy_headers) overwrite only the headers the
+  // answer has: an answer lacking one would let the client's copy reach the upstream.
+  const forged = {
+    'x-pomerium-claim-sub': 'admin',
+    'x-pomerium-service-account-id': 'forged',
+    'x-pomerium-claim-email': 'ceo@corp.example',
+    'x-pomerium-claim-groups': '["admins"]',
+    'x-pomerium-jwt-assertion': 'forged',
+  };
+  const names = Object.keys(forged);
+
+  it('a public route answers every identity header, empty', async () => {
+    const ns = await createNamespace(admin, 'global', `pub-${uid()}`);
+    const host = `pub-${uid()}.example.com`;
+    await newGuardedRoute(admin, ns.id, `https://${host}`, PUBLIC);
+    const res = await verifyAs('forward-auth', { ...forged, ...forwardedRequest(host, '/') });
+    expect(res.status).toBe(200);
+    for (const h of names) expect(res.headers.get(h), h).toBe('');
+  });
+
+  it('an account without email or groups answers those headers empty, the rest with its own values', async () => {
+    const ns = await createNamespace(admin, 'global', `noid-${uid()}`);
+    const host = `noid-${uid()}.example.com`;
+    const { token, account: a } = await account(ns.id);
+    await newGuardedRoute(admin, ns.id, `https://${host}`, PUBLIC);
+    const res = await verifyAs('forward-auth', { ...forged, ...pomerium(token), ...forwardedRequest(host, '/') });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-pomerium-claim-email')).toBe('');
+    expect(res.headers.get('x-pomerium-claim-groups')).toBe('');
+    expect(res.headers.get('x-pomerium-claim-sub')).toBe(a.userId);
+    expect(res.headers.get('x-pomerium-service-account-id')).toBe(a.id);
+    expect(res.headers.get('x-pomerium-jwt-assertion')).toMatch(/^ey/);
+  });
+});
+
 describe('routes may not nest across namespaces', () => {
   it('refuses an inner route in a sibling namespace, either way round, and names only what the caller may see', async () => {
     const a = await createNamespace(admin, 'global', `nest-a-${uid()}`);

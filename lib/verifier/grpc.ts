@@ -14,7 +14,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { clientAddress } from '@/lib/net/client-address';
 import { unavailable, verifyRequest, type VerifyOutput } from '@/lib/verify/core';
 import type { VerifyEngine } from '@/lib/verify/engine';
-import { identityHeaders } from '@/lib/verify/identity-headers';
+import { IDENTITY_HEADER_NAMES } from '@/lib/verify/identity-headers';
 import type { EngineLog } from '@/lib/verify/types';
 
 /** The hand-written, wire-compatible subset of Envoy's protos (see the header of each file). */
@@ -117,10 +117,7 @@ export function headerGetter(http: HttpRequestAttributes): (name: string) => str
 }
 
 /** Names of every identity header an allowed answer may carry. */
-const IDENTITY_HEADERS = [
-  ...Object.keys(identityHeaders({ userId: 'u', accountId: 'a', email: 'e', groups: ['g'] })),
-  'x-pomerium-jwt-assertion',
-];
+const IDENTITY_HEADERS: readonly string[] = IDENTITY_HEADER_NAMES;
 
 const option = (key: string, value: string): HeaderValueOption => ({
   header: { key, value },
@@ -144,12 +141,13 @@ function grpcCode(status: number): number {
 export function toCheckResponse(out: VerifyOutput): CheckResponse {
   const code = grpcCode(out.status);
   if (code === GrpcCode.OK) {
+    // Envoy can remove a header outright: an empty identity value becomes a removal.
     const headers = Object.entries(out.headers)
-      .filter(([k]) => k.startsWith('x-pomerium-'))
+      .filter(([k, v]) => k.startsWith('x-pomerium-') && v !== '')
       .map(([k, v]) => option(k, v));
     return {
       status: { code },
-      ok_response: { headers, headers_to_remove: IDENTITY_HEADERS.filter((h) => !Object.hasOwn(out.headers, h)) },
+      ok_response: { headers, headers_to_remove: IDENTITY_HEADERS.filter((h) => !out.headers[h]) },
     };
   }
   return {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { Unavailable, type Identity, type TokenError, type VerifyEngine } from '@/lib/verify/engine';
 import { describeRequest, type DescribedRequest, type ProxyFamily } from '@/lib/verify/describe';
-import { identityHeaders } from '@/lib/verify/identity-headers';
+import { NO_IDENTITY, identityHeaders } from '@/lib/verify/identity-headers';
 import { clientCertificate } from '@/lib/verify/client-cert';
 import { decide, type CompiledRoute, type EffectivePolicy } from '@/lib/verify/route-table';
 import type { PolicyRequest } from '@/lib/policy';
@@ -228,6 +228,7 @@ function allow(engine: VerifyEngine, identity: Identity, audience: string, head:
     const { account } = identity;
     const headers: Record<string, string> = {
       ...JSON_HEADERS,
+      ...NO_IDENTITY,
       ...identityHeaders({
         userId: account.userId,
         accountId: account.id,
@@ -329,7 +330,8 @@ async function verifyProxied(
       if (d.allowed) {
         note.reason = 'public';
         note.policy = d.policy;
-        return json(200, { status: 'ok', public: true }, head);
+        // No identity: every identity header empty, so none a client wrote reaches the upstream.
+        return json(200, { status: 'ok', public: true }, head, NO_IDENTITY);
       }
     }
     note.reason = checked.error;

@@ -30,7 +30,27 @@ export function headerSafeList(values: readonly string[]): string {
   return headerSafe(JSON.stringify(values));
 }
 
-/** The identity headers of an allowed request (lower-case names). */
+/** Every header an allowed answer may carry about who is calling (lower-case names). */
+export const IDENTITY_HEADER_NAMES = [
+  'x-pomerium-claim-sub',
+  'x-pomerium-service-account-id',
+  'x-pomerium-claim-email',
+  'x-pomerium-claim-groups',
+  'x-pomerium-jwt-assertion',
+] as const;
+
+/**
+ * Each identity header, empty. An allow answer carries every one of them, empty where the
+ * identity has no value (no email, no groups, an anonymous caller on a public route): a
+ * proxy that copies a header from the answer then replaces a copy the client sent instead
+ * of letting it through when the answer lacks it (Traefik's authResponseHeaders and
+ * Caddy's copy_headers only overwrite headers the answer has).
+ */
+export const NO_IDENTITY: Readonly<Record<string, string>> = Object.fromEntries(
+  IDENTITY_HEADER_NAMES.map((h) => [h, '']),
+);
+
+/** The identity headers of an allowed request (lower-case names); absent values are left out. */
 export function identityHeaders(identity: {
   userId: string;
   accountId: string;
