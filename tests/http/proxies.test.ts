@@ -186,6 +186,19 @@ describe.each(proxies)('$name in front of an upstream', ({ name, start, unavaila
       expect(seen.headers['x-pomerium-jwt-assertion']).not.toBe('forged.jwt.value');
     });
 
+    it('on a public route, identity headers the client wrote never reach the upstream', async () => {
+      const forged = {
+        'x-pomerium-claim-sub': 'root',
+        'x-pomerium-claim-email': 'ceo@corp.example',
+        'x-pomerium-jwt-assertion': 'forged.jwt.value',
+      };
+      const res = await get(forged, 'GET', '/pub/x');
+      expect(res.status).toBe(200);
+      const seen = JSON.parse(res.body) as { headers: Record<string, string | undefined> };
+      // The copied headers (README configuration) arrive empty or not at all: never forged.
+      for (const h of ['x-pomerium-claim-sub', 'x-pomerium-jwt-assertion']) expect(seen.headers[h] ?? '', h).toBe('');
+    });
+
     it('HEAD is allowed by the policy too', async () => {
       const before = upstream.hits();
       const res = await get(bearer(owner.token), 'HEAD');
