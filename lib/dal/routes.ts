@@ -11,7 +11,8 @@ import { listNamespaces, namespaceTree, pathTo } from '@/lib/dal/namespaces';
 import { parseFrom, splitUrls, type routeFormSchema } from '@/lib/schemas/route';
 import type { z } from 'zod';
 
-type RouteInput = z.output<typeof routeFormSchema>;
+/** Omitted `acceptExternalTokens` is false: a route takes external tokens only when asked to. */
+type RouteInput = Omit<z.output<typeof routeFormSchema>, 'acceptExternalTokens'> & { acceptExternalTokens?: boolean };
 
 export interface RouteRow {
   id: string;
@@ -136,7 +137,7 @@ function fields(input: RouteInput) {
       host: from.host,
       pathPrefix: from.pathPrefix,
       toUrls: splitUrls(input.to),
-      acceptExternalTokens: input.acceptExternalTokens,
+      acceptExternalTokens: input.acceptExternalTokens ?? false,
     },
   };
 }
