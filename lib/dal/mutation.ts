@@ -15,6 +15,9 @@ const SCOPE_OF: Partial<Record<AuditEntity, ChangeScope>> = {
   directory_user: 'accounts',
   directory_group: 'accounts',
   signing_key: 'keys',
+  // Read by the verify path for external tokens presented to a route (lib/verify/external.ts).
+  trusted_issuer: 'routes',
+  trust_rule: 'routes',
 };
 
 /**
@@ -31,6 +34,8 @@ export const VERIFY_STATE: ReadonlySet<AuditEntity> = new Set<AuditEntity>([
   'signing_key',
   'directory_user',
   'directory_group',
+  'trusted_issuer',
+  'trust_rule',
 ]);
 
 export interface Mutation {

@@ -11,7 +11,8 @@ import { listNamespaces, namespaceTree, pathTo } from '@/lib/dal/namespaces';
 import { parseFrom, splitUrls, type routeFormSchema } from '@/lib/schemas/route';
 import type { z } from 'zod';
 
-type RouteInput = z.output<typeof routeFormSchema>;
+/** Omitted `acceptExternalTokens` is false: a route takes external tokens only when asked to. */
+type RouteInput = Omit<z.output<typeof routeFormSchema>, 'acceptExternalTokens'> & { acceptExternalTokens?: boolean };
 
 export interface RouteRow {
   id: string;
@@ -22,6 +23,7 @@ export interface RouteRow {
   pathPrefix: string;
   to: string[];
   policies: { id: string; name: string }[];
+  acceptExternalTokens: boolean;
   /** Enforced policies of this namespace and its ancestors: they apply without being picked. */
   enforced: { id: string; name: string; namespaceName: string }[];
 }
@@ -46,6 +48,7 @@ export async function listRoutes(actor: Actor | null, namespaceId: string): Prom
         host: true,
         pathPrefix: true,
         toUrls: true,
+        acceptExternalTokens: true,
         policies: { select: { policy: { select: { id: true, name: true } } } },
       },
     }),
@@ -65,6 +68,7 @@ export async function listRoutes(actor: Actor | null, namespaceId: string): Prom
     to: r.toUrls,
     from: `https://${r.host}${r.pathPrefix === '/' ? '' : r.pathPrefix}`,
     policies: r.policies.map((x) => x.policy),
+    acceptExternalTokens: r.acceptExternalTokens,
     enforced: enforcedList,
   }));
 }
@@ -128,7 +132,13 @@ function fields(input: RouteInput) {
   if (typeof from === 'string') throw invalid(from, { from: [from] });
   return {
     from,
-    data: { name: input.name, host: from.host, pathPrefix: from.pathPrefix, toUrls: splitUrls(input.to) },
+    data: {
+      name: input.name,
+      host: from.host,
+      pathPrefix: from.pathPrefix,
+      toUrls: splitUrls(input.to),
+      acceptExternalTokens: input.acceptExternalTokens ?? false,
+    },
   };
 }
 
@@ -137,14 +147,23 @@ const routeView = {
   host: true,
   pathPrefix: true,
   toUrls: true,
+  acceptExternalTokens: true,
   policies: { select: { policyId: true } },
 } as const;
-type RouteView = { name: string; host: string; pathPrefix: string; toUrls: string[]; policies: { policyId: string }[] };
+type RouteView = {
+  name: string;
+  host: string;
+  pathPrefix: string;
+  toUrls: string[];
+  acceptExternalTokens: boolean;
+  policies: { policyId: string }[];
+};
 const auditView = (r: RouteView) => ({
   name: r.name,
   from: `https://${r.host}${r.pathPrefix === '/' ? '' : r.pathPrefix}`,
   to: r.toUrls,
   policyIds: r.policies.map((p) => p.policyId),
+  acceptExternalTokens: r.acceptExternalTokens,
 });
 
 export async function createRoute(

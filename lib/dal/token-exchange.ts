@@ -9,9 +9,10 @@ import { mutate } from '@/lib/dal/mutation';
 import { namespaceTree, pathTo } from '@/lib/dal/namespaces';
 import { accountTokenIssuer } from '@/lib/dal/account-tokens';
 import { config } from '@/lib/config';
-import { peekIssuer, verifyExternalToken, type ExternalFailure } from '@/lib/federation/external-token';
+import { peekIssuer, type ExternalFailure } from '@/lib/federation/external-token';
+import { compileRuleConditions, matchTrustRules } from '@/lib/federation/match-rules';
 import { MAX_EXCHANGED_LIFETIME_SEC } from '@/lib/federation/presets';
-import { compileClaimConditions, parseClaimConditions } from '@/lib/policy';
+import { parseClaimConditions } from '@/lib/policy';
 
 export interface ExchangeInput {
   subjectToken: string;
@@ -150,40 +151,22 @@ export async function exchangeToken(input: ExchangeInput): Promise<ExchangeResul
   // The same issuer URL may be trusted with several audiences (in several namespaces):
   // the token is verified per issuer record, and only that record's rules may match it.
   const policy = { allowHttpLocalhost: config.federationAllowHttpLocalhost };
-  const issuers = [...new Map(rules.map((r) => [r.issuer.id, r.issuer])).values()];
-  const failures: { reason: ExternalFailure; detail: string }[] = [];
-  const mismatches: string[] = [];
-  let matched: { rule: (typeof rules)[number]; claims: Record<string, unknown> } | null = null;
-  for (const issuer of issuers) {
-    const verified = await verifyExternalToken(input.subjectToken, issuer, policy, now);
-    if (!verified.ok) {
-      failures.push({ reason: verified.reason, detail: `${issuer.name}: ${verified.detail}` });
-      continue;
-    }
-    for (const rule of rules.filter((r) => r.issuer.id === issuer.id)) {
-      const result = compileClaimConditions(parseClaimConditions(rule.conditions))(verified.claims);
-      if (result.ok) {
-        matched = { rule, claims: verified.claims };
-        break;
-      }
-      mismatches.push(`rule ${rule.id}: ${result.failed}`);
-    }
-    if (matched) break;
-  }
-  if (!matched) {
-    if (mismatches.length)
+  const candidates = rules.map((r) => ({ ...r, test: compileRuleConditions(r.conditions) }));
+  const found = await matchTrustRules(input.subjectToken, candidates, policy, now, { firstOnly: true });
+  if (!found.ok) {
+    if (found.reason === 'rule_mismatch')
       return refuse(
         'rule_mismatch',
         'The subject token’s claims meet no trust rule of this service account.',
-        `no rule matched (${mismatches.join('; ')})`,
+        found.detail,
       );
     // Every issuer record refused the token: its keys, if they could not be fetched, else why.
-    const f = failures.find((x) => x.reason === 'keys_unavailable') ?? failures[0]!;
-    const result = refuse(f.reason, DESCRIPTIONS[f.reason], failures.map((x) => x.detail).join('; '));
-    return f.reason === 'keys_unavailable' && !result.ok
+    const result = refuse(found.reason, DESCRIPTIONS[found.reason], found.detail);
+    return found.reason === 'keys_unavailable' && !result.ok
       ? { ...result, status: 503, error: 'temporarily_unavailable' }
       : result;
   }
+  const matched = found.matches[0]!;
 
   // Only now, to a caller the account trusts, does the account's own state show.
   if (account.disabled) return refuse('account_disabled', 'The service account is disabled.');

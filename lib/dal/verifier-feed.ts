@@ -138,6 +138,8 @@ export async function deltaSince(since: bigint): Promise<SharedDelta | null | 'r
     } else if (e.entity === 'directory_user' || e.entity === 'directory_group') accountsChanged = true;
     else if (e.entity === 'namespace' || e.entity === 'route' || e.entity === 'policy') routes = true;
     else if (e.entity === 'signing_key') keysChanged = true;
+    // Verifiers take no external tokens (Replica.loadFederation): nothing of theirs changed.
+    else if (e.entity === 'trusted_issuer' || e.entity === 'trust_rule') continue;
     else return 'reset'; // 'all', or a change of unknown extent
   }
   const delta: Delta = { from: since.toString(), version: version.toString() };

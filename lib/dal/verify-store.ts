@@ -1,11 +1,12 @@
 import 'server-only';
 import { getDatabase, getPrisma } from '@/lib/db';
 import { log } from '@/lib/log';
-import type { AccountState, RouteTableData } from '@/lib/verify/types';
+import type { AccountState, FederationData, RouteTableData } from '@/lib/verify/types';
 import type { UsageRecord } from '@/lib/verify/usage';
 import { recordUsage } from '@/lib/dal/usage-store';
 
-export type { AccountState, RouteTableData };
+export type { AccountState, FederationData, RouteTableData };
+export { loadFederation } from '@/lib/dal/verify-federation';
 export { loadActiveSigner as loadSigner, loadVerifyKeys } from '@/lib/dal/signing-keys';
 
 /**
@@ -66,7 +67,14 @@ export async function loadRouteTable(): Promise<RouteTableData> {
   const [namespaces, routes, policies] = await Promise.all([
     prisma.namespace.findMany({ select: { id: true, parentId: true } }),
     prisma.route.findMany({
-      select: { id: true, namespaceId: true, host: true, pathPrefix: true, policies: { select: { policyId: true } } },
+      select: {
+        id: true,
+        namespaceId: true,
+        host: true,
+        pathPrefix: true,
+        acceptExternalTokens: true,
+        policies: { select: { policyId: true } },
+      },
     }),
     prisma.policy.findMany({
       select: {

@@ -69,6 +69,8 @@ export const routeFormSchema = z.object({
   from: fromUrl,
   to: toUrls,
   policyIds: z.array(z.string().uuid()).max(100).default([]),
+  /** Lets a CI job present its platform token (of an issuer trusted here) instead of a Postern token. */
+  acceptExternalTokens: z.boolean().default(false),
 });
 export type RouteFormValues = z.input<typeof routeFormSchema>;
 export const createRouteSchema = routeFormSchema.extend({ namespaceId: z.string().min(1).max(64) });

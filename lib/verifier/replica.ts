@@ -4,7 +4,7 @@ import { compactDecrypt, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { importSigningKey, importVerifyKey, toJwks, type Signer } from '@/lib/tokens';
 import type { Freshness } from '@/lib/verify/engine';
 import { changed } from '@/lib/verify/invalidate';
-import type { AccountState, ChangeScope, RouteTableData, VerifyStore } from '@/lib/verify/types';
+import type { AccountState, ChangeScope, FederationData, RouteTableData, VerifyStore } from '@/lib/verify/types';
 import type { Delta, KeysPayload, Snapshot } from '@/lib/verifier/protocol';
 import type { UsageRecord } from '@/lib/verify/usage';
 
@@ -149,6 +149,14 @@ export class Replica implements VerifyStore, Freshness {
 
   loadSigner(): Promise<Signer> {
     return this.keys ? Promise.resolve(this.keys.signer) : Promise.reject(new Error('no keys yet'));
+  }
+
+  /**
+   * None: the console does not send trusted issuers or trust rules to verifiers (yet), so a
+   * verifier refuses every external token, even on a route that accepts them (fail closed).
+   */
+  loadFederation(): Promise<FederationData> {
+    return Promise.resolve({ issuers: [], rules: [] });
   }
 
   recordAccessed(ids: string[], _at: Date, usage: UsageRecord[]): Promise<void> {

@@ -45,6 +45,7 @@ export const consoleEngineOptions: EngineOptions = {
   issuer: () => config.publicUrl,
   audience: config.tokenAudience,
   log,
+  externalTokens: { allowHttpLocalhost: config.federationAllowHttpLocalhost },
 };
 
 export const verifyEngine = (slot.__posternVerify ??= new VerifyEngine(consoleEngineOptions));

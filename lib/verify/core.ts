@@ -319,10 +319,16 @@ async function verifyProxied(
   }
   const fwd = described.request;
   note.fwd = fwd;
-  const checked = await engine.check(get);
+  let checked = await engine.check(get);
   if (!checked.ok && checked.status === 503) return unavailable(head);
   const route = (await engine.routes()).match(fwd.host, fwd.path);
   note.route = route;
+  // Not a token of ours: a route may accept a CI platform's token directly (lib/verify/external.ts).
+  if (!checked.ok && checked.error === 'invalid_token' && route?.acceptExternalTokens) {
+    const external = await engine.checkExternal(get, route);
+    if (external && !external.ok && external.status === 503) return unavailable(head);
+    if (external) checked = external;
+  }
   if (!checked.ok) {
     // Only a route whose policies allow anonymous access (public access) passes without a token.
     if (checked.error === 'missing_token' && route) {

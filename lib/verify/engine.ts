@@ -1,5 +1,6 @@
 // The verify path's memory, shared by the console's route handlers and the verifier: no
 // framework and no database here, only a store to read from (lib/verify/types.ts).
+import { decodeProtectedHeader } from 'jose';
 import { LRUCache } from 'lru-cache';
 import {
   AssertionCache,
@@ -9,7 +10,10 @@ import {
   type ServiceAccountClaims,
   type Signer,
 } from '@/lib/tokens';
-import { RouteTable } from '@/lib/verify/route-table';
+import { RouteTable, type CompiledRoute } from '@/lib/verify/route-table';
+import { ExternalTrust, issuerOf } from '@/lib/verify/external';
+import { matchTrustRules } from '@/lib/federation/match-rules';
+import type { UrlPolicy } from '@/lib/federation/external-token';
 import { onChange } from '@/lib/verify/invalidate';
 import { generationAccepted } from '@/lib/verify/generation';
 import { UsageMeter } from '@/lib/verify/usage';
@@ -47,6 +51,8 @@ export interface EngineOptions {
   log: EngineLog;
   /** How often the ids of accounts that were used are handed to the store. */
   accessFlushMs?: number;
+  /** Which issuer URLs external tokens may name (FEDERATION_ALLOW_HTTP_LOCALHOST); default: https only. */
+  externalTokens?: UrlPolicy;
 }
 
 /** A load shared by concurrent callers and kept until cleared; a failed one is forgotten so the next call tries again. */
@@ -90,6 +96,9 @@ export class VerifyEngine {
   private readonly routeTable = new Memo(() =>
     this.options.store.loadRouteTable().then((data) => new RouteTable(data, this.options.log)),
   );
+  private readonly federation = new Memo(() =>
+    this.options.store.loadFederation().then((data) => new ExternalTrust(data)),
+  );
   private readonly signer = new Memo(() => this.options.store.loadSigner());
   private readonly verifyKeys = new Memo(() => this.options.store.loadVerifyKeys());
   private flushTimer: NodeJS.Timeout | null = null;
@@ -122,6 +131,8 @@ export class VerifyEngine {
       this.verifyKeys.clear();
     }
     if (scope === 'routes' || scope === 'all') this.routeTable.clear();
+    // Issuers and rules move with 'routes' (lib/dal/mutation.ts); a deleted account takes its rules along.
+    if (scope === 'routes' || scope === 'accounts' || scope === 'all') this.federation.clear();
   }
 
   /** Stops listening for changes and flushing (tests, a verifier shutting down). */
@@ -206,6 +217,77 @@ export class VerifyEngine {
       return { ok: true, identity: { account, claims } };
     } catch (err) {
       this.options.log.warn({ err: (err as Error)?.message }, 'verify: cannot decide, failing closed');
+      return { ok: false, status: 503, error: 'unavailable' };
+    }
+  }
+
+  /**
+   * A token check() refused as invalid_token, presented on a route that accepts external
+   * tokens: a CI platform's token becomes the one service account in the route's scope
+   * whose trust rule it meets, verified as the exchange verifies it. null when the token is
+   * ours after all (it names this console as issuer, or is signed under one of our kids):
+   * check()'s refusal stands. Every refusal of the external token itself (unknown issuer,
+   * audience, expiry, signature, no rule, rules of several accounts) is invalid_token;
+   * the account's state is judged as for its own token; unfetchable issuer keys are 503.
+   */
+  async checkExternal(
+    get: (name: string) => string | null | undefined,
+    route: CompiledRoute,
+    now = Date.now(),
+  ): Promise<TokenCheck | null> {
+    const found = extractToken(get);
+    if (!found.ok) return null;
+    const refused: TokenCheck = { ok: false, status: 401, error: 'invalid_token' };
+    try {
+      await this.ensureFresh();
+      const iss = issuerOf(found.token);
+      if (iss === null) return refused;
+      if (iss === this.options.issuer()) return null;
+      let kid: unknown;
+      try {
+        kid = decodeProtectedHeader(found.token).kid;
+      } catch {
+        return refused;
+      }
+      if (typeof kid === 'string' && (await this.verifyKeys.get()).has(kid)) return null;
+      const candidates = (await this.federation.get()).candidates(found.token, route);
+      if (!candidates.length) return refused;
+      const policy = this.options.externalTokens ?? { allowHttpLocalhost: false };
+      const matched = await matchTrustRules(found.token, candidates, policy, new Date(now), { firstOnly: false });
+      if (!matched.ok)
+        return matched.reason === 'keys_unavailable' ? { ok: false, status: 503, error: 'unavailable' } : refused;
+      const accounts = new Set(matched.matches.map((m) => m.rule.serviceAccountId));
+      if (accounts.size > 1) {
+        // An administrator's mistake, not the caller's: say which rules collide (never the token).
+        this.options.log.warn(
+          { route: route.id, rules: matched.matches.map((m) => m.rule.id) },
+          'an external token meets trust rules of several service accounts; refused as ambiguous',
+        );
+        return refused;
+      }
+      const { rule, claims } = matched.matches[0]!;
+      const account = await this.account(rule.serviceAccountId);
+      if (!account) return { ok: false, status: 401, error: 'revoked' };
+      if (!route.scope.has(account.namespaceId)) return refused;
+      if (account.disabled) return { ok: false, status: 401, error: 'disabled' };
+      if (account.expiresAt !== null && account.expiresAt <= now) return { ok: false, status: 401, error: 'expired' };
+      this.accessed.add(account.id);
+      // Policies see the claims the account's own token would carry, good as long as the external one.
+      const sec = Math.floor(now / 1000);
+      const accountClaims: ServiceAccountClaims = {
+        sub: account.userId,
+        jti: account.id,
+        iat: typeof claims.iat === 'number' ? claims.iat : sec,
+        iss: this.options.issuer(),
+        aud: this.options.audience,
+      };
+      if (typeof claims.exp === 'number') accountClaims.exp = claims.exp;
+      return { ok: true, identity: { account, claims: accountClaims } };
+    } catch (err) {
+      this.options.log.warn(
+        { err: (err as Error)?.message },
+        'verify: cannot decide on an external token, failing closed',
+      );
       return { ok: false, status: 503, error: 'unavailable' };
     }
   }

@@ -22,6 +22,8 @@ export interface CompiledRoute {
   namespaceId: string;
   host: string;
   pathPrefix: string;
+  /** Whether a CI platform's token may be presented directly (lib/verify/external.ts). */
+  acceptExternalTokens: boolean;
   /** The route's namespace and all its ancestors: accounts from any of them may use the route. */
   scope: ReadonlySet<string>;
   /** Enforced policies of the namespace and its ancestors, then the route's own picks. */
@@ -86,6 +88,7 @@ export class RouteTable {
         namespaceId: r.namespaceId,
         host: r.host,
         pathPrefix: canonical.ok ? canonical.path.replace(/(.)\/+$/, '$1') : r.pathPrefix,
+        acceptExternalTokens: r.acceptExternalTokens === true,
         scope: new Set(chain),
         policies: effective,
         compiled: effective.map((p) => compilePolicy(p.policy)),

@@ -20,7 +20,15 @@ export interface AccountState {
 
 export interface RouteTableData {
   namespaces: { id: string; parentId: string | null }[];
-  routes: { id: string; namespaceId: string; host: string; pathPrefix: string; policyIds: string[] }[];
+  routes: {
+    id: string;
+    namespaceId: string;
+    host: string;
+    pathPrefix: string;
+    policyIds: string[];
+    /** A CI platform's token may be presented directly (lib/verify/external.ts); absent: false. */
+    acceptExternalTokens?: boolean;
+  }[];
   policies: {
     id: string;
     namespaceId: string;
@@ -30,6 +38,23 @@ export interface RouteTableData {
     explanation: string;
     remediation: string;
   }[];
+}
+
+/**
+ * Trusted issuers and the trust rules naming them, for tokens presented directly to a
+ * route that accepts them. Only rules whose issuer is trusted in the account's namespace
+ * or an ancestor (the exchange's rule, lib/dal/token-exchange.ts).
+ */
+export interface FederationData {
+  issuers: {
+    id: string;
+    namespaceId: string;
+    name: string;
+    issuerUrl: string;
+    audience: string;
+    jwksUrl: string | null;
+  }[];
+  rules: { id: string; issuerId: string; serviceAccountId: string; accountNamespaceId: string; conditions: unknown }[];
 }
 
 /**
@@ -47,6 +72,8 @@ export interface VerifyStore {
   loadVerifyKeys(): Promise<Map<string, CryptoKey>>;
   /** The key assertions for upstreams are signed with. */
   loadSigner(): Promise<Signer>;
+  /** Trusted issuers and trust rules; a store that cannot take external tokens returns none (fail closed). */
+  loadFederation(): Promise<FederationData>;
   /** The ids of accounts used since the last call, and their requests per hour and route. */
   recordAccessed(ids: string[], at: Date, usage: UsageRecord[]): Promise<void>;
 }

@@ -42,7 +42,14 @@ export default async function RoutesPage({ params }: { params: Promise<{ id: str
         empty="No routes in this namespace yet."
         row={(r) => (
           <tr key={r.id}>
-            <Cell className="font-medium">{r.name}</Cell>
+            <Cell className="font-medium">
+              {r.name}
+              {r.acceptExternalTokens ? (
+                <span className="ml-2 rounded bg-sky-50 px-1 text-[11px] font-normal text-sky-800">
+                  accepts CI tokens
+                </span>
+              ) : null}
+            </Cell>
             <Cell className="font-mono text-xs">{r.from}</Cell>
             <Cell className="font-mono text-xs">{r.to.join(', ')}</Cell>
             <Cell>
@@ -77,6 +84,7 @@ export default async function RoutesPage({ params }: { params: Promise<{ id: str
                       from: r.from,
                       to: r.to.join('\n'),
                       policyIds: r.policies.map((p) => p.id),
+                      acceptExternalTokens: r.acceptExternalTokens,
                     }}
                   />
                   <DeleteRoute id={r.id} name={r.name} />

@@ -19,13 +19,26 @@ export function RouteDialog({
 }: {
   namespaceId: string;
   policies: Choice[];
-  route?: { id: string; name: string; from: string; to: string; policyIds: string[] };
+  route?: {
+    id: string;
+    name: string;
+    from: string;
+    to: string;
+    policyIds: string[];
+    acceptExternalTokens: boolean;
+  };
 }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const defaults: RouteFormValues = route
-    ? { name: route.name, from: route.from, to: route.to, policyIds: route.policyIds }
-    : { name: '', from: 'https://', to: '', policyIds: [] };
+    ? {
+        name: route.name,
+        from: route.from,
+        to: route.to,
+        policyIds: route.policyIds,
+        acceptExternalTokens: route.acceptExternalTokens,
+      }
+    : { name: '', from: 'https://', to: '', policyIds: [], acceptExternalTokens: false };
   const edit = useActionForm({
     schema: routeFormSchema,
     action: (values) =>
@@ -99,6 +112,17 @@ export function RouteDialog({
               </p>
             ) : null}
           </fieldset>
+          <label className="flex items-start gap-2 text-sm">
+            <input type="checkbox" className="mt-1" {...register('acceptExternalTokens')} />
+            <span>
+              <span className="font-medium text-slate-700">Accept CI platform tokens</span>
+              <span className="block text-xs text-slate-500">
+                A job may present its platform token (GitHub Actions, GitLab CI, Kubernetes) directly, as the service
+                account whose trust rule it meets, if its issuer is trusted in this namespace or a parent. Answered by
+                the console’s verify endpoints only; verifiers refuse such tokens.
+              </span>
+            </span>
+          </label>
         </DialogForm>
       </Modal>
     </>
