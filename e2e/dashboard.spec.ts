@@ -48,9 +48,9 @@ test('dashboard, account page and accounts list show what the verify endpoints d
   await page.goto(`/ns/${nsId}/routes`);
   await page.getByRole('button', { name: 'Add Route' }).click();
   const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Name').fill('Closed API');
-  await dialog.getByLabel('From').fill(`https://${host}`);
-  await dialog.getByLabel('To').fill('http://closed.internal:8080');
+  await dialog.getByLabel('Name', { exact: true }).fill('Closed API');
+  await dialog.getByLabel('From', { exact: true }).fill(`https://${host}`);
+  await dialog.getByLabel('To', { exact: true }).fill('http://closed.internal:8080');
   await dialog.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByRole('row').filter({ hasText: 'Closed API' })).toBeVisible();
 

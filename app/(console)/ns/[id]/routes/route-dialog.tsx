@@ -1,5 +1,5 @@
 'use client';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { createRouteAction, deleteRouteAction, updateRouteAction } from '@/lib/actions/routes';
 import { routeFormSchema, type RouteFormValues } from '@/lib/schemas/route';
@@ -30,6 +30,7 @@ export function RouteDialog({
 }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
+  const externalId = useId();
   const defaults: RouteFormValues = route
     ? {
         name: route.name,
@@ -112,17 +113,26 @@ export function RouteDialog({
               </p>
             ) : null}
           </fieldset>
-          <label className="flex items-start gap-2 text-sm">
-            <input type="checkbox" className="mt-1" {...register('acceptExternalTokens')} />
-            <span>
-              <span className="font-medium text-slate-700">Accept CI platform tokens</span>
-              <span className="block text-xs text-slate-500">
+          <div className="flex items-start gap-2 text-sm">
+            <input
+              id={externalId}
+              type="checkbox"
+              className="mt-1"
+              aria-describedby={`${externalId}-help`}
+              {...register('acceptExternalTokens')}
+            />
+            <div>
+              {/* The label names the option; the explanation is its description, not part of its name. */}
+              <label htmlFor={externalId} className="font-medium text-slate-700">
+                Accept CI platform tokens
+              </label>
+              <p id={`${externalId}-help`} className="text-xs text-slate-500">
                 A job may present its platform token (GitHub Actions, GitLab CI, Kubernetes) directly, as the service
                 account whose trust rule it meets, if its issuer is trusted in this namespace or a parent. Answered by
                 the console’s verify endpoints only; verifiers refuse such tokens.
-              </span>
-            </span>
-          </label>
+              </p>
+            </div>
+          </div>
         </DialogForm>
       </Modal>
     </>
