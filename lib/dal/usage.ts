@@ -7,6 +7,8 @@ import { notFound, unauthorized } from '@/lib/dal/errors';
 import { namespaceTree, subtreeIds } from '@/lib/dal/namespaces';
 import { USAGE_RETENTION_DAYS } from '@/lib/dal/usage-store';
 import { HOUR_MS } from '@/lib/verify/usage';
+import { getServiceAccount, type ServiceAccountRow } from '@/lib/dal/service-accounts';
+import type { Role } from '@/lib/dal/authz';
 
 // Reads of the usage counts (usage_hours, written by lib/dal/usage-store.ts) for the accounts
 // list, the account page and the namespace dashboard. Each checks Viewer on the namespace
@@ -94,16 +96,8 @@ export interface RouteUsage {
   denied: number;
 }
 export interface AccountUsage {
-  account: {
-    id: string;
-    userId: string;
-    namespaceId: string;
-    description: string;
-    disabled: boolean;
-    issuedAt: Date;
-    expiresAt: Date | null;
-    accessedAt: Date | null;
-  };
+  /** The account with the caller's role on its namespace (getServiceAccount). */
+  account: ServiceAccountRow & { role: Role };
   /** The last 30 UTC days, oldest first, today last. */
   days: DayCount[];
   topRoutes: RouteUsage[];
@@ -150,24 +144,11 @@ export async function accountUsage(
   now = new Date(),
 ): Promise<AccountUsage> {
   if (!actor) throw unauthorized();
-  const prisma = await getPrisma();
-  const account = /^[0-9a-f-]{36}$/i.test(accountId)
-    ? await prisma.serviceAccount.findUnique({
-        where: { id: accountId },
-        select: {
-          id: true,
-          userId: true,
-          namespaceId: true,
-          description: true,
-          disabled: true,
-          issuedAt: true,
-          expiresAt: true,
-          accessedAt: true,
-        },
-      })
-    : null;
-  if (!account) throw notFound('The service account');
+  if (!/^[0-9a-f-]{36}$/i.test(accountId)) throw notFound('The service account');
+  // The account as the list shows it, read and permission-checked by the one account read.
+  const account = await getServiceAccount(actor, accountId);
   const who = await authorize(actor, account.namespaceId, 'viewer');
+  const prisma = await getPrisma();
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const first = today - (USAGE_RETENTION_DAYS - 1) * DAY_MS;
   const since = new Date(first).toISOString();

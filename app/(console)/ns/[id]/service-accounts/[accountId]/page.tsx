@@ -3,7 +3,6 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requirePageActor } from '@/lib/session';
 import { atLeast } from '@/lib/dal/authz';
-import { getServiceAccount } from '@/lib/dal/service-accounts';
 import { listTrustedIssuers } from '@/lib/dal/trusted-issuers';
 import { listTrustRules } from '@/lib/dal/trust-rules';
 import { accountUsage } from '@/lib/dal/usage';
@@ -24,14 +23,11 @@ export default async function ServiceAccountPage({ params }: { params: Promise<{
   const actor = await requirePageActor();
   const { id, accountId } = await params;
   const ns = await namespaceOr404(actor, id);
-  const [usage, record] = await Promise.all([
-    orNotFound(accountUsage(actor, accountId)),
-    orNotFound(getServiceAccount(actor, accountId)),
-  ]);
+  const usage = await orNotFound(accountUsage(actor, accountId));
   const { account } = usage;
   if (account.namespaceId !== ns.id) notFound();
   const [rules, issuers] = await Promise.all([listTrustRules(actor, accountId), listTrustedIssuers(actor, ns.id)]);
-  const isAdmin = atLeast(record.role, 'admin');
+  const isAdmin = atLeast(account.role, 'admin');
   const now = Date.now();
   const state = account.disabled
     ? 'Disabled'
