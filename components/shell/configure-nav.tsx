@@ -54,3 +54,39 @@ export function ConfigureNav({ namespaceId, isGlobalAdmin = false }: { namespace
     </nav>
   );
 }
+
+/**
+ * The signed-in user's own automation: their API keys, and the REST API's reference. The
+ * reference is a full page load (a plain link), so it always arrives with its own
+ * Content-Security-Policy.
+ */
+export function AutomationNav() {
+  const pathname = usePathname();
+  const look = (active: boolean) =>
+    `block rounded px-2 py-1 ${active ? 'bg-indigo-50 font-medium text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`;
+  return (
+    <nav aria-label="Automation" className="mt-4">
+      <h2 className="px-2 pb-1 text-[11px] font-semibold tracking-wider text-slate-500 uppercase">Automation</h2>
+      <ul className="space-y-0.5">
+        <li>
+          <Link
+            href="/account/api-keys"
+            aria-current={pathname === '/account/api-keys' ? 'page' : undefined}
+            className={look(pathname === '/account/api-keys')}
+          >
+            API Keys
+          </Link>
+        </li>
+        <li>
+          <a
+            href="/api-docs"
+            aria-current={pathname === '/api-docs' ? 'page' : undefined}
+            className={look(pathname === '/api-docs')}
+          >
+            API Reference
+          </a>
+        </li>
+      </ul>
+    </nav>
+  );
+}

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { signOut } from 'next-auth/react';
 import type { NamespaceNode } from '@/lib/dal/namespaces';
 import { NamespaceTree } from '@/components/shell/namespace-tree';
-import { ConfigureNav } from '@/components/shell/configure-nav';
+import { AutomationNav, ConfigureNav } from '@/components/shell/configure-nav';
 import { Logo } from '@/components/shell/logo';
 
 export function Shell({
@@ -50,6 +50,7 @@ export function Shell({
           </h2>
           <NamespaceTree namespaces={namespaces} selectedId={selected} onNavigate={() => setMenuOpen(false)} />
           <ConfigureNav namespaceId={selected} isGlobalAdmin={isGlobalAdmin} />
+          <AutomationNav />
         </div>
         <div className="flex items-center justify-between gap-2 border-t border-slate-200 px-4 py-3">
           <Link
