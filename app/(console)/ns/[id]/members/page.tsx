@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { requirePageActor } from '@/lib/session';
 import { getNamespace } from '@/lib/dal/namespaces';
 import { listGrants } from '@/lib/dal/grants';
+import { listServiceAccounts } from '@/lib/dal/service-accounts';
 import { atLeast } from '@/lib/dal/authz';
 import { ROLE_LABELS } from '@/lib/schemas/grant';
 import { Breadcrumbs } from '@/components/shell/breadcrumbs';
@@ -18,6 +19,10 @@ export default async function MembersPage({ params }: { params: Promise<{ id: st
   return guard(async () => {
     const [ns, grants] = await Promise.all([getNamespace(actor, id), listGrants(actor, id)]);
     const canEdit = atLeast(ns.role, 'admin');
+    // A service account of this namespace or below it may be given a role here.
+    const accounts = canEdit
+      ? await listServiceAccounts(actor, id, { includeChildren: true, sort: 'userId', dir: 'asc' })
+      : null;
     return (
       <div className="max-w-4xl">
         <Breadcrumbs path={ns.path} />
@@ -25,9 +30,19 @@ export default async function MembersPage({ params }: { params: Promise<{ id: st
         <NamespaceTabs id={id} current="/members" />
         <p className="mb-3 text-slate-600">
           Roles hold in this namespace and all its descendants. Viewer reads; Manager also creates and changes
-          namespaces, service accounts, routes and policies; Admin also grants roles and manages keys.
+          namespaces, service accounts, routes and policies; Admin also grants roles and manages keys. A service account
+          given a role here calls the REST API with its own token.
         </p>
-        {canEdit ? <AddGrantForm namespaceId={id} /> : null}
+        {accounts ? (
+          <AddGrantForm
+            namespaceId={id}
+            accounts={accounts.rows.map((a) => ({
+              id: a.id,
+              label: a.namespaceId === id ? a.userId : `${a.userId} (${a.namespaceName})`,
+            }))}
+            moreAccounts={accounts.pageCount > 1}
+          />
+        ) : null}
         <DataTable
           className="mt-4"
           columns={['Member', 'Role', 'Granted in', ACTIONS]}
@@ -37,6 +52,8 @@ export default async function MembersPage({ params }: { params: Promise<{ id: st
               <Cell>
                 {g.subjectType === 'group' ? (
                   <span className="mr-1 rounded bg-sky-50 px-1 text-[11px] text-sky-800">group</span>
+                ) : g.subjectType === 'service_account' ? (
+                  <span className="mr-1 rounded bg-violet-50 px-1 text-[11px] text-violet-800">service account</span>
                 ) : null}
                 {g.subject}
                 {g.stale ? <span className="ml-1 text-xs text-amber-700">(group no longer exists)</span> : null}

@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requirePageActor } from '@/lib/session';
 import { atLeast } from '@/lib/dal/authz';
+import { listGrants } from '@/lib/dal/grants';
+import { ROLE_LABELS } from '@/lib/schemas/grant';
 import { listTrustedIssuers } from '@/lib/dal/trusted-issuers';
 import { listTrustRules } from '@/lib/dal/trust-rules';
 import { accountUsage } from '@/lib/dal/usage';
@@ -26,7 +28,13 @@ export default async function ServiceAccountPage({ params }: { params: Promise<{
   const usage = await orNotFound(accountUsage(actor, accountId));
   const { account } = usage;
   if (account.namespaceId !== ns.id) notFound();
-  const [rules, issuers] = await Promise.all([listTrustRules(actor, accountId), listTrustedIssuers(actor, ns.id)]);
+  const [rules, issuers, grants] = await Promise.all([
+    listTrustRules(actor, accountId),
+    listTrustedIssuers(actor, ns.id),
+    listGrants(actor, ns.id),
+  ]);
+  // Console roles given to the account (on its namespace or an ancestor): it may call the REST API with its token.
+  const roles = grants.filter((g) => g.serviceAccountId === account.id);
   const isAdmin = atLeast(account.role, 'admin');
   const now = Date.now();
   const state = account.disabled
@@ -39,6 +47,31 @@ export default async function ServiceAccountPage({ params }: { params: Promise<{
     ['Description', account.description || <span className="text-slate-400">—</span>],
     ['Issued', <LocalTime key="issued" iso={account.issuedAt.toISOString()} />],
     ['Expires', <LocalTime key="expires" iso={account.expiresAt?.toISOString() ?? null} empty="Never" />],
+    [
+      'Console role',
+      roles.length ? (
+        <span key="roles">
+          {roles.map((g, i) => (
+            <span key={g.id}>
+              {i ? '; ' : ''}
+              {ROLE_LABELS[g.role]} {g.inherited ? `in ${g.namespaceName}` : 'in this namespace'}
+            </span>
+          ))}{' '}
+          (REST API with its own token) ·{' '}
+          <Link href={`/ns/${ns.id}/members`} className="text-indigo-700 hover:underline">
+            Members
+          </Link>
+        </span>
+      ) : (
+        <span key="roles" className="text-slate-500">
+          None (a role in{' '}
+          <Link href={`/ns/${ns.id}/members`} className="text-indigo-700 hover:underline">
+            Members
+          </Link>{' '}
+          lets it call the REST API)
+        </span>
+      ),
+    ],
     ['Last used', <LocalTime key="used" iso={account.accessedAt?.toISOString() ?? null} empty="Never" />],
     ['Last client address', usage.last?.address ?? <span className="text-slate-400">Unknown</span>],
     ['Last route', usage.last?.route ?? <span className="text-slate-400">—</span>],
