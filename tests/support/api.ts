@@ -31,7 +31,12 @@ export async function apiCall(
     peer?: string;
   },
 ): Promise<ApiAnswer> {
-  const headers: Record<string, string> = { [PEER_HEADER]: opts.peer ?? '127.0.0.1', ...opts.headers };
+  // One trusted proxy (TRUSTED_PROXY_HOPS=1) at 127.0.0.1 that saw the client at `peer`.
+  const headers: Record<string, string> = {
+    [PEER_HEADER]: '127.0.0.1',
+    'x-forwarded-for': opts.peer ?? '192.0.2.1',
+    ...opts.headers,
+  };
   if (opts.credential) headers.authorization = `Bearer ${opts.credential}`;
   let body: string | undefined;
   if (opts.body !== undefined) {
