@@ -26,8 +26,9 @@ function loadScalar(src: string): Promise<NonNullable<Window['Scalar']>> {
 
 /**
  * Scalar's API reference for our OpenAPI document. Everything it needs comes from this
- * origin: no fonts, telemetry, AI agent, MCP or request proxy from Scalar's servers, and
- * nothing it is given (an API key typed into its client) is kept in the browser's storage.
+ * origin: no fonts, telemetry, AI agent, MCP, request proxy or web client from Scalar's
+ * servers, and nothing it is given (an API key typed into its client) is kept in the
+ * browser's storage (persistAuth off; checked: none in local, session or IndexedDB storage).
  */
 export function ApiReference({ entryUrl, documentUrl }: { entryUrl: string; documentUrl: string }) {
   const mount = useRef<HTMLElement>(null);
@@ -47,6 +48,8 @@ export function ApiReference({ entryUrl, documentUrl }: { entryUrl: string; docu
           agent: { disabled: true },
           mcp: { disabled: true },
           documentDownloadType: 'json',
+          // 'Open API Client' leads to Scalar's web app; 'Test Request' (here, same origin) stays.
+          hideClientButton: true,
           hideDarkModeToggle: true,
           forceDarkModeState: 'light',
         });
