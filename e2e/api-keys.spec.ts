@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { createAccount, newNamespace, serverState, unique } from './fixtures';
 
 // Personal API keys and console roles for service accounts (the REST API's credentials),
@@ -79,7 +79,7 @@ test('a service account given a console role is listed as one and calls the API 
   expect(res.status).toBe(200);
 });
 
-test('the API reference draws the OpenAPI document under a strict policy, from this origin only', async ({
+test('the API reference draws the OpenAPI document under a strict policy and sends requests, to this origin only', async ({
   page,
   baseURL,
 }) => {
@@ -92,6 +92,7 @@ test('the API reference draws the OpenAPI document under a strict policy, from t
     .filter((s): s is string => !!s);
   expect(summaries.length).toBeGreaterThan(5);
 
+  const key = await createKey(page);
   const elsewhere: string[] = [];
   page.on('request', (r) => {
     if (new URL(r.url()).origin !== new URL(baseURL!).origin) elsewhere.push(r.url());
@@ -113,5 +114,28 @@ test('the API reference draws the OpenAPI document under a strict policy, from t
   // Scalar probes for eval and carries on without it; nothing else is blocked.
   const violations = await page.evaluate(() => (window as unknown as { violations: string[] }).violations);
   expect(violations.filter((v) => v !== 'script-src eval')).toEqual([]);
+
+  // Interactive: a request sent from the reference with an API key reaches the API (same origin).
+  await reference.getByPlaceholder('Token').first().fill(key);
+  await reference
+    .getByRole('button', { name: /Test Request/ })
+    .first()
+    .click();
+  await page.getByRole('button', { name: /^Send/ }).first().click();
+  await expect(page.getByText('200 OK').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Open API Client' })).toHaveCount(0);
+  expect(await page.evaluate((k) => JSON.stringify({ ...localStorage }).includes(k), key)).toBe(false);
   expect(elsewhere).toEqual([]);
 });
+
+/** A Viewer key made through the Create dialog; answers the key (shown once). */
+async function createKey(page: Page): Promise<string> {
+  await page.goto('/account/api-keys');
+  await page.getByRole('button', { name: 'Create API key' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name', { exact: true }).fill(unique('reference'));
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  const key = await dialog.getByRole('textbox', { name: 'API key', exact: true }).inputValue();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  return key;
+}
