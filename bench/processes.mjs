@@ -104,7 +104,7 @@ export function finishOnSignals(finish) {
  * bench/seed.ts (the bench's seeder, beside the database) with this environment; `done` resolves
  * to its stdout. With `onLine`, stdout lines are handed over as they come; `input` goes to stdin.
  */
-export function seed(env, args, { input, onLine } = {}) {
+export function seeder(env, args, { input, onLine } = {}) {
   const child = start('seed', ['--conditions=react-server', '--import', 'tsx', 'bench/seed.ts', ...args], {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -28,7 +28,7 @@
 import autocannon from 'autocannon';
 import {
   BenchError,
-  seed,
+  seeder,
   finishOnSignals,
   exited,
   freePort,
@@ -222,9 +222,9 @@ async function main() {
   console.log(
     `bench: database ${DB_NAME} (dropped on exit); migrations, a verifier and ${REVOKE} accounts via the seeder`,
   );
-  const credential = await seed(env, ['create-verifier', '--name', 'bench-scale']).done;
+  const credential = await seeder(env, ['create-verifier', '--name', 'bench-scale']).done;
   const probes = (
-    await seed(env, [
+    await seeder(env, [
       'create-service-accounts',
       '--namespace',
       'global',
@@ -344,7 +344,7 @@ async function main() {
   console.log(`bench: propagation: revoking ${REVOKE} accounts one by one`);
   const commits = new Map();
   let commitWaiter = null;
-  const revoker = seed(env, ['revoke-service-accounts'], {
+  const revoker = seeder(env, ['revoke-service-accounts'], {
     onLine: (line) => {
       const [id, at] = line.split(' ');
       commits.set(id, Number(at));

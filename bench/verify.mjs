@@ -24,7 +24,7 @@
 import autocannon from 'autocannon';
 import {
   BenchError,
-  seed,
+  seeder,
   finishOnSignals,
   exited,
   freePort,
@@ -152,7 +152,7 @@ const BENCH_POLICIES = {
     'deny:\n  or:\n    - http_path:\n        ends_with: .php\n    - http_method:\n        in: [TRACE, CONNECT]\n    - time_of_day:\n        timezone: UTC\n        after: "03:00:00"\n        before: "03:00:01"\n',
 };
 
-const runSeed = (env, args) => seed(env, args).done;
+const runSeed = (env, args) => seeder(env, args).done;
 
 /** The route and its policies, made with bench/seed.ts before the server opens the data dir. */
 async function createPolicyRoute(env, dir) {
@@ -186,7 +186,8 @@ async function createToken(env) {
     '--description',
     'bench:verify',
   ]);
-  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw new BenchError(`the seeder printed no token: ${token.slice(0, 80)}`);
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token))
+    throw new BenchError(`the seeder printed no token: ${token.slice(0, 80)}`);
   return token;
 }
 
