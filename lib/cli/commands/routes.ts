@@ -99,7 +99,7 @@ const list: CommandSpec<Context> = {
 
 const remove: CommandSpec<Context> = {
   path: ['route', 'delete'],
-  summary: 'Delete a route: the proxies answer 401/404 for it from then on.',
+  summary: 'Delete a route (the proxies stop admitting requests to it).',
   args: [{ name: 'route', required: true, description: "The route's id, or its name with --namespace." }],
   options: { namespace: namespaceOption(false, 'The namespace to find the route by name in.') },
   examples: ['postern route delete payments-api --namespace Global/payments'],
