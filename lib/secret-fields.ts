@@ -10,6 +10,7 @@ export const SECRET_COLUMNS = {
   userInvite: ['tokenHash'],
   setupCode: ['codeHash'],
   verifier: ['credentialHash'],
+  apiKey: ['keyHash'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Secret values that are not columns: what requests, forms and key material call them. */

@@ -19,7 +19,8 @@ export type AuditEntity =
   | 'verifier'
   | 'trusted_issuer'
   | 'trust_rule'
-  | 'token_exchange';
+  | 'token_exchange'
+  | 'api_key';
 
 /**
  * Who made a change: a console user, a SCIM client (by token name), a workload that
@@ -136,6 +137,16 @@ export function capAuditValues(before: unknown, after: unknown, cap = MAX_AUDIT_
 }
 
 /**
+ * A console user as the history names them: by email; through the REST API, by the key
+ * ("api-key:<name> (<owner email>)") or the service account ("service-account:<user ID>").
+ */
+export function actorOf(actor: Actor): { actorId: string | null; actorEmail: string } {
+  if (actor.serviceAccount) return { actorId: null, actorEmail: `service-account:${actor.serviceAccount.userId}` };
+  if (actor.apiKey) return { actorId: actor.userId, actorEmail: `api-key:${actor.apiKey.name} (${actor.email})` };
+  return { actorId: actor.userId, actorEmail: actor.email };
+}
+
+/**
  * Appends one change-history entry inside the caller's transaction, so a change and its
  * record commit (or roll back) together. The table refuses UPDATE and DELETE.
  */
@@ -147,7 +158,7 @@ export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry):
         ? { actorId: null, actorEmail: `scim:${actor.scim}` }
         : 'workload' in actor
           ? { actorId: null, actorEmail: `workload:${actor.workload}` }
-          : { actorId: actor.userId, actorEmail: actor.email };
+          : actorOf(actor);
   const [before, after] = capAuditValues(scrub(entry.before), scrub(entry.after));
   await tx.auditEvent.create({
     data: {

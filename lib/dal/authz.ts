@@ -21,21 +21,39 @@ type Db = Pick<Tx, 'namespace' | 'grant'>;
 export function effectiveRoles(actor: Actor, db?: Db): Promise<Map<string, Role | null>> {
   // A page asks several DAL functions, each of which checks: one computation per request
   // (React's cache is per server request, and a pass-through anywhere else). Inside a
-  // transaction the answer is always read afresh, through it.
-  return db ? computeRoles(actor, db) : rolesForRequest(actor.userId, actor.groups.join('\u0000'));
+  // transaction the answer is always read afresh, through it. The cache key names the
+  // principal and the key's cap, so an API key's capped roles never answer for its owner's
+  // session (or another key) in the same request, nor the other way round.
+  return db ? computeRoles(actor, db) : rolesForRequest(principalKey(actor));
 }
 
-const rolesForRequest = cache(async (userId: string, groupsKey: string) =>
-  computeRoles({ userId, email: '', groups: groupsKey ? groupsKey.split('\u0000') : [] }, await getPrisma()),
-);
+const SEP = '\u0000';
+const principalKey = (actor: Actor) =>
+  actor.serviceAccount
+    ? `sa${SEP}${actor.serviceAccount.id}`
+    : [`user${SEP}${actor.apiKey?.roleCap ?? ''}`, actor.userId, ...actor.groups].join(SEP);
+
+const rolesForRequest = cache(async (key: string) => {
+  const [kind, second, id, ...groups] = key.split(SEP);
+  const actor: Actor =
+    kind === 'sa'
+      ? { userId: second!, email: '', groups: [], serviceAccount: { id: second!, userId: '' } }
+      : {
+          userId: id!,
+          email: '',
+          groups,
+          ...(second ? { apiKey: { id: '', name: '', roleCap: second as Role } } : {}),
+        };
+  return computeRoles(actor, await getPrisma());
+});
 
 async function computeRoles(actor: Actor, client: Db): Promise<Map<string, Role | null>> {
+  const subject = actor.serviceAccount
+    ? { serviceAccountId: actor.serviceAccount.id }
+    : { OR: [{ userId: actor.userId }, ...(actor.groups.length ? [{ groupName: { in: actor.groups } }] : [])] };
   const [namespaces, grants] = await Promise.all([
     client.namespace.findMany({ select: { id: true, parentId: true } }),
-    client.grant.findMany({
-      where: { OR: [{ userId: actor.userId }, ...(actor.groups.length ? [{ groupName: { in: actor.groups } }] : [])] },
-      select: { namespaceId: true, role: true },
-    }),
+    client.grant.findMany({ where: subject, select: { namespaceId: true, role: true } }),
   ]);
   const own = new Map<string, Role>();
   for (const g of grants) {
@@ -46,11 +64,13 @@ async function computeRoles(actor: Actor, client: Db): Promise<Map<string, Role 
   for (const n of namespaces) (children.get(n.parentId) ?? children.set(n.parentId, []).get(n.parentId)!).push(n.id);
   const out = new Map<string, Role | null>();
   const stack: [string, Role | null][] = (children.get(null) ?? []).map((id) => [id, null]);
+  const cap = actor.apiKey?.roleCap;
   while (stack.length) {
     const [id, inherited] = stack.pop()!;
     const mine = own.get(id);
     const role = mine && !atLeast(inherited, mine) ? mine : inherited;
-    out.set(id, role);
+    // An API key acts with at most its cap: min(owner's role, cap), wherever the role comes from.
+    out.set(id, cap && role && !atLeast(cap, role) ? cap : role);
     for (const c of children.get(id) ?? []) stack.push([c, role]);
   }
   return out;

@@ -166,7 +166,7 @@ export async function createServiceAccount(
           userIdKey: directoryUserId ? null : userId.toLowerCase(),
           directoryUserId,
           description: input.description ?? '',
-          originatorId: who.userId,
+          originatorId: who.serviceAccount ? null : who.userId,
           expiresAt,
           issuedAt: now,
         },

@@ -22,6 +22,14 @@ export const addGrantSchema = z.discriminatedUnion('subjectType', [
     subject: z.string().trim().min(1, 'Enter a group name.').max(256),
     role: roleSchema,
   }),
+  // A service account of this namespace or one of its descendants, so a pipeline can call
+  // the REST API with the account's own JWT.
+  z.object({
+    namespaceId: z.string().min(1).max(64),
+    subjectType: z.literal('service_account'),
+    serviceAccountId: z.uuid('Choose a service account.'),
+    role: roleSchema,
+  }),
 ]);
 export type AddGrantInput = z.input<typeof addGrantSchema>;
 export const grantIdSchema = z.object({ id: z.string().uuid() });

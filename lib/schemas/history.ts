@@ -20,6 +20,7 @@ export const HISTORY_ENTITY_TYPES = [
   'trusted_issuer',
   'trust_rule',
   'token_exchange',
+  'api_key',
 ] as const;
 
 export interface HistoryFilters {

@@ -38,6 +38,7 @@ const TYPE_LABELS: Record<(typeof HISTORY_ENTITY_TYPES)[number], string> = {
   trusted_issuer: 'Trusted issuer',
   trust_rule: 'Trust rule',
   token_exchange: 'Token exchange',
+  api_key: 'API key',
 };
 const typeLabel = (t: string) => TYPE_LABELS[t as keyof typeof TYPE_LABELS] ?? t;
 

@@ -1,7 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { addGrantAction, removeGrantAction } from '@/lib/actions/grants';
-import { addGrantSchema, ROLE_LABELS } from '@/lib/schemas/grant';
+import { type AddGrantInput, addGrantSchema, ROLE_LABELS } from '@/lib/schemas/grant';
 import { Field, SelectField } from '@/components/ui/field';
 import { Options } from '@/components/ui/options';
 import { useActionForm } from '@/components/actions/use-action-form';
@@ -17,7 +17,13 @@ export function AddGrantForm({ namespaceId }: { namespaceId: string }) {
     action: addGrantAction,
     defaultValues: { namespaceId, subjectType: 'user', subject: '', role: 'viewer' },
     onSuccess: (_data, values) => {
-      grant.form.reset({ namespaceId, subjectType: values.subjectType, subject: '', role: values.role });
+      // This form grants to users and groups; service accounts get theirs from the API (or their page).
+      grant.form.reset({
+        namespaceId,
+        subjectType: values.subjectType,
+        subject: '',
+        role: values.role,
+      } as AddGrantInput);
       router.refresh();
     },
   });
@@ -32,7 +38,7 @@ export function AddGrantForm({ namespaceId }: { namespaceId: string }) {
       </SelectField>
       <Field
         label={type === 'group' ? 'Group' : 'User email'}
-        error={errors.subject?.message}
+        error={'subject' in errors ? errors.subject?.message : undefined}
         {...register('subject')}
       />
       <SelectField label="Role" error={errors.role?.message} {...register('role')}>
