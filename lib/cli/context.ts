@@ -6,8 +6,8 @@ import { configFile, readConfig, resolveCredentials, type Env } from './config';
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** All of stdin, as text. */
-  readStdin: () => Promise<string>;
+  /** All of stdin, as text; on a terminal with `secretPrompt`, one line typed without echo. */
+  readStdin: (secretPrompt?: string) => Promise<string>;
   env: Env;
   home: string;
   now: () => Date;

@@ -9,7 +9,7 @@ import { emitList, limitOf, limitOption, outputOption } from './common';
 
 /** The first line of stdin, trimmed: `--api-key -`. */
 async function keyFromStdin(ctx: Context): Promise<string> {
-  const text = await ctx.io.readStdin();
+  const text = await ctx.io.readStdin('API key: ');
   const key = text.split(/\r?\n/)[0]?.trim() ?? '';
   if (!key) throw usageError('--api-key -: stdin is empty (pipe the key in, e.g. from a secret store)');
   return key;
@@ -22,7 +22,7 @@ const login: CommandSpec<Context> = {
 ~/.config/postern/config.json), readable by you only (file 0600, directory 0700).
 POSTERN_URL and POSTERN_API_KEY in the environment take precedence over the file.
 The key may also be a service account's token when the account has a console role.
-Give --api-key - to read the key from stdin, so it stays out of your shell history.`,
+Give --api-key - to read the key from stdin (or type it, unechoed), so it stays out of your shell history.`,
   options: {
     url: {
       type: 'string',
