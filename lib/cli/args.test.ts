@@ -70,7 +70,7 @@ describe('command line parsing', () => {
         for (const name of Object.keys(c.options)) expect(r.text).toContain(`--${name}`);
       }
     }
-    for (const group of ['sa', 'route', 'policy', 'history', 'namespace'])
+    for (const group of ['sa', 'route', 'policy', 'history', 'namespace', 'api-key'])
       expect(parse(group, '--help')).toMatchObject({ kind: 'help', exitCode: 0 });
     const top = parse('--help');
     expect(top).toMatchObject({ kind: 'help', exitCode: 0 });

@@ -54,6 +54,7 @@ export const GROUPS: Record<string, string> = {
   policy: 'Policies: apply a file (creates, or updates when different), list.',
   history: 'The Change History: export.',
   namespace: 'Namespaces: list (with the paths --namespace accepts).',
+  'api-key': 'Your personal API keys: create (prints the key), list, revoke.',
 };
 
 const isHelp = (a: string) => a === '--help' || a === '-h';

@@ -61,3 +61,14 @@ describe('--since / --until', () => {
     expect(usage(() => parseHistoryTime('--since', '2026-13-01', now))).toMatch(/use a date/);
   });
 });
+
+describe('api-key --expires', () => {
+  it('takes never or whole days up to ten years', async () => {
+    const { keyExpiryDays } = await import('./commands/api-keys');
+    expect(keyExpiryDays('never')).toBeUndefined();
+    expect(keyExpiryDays('90d')).toBe(90);
+    expect(keyExpiryDays('3650d')).toBe(3650);
+    for (const bad of ['0d', '3651d', '12h', '90', '2027-01-01'])
+      expect(usage(() => keyExpiryDays(bad))).toMatch(/1d to 3650d/);
+  });
+});

@@ -1,7 +1,7 @@
 // Names on the command line → the ids the API takes: a namespace by path or id, an account by
 // id or user ID, a policy or route by id or name, a directory user by id or email.
 import type { ApiClient } from './client';
-import { CliError, EXIT, printable } from './errors';
+import { ApiError, CliError, EXIT, printable } from './errors';
 import type { Namespace, Policy, Route, ServiceAccount } from './types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,7 +21,8 @@ export async function resolveNamespace(api: ApiClient, value: string): Promise<N
     try {
       return (await api.call<Namespace>('GET', `/namespaces/${encodeURIComponent(wanted)}`)).data;
     } catch (err) {
-      if (!(err instanceof CliError) || (err.exitCode !== EXIT.notFound && err.exitCode !== EXIT.failed)) throw err;
+      // Not an id there is, or one the caller may not see: both are "no such namespace" to them.
+      if (!(err instanceof ApiError) || ![400, 403, 404].includes(err.status)) throw err;
     }
   }
   throw notFound(`no namespace with the path or id "${printable(value)}"`, [

@@ -1,6 +1,7 @@
 // `postern <command>`: parses the command line, runs the command, and turns every failure into
 // a message on stderr and an exit code (lib/cli/errors.ts). stdout carries results only.
 import { parseCommandLine, type CommandSpec } from './args';
+import { apiKeyCommands } from './commands/api-keys';
 import { historyCommands } from './commands/history';
 import { policyCommands } from './commands/policies';
 import { routeCommands } from './commands/routes';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CommandSpec<Context>[] = [
   ...routeCommands,
   ...policyCommands,
   ...historyCommands,
+  ...apiKeyCommands,
 ];
 
 export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
