@@ -27,6 +27,11 @@ export class LoginThrottle {
     return Math.max(0, f.last + delay - now);
   }
 
+  /** The milliseconds any of these keys must still wait (0: none), counting nothing. */
+  pending(keys: ThrottleKey[], now = Date.now()): number {
+    return Math.max(0, ...keys.map((k) => this.wait(k, now)));
+  }
+
   /**
    * Counts an attempt for every key and returns 0, or, when any key must still wait,
    * counts nothing and returns the milliseconds to wait. Synchronous: no other attempt

@@ -110,3 +110,69 @@ export async function deleteDirectoryUser(actor: Actor | null, id: string): Prom
     });
   });
 }
+
+/** A page of directory users, ordered by id (a keyset); `q` matches id, email or name. Anyone with a role may read. */
+export async function pageDirectoryUsers(
+  actor: Actor | null,
+  opts: { q?: string; limit: number; after?: string },
+): Promise<{ rows: DirectoryUserRow[]; more: boolean }> {
+  await authorizeAnyRole(actor);
+  const q = opts.q?.trim();
+  const rows = await (await getPrisma()).directoryUser.findMany({
+    where: {
+      AND: [
+        opts.after !== undefined ? { id: { gt: opts.after } } : {},
+        q
+          ? {
+              OR: [
+                { id: { contains: q, mode: 'insensitive' } },
+                { email: { contains: q, mode: 'insensitive' } },
+                { name: { contains: q, mode: 'insensitive' } },
+              ],
+            }
+          : {},
+      ],
+    },
+    orderBy: { id: 'asc' },
+    take: opts.limit + 1,
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      groups: true,
+      active: true,
+      source: true,
+      _count: { select: { serviceAccounts: true } },
+    },
+  });
+  return {
+    rows: rows.slice(0, opts.limit).map(({ _count, ...r }) => ({ ...r, impersonatedBy: _count.serviceAccounts })),
+    more: rows.length > opts.limit,
+  };
+}
+
+export interface DirectoryGroupRow {
+  name: string;
+  /** Provisioned by SCIM (a directory group record), or only named on users' group lists. */
+  source: 'scim' | 'manual';
+  /** Directory users that carry the group. */
+  members: number;
+}
+
+/** Every group the directory knows, by name: SCIM's groups and those typed on users. Anyone with a role may read. */
+export async function listDirectoryGroups(actor: Actor | null): Promise<DirectoryGroupRow[]> {
+  await authorizeAnyRole(actor);
+  const prisma = await getPrisma();
+  const [groups, users] = await Promise.all([
+    prisma.directoryGroup.findMany({ select: { displayName: true } }),
+    prisma.directoryUser.findMany({ where: { groups: { isEmpty: false } }, select: { groups: true } }),
+  ]);
+  const out = new Map<string, DirectoryGroupRow>();
+  for (const g of groups) out.set(g.displayName, { name: g.displayName, source: 'scim', members: 0 });
+  for (const u of users)
+    for (const name of new Set(u.groups)) {
+      const row = out.get(name) ?? out.set(name, { name, source: 'manual', members: 0 }).get(name)!;
+      row.members++;
+    }
+  return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

@@ -2,7 +2,15 @@
 // anything else is logged and shown as a generic error.
 export class AppError extends Error {
   constructor(
-    readonly code: 'unauthorized' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'unavailable',
+    readonly code:
+      | 'unauthorized'
+      | 'forbidden'
+      | 'not_found'
+      | 'invalid'
+      | 'conflict'
+      | 'unavailable'
+      // REST API only: If-Match names a version the resource no longer has (lib/dal/versions.ts).
+      | 'precondition_failed',
     message: string,
     readonly fieldErrors?: Record<string, string[]>,
   ) {

@@ -7,6 +7,7 @@ import { mutate } from '@/lib/dal/mutation';
 import type { Tx } from '@/lib/dal/epoch';
 import { conflict, invalid, notFound, unauthorized } from '@/lib/dal/errors';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
+import { checkVersion, lockForVersionCheck, type IfMatch } from '@/lib/dal/versions';
 
 export interface NamespaceNode {
   id: string;
@@ -116,19 +117,26 @@ export async function createNamespace(actor: Actor | null, parentId: string, nam
   );
 }
 
-export async function renameNamespace(actor: Actor | null, id: string, name: string): Promise<NamespaceNode> {
+export async function renameNamespace(
+  actor: Actor | null,
+  id: string,
+  name: string,
+  opts: { ifMatch?: IfMatch } = {},
+): Promise<NamespaceNode> {
   const who = await authorize(actor, id, 'manager');
   if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be renamed.');
   return mutate(
     async (m) => {
-      const before = await m.tx.namespace.findUnique({ where: { id }, select: nodeSelect });
+      await lockForVersionCheck(m.tx, 'namespace', id, opts.ifMatch);
+      const before = await m.tx.namespace.findUnique({ where: { id }, select: { ...nodeSelect, updatedAt: true } });
       if (!before) throw notFound('The namespace');
+      checkVersion(id, before.updatedAt, opts.ifMatch);
       const after = await m.tx.namespace.update({
         where: { id },
         data: { name, nameKey: name.toLowerCase() },
         select: nodeSelect,
       });
-      await m.record(who, about('namespace', id, id).updated(before, after));
+      await m.record(who, about('namespace', id, id).updated(strip(before), after));
       return after;
     },
     { unique: nameTaken(name) },
@@ -136,20 +144,27 @@ export async function renameNamespace(actor: Actor | null, id: string, name: str
 }
 
 /** Refused while anything lives in the namespace: deleting never loses data silently. */
-export async function deleteNamespace(actor: Actor | null, id: string): Promise<{ parentId: string | null }> {
+export async function deleteNamespace(
+  actor: Actor | null,
+  id: string,
+  opts: { ifMatch?: IfMatch } = {},
+): Promise<{ parentId: string | null }> {
   const who = await authorize(actor, id, 'manager');
   if (id === GLOBAL_NAMESPACE_ID) throw invalid('Global cannot be deleted.');
   return mutate(
     async (m) => {
+      await lockForVersionCheck(m.tx, 'namespace', id, opts.ifMatch);
       const ns = await m.tx.namespace.findUnique({
         where: { id },
         select: {
           name: true,
           parentId: true,
+          updatedAt: true,
           _count: { select: { children: true, serviceAccounts: true, routes: true, policies: true } },
         },
       });
       if (!ns) throw notFound('The namespace');
+      checkVersion(id, ns.updatedAt, opts.ifMatch);
       const blockers = [
         [ns._count.children, 'child namespace'],
         [ns._count.serviceAccounts, 'service account'],
@@ -166,4 +181,40 @@ export async function deleteNamespace(actor: Actor | null, id: string): Promise<
     },
     { foreignKey: conflict('This namespace is still in use. Move or delete what it holds first.') },
   );
+}
+
+const strip = ({ id, name, parentId }: NamespaceNode): NamespaceNode => ({ id, name, parentId });
+
+/** A namespace as the REST API shows it: `path` is the names from Global down, joined by "/". */
+export interface NamespaceView extends NamespaceNode {
+  path: string;
+  role: Role;
+  updatedAt: Date;
+}
+
+/** Every namespace the actor holds a role on, with its path, ordered by id (for keyset pages). */
+export async function listReadableNamespaces(actor: Actor | null): Promise<NamespaceView[]> {
+  if (!actor) throw unauthorized();
+  const [roles, rows] = await Promise.all([
+    effectiveRoles(actor),
+    (await getPrisma()).namespace.findMany({ select: { ...nodeSelect, updatedAt: true }, orderBy: { id: 'asc' } }),
+  ]);
+  const byId = new Map(rows.map((n) => [n.id, n]));
+  const pathOf = (id: string) => {
+    const names: string[] = [];
+    for (let cur = byId.get(id); cur; cur = cur.parentId ? byId.get(cur.parentId) : undefined) names.unshift(cur.name);
+    return names.join('/');
+  };
+  return rows.flatMap((n) => {
+    const role = roles.get(n.id);
+    return role && atLeast(role, 'viewer') ? [{ ...strip(n), path: pathOf(n.id), role, updatedAt: n.updatedAt }] : [];
+  });
+}
+
+/** One namespace for the REST API (404 when it does not exist, 403 without a role on it). */
+export async function getNamespaceView(actor: Actor | null, id: string): Promise<NamespaceView> {
+  await authorize(actor, id, 'viewer');
+  const found = (await listReadableNamespaces(actor)).find((n) => n.id === id);
+  if (!found) throw notFound('The namespace');
+  return found;
 }

@@ -8,6 +8,7 @@ import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, pathTo } from '@/lib/dal/namespaces';
 import { parsePolicy, type Item, type Policy } from '@/lib/policy';
 import { storedPpl, type PolicyFormValues } from '@/lib/schemas/policy';
+import { checkVersion, lockForVersionCheck, type IfMatch } from '@/lib/dal/versions';
 
 export interface PolicySummary {
   id: string;
@@ -151,13 +152,20 @@ export async function createPolicy(
   );
 }
 
-export async function updatePolicy(actor: Actor | null, id: string, values: PolicyFormValues): Promise<{ id: string }> {
+export async function updatePolicy(
+  actor: Actor | null,
+  id: string,
+  values: PolicyFormValues,
+  opts: { ifMatch?: IfMatch } = {},
+): Promise<{ id: string }> {
   const fields = data(values);
   return mutate(
     async (m) => {
+      await lockForVersionCheck(m.tx, 'policy', id, opts.ifMatch);
       const before = await m.tx.policy.findUnique({ where: { id } });
       if (!before) throw notFound('The policy');
       const who = await authorize(actor, before.namespaceId, 'manager', m.tx);
+      checkVersion(id, before.updatedAt, opts.ifMatch);
       const after = await m.tx.policy.update({ where: { id }, data: fields });
       await m.record(who, about('policy', id, before.namespaceId).updated(formValues(before), formValues(after)));
       return { id };
@@ -167,11 +175,13 @@ export async function updatePolicy(actor: Actor | null, id: string, values: Poli
 }
 
 /** Refused while routes pick the policy: detach it first, so no route silently loses a rule. */
-export async function deletePolicy(actor: Actor | null, id: string): Promise<void> {
+export async function deletePolicy(actor: Actor | null, id: string, opts: { ifMatch?: IfMatch } = {}): Promise<void> {
   await mutate(async (m) => {
+    await lockForVersionCheck(m.tx, 'policy', id, opts.ifMatch);
     const found = await m.tx.policy.findUnique({ where: { id }, include: { _count: { select: { routes: true } } } });
     if (!found) throw notFound('The policy');
     const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
+    checkVersion(id, found.updatedAt, opts.ifMatch);
     const n = found._count.routes;
     if (n)
       throw conflict(
@@ -219,4 +229,40 @@ export async function knownGroups(actor: Actor | null): Promise<string[]> {
     { g: string }[]
   >`SELECT DISTINCT unnest(groups) AS g FROM directory_users ORDER BY g LIMIT 2000`;
   return rows.map((r) => r.g);
+}
+
+/** A policy in full, for the REST API: its form fields, namespace and last change (the ETag). */
+export interface PolicyView extends PolicyDetail {
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const viewOf = (p: PolicyFormValues & { id: string; namespaceId: string; createdAt: Date; updatedAt: Date }) => ({
+  id: p.id,
+  namespaceId: p.namespaceId,
+  ...formValues(p),
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});
+
+/** The policies of a namespace in full, ordered by id (keyset pages); `name` finds one by name, whatever its case. */
+export async function listPolicyViews(
+  actor: Actor | null,
+  namespaceId: string,
+  opts: { name?: string } = {},
+): Promise<PolicyView[]> {
+  await authorize(actor, namespaceId, 'viewer');
+  const rows = await (await getPrisma()).policy.findMany({
+    where: { namespaceId, ...(opts.name ? { nameKey: opts.name.trim().toLowerCase() } : {}) },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map(viewOf);
+}
+
+/** One policy by id, for the REST API; 404 when it does not exist, 403 without a role on its namespace. */
+export async function getPolicyView(actor: Actor | null, id: string): Promise<PolicyView> {
+  const p = await (await getPrisma()).policy.findUnique({ where: { id } });
+  if (!p) throw notFound('The policy');
+  await authorize(actor, p.namespaceId, 'viewer');
+  return viewOf(p);
 }

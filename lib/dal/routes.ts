@@ -9,6 +9,7 @@ import { mutate } from '@/lib/dal/mutation';
 import { conflict, invalid, notFound } from '@/lib/dal/errors';
 import { listNamespaces, namespaceTree, pathTo } from '@/lib/dal/namespaces';
 import { parseFrom, splitUrls, type routeFormSchema } from '@/lib/schemas/route';
+import { checkVersion, lockForVersionCheck, type IfMatch } from '@/lib/dal/versions';
 import type { z } from 'zod';
 
 /** Omitted `acceptExternalTokens` is false: a route takes external tokens only when asked to. */
@@ -26,6 +27,8 @@ export interface RouteRow {
   acceptExternalTokens: boolean;
   /** Enforced policies of this namespace and its ancestors: they apply without being picked. */
   enforced: { id: string; name: string; namespaceName: string }[];
+  /** Last change: the REST API's ETag (lib/dal/versions.ts). */
+  updatedAt: Date;
 }
 
 const fromTaken = (url: string) =>
@@ -34,12 +37,25 @@ const fromTaken = (url: string) =>
   });
 
 export async function listRoutes(actor: Actor | null, namespaceId: string): Promise<RouteRow[]> {
+  return routesWhere(actor, namespaceId, {});
+}
+
+/** One route, for the REST API; 404 when it does not exist, 403 without a role on its namespace. */
+export async function getRoute(actor: Actor | null, id: string): Promise<RouteRow> {
+  const found = await (await getPrisma()).route.findUnique({ where: { id }, select: { namespaceId: true } });
+  if (!found) throw notFound('The route');
+  const [row] = await routesWhere(actor, found.namespaceId, { id });
+  if (!row) throw notFound('The route');
+  return row;
+}
+
+async function routesWhere(actor: Actor | null, namespaceId: string, where: { id?: string }): Promise<RouteRow[]> {
   await authorize(actor, namespaceId, 'viewer');
   const path = pathTo(await listNamespaces(actor), namespaceId);
   const prisma = await getPrisma();
   const [routes, enforced] = await Promise.all([
     prisma.route.findMany({
-      where: { namespaceId },
+      where: { namespaceId, ...where },
       orderBy: [{ host: 'asc' }, { pathPrefix: 'asc' }],
       select: {
         id: true,
@@ -49,6 +65,7 @@ export async function listRoutes(actor: Actor | null, namespaceId: string): Prom
         pathPrefix: true,
         toUrls: true,
         acceptExternalTokens: true,
+        updatedAt: true,
         policies: { select: { policy: { select: { id: true, name: true } } } },
       },
     }),
@@ -70,6 +87,7 @@ export async function listRoutes(actor: Actor | null, namespaceId: string): Prom
     policies: r.policies.map((x) => x.policy),
     acceptExternalTokens: r.acceptExternalTokens,
     enforced: enforcedList,
+    updatedAt: r.updatedAt,
   }));
 }
 
@@ -192,12 +210,22 @@ export async function createRoute(
   );
 }
 
-export async function updateRoute(actor: Actor | null, id: string, input: RouteInput): Promise<{ id: string }> {
+export async function updateRoute(
+  actor: Actor | null,
+  id: string,
+  input: RouteInput,
+  opts: { ifMatch?: IfMatch } = {},
+): Promise<{ id: string }> {
   const { from, data } = fields(input);
   return mutate(
     async (m) => {
-      const found = await m.tx.route.findUnique({ where: { id }, select: { namespaceId: true, ...routeView } });
+      await lockForVersionCheck(m.tx, 'route', id, opts.ifMatch);
+      const found = await m.tx.route.findUnique({
+        where: { id },
+        select: { namespaceId: true, updatedAt: true, ...routeView },
+      });
       if (!found) throw notFound('The route');
+      checkVersion(id, found.updatedAt, opts.ifMatch);
       const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
       await checkPolicies(m.tx, found.namespaceId, input.policyIds);
       await checkNesting(m.tx, who, {
@@ -219,11 +247,16 @@ export async function updateRoute(actor: Actor | null, id: string, input: RouteI
   );
 }
 
-export async function deleteRoute(actor: Actor | null, id: string): Promise<void> {
+export async function deleteRoute(actor: Actor | null, id: string, opts: { ifMatch?: IfMatch } = {}): Promise<void> {
   await mutate(async (m) => {
-    const found = await m.tx.route.findUnique({ where: { id }, select: { namespaceId: true, ...routeView } });
+    await lockForVersionCheck(m.tx, 'route', id, opts.ifMatch);
+    const found = await m.tx.route.findUnique({
+      where: { id },
+      select: { namespaceId: true, updatedAt: true, ...routeView },
+    });
     if (!found) throw notFound('The route');
     const who = await authorize(actor, found.namespaceId, 'manager', m.tx);
+    checkVersion(id, found.updatedAt, opts.ifMatch);
     await m.tx.route.delete({ where: { id } });
     await m.record(who, about('route', id, found.namespaceId).deleted(auditView(found)));
   });

@@ -11,6 +11,7 @@ import { accountTokenIssuer } from '@/lib/dal/account-tokens';
 import { enforceLifetimeRule } from '@/lib/dal/lifetime-rules';
 import { unusedWhere } from '@/lib/dal/usage';
 import { expiryFor, type SORT_KEYS, type createServiceAccountSchema } from '@/lib/schemas/service-account';
+import { checkVersion, lockForVersionCheck, type IfMatch } from '@/lib/dal/versions';
 import type { z } from 'zod';
 
 export interface ServiceAccountRow {
@@ -30,6 +31,8 @@ export interface ServiceAccountRow {
   rotatedAt: Date | null;
   /** Why the system disabled it (lib/schemas/lifetime-rule.ts disabledReasonText); null otherwise. */
   disabledReason: string | null;
+  /** Last change to the record (not its use): the REST API's ETag. */
+  modifiedAt: Date;
 }
 
 // Explicit columns: what a page may show. The record holds no secret, and no token.
@@ -46,6 +49,7 @@ export const rowSelect = {
   previousValidUntil: true,
   rotatedAt: true,
   disabledReason: true,
+  modifiedAt: true,
   namespace: { select: { name: true } },
   directoryUser: { select: { id: true, email: true } },
 } satisfies Prisma.ServiceAccountSelect;
@@ -203,11 +207,14 @@ async function change(
   actor: Actor | null,
   id: string,
   data: Prisma.ServiceAccountUpdateInput | 'delete',
+  ifMatch?: IfMatch,
 ): Promise<void> {
   await mutate(async (m) => {
+    await lockForVersionCheck(m.tx, 'service_account', id, ifMatch);
     const before = await m.tx.serviceAccount.findUnique({ where: { id }, select: rowSelect });
     if (!before) throw notFound('The service account');
     const who = await authorize(actor, before.namespaceId, 'manager', m.tx);
+    checkVersion(id, before.modifiedAt, ifMatch);
     const account = about('service_account', id, before.namespaceId);
     if (data === 'delete') {
       await m.tx.serviceAccount.delete({ where: { id } });
@@ -220,25 +227,112 @@ async function change(
 }
 
 /** Only the description changes after creation (as in Pomerium). */
-export const updateServiceAccountDescription = (actor: Actor | null, id: string, description: string) =>
-  change(actor, id, { description });
+export const updateServiceAccountDescription = (
+  actor: Actor | null,
+  id: string,
+  description: string,
+  opts: { ifMatch?: IfMatch } = {},
+) => change(actor, id, { description }, opts.ifMatch);
 
 /**
  * Suspends or resumes the account without deleting it. Disabling ends a rotation's grace too
  * (no token of the account verifies, and enabling brings back only the current one);
  * enabling clears the reason the system disabled it and restarts the auto-disable clock.
  */
-export const setServiceAccountDisabled = (actor: Actor | null, id: string, disabled: boolean) =>
+export const setServiceAccountDisabled = (
+  actor: Actor | null,
+  id: string,
+  disabled: boolean,
+  opts: { ifMatch?: IfMatch } = {},
+) =>
   change(
     actor,
     id,
     disabled
       ? { disabled, previousValidUntil: null, disabledReason: null }
       : { disabled, disabledReason: null, enabledAt: new Date() },
+    opts.ifMatch,
   );
 
 /** Revocation deletes the record: its token can never verify again. */
-export const revokeServiceAccount = (actor: Actor | null, id: string) => change(actor, id, 'delete');
+export const revokeServiceAccount = (actor: Actor | null, id: string, opts: { ifMatch?: IfMatch } = {}) =>
+  change(actor, id, 'delete', opts.ifMatch);
+
+/** The REST API's PATCH: description and/or enabled state, in one change (one version check, one history entry). */
+export const updateServiceAccount = (
+  actor: Actor | null,
+  id: string,
+  patch: { description?: string; disabled?: boolean },
+  opts: { ifMatch?: IfMatch } = {},
+) =>
+  change(
+    actor,
+    id,
+    {
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.disabled === true ? { disabled: true, previousValidUntil: null, disabledReason: null } : {}),
+      ...(patch.disabled === false ? { disabled: false, disabledReason: null, enabledAt: new Date() } : {}),
+    },
+    opts.ifMatch,
+  );
+
+export const ACCOUNT_STATES = ['active', 'disabled', 'revoked', 'expired'] as const;
+export type AccountState = (typeof ACCOUNT_STATES)[number];
+
+/** An account's state as the REST API names it; a revoked account is deleted, so none is listed as revoked. */
+export const accountState = (a: { disabled: boolean; expiresAt: Date | null }, now = new Date()): AccountState =>
+  a.expiresAt && a.expiresAt <= now ? 'expired' : a.disabled ? 'disabled' : 'active';
+
+/**
+ * A page of accounts the actor may read, ordered by id (a keyset: stable while accounts are
+ * added): those of one namespace, or of every namespace the actor holds a role on.
+ */
+export async function pageServiceAccounts(
+  actor: Actor | null,
+  opts: { namespaceId?: string; q?: string; state?: AccountState; limit: number; after?: string },
+): Promise<{ rows: ServiceAccountRow[]; more: boolean }> {
+  let namespaceIds: string[];
+  if (opts.namespaceId) {
+    await authorize(actor, opts.namespaceId, 'viewer');
+    namespaceIds = [opts.namespaceId];
+  } else {
+    if (!actor) throw notFound('The namespace');
+    namespaceIds = [...(await effectiveRoles(actor))].filter(([, r]) => r).map(([id]) => id);
+  }
+  const now = new Date();
+  const q = opts.q?.trim();
+  const state: Prisma.ServiceAccountWhereInput =
+    opts.state === 'revoked'
+      ? { id: { in: [] } }
+      : opts.state === 'expired'
+        ? { expiresAt: { lte: now } }
+        : opts.state === 'disabled'
+          ? { disabled: true, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }
+          : opts.state === 'active'
+            ? { disabled: false, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }
+            : {};
+  const rows = await (await getPrisma()).serviceAccount.findMany({
+    where: {
+      AND: [
+        { namespaceId: { in: namespaceIds } },
+        opts.after ? { id: { gt: opts.after } } : {},
+        q
+          ? {
+              OR: [
+                { userId: { contains: q, mode: 'insensitive' } },
+                { description: { contains: q, mode: 'insensitive' } },
+              ],
+            }
+          : {},
+        state,
+      ],
+    },
+    orderBy: { id: 'asc' },
+    take: opts.limit + 1,
+    select: rowSelect,
+  });
+  return { rows: rows.slice(0, opts.limit).map(toRow), more: rows.length > opts.limit };
+}
 
 /** One account, for its page. */
 export async function getServiceAccount(actor: Actor | null, id: string): Promise<ServiceAccountRow & { role: Role }> {

@@ -10,6 +10,7 @@ export const STATUS_OF: Record<AppError['code'], number> = {
   invalid: 400,
   conflict: 409,
   unavailable: 503,
+  precondition_failed: 412,
 };
 
 /**
