@@ -1,6 +1,8 @@
 // Options and output shared by the commands.
 import { stringOption, type OptionSpec, type Parsed } from '../args';
+import type { ApiClient } from '../client';
 import type { Context } from '../context';
+import type { Namespace } from '../types';
 import { usageError } from '../errors';
 import { formatJson, formatTable, type Column } from '../output';
 
@@ -51,4 +53,24 @@ export function emitList<T>(
 /** One resource on stdout: as JSON with `--output json`, else its id alone (for `$(…)`). */
 export function emitCreated(ctx: Context, input: Parsed, resource: { id: string }): void {
   ctx.io.stdout(stringOption(input, 'output') === 'json' ? formatJson(resource) : `${resource.id}\n`);
+}
+
+/**
+ * A per-namespace list (routes, policies): one namespace's, or, without one, every
+ * readable namespace's in turn (the API lists them one namespace at a time).
+ */
+export async function listPerNamespace<T extends { id: string }>(
+  api: ApiClient,
+  path: string,
+  namespaceId: string | undefined,
+  max: number,
+): Promise<T[]> {
+  if (namespaceId !== undefined) return api.list<T>(path, { namespaceId }, max);
+  const seen = new Map<string, T>();
+  for (const ns of await api.list<Namespace>('/namespaces')) {
+    for (const item of await api.list<T>(path, { namespaceId: ns.id }, max))
+      if (!seen.has(item.id)) seen.set(item.id, item);
+    if (seen.size >= max) break;
+  }
+  return [...seen.values()].slice(0, max);
 }

@@ -7,7 +7,7 @@ import { formatJson, formatTable } from '../output';
 import type { PolicyManifest } from '../policy-file';
 import { findPolicyByName, resolveNamespace } from '../resolve';
 import type { Namespace, Policy } from '../types';
-import { emitList, limitOf, limitOption, namespaceOption, outputOption } from './common';
+import { emitList, limitOf, limitOption, listPerNamespace, namespaceOption, outputOption } from './common';
 
 interface Outcome {
   action: 'created' | 'updated' | 'unchanged' | 'would create' | 'would update';
@@ -135,7 +135,7 @@ const list: CommandSpec<Context> = {
     const api = ctx.api();
     const ns = stringOption(input, 'namespace');
     const namespaceId = ns === undefined ? undefined : (await resolveNamespace(api, ns)).id;
-    const items = await api.list<Policy>('/policies', { namespaceId }, limitOf(input));
+    const items = await listPerNamespace<Policy>(api, '/policies', namespaceId, limitOf(input));
     emitList(
       ctx,
       input,

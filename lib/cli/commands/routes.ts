@@ -3,7 +3,7 @@ import { flag, listOption, stringOption, type CommandSpec } from '../args';
 import type { Context } from '../context';
 import { resolveNamespace, resolvePolicyId, resolveRoute } from '../resolve';
 import type { Route } from '../types';
-import { emitCreated, emitList, limitOf, limitOption, namespaceOption, outputOption } from './common';
+import { emitCreated, emitList, limitOf, limitOption, listPerNamespace, namespaceOption, outputOption } from './common';
 
 const create: CommandSpec<Context> = {
   path: ['route', 'create'],
@@ -79,7 +79,7 @@ const list: CommandSpec<Context> = {
     const api = ctx.api();
     const ns = stringOption(input, 'namespace');
     const namespaceId = ns === undefined ? undefined : (await resolveNamespace(api, ns)).id;
-    const items = await api.list<Route>('/routes', { namespaceId }, limitOf(input));
+    const items = await listPerNamespace<Route>(api, '/routes', namespaceId, limitOf(input));
     emitList(
       ctx,
       input,
