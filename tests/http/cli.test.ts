@@ -93,7 +93,7 @@ describe('postern CLI against the server', () => {
     const top = ok(await postern(['--help']));
     expect(top.stdout).toContain('Usage: postern <command>');
     expect(top.stdout).toContain('Exit codes:');
-    expect(ok(await postern(['sa', '--help'])).stdout).toMatch(/^  create /m);
+    expect(ok(await postern(['sa', '--help'])).stdout).toMatch(/^ {2}create /m);
     expect(ok(await postern(['policy', 'apply', '--help'])).stdout).toContain('--dry-run');
     const bad = await postern(['sa', 'list', '--colour']);
     expect(bad.code).toBe(2);
@@ -205,6 +205,32 @@ describe('postern CLI against the server', () => {
     expect(dup.code).toBe(5);
     const missing = await postern(['sa', 'list', '-n', 'Global/no-such-namespace']);
     expect(missing.code).toBe(4);
+  });
+
+  it('rotates an account: the new token verifies, the old one stops without a grace', async () => {
+    const old = ok(
+      await postern(['sa', 'create', '-n', nsPath, '--user-id', 'rotating-bot', '--expires', '30d']),
+    ).stdout.trim();
+    expect(await verifyToken(old)).toBe(200);
+    const fresh = ok(await postern(['sa', 'rotate', 'rotating-bot', '--grace', 'none', '--expires', '7d']));
+    expect(fresh.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(await verifyToken(fresh.stdout.trim())).toBe(200);
+    expect(await within(async () => (await verifyToken(old)) === 401, 5_000, 50)).not.toBeNull();
+  });
+
+  it('makes, lists and revokes an API key of its own; the new key works until revoked', async () => {
+    const name = `made-by-cli-${uid()}`;
+    const created = ok(await postern(['api-key', 'create', '--name', name, '--role-cap', 'viewer', '--expires', '1d']));
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^postern_key_/);
+    const asNewKey = { env: { POSTERN_URL: server.url, POSTERN_API_KEY: key } };
+    ok(await postern(['namespace', 'list'], asNewKey));
+    // A viewer key may read but not create.
+    expect((await postern(['sa', 'create', '-n', nsPath, '--user-id', 'viewer-made'], asNewKey)).code).toBe(3);
+    const keys = JSON.parse(ok(await postern(['api-key', 'list', '--output', 'json'])).stdout) as { name: string }[];
+    expect(keys.map((k) => k.name)).toContain(name);
+    ok(await postern(['api-key', 'revoke', name]));
+    expect((await postern(['namespace', 'list'], asNewKey)).code).toBe(3);
   });
 
   it('exports the history of what it did, every page, as JSON lines and CSV', async () => {
