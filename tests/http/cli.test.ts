@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '@/lib/dal/api-keys';
+import { createDirectoryUser } from '@/lib/dal/directory';
 import { createNamespace } from '@/lib/dal/namespaces';
 import { createApiKeySchema } from '@/lib/schemas/api-key';
 import type { Actor } from '@/lib/dal/actor';
@@ -216,6 +217,18 @@ describe('postern CLI against the server', () => {
     expect(fresh.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     expect(await verifyToken(fresh.stdout.trim())).toBe(200);
     expect(await within(async () => (await verifyToken(old)) === 401, 5_000, 50)).not.toBeNull();
+  });
+
+  it("creates an impersonating account named by the directory user's email", async () => {
+    const id = `alice-${uid()}`;
+    await createDirectoryUser(admin, { id, email: `${id}@example.com`, name: 'Alice', groups: ['payments'] });
+    const r = ok(
+      await postern(['sa', 'create', '-n', nsPath, '--impersonate', `${id}@EXAMPLE.com`, '--output', 'json']),
+    );
+    const { serviceAccount, token } = JSON.parse(r.stdout);
+    expect(serviceAccount).toMatchObject({ userId: id, directoryUserId: id });
+    expect(await verifyToken(token)).toBe(200);
+    expect((await postern(['sa', 'create', '-n', nsPath, '--impersonate', 'nobody@example.com'])).code).toBe(4);
   });
 
   it('makes, lists and revokes an API key of its own; the new key works until revoked', async () => {
