@@ -7,6 +7,7 @@ import { getPrisma } from '@/lib/db';
 import { logOptions } from '@/lib/log';
 import { createScimToken } from '@/lib/dal/scim-tokens';
 import { createVerifier } from '@/lib/dal/verifiers';
+import { createApiKey } from '@/lib/dal/api-keys';
 import { rotateSigningKey } from '@/lib/dal/signing-keys';
 import { addConsoleUser } from '@/lib/dal/console-users';
 import { SECRET_COLUMNS, SECRET_FIELD_NAMES } from '@/lib/secret-fields';
@@ -21,6 +22,7 @@ describe('secret columns', () => {
     await addConsoleUser(admin, `invitee-${Math.random().toString(36).slice(2)}@example.com`);
     await prisma.setupCode.create({ data: { codeHash: 'a'.repeat(64) } });
     await createVerifier(admin, `omit-${Math.random().toString(36).slice(2)}`);
+    await createApiKey(admin, { name: 'omit', roleCap: 'viewer' });
     const rows = {
       user: await prisma.user.findMany(),
       signingKey: await prisma.signingKey.findMany(),
@@ -28,6 +30,7 @@ describe('secret columns', () => {
       userInvite: await prisma.userInvite.findMany(),
       setupCode: await prisma.setupCode.findMany(),
       verifier: await prisma.verifier.findMany(),
+      apiKey: await prisma.apiKey.findMany(),
     };
     for (const [model, fields] of Object.entries(SECRET_COLUMNS)) {
       const list = rows[model as keyof typeof rows];
