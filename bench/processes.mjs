@@ -101,11 +101,11 @@ export function finishOnSignals(finish) {
 }
 
 /**
- * scripts/cli.ts (the admin CLI beside the database) with this environment; `done` resolves
+ * bench/seed.ts (the bench's seeder, beside the database) with this environment; `done` resolves
  * to its stdout. With `onLine`, stdout lines are handed over as they come; `input` goes to stdin.
  */
-export function cli(env, args, { input, onLine } = {}) {
-  const child = start('cli', ['--conditions=react-server', '--import', 'tsx', 'scripts/cli.ts', ...args], {
+export function seeder(env, args, { input, onLine } = {}) {
+  const child = start('seed', ['--conditions=react-server', '--import', 'tsx', 'bench/seed.ts', ...args], {
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -117,7 +117,7 @@ export function cli(env, args, { input, onLine } = {}) {
   if (input !== undefined) child.stdin.end(input);
   const done = new Promise((resolve, reject) =>
     child.once('exit', (code) =>
-      code === 0 ? resolve(out.trim()) : reject(new BenchError(`the CLI failed (exit ${code}):\n${err.trim()}`)),
+      code === 0 ? resolve(out.trim()) : reject(new BenchError(`the seeder failed (exit ${code}):\n${err.trim()}`)),
     ),
   );
   return { child, done };

@@ -2,7 +2,7 @@
 // node bench/scale.mjs (npm run bench:scale): the console and a verifier at scale, on PostgreSQL.
 //
 // It makes its own database (postern_bench_<timestamp>) on BENCH_PG_URL, lets
-// scripts/cli.ts apply the migrations, add a verifier and BENCH_REVOKE accounts with real
+// bench/seed.ts apply the migrations, add a verifier and BENCH_REVOKE accounts with real
 // tokens, then seeds BENCH_ACCOUNTS service accounts and BENCH_ROUTES routes (each with
 // three of BENCH_POLICIES policies, across 100 namespaces) with plain SQL
 // (INSERT … SELECT generate_series: seconds, not hours). Then, against the *built* app
@@ -14,7 +14,7 @@
 //   3. memory        its RSS once ready, and after a short load run on the token and the
 //                    policy path; goal < 150 MB
 //   4. propagation   BENCH_REVOKE accounts revoked one by one through the console's data
-//                    layer (scripts/cli.ts revoke-service-accounts, DATABASE_URL), each
+//                    layer (bench/seed.ts revoke-service-accounts, DATABASE_URL), each
 //                    polled on the verifier until it answers 401: ms from commit to 401,
 //                    p50 / p99; goal p99 <= 100 ms
 //
@@ -28,7 +28,7 @@
 import autocannon from 'autocannon';
 import {
   BenchError,
-  cli,
+  seeder,
   finishOnSignals,
   exited,
   freePort,
@@ -108,7 +108,7 @@ const now = () => performance.timeOrigin + performance.now();
 /**
  * Everything at once with INSERT … SELECT generate_series. Namespaces ns-1…ns-100 under
  * global; policies spread over them, each a distinct PPL text that allows the accounts
- * the CLI made (probe-*) and one seeded account; routes r<i>.scale.invalid, each with three
+ * the seeder made (probe-*) and one seeded account; routes r<i>.scale.invalid, each with three
  * policies of its namespace; accounts svc-<i> (a tenth expiring, a hundredth disabled).
  */
 async function seed(databaseUrl) {
@@ -220,11 +220,11 @@ async function main() {
   delete env.DATA_DIR;
   delete env.PGLITE_IN_MEMORY;
   console.log(
-    `bench: database ${DB_NAME} (dropped on exit); migrations, a verifier and ${REVOKE} accounts via the CLI`,
+    `bench: database ${DB_NAME} (dropped on exit); migrations, a verifier and ${REVOKE} accounts via the seeder`,
   );
-  const credential = await cli(env, ['create-verifier', '--name', 'bench-scale']).done;
+  const credential = await seeder(env, ['create-verifier', '--name', 'bench-scale']).done;
   const probes = (
-    await cli(env, [
+    await seeder(env, [
       'create-service-accounts',
       '--namespace',
       'global',
@@ -344,7 +344,7 @@ async function main() {
   console.log(`bench: propagation: revoking ${REVOKE} accounts one by one`);
   const commits = new Map();
   let commitWaiter = null;
-  const revoker = cli(env, ['revoke-service-accounts'], {
+  const revoker = seeder(env, ['revoke-service-accounts'], {
     onLine: (line) => {
       const [id, at] = line.split(' ');
       commits.set(id, Number(at));
@@ -353,11 +353,11 @@ async function main() {
   });
   const delays = [];
   for (const p of probes) {
-    // The deadline runs from the commit: the first revocation also waits for the CLI to start.
+    // The deadline runs from the commit: the first revocation also waits for the seeder to start.
     let until = Number.POSITIVE_INFINITY;
     let done = false;
     let deniedAt = null;
-    // Polls from before the revocation, so a 401 that comes before the CLI reports the commit is seen too.
+    // Polls from before the revocation, so a 401 that comes before the seeder reports the commit is seen too.
     const poller = (async () => {
       while (!done && Date.now() < until) {
         const res = await fetch(`${vBase}/api/v1/verify`, { headers: { authorization: `Pomerium ${p.token}` } });
@@ -431,7 +431,7 @@ async function main() {
     `policy path                   ${Math.round(policy.requests.average)} req/s, p50 ${policy.latency.p50} ms, p99 ${policy.latency.p99} ms`,
   );
   console.log(
-    `propagation (${prop.count} revocations)  p50 ${prop.p50} ms, p99 ${prop.p99} ms, max ${prop.max} ms (${prop.atOrBeforeCommitReport} seen before the CLI reported the commit)`,
+    `propagation (${prop.count} revocations)  p50 ${prop.p50} ms, p99 ${prop.p99} ms, max ${prop.max} ms (${prop.atOrBeforeCommitReport} seen before the seeder reported the commit)`,
   );
   console.log('');
   const w = Math.max(...checks.map((c) => c.name.length));

@@ -2,7 +2,7 @@
 // npm run bench:verify: how much does the forward-auth check cost on top of the framework?
 //
 // It starts the *built* app (npm run build first) on a fresh PGlite DATA_DIR with one
-// service account made by scripts/cli.ts, plus bench/bare-server.mjs (a bare ES256 check
+// service account made by bench/seed.ts, plus bench/bare-server.mjs (a bare ES256 check
 // per request), and drives each target with autocannon, one at a time:
 //   trivial  the app's GET /api/version: what any route costs in this framework
 //   verify   the app's GET /api/v1/verify with a valid token
@@ -24,7 +24,7 @@
 import autocannon from 'autocannon';
 import {
   BenchError,
-  cli,
+  seeder,
   finishOnSignals,
   exited,
   freePort,
@@ -54,7 +54,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-process.chdir(ROOT); // the server and the CLI read prisma/migrations and .next relative to cwd
+process.chdir(ROOT); // the server and the seeder read prisma/migrations and .next relative to cwd
 
 const DURATION = positiveInt('BENCH_DURATION', 10);
 const ROUNDS = positiveInt('BENCH_ROUNDS', 3);
@@ -152,16 +152,16 @@ const BENCH_POLICIES = {
     'deny:\n  or:\n    - http_path:\n        ends_with: .php\n    - http_method:\n        in: [TRACE, CONNECT]\n    - time_of_day:\n        timezone: UTC\n        after: "03:00:00"\n        before: "03:00:01"\n',
 };
 
-const runCli = (env, args) => cli(env, args).done;
+const runSeed = (env, args) => seeder(env, args).done;
 
-/** The route and its policies, made with scripts/cli.ts before the server opens the data dir. */
+/** The route and its policies, made with bench/seed.ts before the server opens the data dir. */
 async function createPolicyRoute(env, dir) {
   const files = Object.entries(BENCH_POLICIES).map(([name, ppl]) => {
     const file = path.join(dir, `${name}.yaml`);
     writeFileSync(file, ppl);
     return file;
   });
-  await runCli(env, [
+  await runSeed(env, [
     'create-route',
     '--namespace',
     'global',
@@ -175,9 +175,9 @@ async function createPolicyRoute(env, dir) {
   ]);
 }
 
-/** Runs scripts/cli.ts to completion; its stdout is the token. */
+/** Runs bench/seed.ts to completion; its stdout is the token. */
 async function createToken(env) {
-  const token = await runCli(env, [
+  const token = await runSeed(env, [
     'create-service-account',
     '--namespace',
     'global',
@@ -186,7 +186,8 @@ async function createToken(env) {
     '--description',
     'bench:verify',
   ]);
-  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw new BenchError(`the CLI printed no token: ${token.slice(0, 80)}`);
+  if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token))
+    throw new BenchError(`the seeder printed no token: ${token.slice(0, 80)}`);
   return token;
 }
 
@@ -340,13 +341,13 @@ async function main() {
   const env = {
     ...process.env,
     DATA_DIR: tmpDir,
-    SECRET_KEY: randomBytes(32).toString('base64url'), // shared by the CLI and the server: it seals the signing key
+    SECRET_KEY: randomBytes(32).toString('base64url'), // shared by the seeder and the server: it seals the signing key
     POSTERN_URL: app,
     NEXTAUTH_URL: app,
     NEXT_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
-    // The CLI creates this administrator to act as; the password is never used or shown.
+    // The seeder creates this administrator to act as; the password is never used or shown.
     ADMIN_EMAIL: 'bench@postern.invalid',
     ADMIN_PASSWORD: randomBytes(24).toString('base64url'),
   };
@@ -354,15 +355,15 @@ async function main() {
   delete env.DATABASE_URL;
   delete env.PGLITE_IN_MEMORY;
 
-  // 1. The account first: PGlite allows one process per data dir, and the CLI closes it.
-  console.log(`bench: data dir ${tmpDir}; creating a service account with scripts/cli.ts`);
+  // 1. The account first: PGlite allows one process per data dir, and the seeder closes it.
+  console.log(`bench: data dir ${tmpDir}; creating a service account with bench/seed.ts`);
   const token = await createToken(env);
   console.log('bench: creating a route with 10 policies (the policy path)');
   await createPolicyRoute(env, tmpDir);
-  console.log('bench: adding two verifiers (credentials printed by scripts/cli.ts create-verifier)');
-  const verifierCredential = await runCli(env, ['create-verifier', '--name', 'bench-single']);
-  const clusterCredential = await runCli(env, ['create-verifier', '--name', 'bench-cluster']);
-  const loggedCredential = await runCli(env, ['create-verifier', '--name', 'bench-logged']);
+  console.log('bench: adding two verifiers (credentials printed by bench/seed.ts create-verifier)');
+  const verifierCredential = await runSeed(env, ['create-verifier', '--name', 'bench-single']);
+  const clusterCredential = await runSeed(env, ['create-verifier', '--name', 'bench-cluster']);
+  const loggedCredential = await runSeed(env, ['create-verifier', '--name', 'bench-logged']);
 
   const logFile = path.join(tmpDir, 'server.log');
   const logFd = openSync(logFile, 'a');

@@ -29,6 +29,7 @@ TEST_DB=postgres npx vitest run --project integration
 step "production build"
 npx next build >/tmp/postern-build.log 2>&1 || { tail -50 /tmp/postern-build.log; exit 1; }
 node scripts/build-verifier.mjs
+node scripts/build-cli.mjs
 
 step "HTTP tests against the production server"
 npx vitest run --project http

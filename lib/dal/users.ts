@@ -85,7 +85,7 @@ export async function actorForSession(userId: string, version: number | undefine
   return { userId: user.id, email: user.email, groups: linkedGroups(user.link) };
 }
 
-/** The CLI acts as a named administrator, outside any session (no session version to check). */
+/** The bench seeder (bench/seed.ts) acts as a named administrator, outside any session (no session version to check). */
 export async function actorForCli(userId: string): Promise<Actor | null> {
   const user = await (await getPrisma()).user.findUnique({ where: { id: userId }, select: { sessionVersion: true } });
   return user ? actorForSession(userId, user.sessionVersion) : null;

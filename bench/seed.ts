@@ -1,18 +1,19 @@
 #!/usr/bin/env -S node --conditions=react-server --import tsx
-// Admin CLI for automation. It reuses the data-access layer, so it must run with the
-// `react-server` condition (lib/dal imports `server-only`) and tsx (TypeScript, `@/` paths):
+// The benchmarks' seeder: writes accounts, routes and verifiers straight through the
+// data-access layer into a data dir or database *before* a server opens it (PGlite allows one
+// process per data dir, so the bench cannot go through the API there). Not a user-facing
+// tool: automation uses the `postern` CLI against the REST API (README, "Automation").
+// It must run with the `react-server` condition (lib/dal imports `server-only`) and tsx
+// (TypeScript, `@/` paths), from the repository root:
 //
-//   npm run cli -- create-service-account --namespace global --user-id ci-bot \
-//                  [--description "CI deploys"] [--expires-in-days 30]
-//   npm run cli -- create-verifier --name edge-1     (prints the verifier credential)
-//   (= node --conditions=react-server --import tsx scripts/cli.ts ...)
+//   node --conditions=react-server --import tsx bench/seed.ts create-service-account \
+//        --namespace global --user-id bench-bot [--description …] [--expires-in-days 30]
 //
 // It uses the same environment as the server (DATA_DIR or DATABASE_URL, SECRET_KEY), and
 // must not run while a server holds the same PGlite DATA_DIR (one process per data dir).
 //
-// stdout carries only the result (for create-service-account: the JWT, on one line), so
-// `TOKEN=$(npm run -s cli -- create-service-account ...)` works. Everything else, logs
-// included, goes to stderr.
+// stdout carries only the result (for create-service-account: the JWT, on one line);
+// everything else, logs included, goes to stderr.
 //
 // Exit codes: 0 done; 1 rejected (invalid input, a DAL AppError) or unexpected failure;
 // 2 usage error, or no administrator to act as.
@@ -37,11 +38,11 @@ class CliError extends Error {
   }
 }
 
-const USAGE = `usage: cli.ts create-service-account --namespace <id> --user-id <id> [--description <text>] [--expires-in-days <N>]
-       cli.ts create-route --namespace <id> --name <name> --from <https-url> --to <url> [--policy-file <ppl.yaml>]...
-       cli.ts create-verifier --name <name>
-       cli.ts create-service-accounts --namespace <id> --user-id-prefix <prefix> --count <N>
-       cli.ts revoke-service-accounts            (account ids on stdin, one a line)
+const USAGE = `usage: seed.ts create-service-account --namespace <id> --user-id <id> [--description <text>] [--expires-in-days <N>]
+       seed.ts create-route --namespace <id> --name <name> --from <https-url> --to <url> [--policy-file <ppl.yaml>]...
+       seed.ts create-verifier --name <name>
+       seed.ts create-service-accounts --namespace <id> --user-id-prefix <prefix> --count <N>
+       seed.ts revoke-service-accounts            (account ids on stdin, one a line)
 
   create-verifier adds a verifier and prints its credential (VERIFIER_CREDENTIAL), once.
 
@@ -116,7 +117,7 @@ function describeZodError(err: z.ZodError): string {
 }
 
 /**
- * The console user the CLI acts as. ADMIN_EMAIL names it (created as an administrator,
+ * The console user the seeder acts as. ADMIN_EMAIL names it (created as an administrator,
  * like the server does at start, when it does not exist yet and ADMIN_PASSWORD is set);
  * without ADMIN_EMAIL, the first user with an Admin grant on Global. The DAL checks the
  * actor's grants as for any console user: an existing user is never promoted.
@@ -134,7 +135,7 @@ async function adminActor(prisma: Db): Promise<Actor> {
       if (!password)
         throw new CliError(`ADMIN_EMAIL (${email}) is not a console user yet: set ADMIN_PASSWORD to create it`, 2);
       await ensureAdminFromEnv(email, password);
-      console.error(`cli: created administrator ${email}`);
+      console.error(`seed: created administrator ${email}`);
     }
     const { actorForCli } = await import('@/lib/dal/users');
     const user = await prisma.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
@@ -165,9 +166,9 @@ async function createServiceAccountCommand(argv: string[]): Promise<string> {
   const actor = await openAsAdmin();
   const { createServiceAccount } = await import('@/lib/dal/service-accounts');
   const { account, token } = await createServiceAccount(actor, input);
-  // The account id is not secret and helps whoever runs the CLI; the token is never logged.
+  // The account id is not secret and helps whoever runs the seeder; the token is never logged.
   console.error(
-    `cli: created service account ${account.id} (user id ${account.userId}, namespace ${account.namespaceId})`,
+    `seed: created service account ${account.id} (user id ${account.userId}, namespace ${account.namespaceId})`,
   );
   return token;
 }
@@ -206,7 +207,7 @@ async function createRouteCommand(argv: string[]): Promise<string> {
     values.namespace,
     routeFormSchema.parse({ name: values.name, from: values.from, to: values.to, policyIds }),
   );
-  console.error(`cli: created route ${route.id} with ${policyIds.length} policies`);
+  console.error(`seed: created route ${route.id} with ${policyIds.length} policies`);
   return route.id;
 }
 
@@ -225,8 +226,8 @@ async function createVerifierCommand(argv: string[]): Promise<string> {
   const actor = await adminActor(await getPrisma());
   const { createVerifier } = await import('@/lib/dal/verifiers');
   const verifier = await createVerifier(actor, name);
-  // The id helps whoever runs the CLI; the credential goes to stdout only.
-  console.error(`cli: created verifier ${verifier.id} (${verifier.name})`);
+  // The id helps whoever runs the seeder; the credential goes to stdout only.
+  console.error(`seed: created verifier ${verifier.id} (${verifier.name})`);
   return verifier.credential;
 }
 
@@ -253,7 +254,7 @@ async function createServiceAccountsCommand(argv: string[]): Promise<null> {
         '--user-id',
         `${values['user-id-prefix']}-${i + 1}`,
         '--description',
-        'created by cli.ts create-service-accounts',
+        'created by bench/seed.ts create-service-accounts',
       ]),
     ),
   );
@@ -265,7 +266,7 @@ async function createServiceAccountsCommand(argv: string[]): Promise<null> {
     const { account, token } = await createServiceAccount(actor, input);
     await writeLine(`${account.id} ${token}`);
   }
-  console.error(`cli: created ${inputs.length} service accounts`);
+  console.error(`seed: created ${inputs.length} service accounts`);
   return null;
 }
 
@@ -285,7 +286,7 @@ async function revokeServiceAccountsCommand(argv: string[]): Promise<null> {
     await writeLine(`${id} ${(performance.timeOrigin + performance.now()).toFixed(3)}`);
     count++;
   }
-  console.error(`cli: revoked ${count} service accounts`);
+  console.error(`seed: revoked ${count} service accounts`);
   return null;
 }
 
@@ -324,24 +325,24 @@ async function main(): Promise<number> {
   } catch (err) {
     const { AppError } = await import('@/lib/dal/errors');
     if (err instanceof CliError) {
-      console.error(`cli: ${err.message}`);
+      console.error(`seed: ${err.message}`);
       return err.exitCode;
     }
     if (err instanceof z.ZodError) {
-      console.error(`cli: invalid input: ${describeZodError(err)}`);
+      console.error(`seed: invalid input: ${describeZodError(err)}`);
       return 1;
     }
     if (err instanceof AppError) {
       // The message alone: the field texts repeat it in the form's words.
-      console.error(`cli: ${err.message}`);
+      console.error(`seed: ${err.message}`);
       return 1;
     }
     // parseArgs throws TypeErrors with codes such as ERR_PARSE_ARGS_UNKNOWN_OPTION.
     if ((err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`cli: ${(err as Error).message}\n${USAGE}`);
+      console.error(`seed: ${(err as Error).message}\n${USAGE}`);
       return 2;
     }
-    console.error(`cli: failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`seed: failed: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
     // Closing lets PGlite flush to DATA_DIR before a server opens the same directory.
@@ -354,11 +355,11 @@ async function main(): Promise<number> {
   }
 }
 
-// Exit explicitly: pools, pollers or log streams must not keep a finished CLI alive.
+// Exit explicitly: pools, pollers or log streams must not keep a finished seeder alive.
 main().then(
   (code) => process.exit(code),
   (err) => {
-    console.error(`cli: failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`seed: failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   },
 );
