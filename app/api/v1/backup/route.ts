@@ -6,7 +6,10 @@ import { bearerMatches } from '@/lib/observe/metrics';
 export const dynamic = 'force-dynamic';
 
 const text = (status: number, body: string, headers: Record<string, string> = {}) =>
-  new Response(`${body}\n`, { status, headers: { 'content-type': 'text/plain', 'cache-control': 'no-store', ...headers } });
+  new Response(`${body}\n`, {
+    status,
+    headers: { 'content-type': 'text/plain', 'cache-control': 'no-store', ...headers },
+  });
 
 export async function GET(req: Request) {
   const token = process.env.BACKUP_TOKEN;
@@ -22,7 +25,10 @@ export async function GET(req: Request) {
     return text(503, 'the database could not be read; try again');
   }
   if (snapshot === 'postgres')
-    return text(409, 'this console runs on PostgreSQL: back it up with pg_dump (npm run backup does so with DATABASE_URL)');
+    return text(
+      409,
+      'this console runs on PostgreSQL: back it up with pg_dump (npm run backup does so with DATABASE_URL)',
+    );
   if (snapshot === 'busy') return text(429, 'a backup is already being taken; try again when it is done');
   log.info({ bytes: snapshot.body.size, schema: snapshot.schema }, 'backup: embedded database snapshot served');
   return new Response(snapshot.body.stream(), {
