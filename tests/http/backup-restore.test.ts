@@ -61,8 +61,8 @@ async function answer(res: Response): Promise<Answer> {
   let assertion: Answer['assertion'] = null;
   if (jwt) {
     const [h, p] = jwt.split('.') as [string, string];
-    // iat/exp/jti change per answer; who, for whom and the signing key must not.
-    const { iat: _i, exp: _e, jti: _j, ...claims } = decode(p);
+    // iat/nbf/exp/jti change per answer; who, for whom, the issuer and the signing key must not.
+    const { iat: _i, nbf: _n, exp: _e, jti: _j, ...claims } = decode(p);
     assertion = { kid: decode(h).kid as string, claims };
   }
   const identity = Object.fromEntries(
@@ -166,7 +166,8 @@ describe('backup and restore', () => {
     expect(again.code).toBe(1);
     expect(again.out).toContain('is not empty');
 
-    const b = await startServer({ DATABASE_URL: target, SECRET_KEY: SECRET });
+    // The restored console keeps its public URL (the issuer of its assertions).
+    const b = await startServer({ DATABASE_URL: target, SECRET_KEY: SECRET, POSTERN_URL: a.url, NEXTAUTH_URL: a.url });
     cleanups.push(() => b.stop());
     expect(await table(b, seeded)).toEqual(before);
   }, 240_000);
@@ -214,7 +215,7 @@ describe('backup and restore', () => {
     expect(again.code).toBe(1);
     expect(again.out).toContain('already holds a database');
 
-    const b = await startServer({ ...target, SECRET_KEY: '' });
+    const b = await startServer({ ...target, SECRET_KEY: '', POSTERN_URL: a.url, NEXTAUTH_URL: a.url });
     cleanups.push(() => b.stop());
     expect(await table(b, seeded)).toEqual(before);
   }, 240_000);

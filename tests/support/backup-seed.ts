@@ -7,9 +7,47 @@ import { writeFileSync } from 'node:fs';
 import { getDatabase } from '@/lib/db';
 import { createNamespace } from '@/lib/dal/namespaces';
 import { revokeServiceAccount, setServiceAccountDisabled } from '@/lib/dal/service-accounts';
+import { createPolicy } from '@/lib/dal/policies';
+import { createRoute } from '@/lib/dal/routes';
+import { createServiceAccount } from '@/lib/dal/service-accounts';
+import type { Actor } from '@/lib/dal/actor';
+import { policyFormSchema } from '@/lib/schemas/policy';
+import { routeFormSchema } from '@/lib/schemas/route';
+import { createServiceAccountSchema } from '@/lib/schemas/service-account';
 import { makeAdmin } from './actors';
-import { newAccount, newGuardedRoute } from './builders';
-import { uid } from './helpers';
+
+// Not ./builders: it shares ./helpers with the tests, which imports vitest (not loadable here).
+const uid = () => Math.random().toString(36).slice(2, 10);
+const newAccount = (actor: Actor, namespaceId: string, description: string) =>
+  createServiceAccount(
+    actor,
+    createServiceAccountSchema.parse({
+      namespaceId,
+      kind: 'service',
+      userId: `t-${uid()}`,
+      expiration: 'never',
+      description,
+    }),
+  );
+async function newGuardedRoute(actor: Actor, namespaceId: string, from: string, ppl: string) {
+  const policy = await createPolicy(
+    actor,
+    namespaceId,
+    policyFormSchema.parse({
+      name: `p-${uid()}`,
+      description: '',
+      enforced: false,
+      explanation: '',
+      remediation: '',
+      ppl,
+    }),
+  );
+  await createRoute(
+    actor,
+    namespaceId,
+    routeFormSchema.parse({ name: `r-${uid()}`, from, to: 'http://127.0.0.1:9', policyIds: [policy.id] }),
+  );
+}
 
 export interface Seeded {
   tokens: Record<string, string>;
@@ -32,7 +70,7 @@ async function main() {
     ['disabled-team', team.id],
     ['re-enabled', 'global'],
   ] as const) {
-    const { account, token } = await newAccount(admin, ns, { description: `backup test: ${name}` });
+    const { account, token } = await newAccount(admin, ns, `backup test: ${name}`);
     tokens[name] = token;
     accounts[name] = account;
   }
