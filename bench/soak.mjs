@@ -22,7 +22,8 @@
 // over time, an SVG screenshotted with Chromium). Exit 0 when every assertion holds.
 //
 // Options: --minutes (10), --connections (32), --accounts (200), --change-ms (500),
-// --window-ms (2000), --out-prefix (soak-<date>); BENCH_PG_URL
+// --window-ms (2000), --out-prefix (soak-<date>), --self-test (the model ignores the policy
+// edits: the checker must then report wrong decisions and the run fail); BENCH_PG_URL
 // (postgres://postgres@127.0.0.1:5432/postgres), CHROMIUM_PATH (/usr/bin/chromium).
 import autocannon from 'autocannon';
 import { BenchError, cli, exited, finishOnSignals, freePort, start, stopChildren, tail } from './processes.mjs';
@@ -57,6 +58,8 @@ const { values: opts } = parseArgs({
     'change-ms': { type: 'string', default: '500' },
     'window-ms': { type: 'string', default: '2000' },
     'out-prefix': { type: 'string' },
+    // Proves the checker can fail: the model ignores the policy edits, so answers must disagree.
+    'self-test': { type: 'boolean', default: false },
   },
 });
 const num = (name, min) => {
@@ -147,6 +150,23 @@ function groupRssMiB(pgid) {
     }
   }
   return kb / 1024;
+}
+
+/** User + system CPU seconds of a process group so far (/proc, clock ticks of 1/100 s). */
+function groupCpuSeconds(pgid) {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== pgid) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return ticks / 100;
 }
 
 // ─── Seeding ───────────────────────────────────────────────────────────────────────────
@@ -356,6 +376,7 @@ async function main() {
 
   // ─── Samples: per-second throughput and the server's RSS ─────────────────────────────
   const t0 = now();
+  const cpu0 = groupCpuSeconds(server.pid);
   const perSecond = [];
   const rss = [];
   const sampler = setInterval(() => {
@@ -402,7 +423,7 @@ async function main() {
       } else {
         const users = all.filter(() => Math.random() < 0.5).map((a) => a.userId);
         cmd = { op: 'policy', users };
-        apply = (sent) => policy.push(sent, new Set(users));
+        apply = opts['self-test'] ? null : (sent) => policy.push(sent, new Set(users));
       }
       const sent = now();
       const entry = apply?.(sent) ?? null;
@@ -498,6 +519,7 @@ async function main() {
   clearInterval(checker);
   checkUpTo(Infinity);
   const load2 = os.loadavg()[0];
+  const serverCpuMsPerRequest = ((groupCpuSeconds(server.pid) - cpu0) * 1000) / Math.max(1, stats.total);
   // Socket errors and timeouts never reach onResponse: autocannon counts them.
   stats.errors += result.errors;
 
@@ -539,6 +561,7 @@ async function main() {
       max: result.latency.max,
       mean: result.latency.average,
     },
+    serverCpuMsPerRequest: +serverCpuMsPerRequest.toFixed(3),
     changes,
     checkedInPropagationWindow: stats.inWindow,
     status503: stats.status503,
@@ -593,6 +616,7 @@ ${verdicts.map(([name, ok]) => `| ${name} | ${ok ? 'PASS' : 'FAIL'} |`).join('\n
 | --- | --- |
 | requests | ${f.requests} (token ${f.byPath.token}, policy ${f.byPath.policy}) |
 | throughput | ${f.requestsPerSecond} req/s (mean) |
+| server CPU per request | ${f.serverCpuMsPerRequest} ms (user + system; moves less than req/s with the neighbours) |
 | latency p50 / p90 / p99 / p99.9 / max | ${l.p50} / ${l.p90} / ${l.p99} / ${l.p999} / ${l.max} ms |
 | answers | ${Object.entries(f.answers)
     .map(([k, v]) => `${k}: ${v}`)
@@ -643,7 +667,7 @@ function chartSvg(f) {
       (m) =>
         `<line x1="${x(m * 60)}" x2="${x(m * 60)}" y1="${top}" y2="${top + panelH}" stroke="#f3f4f6"/><text x="${x(m * 60)}" y="${top + panelH + 16}" text-anchor="middle" font-size="11">${m} min</text>`,
     );
-    return `<text x="${left}" y="${top - 12}" font-size="14" font-weight="600">${title} (${unit})</text>${ticks.join('')}${minutes.join('')}<path d="${line}" fill="none" stroke="${color}" stroke-width="1.5"/><rect x="${left}" y="${top}" width="${W - left - right}" height="${panelH}" fill="none" stroke="#9ca3af"/>`;
+    return `<text x="${left}" y="${top - 12}" font-size="14" font-weight="600">${title}</text><text x="${left - 8}" y="${top - 12}" text-anchor="end" font-size="11">${unit}</text>${ticks.join('')}${minutes.join('')}<path d="${line}" fill="none" stroke="${color}" stroke-width="1.5"/><rect x="${left}" y="${top}" width="${W - left - right}" height="${panelH}" fill="none" stroke="#9ca3af"/>`;
   };
   const warm = x(Math.min(60, seconds / 5));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif"><rect width="${W}" height="${H}" fill="white"/>
