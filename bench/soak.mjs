@@ -380,7 +380,7 @@ async function main() {
   const perSecond = [];
   const rss = [];
   const sampler = setInterval(() => {
-    rss.push({ t: (now() - t0) / 1000, mib: groupRssMiB(server.pid) });
+    rss.push({ t: (now() - t0) / 1000, mib: groupRssMiB(server.pid), load: os.loadavg()[0] });
   }, 1000);
   const second = (t) => Math.floor((t - t0) / 1000);
   const countAt = (t) => {
@@ -541,6 +541,8 @@ async function main() {
       node: process.version,
       loadAverageBefore: +load1.toFixed(2),
       loadAverageAfter: +load2.toFixed(2),
+      loadAverageDuringMean: +(rss.reduce((a, r) => a + r.load, 0) / Math.max(1, rss.length)).toFixed(2),
+      loadAverageDuringMax: +Math.max(0, ...rss.map((r) => r.load)).toFixed(2),
     },
     settings: {
       minutes: MINUTES,
@@ -598,7 +600,7 @@ function report(f, verdicts, png) {
   const c = f.changes;
   return `# Soak run, ${f.date.slice(0, 16).replace('T', ' ')} UTC
 
-${f.settings.minutes} minutes of verify traffic at the highest rate autocannon gets
+${f.settings.minutes} minute(s) of verify traffic at the highest rate autocannon gets
 (${f.settings.connections} connections, no rate limit; half token path \`/api/v1/verify\`,
 half policy path \`/api/v1/verify/forward-auth\`) against the production build on PostgreSQL,
 while a second console instance made a change every ${f.settings.changeEveryMs} ms.
@@ -606,7 +608,8 @@ Produced by \`npm run soak\` (bench/soak.mjs).
 
 **Machine:** ${f.machine.cpus}, ${f.machine.memoryGiB} GiB, ${f.machine.os}, Node ${f.machine.node}.
 Load generator, server, console driver and PostgreSQL share the machine. Load average
-${f.machine.loadAverageBefore} before, ${f.machine.loadAverageAfter} after (other work on the machine included).
+(1 min) ${f.machine.loadAverageBefore} before, ${f.machine.loadAverageDuringMean} on average during the run (max
+${f.machine.loadAverageDuringMax}), ${f.machine.loadAverageAfter} after: other work on the machine included.
 
 | assertion | result |
 | --- | --- |
