@@ -23,8 +23,8 @@ type Command =
   | { op: 'revoke' | 'disable' | 'enable'; id: string }
   | { op: 'policy'; users: string[] };
 
-/** The PPL bench/soak.mjs checks against: allow exactly these user ids (never an empty list). */
-export const allowUsersPpl = (users: string[]) =>
+/** Allow exactly these user ids (never an empty list); the same text as allowUsersPpl in bench/soak.mjs. */
+const allowUsersPpl = (users: string[]) =>
   `allow:\n  or:\n    - user:\n        in: [${['nobody-soak', ...users].join(', ')}]\n`;
 
 async function main() {
