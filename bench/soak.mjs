@@ -380,7 +380,13 @@ async function main() {
   const perSecond = [];
   const rss = [];
   const sampler = setInterval(() => {
-    rss.push({ t: (now() - t0) / 1000, mib: groupRssMiB(server.pid), load: os.loadavg()[0] });
+    rss.push({
+      t: (now() - t0) / 1000,
+      mib: groupRssMiB(server.pid),
+      load: os.loadavg()[0],
+      cpu: groupCpuSeconds(server.pid),
+      answered: stats.total,
+    });
   }, 1000);
   const second = (t) => Math.floor((t - t0) / 1000);
   const countAt = (t) => {
@@ -573,6 +579,15 @@ async function main() {
     rssMiB: { afterWarmup: +base.toFixed(1), end: +end.toFixed(1), max: +max.toFixed(1), growth: +growth.toFixed(4) },
     perSecond: perSecond.slice(0, DURATION_S).map((n) => n ?? 0),
     rss: rss.map((r) => ({ t: +r.t.toFixed(1), mib: +r.mib.toFixed(1) })),
+    loadAverage: rss.map((r) => ({ t: +r.t.toFixed(1), load: +r.load.toFixed(2) })),
+    // Server CPU ms per answer over 10 s windows: a server that slows down shows here, the neighbours hardly.
+    cpuMsPerRequest: rss
+      .map((r, i) => {
+        const prev = rss[i - 10];
+        if (!prev || i % 10 !== 0 || r.answered === prev.answered) return null;
+        return { t: +r.t.toFixed(1), ms: +(((r.cpu - prev.cpu) * 1000) / (r.answered - prev.answered)).toFixed(3) };
+      })
+      .filter(Boolean),
     errorExamples: stats.errorExamples,
     wrongExamples: stats.wrongExamples,
   };
@@ -631,7 +646,7 @@ ${verdicts.map(([name, ok]) => `| ${name} | ${ok ? 'PASS' : 'FAIL'} |`).join('\n
 | console changes | ${c.create} creates, ${c.revoke} revokes, ${c.disable} disables, ${c.enable} re-enables, ${c.policy} policy edits (${c.refused} refused) |
 | server RSS | ${f.rssMiB.afterWarmup} MiB after the first minute, ${f.rssMiB.end} MiB at the end (growth ${(f.rssMiB.growth * 100).toFixed(1)}%), max ${f.rssMiB.max} MiB |
 
-![throughput and RSS over time](${png})
+![throughput, RSS, server CPU per answer and the machine's load over time](${png})
 
 How the checker decides: each answer is compared with the state modelled from the console's
 committed changes. A change counts from when it was sent; the state before it stays possible
@@ -651,11 +666,11 @@ ${
 
 function chartSvg(f) {
   const W = 1000;
-  const H = 560;
+  const H = 940;
   const left = 70;
   const right = 20;
-  const panelH = 200;
-  const tops = [50, 320];
+  const panelH = 160;
+  const tops = [50, 280, 510, 740];
   const seconds = Math.max(1, f.perSecond.length);
   const x = (t) => left + (t / seconds) * (W - left - right);
   const panel = (top, title, unit, points, color) => {
@@ -688,6 +703,20 @@ ${panel(
   f.rss.map((r) => [r.t, r.mib]),
   '#dc2626',
 )}
+${panel(
+  tops[2],
+  `Server CPU per answer (10 s windows), mean ${f.serverCpuMsPerRequest} ms`,
+  'ms',
+  f.cpuMsPerRequest.map((c) => [c.t, c.ms]),
+  '#059669',
+)}
+${panel(
+  tops[3],
+  'Machine load average (1 min; 2 cores, shared with other work)',
+  'load',
+  f.loadAverage.map((l) => [l.t, l.load]),
+  '#6b7280',
+)}
 <line x1="${warm}" x2="${warm}" y1="${tops[1]}" y2="${tops[1] + panelH}" stroke="#6b7280" stroke-dasharray="4 3"/>
 <text x="${W - right}" y="${H - 8}" text-anchor="end" font-size="11" fill="#6b7280">npm run soak, ${f.date.slice(0, 16).replace('T', ' ')} UTC, ${f.machine.cpus}</text>
 </svg>`;
@@ -700,7 +729,7 @@ async function renderChart(f, file) {
   const { chromium } = await import('@playwright/test');
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium' });
   try {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 560 } });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 940 } });
     await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);
     await page.locator('svg').screenshot({ path: file });
   } finally {
