@@ -18,11 +18,11 @@
 //      old or the new answer is right, everywhere else only the exact one;
 //   6. samples the server's RSS every second.
 // It asserts zero non-503 errors, zero wrong decisions and RSS growth under 10% after the
-// first minute, and writes bench/results/soak-<date>.{md,json,png} (the chart: req/s and RSS
+// first minute, and writes bench/results/soak-<date>-<HHMM>.{md,json,png} (the chart: req/s and RSS
 // over time, an SVG screenshotted with Chromium). Exit 0 when every assertion holds.
 //
 // Options: --minutes (10), --connections (32), --accounts (200), --change-ms (500),
-// --window-ms (2000), --out-prefix (soak-<date>), --self-test (the model ignores the policy
+// --window-ms (2000), --out-prefix (soak-<date>-<HHMM>), --render <run.json>, --self-test (the model ignores the policy
 // edits: the checker must then report wrong decisions and the run fail); BENCH_PG_URL
 // (postgres://postgres@127.0.0.1:5432/postgres), CHROMIUM_PATH (/usr/bin/chromium).
 import autocannon from 'autocannon';
@@ -60,6 +60,8 @@ const { values: opts } = parseArgs({
     'out-prefix': { type: 'string' },
     // Proves the checker can fail: the model ignores the policy edits, so answers must disagree.
     'self-test': { type: 'boolean', default: false },
+    // Writes the report and the chart again from a run's .json (no load, no database).
+    render: { type: 'string' },
   },
 });
 const num = (name, min) => {
@@ -83,7 +85,7 @@ const PG_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/p
 const STAMP = new Date().toISOString().replace(/[:.]/g, '-');
 const DB_NAME = `postern_soak_${STAMP.replace(/-/g, '_').toLowerCase()}`;
 const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
-const OUT_PREFIX = opts['out-prefix'] ?? `soak-${STAMP.slice(0, 10)}`;
+const OUT_PREFIX = opts['out-prefix'] ?? `soak-${STAMP.slice(0, 10)}-${STAMP.slice(11, 13)}${STAMP.slice(14, 16)}`;
 const ROUTE_HOST = 'soak.example.test';
 const POLICY_NAME = 'soak-policy';
 
@@ -577,7 +579,8 @@ async function main() {
     timeouts: result.timeouts,
     wrongDecisions: stats.wrong,
     rssMiB: { afterWarmup: +base.toFixed(1), end: +end.toFixed(1), max: +max.toFixed(1), growth: +growth.toFixed(4) },
-    perSecond: perSecond.slice(0, DURATION_S).map((n) => n ?? 0),
+    // Array.from, not map: map skips a sparse array's holes (a second without answers).
+    perSecond: Array.from({ length: DURATION_S }, (_, i) => perSecond[i] ?? 0),
     rss: rss.map((r) => ({ t: +r.t.toFixed(1), mib: +r.mib.toFixed(1) })),
     loadAverage: rss.map((r) => ({ t: +r.t.toFixed(1), load: +r.load.toFixed(2) })),
     // Server CPU ms per answer over 10 s windows: a server that slows down shows here, the neighbours hardly.
@@ -737,7 +740,19 @@ async function renderChart(f, file) {
   }
 }
 
-main().then(
+async function rerender(jsonFile) {
+  const figures = JSON.parse(readFileSync(jsonFile, 'utf8'));
+  figures.perSecond = figures.perSecond.map((n) => n ?? 0);
+  const out = jsonFile.replace(/\.json$/, '');
+  const verdicts = Object.entries(figures.verdicts);
+  writeFileSync(`${out}.json`, `${JSON.stringify(figures, null, 2)}\n`);
+  writeFileSync(`${out}.md`, report(figures, verdicts, path.basename(`${out}.png`)));
+  await renderChart(figures, `${out}.png`);
+  console.log(`soak: wrote ${out}.{md,png}`);
+  return 0;
+}
+
+(opts.render ? rerender(path.resolve(opts.render)) : main()).then(
   (code) => finish(code),
   (err) => {
     console.error(err instanceof BenchError ? `soak: ${err.message}` : `soak: ${err?.stack ?? err}`);
