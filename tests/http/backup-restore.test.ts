@@ -5,7 +5,7 @@
 // and signing key).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -219,4 +219,37 @@ describe('backup and restore', () => {
     cleanups.push(() => b.stop());
     expect(await table(b, seeded)).toEqual(before);
   }, 240_000);
+
+  it('embedded PGlite, no server: --offline backup, a damaged file refused, --force keeps the old directory', async () => {
+    const dirA = tempDir('pglite-off');
+    const env = { DATABASE_URL: '', DATA_DIR: dirA, SECRET_KEY: SECRET };
+    await seed(env);
+    const file = path.join(tempDir('bak'), 'offline.postern-backup');
+    const made = await script('backup', [file, '--offline'], env);
+    expect(made.code, made.out).toBe(0);
+    expect(made.out).toContain('NOT in the file');
+    const overwrite = await script('backup', [file, '--offline'], env);
+    expect(overwrite.code).toBe(1);
+    expect(overwrite.out).toContain('exists');
+    // A key that does not open the signing keys is refused before anything is written.
+    const wrongKey = await script('backup', [`${file}-2`, '--offline'], { ...env, SECRET_KEY: WRONG });
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.out).toContain('does not open');
+    expect(existsSync(`${file}-2`)).toBe(false);
+
+    const dirB = tempDir('pglite-off-b');
+    const target = { DATABASE_URL: '', DATA_DIR: dirB, SECRET_KEY: SECRET };
+    const damaged = `${file}.damaged`;
+    writeFileSync(damaged, readFileSync(file).subarray(0, 100_000));
+    const refused = await script('restore', [damaged], target);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('checksum does not match');
+    expect(existsSync(path.join(dirB, 'pglite'))).toBe(false);
+
+    expect((await script('restore', [file], target)).code).toBe(0);
+    const forced = await script('restore', [file, '--force'], target);
+    expect(forced.code, forced.out).toBe(0);
+    expect(readdirSync(dirB).filter((n) => n.startsWith('pglite.replaced-'))).toHaveLength(1);
+    expect(readdirSync(path.join(dirB, 'pglite')).length).toBeGreaterThan(0);
+  }, 120_000);
 });
