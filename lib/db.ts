@@ -21,6 +21,11 @@ export interface Database {
   listen?(channel: string, onPayload: (payload: string) => void): () => void;
   /** Connection pool use (PostgreSQL; the embedded database has one connection and no pool). */
   poolStats?(): { total: number; idle: number; waiting: number; max: number };
+  /**
+   * The embedded database's data directory as a gzipped tarball, taken between transactions
+   * (PGlite only: PostgreSQL is backed up with pg_dump, see scripts/backup.ts).
+   */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,12 @@ async function openPglite(dataDir: string, inMemory: boolean): Promise<Database>
       await pglite.query('SELECT 1');
     },
     readEpoch: () => readEpochWith(pglite),
+    dumpDataDir: async () => {
+      // The checkpoint keeps the WAL a restore replays short. Waiting for the transaction lock
+      // means no transaction is half-way: the tarball holds committed state only.
+      await pglite.exec('CHECKPOINT');
+      return pglite._runExclusiveTransaction(() => pglite.dumpDataDir('gzip'));
+    },
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

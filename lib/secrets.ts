@@ -1,7 +1,7 @@
 import 'server-only';
 import { hkdfSync } from 'node:crypto';
 import { config } from '@/lib/config';
-import { deriveKey, loadOrCreateSecret } from '@/lib/tokens';
+import { deriveKey, keyFingerprint, loadOrCreateSecret } from '@/lib/tokens';
 
 // The install's root secret: SECRET_KEY, or DATA_DIR/secret.key created once (mode 0600).
 // Back it up with the database: without it the signing keys cannot be decrypted.
@@ -20,4 +20,9 @@ export function keyEncryptionKey(): Uint8Array {
 export function sessionSecret(): string {
   if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
   return Buffer.from(hkdfSync('sha256', rootSecret(), 'postern', 'session-cookie', 32)).toString('base64url');
+}
+
+/** Names the root secret without revealing it: a backup records which key it needs. */
+export function secretKeyFingerprint(): string {
+  return keyFingerprint(rootSecret());
 }

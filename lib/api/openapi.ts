@@ -52,6 +52,7 @@ export const DOCUMENTED_ELSEWHERE: Record<string, string> = {
     'the verifiers’ state feed (verifier credentials, not API keys): README “Scaling out: verifiers”',
   '/verifier/stream': 'the verifiers’ change stream: README “Scaling out: verifiers”',
   '/verifier/accessed': 'verifiers report account use: README “Scaling out: verifiers”',
+  '/backup': 'the embedded database as a tarball, for BACKUP_TOKEN only (not API keys): README “Backup and restore”',
   '/token': 'OAuth 2.0 Token Exchange (RFC 8693, form-encoded, RFC 6749 errors): README “Workload identity”',
 };
 

@@ -4,6 +4,7 @@ export { extractToken, looksLikeCompactJws, MAX_TOKEN_LENGTH } from './extract';
 export type { ExtractResult } from './extract';
 export { deriveKey, openSecret, sealSecret, SecretKeyError } from './crypto-box';
 export { loadOrCreateSecret, MIN_SECRET_LENGTH, SecretConfigError } from './secret-file';
+export { keyFingerprint, readSecretIfPresent } from './key-fingerprint';
 export {
   generateSigningKey,
   importSigningKey,
