@@ -2,7 +2,7 @@
 // anything else is logged and shown as a generic error.
 export class AppError extends Error {
   constructor(
-    readonly code: 'unauthorized' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'unavailable',
+    readonly code: 'unauthorized' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'too_large' | 'unavailable',
     message: string,
     readonly fieldErrors?: Record<string, string[]>,
   ) {

@@ -9,6 +9,7 @@ import {
   jwksAnswer,
   unavailable,
   unknownEndpoint,
+  verifyBodyRefusal,
   verifyEndpointOf,
   verifyRequest,
   type VerifyOutput,
@@ -23,6 +24,8 @@ export interface ServerOptions {
   /** TRUSTED_PROXY_HOPS, as the console reads it. */
   hops: number;
   log: EngineLog;
+  /** True once the verifier is shutting down: /readyz answers 503 so balancers stop sending. */
+  draining?: () => boolean;
 }
 
 const JWKS_PATH = '/.well-known/pomerium/jwks.json';
@@ -41,6 +44,8 @@ export function verifierHandler(o: ServerOptions): (req: IncomingMessage, res: S
     const ep = verifyEndpointOf(url);
     if (ep) {
       if (ep.endpoint === 'unknown') return send(res, unknownEndpoint(head));
+      const oversize = verifyBodyRefusal(req.headers['content-length'], head);
+      if (oversize) return send(res, oversize);
       const h = req.headers;
       const get = (name: string): string | null => {
         const v = h[name];
@@ -72,7 +77,7 @@ export function verifierHandler(o: ServerOptions): (req: IncomingMessage, res: S
     const path = url.split('?', 1)[0];
     if (path === '/healthz') return send(res, json(200, { status: 'ok' }, head));
     if (path === '/readyz') {
-      const reason = o.replica.notReadyReason();
+      const reason = o.draining?.() ? 'shutting_down' : o.replica.notReadyReason();
       return reason
         ? send(res, json(503, { status: 'not_ready', reason }, head))
         : send(res, json(200, { status: 'ready', version: o.replica.version?.toString() }, head));
