@@ -12,6 +12,9 @@ export async function register() {
   installSignInGate(
     (process.env.POSTERN_URL || process.env.NEXTAUTH_URL || 'http://localhost:3000').replace(/\/+$/, ''),
   );
+  // Server actions with a declared body over their limit: 413 before Next.js reads any of it.
+  const { installBodyLimits } = await import('./lib/net/body-limit');
+  installBodyLimits();
   const { installShutdown } = await import('./lib/shutdown');
   try {
     installShutdown();

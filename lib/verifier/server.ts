@@ -4,6 +4,7 @@
 // VERIFIER_MAX_STALENESS).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientAddress } from '@/lib/net/client-address';
+import { refuseBody } from '@/lib/net/refuse-body';
 import {
   json,
   jwksAnswer,
@@ -45,7 +46,7 @@ export function verifierHandler(o: ServerOptions): (req: IncomingMessage, res: S
     if (ep) {
       if (ep.endpoint === 'unknown') return send(res, unknownEndpoint(head));
       const oversize = verifyBodyRefusal(req.headers['content-length'], head);
-      if (oversize) return send(res, oversize);
+      if (oversize) return refuseBody(req, res, oversize.status, oversize.headers, oversize.body ?? '');
       const h = req.headers;
       const get = (name: string): string | null => {
         const v = h[name];

@@ -170,8 +170,8 @@ export function jwksAnswer(body: string, ifNoneMatch: string | null | undefined,
 /**
  * The verify endpoints never read a request body (proxies send none: nginx
  * `proxy_pass_request_body off`, forwardAuth and ext_authz by default). One declared larger
- * than this is refused before any work, and the connection closed so the rest of the
- * upload is not received; a smaller or chunked one is discarded unread.
+ * than this is refused before any work (the servers drop the rest of the upload:
+ * lib/net/refuse-body.ts); a smaller or chunked one is discarded unread.
  */
 export const MAX_VERIFY_BODY_BYTES = 1024 * 1024;
 
@@ -187,7 +187,6 @@ export function verifyBodyRefusal(contentLength: string | null | undefined, head
       detail: `The verify endpoints read no request body; one over ${MAX_VERIFY_BODY_BYTES / (1024 * 1024)} MB is refused.`,
     },
     head,
-    { connection: 'close' },
   );
 }
 
