@@ -75,9 +75,17 @@ export function installShutdown(): void {
   });
 
   if (!process.env.NEXT_MANUAL_SIG_HANDLE) {
+    // next start's handler is `cleanup` (next/dist/server/lib/start-server.js), added before
+    // instrumentation runs; tests/faults/graceful-shutdown.test.ts fails (exit 143) if it stays.
+    let removed = 0;
     for (const signal of ['SIGTERM', 'SIGINT'] as const)
       for (const listener of process.listeners(signal))
-        if (listener.name === 'cleanup') process.off(signal, listener as NodeJS.SignalsListener);
+        if (listener.name === 'cleanup') {
+          process.off(signal, listener as NodeJS.SignalsListener);
+          removed++;
+        }
+    if (!removed && process.env.NODE_ENV === 'production')
+      log.warn("Next.js's signal handler was not found: set NEXT_MANUAL_SIG_HANDLE=true (npm start does)");
   }
   const onSignal = (signal: NodeJS.Signals) => {
     if (state.since !== null) {

@@ -1,6 +1,6 @@
 import { verifyBodyRefusal } from '@/lib/verify/core';
 import { SERVER_ACTION_BODY_LIMIT } from './limits';
-import { refuseBody } from './refuse-body';
+import { lingerOnUnreadBody, refuseBody } from './refuse-body';
 import { addRequestHook } from './request-hook';
 
 /**
@@ -10,12 +10,15 @@ import { addRequestHook } from './request-hook';
  *   the limit; this answers 413 at once;
  * - the verify endpoints over MAX_VERIFY_BODY_BYTES (they read no body; lib/verify/core.ts).
  * The rest of the upload is dropped, not received (lib/net/refuse-body.ts). A body sent
- * without a length meets the limits of the code that reads it. Installed once from
+ * without a length meets the limits of the code that reads it; whatever refuses a body
+ * unread, the connection lingers so the answer is not lost. Installed once from
  * instrumentation.ts.
  */
 export function installBodyLimits(): void {
   addRequestHook('body-limit', (req, res) => {
     const declared = req.headers['content-length'];
+    // Route handlers refuse bodies over their limits unread too (lib/http/body.ts).
+    if (declared !== undefined || req.headers['transfer-encoding'] !== undefined) lingerOnUnreadBody(req);
     if (declared === undefined) return false;
     if (req.url?.startsWith('/api/v1/verify')) {
       const refusal = verifyBodyRefusal(declared, req.method === 'HEAD');
