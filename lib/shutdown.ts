@@ -104,11 +104,12 @@ async function shutdown(signal: NodeJS.Signals, timeoutMs: number): Promise<void
     { signal, inFlight: state.inFlight.size, timeoutMs },
     'shutting down: no new connections; finishing the requests in flight',
   );
-  // Imported here, not at the top: instrumentation loads this module before the app's.
-  const { stopAllJobs } = await import('@/lib/jobs/schedule');
-  const jobsIdle = stopAllJobs();
   for (const res of state.inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
   for (const server of httpServers()) drain(server, timeoutMs);
+  // Imported here, not at the top: instrumentation loads this module before the app's.
+  const { stopAllJobs } = await import('@/lib/jobs/schedule');
+  // A run in progress gets as long as the requests did (an SMTP server may hang).
+  const jobsIdle = Promise.race([stopAllJobs(), new Promise<void>((r) => setTimeout(r, timeoutMs).unref())]);
   // Drains may be added while we wait (a connection to a server not seen before).
   let waited = 0;
   let cut = false;

@@ -173,6 +173,16 @@ describe('limits over HTTP', () => {
     await verifyStillAnswers();
   });
 
+  it('sign-in: a body over 64 KB is 413 and one without a length 411, before next-auth reads it', async () => {
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    const big = await upload('/api/auth/callback/credentials', { headers, declared: 64 * MB, send: MB });
+    expect(big.status).toBe(413);
+    expect(big.body).toBe('The request body is larger than 64 KB.\n');
+    const chunked = await upload('/api/auth/callback/credentials', { headers, declared: null, send: MB });
+    expect(chunked.status).toBe(411);
+    await verifyStillAnswers();
+  });
+
   it('server actions: a declared body over 2 MB is 413 before Next.js reads it', async () => {
     const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as {
       node: Record<string, { exportedName: string }>;
