@@ -32,6 +32,11 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // Faults against the production build (`next build` first): each test makes its own databases.
+      {
+        extends: true,
+        test: { name: 'faults', include: ['tests/faults/**/*.test.ts'], fileParallelism: false },
+      },
     ],
   },
 });

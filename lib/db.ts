@@ -29,7 +29,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const MIGRATIONS_DIR = path.join(process.cwd(), 'prisma', 'migrations');
+export const MIGRATIONS_DIR = path.join(process.cwd(), 'prisma', 'migrations');
 
 /** Secret columns are left out of every result unless a query names them (lib/secret-fields.ts). */
 function newClient(adapter: NonNullable<ConstructorParameters<typeof PrismaClient>[0]['adapter']>) {
@@ -180,9 +180,10 @@ async function runMigrations(session: SqlSession) {
 
 // One database per process, shared by every route bundle: Next.js may evaluate this
 // module more than once, and a PGlite directory must never be opened twice.
-const slot = globalThis as unknown as { __posternDb?: Promise<Database> };
+const slot = globalThis as unknown as { __posternDb?: Promise<Database>; __posternDbClosed?: boolean };
 
 export function getDatabase(): Promise<Database> {
+  if (slot.__posternDbClosed) return Promise.reject(new Error('the database is closed: the server is shutting down'));
   if (!slot.__posternDb) {
     const opening = config.databaseUrl
       ? openPostgres(config.databaseUrl)
@@ -198,4 +199,17 @@ export function getDatabase(): Promise<Database> {
 
 export async function getPrisma(): Promise<Db> {
   return (await getDatabase()).prisma;
+}
+
+/**
+ * Shutdown: closes the database for good (PGlite checkpoints and closes its data directory,
+ * so the next start opens it without recovery; the PostgreSQL pool is ended). Later
+ * callers of getDatabase() are refused rather than reopening it.
+ */
+export async function closeDatabase(): Promise<void> {
+  const opening = slot.__posternDb;
+  slot.__posternDbClosed = true;
+  slot.__posternDb = undefined;
+  const db = await opening?.catch(() => undefined);
+  await db?.close();
 }

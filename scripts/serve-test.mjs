@@ -46,8 +46,12 @@ let cleaning = false;
 async function cleanup(code) {
   if (cleaning) return;
   cleaning = true;
-  child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 300));
+  if (child.exitCode === null) {
+    // A graceful shutdown flushes and closes the database: let it finish (bounded).
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  }
   rmSync(dataDir, { recursive: true, force: true });
   if (dbName) await dropScratchDatabase(dbName).catch(() => undefined);
   process.exit(code ?? 0);

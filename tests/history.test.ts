@@ -347,4 +347,15 @@ describe('GET /api/console/history.csv', () => {
     const rows = parseCsv(await (await get(`?namespace=${ns.prod}&actor=bob&type=service_account`)).text());
     expect(rows.slice(1).map((r) => r[4])).toEqual(['paymentsEu']);
   });
+
+  it('refuses an export larger than its limit with a clear message instead of a shortened file', async () => {
+    const err = await failure(history.exportHistory(admin, {}, { max: 2 }));
+    expect(err.code).toBe('invalid');
+    expect(err.message).toMatch(/More than 2 entries match: narrow the filters/);
+    // The same filters narrowed to what fits: exported whole.
+    const batches = await history.exportHistory(viewer, {}, { max: 2 });
+    const got = [];
+    for await (const b of batches) got.push(...b);
+    expect(got).toHaveLength(2);
+  });
 });

@@ -8,6 +8,7 @@ export class AppError extends Error {
       | 'not_found'
       | 'invalid'
       | 'conflict'
+      | 'too_large'
       | 'unavailable'
       // REST API only: If-Match names a version the resource no longer has (lib/dal/versions.ts).
       | 'precondition_failed',

@@ -4,7 +4,7 @@ import type { Prisma } from '@/lib/generated/prisma/client';
 import type { Actor } from '@/lib/dal/actor';
 import type { AuditEntity } from '@/lib/dal/audit';
 import { atLeast, effectiveRoles } from '@/lib/dal/authz';
-import { forbidden, notFound, unauthorized } from '@/lib/dal/errors';
+import { forbidden, invalid, notFound, unauthorized } from '@/lib/dal/errors';
 import { namespaceTree, pathTo, subtreeIds } from '@/lib/dal/namespaces';
 import { GLOBAL_NAMESPACE_ID } from '@/lib/schemas/namespace';
 import type { HistoryFilters } from '@/lib/schemas/history';
@@ -126,7 +126,8 @@ export async function listHistory(
 
 /**
  * For exports: checks the actor now (so a caller can answer 401/403/404 before sending
- * anything), then yields batches of at most `batch` entries, newest first, `max` in all.
+ * anything), and refuses (invalid) when more than `max` entries match, rather than send a
+ * silently shortened file; then yields batches of at most `batch` entries, newest first.
  */
 export async function exportHistory(
   actor: Actor | null | undefined,
@@ -135,6 +136,16 @@ export async function exportHistory(
 ): Promise<AsyncGenerator<HistoryEntry[]>> {
   const { prisma, where, names } = await scope(actor, filters.namespaceId);
   const max = opts.max ?? 50_000;
+  const beyond = await prisma.auditEvent.findFirst({
+    where: { AND: [where, ...filterWhere(filters)] },
+    orderBy: { id: 'desc' },
+    skip: max,
+    select: { id: true },
+  });
+  if (beyond)
+    throw invalid(
+      `More than ${max.toLocaleString('en-US')} entries match: narrow the filters (a date range, a namespace or a type) and export again.`,
+    );
   const batch = opts.batch ?? 1000;
   const map = toEntry(names);
   return (async function* () {

@@ -9,6 +9,7 @@ export const STATUS_OF: Record<AppError['code'], number> = {
   not_found: 404,
   invalid: 400,
   conflict: 409,
+  too_large: 413,
   unavailable: 503,
   precondition_failed: 412,
 };

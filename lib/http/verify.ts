@@ -4,7 +4,13 @@ import 'server-only';
 import { requestClientAddress } from '@/lib/net/client-address';
 import { EXT_AUTHZ_PATH_HEADER, PEER_HEADER } from '@/lib/net/request-stamp';
 import { log } from '@/lib/log';
-import { unknownEndpoint, verifyRequest, type VerifyEndpoint, type VerifyOutput } from '@/lib/verify/core';
+import {
+  unknownEndpoint,
+  verifyBodyRefusal,
+  verifyRequest,
+  type VerifyEndpoint,
+  type VerifyOutput,
+} from '@/lib/verify/core';
 import { verifyEngine } from '@/lib/verify/console';
 
 const toResponse = (out: VerifyOutput) => new Response(out.body, { status: out.status, headers: out.headers });
@@ -13,6 +19,8 @@ const toResponse = (out: VerifyOutput) => new Response(out.body, { status: out.s
 export function verifyHandler(endpoint: VerifyEndpoint): (req: Request) => Promise<Response> {
   return async (req) => {
     const get = (name: string) => req.headers.get(name);
+    const oversize = verifyBodyRefusal(get('content-length'), req.method === 'HEAD');
+    if (oversize) return toResponse(oversize);
     // Envoy's original path, moved out of the URL by the request stamp; trusted only when
     // the stamp ran on this request (it also removes a client-sent copy).
     const suffix = endpoint === 'ext-authz' && get(PEER_HEADER) !== null ? get(EXT_AUTHZ_PATH_HEADER) : null;

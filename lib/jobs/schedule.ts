@@ -9,10 +9,19 @@ import { log } from '@/lib/log';
 
 export interface JobHandle {
   stop(): void;
+  /** Resolves when no run of the job is in progress. */
+  idle(): Promise<void>;
 }
 
 const slot = globalThis as unknown as { __posternJobs?: Map<string, JobHandle> };
 const jobs: Map<string, JobHandle> = (slot.__posternJobs ??= new Map());
+
+/** Shutdown: no job starts another run; resolves when the runs in progress have ended. */
+export async function stopAllJobs(): Promise<void> {
+  const handles = [...jobs.values()];
+  for (const h of handles) h.stop();
+  await Promise.all(handles.map((h) => h.idle()));
+}
 
 export interface JobOptions<T> {
   firstRunDelayMs: number;
@@ -30,17 +39,18 @@ export interface JobOptions<T> {
 export function scheduleJob<T>(name: string, o: JobOptions<T>): JobHandle {
   const existing = jobs.get(name);
   if (existing) return existing;
-  let running = false;
+  let running: Promise<void> | null = null;
   const tick = async () => {
     if (running) return;
-    running = true;
-    try {
-      o.done?.(await o.run());
-    } catch (err) {
-      log.error({ ...o.context, job: name, err: err instanceof Error ? err.message : String(err) }, o.failure);
-    } finally {
-      running = false;
-    }
+    running = (async () => {
+      try {
+        o.done?.(await o.run());
+      } catch (err) {
+        log.error({ ...o.context, job: name, err: err instanceof Error ? err.message : String(err) }, o.failure);
+      }
+    })();
+    await running;
+    running = null;
   };
   const first = setTimeout(() => void tick(), o.firstRunDelayMs);
   const every = setInterval(() => void tick(), o.intervalMs);
@@ -51,6 +61,9 @@ export function scheduleJob<T>(name: string, o: JobOptions<T>): JobHandle {
       clearTimeout(first);
       clearInterval(every);
       if (jobs.get(name) === handle) jobs.delete(name);
+    },
+    idle: async () => {
+      await running;
     },
   };
   jobs.set(name, handle);

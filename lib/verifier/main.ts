@@ -11,6 +11,7 @@
 //   VERIFIER_METRICS_HOST    its bind address (default 127.0.0.1)
 //   METRICS_TOKEN            when set, /metrics also needs `Authorization: Bearer <token>`
 //   DECISION_LOG, DECISION_LOG_SAMPLE   the decision log (lib/observe/decision-log.ts)
+//   SHUTDOWN_TIMEOUT_MS      on SIGTERM/SIGINT: how long requests in flight may take to finish (default 20000)
 import cluster from 'node:cluster';
 import http from 'node:http';
 import os from 'node:os';
@@ -21,6 +22,7 @@ import { Replica } from '@/lib/verifier/replica';
 import { SyncClient } from '@/lib/verifier/sync';
 import { verifierHandler } from '@/lib/verifier/server';
 import { startGrpcServer } from '@/lib/verifier/grpc';
+import { drainServer } from '@/lib/net/drain';
 import { answerClusterScrapes, bearerMatches, clusterScrape, countDecisions, scrape } from '@/lib/observe/metrics';
 import { readDecisionLogSettings, startDecisionLog, type DecisionLogSettings } from '@/lib/observe/decision-log';
 
@@ -44,6 +46,8 @@ export interface VerifierSettings {
   metricsHost: string;
   metricsToken: string | undefined;
   decisionLog: DecisionLogSettings;
+  /** How long a shutdown waits for requests in flight (SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
 }
 
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -74,6 +78,7 @@ export function readSettings(env = process.env): VerifierSettings {
     metricsHost: env.VERIFIER_METRICS_HOST || '127.0.0.1',
     metricsToken: env.METRICS_TOKEN || undefined,
     decisionLog: readDecisionLogSettings(env),
+    shutdownTimeoutMs: whole(env, 'SHUTDOWN_TIMEOUT_MS', 20_000, 0, 600_000),
   };
 }
 
@@ -100,23 +105,29 @@ export async function startWorker(s: VerifierSettings): Promise<{ server: http.S
     ? await startGrpcServer({ engine, hops: s.hops, log, host: s.host, port: s.grpcPort })
     : null;
   void sync.run();
-  const server = http.createServer(
-    { keepAliveTimeout: 65_000 },
-    verifierHandler({ engine, replica, hops: s.hops, log }),
-  );
+  let draining = false;
+  const handle = verifierHandler({ engine, replica, hops: s.hops, log, draining: () => draining });
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    // While draining, each answer closes its connection: clients reconnect elsewhere.
+    if (draining) res.setHeader('connection', 'close');
+    handle(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(s.port, s.host, () => resolve());
   });
   return {
     server,
+    // No new connections; the requests in flight finish (at most shutdownTimeoutMs), and
+    // only then is what they counted sent to the console.
     stop: async () => {
+      draining = true;
+      const [drained] = await Promise.all([drainServer(server, s.shutdownTimeoutMs), grpcServer?.stop()]);
+      if (!drained) log.warn({ timeoutMs: s.shutdownTimeoutMs }, 'verifier: requests still in flight were cut');
+      if (!(await engine.flushAccessed())) log.warn('verifier: usage counted since the last report is lost');
       sync?.stop();
-      await grpcServer?.stop();
-      await engine.flushAccessed();
       engine.close();
       stopDecisionLog();
-      await new Promise<void>((r) => server.close(() => r()));
     },
   };
 }
@@ -177,7 +188,8 @@ export async function main(): Promise<void> {
     const stop = () => {
       stopping = true;
       for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
-      setTimeout(() => process.exit(0), 5_000).unref();
+      // Workers drain for at most SHUTDOWN_TIMEOUT_MS, then report their counts.
+      setTimeout(() => process.exit(0), s.shutdownTimeoutMs + 15_000).unref();
       cluster.on('exit', () => {
         if (!Object.keys(cluster.workers ?? {}).length) process.exit(0);
       });

@@ -4,11 +4,13 @@
 // VERIFIER_MAX_STALENESS).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientAddress } from '@/lib/net/client-address';
+import { refuseBody } from '@/lib/net/refuse-body';
 import {
   json,
   jwksAnswer,
   unavailable,
   unknownEndpoint,
+  verifyBodyRefusal,
   verifyEndpointOf,
   verifyRequest,
   type VerifyOutput,
@@ -23,6 +25,8 @@ export interface ServerOptions {
   /** TRUSTED_PROXY_HOPS, as the console reads it. */
   hops: number;
   log: EngineLog;
+  /** True once the verifier is shutting down: /readyz answers 503 so balancers stop sending. */
+  draining?: () => boolean;
 }
 
 const JWKS_PATH = '/.well-known/pomerium/jwks.json';
@@ -41,6 +45,8 @@ export function verifierHandler(o: ServerOptions): (req: IncomingMessage, res: S
     const ep = verifyEndpointOf(url);
     if (ep) {
       if (ep.endpoint === 'unknown') return send(res, unknownEndpoint(head));
+      const oversize = verifyBodyRefusal(req.headers['content-length'], head);
+      if (oversize) return refuseBody(req, res, oversize.status, oversize.headers, oversize.body ?? '');
       const h = req.headers;
       const get = (name: string): string | null => {
         const v = h[name];
@@ -72,7 +78,7 @@ export function verifierHandler(o: ServerOptions): (req: IncomingMessage, res: S
     const path = url.split('?', 1)[0];
     if (path === '/healthz') return send(res, json(200, { status: 'ok' }, head));
     if (path === '/readyz') {
-      const reason = o.replica.notReadyReason();
+      const reason = o.draining?.() ? 'shutting_down' : o.replica.notReadyReason();
       return reason
         ? send(res, json(503, { status: 'not_ready', reason }, head))
         : send(res, json(200, { status: 'ready', version: o.replica.version?.toString() }, head));

@@ -19,6 +19,7 @@ const slot = globalThis as unknown as {
   __posternVerify?: VerifyEngine;
   __posternEpochPoll?: EpochPoll;
   __posternLocalVersions?: Set<bigint>;
+  __posternStopListen?: () => void;
 };
 
 export const epochPoll = (slot.__posternEpochPoll ??= new EpochPoll(store.readEpoch, () => changed(), log));
@@ -63,7 +64,8 @@ export async function publicJwks() {
  */
 export async function followOtherInstances(): Promise<void> {
   const db = await getDatabase();
-  db.listen?.(STATE_CHANNEL, (payload) => {
+  slot.__posternStopListen?.();
+  slot.__posternStopListen = db.listen?.(STATE_CHANNEL, (payload) => {
     const [version, scopes] = payload.split(':');
     if (!version || !/^\d+$/.test(version)) return;
     const v = BigInt(version);
@@ -72,4 +74,11 @@ export async function followOtherInstances(): Promise<void> {
     changed(list.length ? list : ['all']);
     epochPoll.seen(v);
   });
+}
+
+/** Shutdown: stops following other instances (LISTEN and the epoch poll) before the database closes. */
+export function stopFollowing(): void {
+  slot.__posternStopListen?.();
+  slot.__posternStopListen = undefined;
+  epochPoll.stop();
 }

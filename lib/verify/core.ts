@@ -167,6 +167,29 @@ export function jwksAnswer(body: string, ifNoneMatch: string | null | undefined,
   return { status: 200, headers, body: head ? null : body };
 }
 
+/**
+ * The verify endpoints never read a request body (proxies send none: nginx
+ * `proxy_pass_request_body off`, forwardAuth and ext_authz by default). One declared larger
+ * than this is refused before any work (the servers drop the rest of the upload:
+ * lib/net/refuse-body.ts); a smaller or chunked one is discarded unread.
+ */
+export const MAX_VERIFY_BODY_BYTES = 1024 * 1024;
+
+/** 413 for a declared body over MAX_VERIFY_BODY_BYTES, else null. */
+export function verifyBodyRefusal(contentLength: string | null | undefined, head: boolean): VerifyOutput | null {
+  if (contentLength === null || contentLength === undefined) return null;
+  const n = Number(contentLength);
+  if (Number.isFinite(n) && n <= MAX_VERIFY_BODY_BYTES) return null;
+  return json(
+    413,
+    {
+      error: 'body_too_large',
+      detail: `The verify endpoints read no request body; one over ${MAX_VERIFY_BODY_BYTES / (1024 * 1024)} MB is refused.`,
+    },
+    head,
+  );
+}
+
 export function unknownEndpoint(head: boolean): VerifyOutput {
   return json(
     404,

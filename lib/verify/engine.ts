@@ -327,16 +327,21 @@ export class VerifyEngine {
     return answer;
   }
 
-  async flushAccessed(): Promise<void> {
+  /** Writes the accessed ids and usage counted so far; false when the store refused them (kept for the next try). */
+  async flushAccessed(): Promise<boolean> {
     const usage = this.usage.drain();
-    if (!this.accessed.size && !usage.length) return;
+    if (!this.accessed.size && !usage.length) return true;
     const ids = [...this.accessed];
     this.accessed.clear();
-    await this.options.store.recordAccessed(ids, new Date(), usage).catch((err: unknown) => {
-      for (const id of ids) this.accessed.add(id);
-      this.usage.restore(usage);
-      this.options.log.warn({ err: (err as Error)?.message }, 'could not record service-account access; will retry');
-    });
+    return this.options.store.recordAccessed(ids, new Date(), usage).then(
+      () => true,
+      (err: unknown) => {
+        for (const id of ids) this.accessed.add(id);
+        this.usage.restore(usage);
+        this.options.log.warn({ err: (err as Error)?.message }, 'could not record service-account access; will retry');
+        return false;
+      },
+    );
   }
 }
 
@@ -388,10 +393,19 @@ export class EpochPoll implements Freshness {
   }
 
   private loop = () => {
+    if (this.stopped) return;
     this.poll()
       .catch((err: unknown) => this.log.warn({ err: (err as Error)?.message }, 'verify cache: epoch poll failed'))
-      .finally(() => setTimeout(this.loop, this.pollMs).unref());
+      .finally(() => {
+        if (!this.stopped) setTimeout(this.loop, this.pollMs).unref();
+      });
   };
+
+  private stopped = false;
+  /** Shutdown: no further poll (the database is about to close). */
+  stop(): void {
+    this.stopped = true;
+  }
 
   start(): Promise<void> {
     // Already running but stale: answer 503 at once rather than wait on an unreachable database.

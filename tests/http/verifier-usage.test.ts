@@ -70,4 +70,33 @@ describe('a verifier reports usage', () => {
     expect(rows.every((r) => r.lastAt.getTime() <= Date.now())).toBe(true);
     expect((await prisma.serviceAccount.findUnique({ where: { id: account.id } }))?.accessedAt).toBeInstanceOf(Date);
   });
+
+  it('on SIGTERM it drains, sends the counts it holds before the next flush, and exits 0', async () => {
+    const { credential } = await createVerifier(admin, `drain-${uid()}`);
+    const leaving = await startVerifier({ POSTERN_URL: server.url, VERIFIER_CREDENTIAL: credential });
+    try {
+      const ready = await within(async () => (await fetch(`${leaving.url}/readyz`)).status === 200, 20_000, 50);
+      expect(ready, leaving.logs()).not.toBeNull();
+      const ns = await createNamespace(admin, 'global', `vdrain-${uid()}`);
+      const host = `vd-${uid()}.example.com`;
+      const route = await newGuardedRoute(admin, ns.id, `https://${host}`, 'allow:\n  or:\n    - accept: true\n');
+      const { account, token } = await newAccount(admin, ns.id);
+      const ask = () =>
+        traefikForwardAuth(leaving.url, host, '/x', { authorization: `Bearer Pomerium-${token}` }, 'GET');
+      expect(await within(async () => (await ask()).status === 200, 5_000, 20)).not.toBeNull();
+      for (let i = 0; i < 3; i++) expect((await ask()).status).toBe(200);
+      const allowed = async () =>
+        (await (await getPrisma()).usageHour.findMany({ where: { accountId: account.id, routeId: route.id } })).reduce(
+          (n, r) => n + r.allowed,
+          0,
+        );
+      const exited = new Promise<number | null>((resolve) => leaving.process.once('exit', (code) => resolve(code)));
+      leaving.process.kill('SIGTERM');
+      expect(await exited, leaving.logs()).toBe(0);
+      // Well within its 10 s flush interval: these arrived with the shutdown, all of them.
+      expect(await allowed()).toBeGreaterThanOrEqual(4);
+    } finally {
+      await leaving.stop();
+    }
+  }, 60_000);
 });

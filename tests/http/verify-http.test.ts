@@ -96,11 +96,22 @@ describe('verify over HTTP', () => {
       const health = await fetch(`${server.url}/api/health`);
       expect(health.status).toBe(503);
       expect(await health.json()).toEqual({ status: 'unavailable', database: 'unavailable' });
+      // Alive (no restart needed), not ready (no traffic): which checks fail is said.
+      expect((await fetch(`${server.url}/api/health/live`)).status).toBe(200);
+      const ready = await fetch(`${server.url}/api/health/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        status: 'not_ready',
+        checks: { shutdown: { status: 'ok' }, database: { status: 'fail' }, cache: { status: 'fail' } },
+      });
     } finally {
       await relay.restore();
     }
     expect(await within(async () => (await call(token)).status === 200, 15_000, 100)).not.toBeNull();
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+    expect(
+      await within(async () => (await fetch(`${server.url}/api/health/ready`)).status === 200, 15_000, 100),
+    ).not.toBeNull();
   }, 60_000);
 
   it('console pages need a session; the server log holds no token', async () => {

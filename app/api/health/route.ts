@@ -1,4 +1,4 @@
-// GET /api/health: liveness and database reachability, for load balancers and probes.
+// GET /api/health: the database answers (kept as it was for existing probes; /api/health/live and /api/health/ready are the split ones).
 import { checkDatabase } from '@/lib/dal/health';
 
 export const dynamic = 'force-dynamic';

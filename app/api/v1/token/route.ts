@@ -1,5 +1,6 @@
 // POST /api/v1/token: OAuth 2.0 Token Exchange (RFC 8693): a CI job's platform token for a short-lived service-account token.
 import { log as baseLog } from '@/lib/log';
+import { readCappedBody, sizeInWords } from '@/lib/http/body';
 import { exchangeToken } from '@/lib/dal/token-exchange';
 import { requestClientAddress } from '@/lib/net/client-address';
 import { RateLimit } from '@/lib/net/rate-limit';
@@ -27,26 +28,6 @@ function oauthError(status: number, error: OAuthError, description: string, head
   return Response.json({ error, error_description: description }, { status, headers: { ...NO_STORE, ...headers } });
 }
 
-/** The body as text, or null when it is larger than the cap (read no further). */
-async function readCapped(req: Request): Promise<string | null> {
-  if (Number(req.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return null;
-  if (!req.body) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function POST(req: Request): Promise<Response> {
   const address = requestClientAddress((n) => req.headers.get(n));
   const wait = limit.take(address ?? 'unknown');
@@ -64,10 +45,10 @@ export async function POST(req: Request): Promise<Response> {
       'invalid_request',
       'Send the parameters as application/x-www-form-urlencoded (RFC 8693 §2.1).',
     );
-  const body = await readCapped(req);
-  if (body === null)
-    return oauthError(413, 'invalid_request', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
-  const form = new URLSearchParams(body);
+  const body = await readCappedBody(req, MAX_BODY_BYTES);
+  if (!body.ok)
+    return oauthError(413, 'invalid_request', `The request body is larger than ${sizeInWords(MAX_BODY_BYTES)}.`);
+  const form = new URLSearchParams(body.bytes.toString('utf8'));
   const params: Record<string, string> = {};
   for (const [k, v] of form) {
     // RFC 6749 §3.2: parameters must not be repeated.
