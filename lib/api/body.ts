@@ -1,6 +1,7 @@
 import 'server-only';
 import type { z } from 'zod';
 import { ApiProblem } from '@/lib/api/problem';
+import { readCappedBody, sizeInWords } from '@/lib/http/body';
 
 /** The largest JSON body the API reads (a policy's text is at most 256 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -30,23 +31,9 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.outp
  */
 export async function readJson(req: Request, opts: { max?: number; optional?: boolean } = {}): Promise<unknown> {
   const max = opts.max ?? MAX_BODY_BYTES;
-  const declared = Number(req.headers.get('content-length') ?? 'NaN');
-  if (declared > max) throw new ApiProblem('too_large', `The body is larger than ${max / 1024} KB.`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) {
-        await reader.cancel().catch(() => undefined);
-        throw new ApiProblem('too_large', `The body is larger than ${max / 1024} KB.`);
-      }
-      chunks.push(value);
-    }
-  }
+  const body = await readCappedBody(req, max);
+  if (!body.ok) throw new ApiProblem('too_large', `The body is larger than ${sizeInWords(max)}.`);
+  const size = body.bytes.byteLength;
   if (size === 0) {
     if (opts.optional) return {};
     throw new ApiProblem('invalid', 'Send a JSON body.', { _form: ['The request has no body.'] });
@@ -54,7 +41,7 @@ export async function readJson(req: Request, opts: { max?: number; optional?: bo
   const type = (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json' && !/^application\/[\w.+-]+\+json$/.test(type))
     throw new ApiProblem('unsupported_media_type', 'Send the body as application/json.');
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(body.bytes);
   try {
     return JSON.parse(text);
   } catch {

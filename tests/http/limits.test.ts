@@ -8,6 +8,7 @@ import { getPrisma } from '@/lib/db';
 import { hashPassword } from '@/lib/auth/password';
 import { createScimToken } from '@/lib/dal/scim-tokens';
 import { createVerifier } from '@/lib/dal/verifiers';
+import { createApiKey } from '@/lib/dal/api-keys';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from '../support/actors';
 import { newAccount } from '../support/builders';
@@ -18,6 +19,7 @@ let server: RunningServer;
 let token: string;
 let scimToken: string;
 let verifierCredential: string;
+let apiKey: string;
 let cookie: string;
 
 interface Reply {
@@ -91,6 +93,7 @@ beforeAll(async () => {
   token = (await newAccount(admin, 'global')).token;
   scimToken = (await createScimToken(admin, 'limits')).token;
   verifierCredential = (await createVerifier(admin, 'limits')).credential;
+  apiKey = (await createApiKey(admin, { name: 'limits', roleCap: 'admin' })).key;
   const prisma = await getPrisma();
   const person = { email: `limits-${Date.now()}@example.com`, password: 'limits test password 42' };
   const user = await prisma.user.create({
@@ -149,6 +152,17 @@ describe('limits over HTTP', () => {
         error: 'invalid_request',
         error_description: 'The request body is larger than 16 KB.',
       });
+    }
+    await verifyStillAnswers();
+  });
+
+  it('REST API: a JSON body over 1 MB is 413 problem+json, declared or not', async () => {
+    const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+    for (const declared of [64 * MB, null]) {
+      const res = await upload('/api/v1/namespaces', { headers, declared, send: 4 * MB });
+      expect(res.status, `declared ${declared}`).toBe(413);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(JSON.parse(res.body)).toMatchObject({ status: 413, detail: 'The body is larger than 1 MB.' });
     }
     await verifyStillAnswers();
   });
