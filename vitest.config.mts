@@ -32,6 +32,20 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // Faults under load against the production build (`next build` first): the database
+      // stalls or dies, the server is killed, instances race. FAULT_SUITE=short: fewer requests.
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          setupFiles: ['tests/support/setup-db.ts'],
+          env: { TEST_DB: 'postgres' },
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -33,5 +33,8 @@ node scripts/build-verifier.mjs
 step "HTTP tests against the production server"
 npx vitest run --project http
 
+step "fault tests, short form (database outages, SIGKILL, two instances, races)"
+FAULT_SUITE=short npx vitest run --project faults
+
 step "end-to-end tests in Chromium (PGlite and PostgreSQL)"
 npx playwright test
