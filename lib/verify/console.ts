@@ -21,7 +21,13 @@ const slot = globalThis as unknown as {
   __posternLocalVersions?: Set<bigint>;
 };
 
-export const epochPoll = (slot.__posternEpochPoll ??= new EpochPoll(store.readEpoch, () => changed(), log, 1000, config.verifyMaxStalenessMs));
+export const epochPoll = (slot.__posternEpochPoll ??= new EpochPoll(
+  store.readEpoch,
+  () => changed(),
+  log,
+  1000,
+  config.verifyMaxStalenessMs,
+));
 
 /**
  * Versions this instance committed itself: their caches were dropped at commit, so neither

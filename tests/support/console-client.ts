@@ -87,7 +87,8 @@ export async function callAction<T>(
     if (m) rows.set(m[1]!, m[2]!);
   }
   const head = JSON.parse(rows.get('0') ?? 'null') as { a?: string } | null;
-  const ref = typeof head?.a === 'string' && head.a.startsWith('$@') ? parseInt(head.a.slice(2), 16).toString(16) : null;
+  const ref =
+    typeof head?.a === 'string' && head.a.startsWith('$@') ? parseInt(head.a.slice(2), 16).toString(16) : null;
   const row = ref ? rows.get(ref) : undefined;
   if (!row) throw new Error(`${name}: no action result in the answer: ${text.slice(0, 300)}`);
   return JSON.parse(row) as ActionResult<T>;

@@ -47,27 +47,23 @@ function once(
   timeoutMs: number,
 ): Promise<{ status: number; error?: string; reason?: string }> {
   return new Promise((resolve) => {
-    const req = http.request(
-      url,
-      { agent, method: 'GET', headers: { authorization: `Pomerium ${token}` } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => {
-          body += d;
-        });
-        res.on('end', () => {
-          let reason: string | undefined;
-          try {
-            reason = (JSON.parse(body) as { error?: string }).error;
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode ?? 0, reason });
-        });
-        res.on('error', (err) => resolve({ status: 0, error: err.message }));
-      },
-    );
+    const req = http.request(url, { agent, method: 'GET', headers: { authorization: `Pomerium ${token}` } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        body += d;
+      });
+      res.on('end', () => {
+        let reason: string | undefined;
+        try {
+          reason = (JSON.parse(body) as { error?: string }).error;
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: res.statusCode ?? 0, reason });
+      });
+      res.on('error', (err) => resolve({ status: 0, error: err.message }));
+    });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (err) => resolve({ status: 0, error: err.message }));
     req.end();
