@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: types, unit tests, integration tests on the embedded PGlite and
-# on PostgreSQL, a production build, HTTP tests against real servers, and Playwright in
+# on PostgreSQL, a production build, HTTP tests against real servers, the short form of the
+# fault suite (database outages, SIGKILL, two instances, races), and Playwright in
 # Chromium against both databases. Needs PostgreSQL at 127.0.0.1:5432 (TEST_PG_ADMIN_URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,9 +1,13 @@
 // Two console instances (production builds) on one PostgreSQL database: a revoke made on
 // instance A through its server action is honoured by instance B's verify endpoint within
 // the propagation limit (100 ms p99, issue 10; LISTEN/NOTIFY carries it), measured over 50
-// revokes from the moment A acknowledges the revoke to the browser until B answers 401.
+// revokes from the commit until B answers 401. The commit is seen by this test's own LISTEN
+// on the state channel (PostgreSQL delivers notifications at commit); A acknowledges the
+// revoke to the browser later, after re-rendering the page, so B has usually honoured it by then.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import http from 'node:http';
+import pg from 'pg';
+import { STATE_CHANNEL } from '@/lib/dal/epoch';
 import type { Actor } from '@/lib/dal/actor';
 import { makeAdmin } from '../support/actors';
 import { newAccount } from '../support/builders';
@@ -19,15 +23,23 @@ let admin: Actor;
 let a: RunningServer;
 let b: RunningServer;
 let sessionA: ConsoleSession;
+let listener: pg.Client;
+/** When each state version's notification reached this process (performance.now()). */
+const commits: { at: number; payload: string }[] = [];
 
 beforeAll(async () => {
   admin = await makeAdmin(); // applies the migrations from this process
   [a, b] = await Promise.all([startConsole({ LOG_LEVEL: 'warn' }), startConsole({ LOG_LEVEL: 'warn' })]);
   // makeAdmin's users all have this password (tests/support/actors.ts).
   sessionA = await signIn(a.url, admin.email, 'irrelevant-password');
+  listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await listener.connect();
+  listener.on('notification', (n) => commits.push({ at: performance.now(), payload: n.payload ?? '' }));
+  await listener.query(`LISTEN ${STATE_CHANNEL}`);
 });
 
 afterAll(async () => {
+  await listener?.end();
   await Promise.all([a?.stop(), b?.stop()]);
 });
 
@@ -48,6 +60,7 @@ const statusOnB = (token: string) =>
 
 describe('two console instances on one PostgreSQL', () => {
   it(`${REVOKES} revokes on A are honoured on B within ${LIMIT_MS} ms p99`, async () => {
+    const fromCommit: number[] = [];
     const fromAck: number[] = [];
     const fromSend: number[] = [];
     for (let i = 0; i < REVOKES; i++) {
@@ -72,15 +85,18 @@ describe('two console instances on one PostgreSQL', () => {
       const result = await revoke;
       expect(result.ok, JSON.stringify(result)).toBe(true);
       expect(last, `revoke ${i} not honoured on B within 5 s`).toBe(401);
+      const commit = commits.find((c) => c.at >= sent && c.payload.endsWith(':accounts'));
+      expect(commit, `no notification of revoke ${i}`).toBeDefined();
+      fromCommit.push(Math.max(0, refusedAt - commit!.at));
       fromAck.push(Math.max(0, refusedAt - acked));
       fromSend.push(refusedAt - sent);
     }
     const fmt = (xs: number[]) =>
       `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;
     console.log(
-      `revoke on A → 401 on B, ${REVOKES} revokes: from A's acknowledgement ${fmt(fromAck)}; ` +
-        `from sending the revoke (includes A's own action time) ${fmt(fromSend)}`,
+      `revoke on A → 401 on B, ${REVOKES} revokes: from the commit ${fmt(fromCommit)}; from A's ` +
+        `acknowledgement ${fmt(fromAck)}; from sending the revoke (with A's own action time) ${fmt(fromSend)}`,
     );
-    expect(percentile(fromAck, 99)).toBeLessThanOrEqual(LIMIT_MS);
+    expect(percentile(fromCommit, 99)).toBeLessThanOrEqual(LIMIT_MS);
   }, 180_000);
 });
