@@ -3,15 +3,20 @@
 //   stall()   PostgreSQL hangs: connections stay open, nothing moves either way, new ones are
 //             accepted and wait (what a frozen host or a full disk looks like from outside);
 //   down()    PostgreSQL is gone: every connection is reset and new ones are refused;
-//   restore() PostgreSQL is back: stalled bytes flow again, new connections pass.
+//   crash()   the host vanishes: nothing moves, new connections go nowhere, and when it is back
+//             it knows none of the old connections (restore() resets them, as its TCP stack would);
+//   restore() PostgreSQL is back: stalled bytes flow again (crashed connections are reset), new
+//             connections pass.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { freePort } from './server';
 
-type Mode = 'pass' | 'stall' | 'down';
+type Mode = 'pass' | 'stall' | 'down' | 'crash';
 
 interface Pair {
   client: Socket;
   upstream: Socket | null;
+  /** Opened or alive during a crash: the restored host does not know it. */
+  lost: boolean;
   /** Bytes held back while stalled, per direction, in order. */
   toUpstream: Buffer[];
   toClient: Buffer[];
@@ -24,6 +29,7 @@ export interface TcpProxy {
   connections(): number;
   stall(): void;
   down(): Promise<void>;
+  crash(): void;
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -44,6 +50,7 @@ export async function startTcpProxy(target = { host: '127.0.0.1', port: 5432 }):
     const up = connect(target.port, target.host);
     p.upstream = up;
     up.on('data', (chunk: Buffer) => {
+      if (p.lost) return;
       if (mode === 'stall') p.toClient.push(chunk);
       else p.client.write(chunk);
     });
@@ -52,9 +59,10 @@ export async function startTcpProxy(target = { host: '127.0.0.1', port: 5432 }):
   };
 
   const accept = (client: Socket) => {
-    const p: Pair = { client, upstream: null, toUpstream: [], toClient: [] };
+    const p: Pair = { client, upstream: null, lost: mode === 'crash', toUpstream: [], toClient: [] };
     pairs.add(p);
     client.on('data', (chunk: Buffer) => {
+      if (p.lost) return;
       if (mode === 'stall' || !p.upstream) p.toUpstream.push(chunk);
       else p.upstream.write(chunk);
     });
@@ -88,6 +96,10 @@ export async function startTcpProxy(target = { host: '127.0.0.1', port: 5432 }):
     stall() {
       mode = 'stall';
     },
+    crash() {
+      mode = 'crash';
+      for (const p of pairs) p.lost = true;
+    },
     async down() {
       mode = 'down';
       const closed = unlisten();
@@ -98,7 +110,13 @@ export async function startTcpProxy(target = { host: '127.0.0.1', port: 5432 }):
       const was = mode;
       mode = 'pass';
       if (was === 'down') await listen();
-      for (const p of pairs) {
+      for (const p of [...pairs]) {
+        if (p.lost) {
+          p.client.resetAndDestroy();
+          p.upstream?.destroy();
+          pairs.delete(p);
+          continue;
+        }
         if (!p.upstream) openUpstream(p);
         else for (const chunk of p.toUpstream.splice(0)) p.upstream.write(chunk);
         for (const chunk of p.toClient.splice(0)) p.client.write(chunk);
