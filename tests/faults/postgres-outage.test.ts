@@ -1,4 +1,4 @@
-// PostgreSQL stalls, goes down or its host crashes under verify load. The production build reaches its
+// PostgreSQL stalls, goes down, its host crashes, or the network partitions, under verify load. The production build reaches its
 // database through a TCP proxy this test controls (tests/support/tcp-proxy.ts); the shared
 // PostgreSQL cluster itself keeps running. The test process is a second console instance on
 // the same database (it creates the accounts and revokes one "elsewhere").
@@ -60,7 +60,7 @@ const VALID = ['valid-1', 'valid-2', 'valid-3'];
 /** Valid tokens first presented during the fault: the server has nothing of them in memory. */
 const UNSEEN = Array.from({ length: scale(20, 10) }, (_, i) => `unseen-${i + 1}`);
 
-describe.each(['stall', 'down', 'crash'] as const)('PostgreSQL %s under verify load', (fault) => {
+describe.each(['stall', 'down', 'crash', 'partition'] as const)('PostgreSQL %s under verify load', (fault) => {
   it('fails closed within 1 s of the staleness limit, never accepts a revoked token, recovers within 5 s', async () => {
     const made: Record<string, { id: string; token: string }> = {};
     for (const label of [...VALID, 'revoked-here', 'revoked-elsewhere', ...UNSEEN]) {
@@ -78,6 +78,7 @@ describe.each(['stall', 'down', 'crash'] as const)('PostgreSQL %s under verify l
     const ackHere = performance.now();
     if (fault === 'stall') proxy.stall();
     else if (fault === 'crash') proxy.crash();
+    else if (fault === 'partition') proxy.partition();
     else await proxy.down();
     const faultAt = performance.now();
     // Revoked on another instance during the fault: this server cannot hear of it.

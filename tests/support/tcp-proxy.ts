@@ -5,18 +5,22 @@
 //   down()    PostgreSQL is gone: every connection is reset and new ones are refused;
 //   crash()   the host vanishes: nothing moves, new connections go nowhere, and when it is back
 //             it knows none of the old connections (restore() resets them, as its TCP stack would);
+//   partition() the network drops everything, and the connections it carried never come back
+//             (a firewall or NAT that forgot them): no reset, no error, ever;
 //   restore() PostgreSQL is back: stalled bytes flow again (crashed connections are reset), new
 //             connections pass.
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { freePort } from './server';
 
-type Mode = 'pass' | 'stall' | 'down' | 'crash';
+type Mode = 'pass' | 'stall' | 'down' | 'crash' | 'partition';
 
 interface Pair {
   client: Socket;
   upstream: Socket | null;
-  /** Opened or alive during a crash: the restored host does not know it. */
+  /** Opened or alive during a crash or partition: nothing moves on it any more. */
   lost: boolean;
+  /** Lost in a crash: the restored host resets it (a partition's stays silent). */
+  resetOnRestore: boolean;
   /** Bytes held back while stalled, per direction, in order. */
   toUpstream: Buffer[];
   toClient: Buffer[];
@@ -30,6 +34,7 @@ export interface TcpProxy {
   stall(): void;
   down(): Promise<void>;
   crash(): void;
+  partition(): void;
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -59,7 +64,8 @@ export async function startTcpProxy(target = { host: '127.0.0.1', port: 5432 }):
   };
 
   const accept = (client: Socket) => {
-    const p: Pair = { client, upstream: null, lost: mode === 'crash', toUpstream: [], toClient: [] };
+    const lost = mode === 'crash' || mode === 'partition';
+    const p: Pair = { client, upstream: null, lost, resetOnRestore: mode === 'crash', toUpstream: [], toClient: [] };
     pairs.add(p);
     client.on('data', (chunk: Buffer) => {
       if (p.lost) return;
@@ -98,7 +104,11 @@ export async function startTcpProxy(target = { host: '127.0.0.1', port: 5432 }):
     },
     crash() {
       mode = 'crash';
-      for (const p of pairs) p.lost = true;
+      for (const p of pairs) Object.assign(p, { lost: true, resetOnRestore: true });
+    },
+    partition() {
+      mode = 'partition';
+      for (const p of pairs) Object.assign(p, { lost: true, resetOnRestore: false });
     },
     async down() {
       mode = 'down';
@@ -111,6 +121,7 @@ export async function startTcpProxy(target = { host: '127.0.0.1', port: 5432 }):
       mode = 'pass';
       if (was === 'down') await listen();
       for (const p of [...pairs]) {
+        if (p.lost && !p.resetOnRestore) continue;
         if (p.lost) {
           p.client.resetAndDestroy();
           p.upstream?.destroy();
