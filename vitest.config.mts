@@ -32,10 +32,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      // Faults against the production build (`next build` first): each test makes its own databases.
+      // Faults under load against the production build (`next build` first): the database
+      // stalls or dies, the server is killed, instances race. FAULT_SUITE=short: fewer requests.
       {
         extends: true,
-        test: { name: 'faults', include: ['tests/faults/**/*.test.ts'], fileParallelism: false },
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          setupFiles: ['tests/support/setup-db.ts'],
+          env: { TEST_DB: 'postgres' },
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
       },
     ],
   },

@@ -18,4 +18,18 @@ export const config = {
   oidcEmailAuthoritative: process.env.OIDC_EMAIL_AUTHORITATIVE === 'true',
   /** FEDERATION_ALLOW_HTTP_LOCALHOST=1 (tests, local development): trusted issuers on http://localhost are allowed. */
   federationAllowHttpLocalhost: process.env.FEDERATION_ALLOW_HTTP_LOCALHOST === '1',
+  /**
+   * VERIFY_MAX_STALENESS (seconds, default 5): how long the console's verify endpoints keep
+   * deciding from memory without reading the state version from the database; then 503.
+   */
+  verifyMaxStalenessMs: staleness(process.env.VERIFY_MAX_STALENESS),
 };
+
+function staleness(value: string | undefined): number {
+  if (!value) return 5000;
+  const seconds = Number(value);
+  // At least two epoch polls (one per second) must fit, or a healthy instance would flap to 503.
+  if (!Number.isFinite(seconds) || seconds < 2 || seconds > 300)
+    throw new Error(`VERIFY_MAX_STALENESS must be a number of seconds from 2 to 300, not ${JSON.stringify(value)}`);
+  return Math.round(seconds * 1000);
+}

@@ -119,7 +119,15 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-/** A dedicated connection for LISTEN (a pooled one would be handed to other queries). */
+/** How often the LISTEN connection proves it is alive, and how long an answer may take. */
+const LISTEN_HEARTBEAT_MS = 2000;
+
+/**
+ * A dedicated connection for LISTEN (a pooled one would be handed to other queries). A
+ * connection the network silently dropped (a firewall or NAT that forgot it, a host gone
+ * without a reset) raises no error and delivers nothing: a heartbeat query finds it out
+ * within two heartbeats, and it is replaced. Reconnects at most 1 s apart.
+ */
 function listenWithRetry(
   pg: typeof import('pg').default,
   url: string,
@@ -131,32 +139,44 @@ function listenWithRetry(
   let delay = 100;
   const connect = async () => {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+    const c = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 3000,
+      query_timeout: LISTEN_HEARTBEAT_MS,
+    });
     client = c;
-    const retry = () => {
+    let heartbeat: NodeJS.Timeout | undefined;
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      clearInterval(heartbeat);
+      if (!stopped)
+        log.warn({ err: err.message }, 'LISTEN connection failed; reconnecting (the epoch poll covers the gap)');
       c.removeAllListeners();
+      c.on('error', () => {});
       c.end().catch(() => {});
+      // A dropped connection never completes a polite end: let go of the socket now.
+      (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
       if (stopped) return;
       setTimeout(() => void connect(), delay).unref();
-      delay = Math.min(delay * 2, 5_000);
+      delay = Math.min(delay * 2, 1000);
     };
-    c.on('error', (err) => {
-      log.warn({ err: err.message }, 'LISTEN connection failed; reconnecting (the epoch poll covers the gap)');
-      retry();
-    });
+    c.on('error', fail);
+    c.on('end', () => fail(new Error('the server closed the connection')));
     c.on('notification', (n) => {
       if (n.channel === channel && n.payload) onPayload(n.payload);
     });
     try {
       await c.connect();
       await c.query(`LISTEN ${channel}`);
+      if (failed) return;
       delay = 100;
+      heartbeat = setInterval(() => {
+        c.query('SELECT 1').catch((err: Error) => fail(err));
+      }, LISTEN_HEARTBEAT_MS).unref();
     } catch (err) {
-      log.warn(
-        { err: (err as Error).message },
-        'LISTEN connection failed; reconnecting (the epoch poll covers the gap)',
-      );
-      retry();
+      fail(err as Error);
     }
   };
   void connect();

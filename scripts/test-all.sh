@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: types, unit tests, integration tests on the embedded PGlite and
-# on PostgreSQL, a production build, HTTP tests against real servers, and Playwright in
+# on PostgreSQL, a production build, HTTP tests against real servers, the short form of the
+# fault suite (database outages, SIGKILL, two instances, races), and Playwright in
 # Chromium against both databases. Needs PostgreSQL at 127.0.0.1:5432 (TEST_PG_ADMIN_URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,9 @@ node scripts/build-cli.mjs
 
 step "HTTP tests against the production server"
 npx vitest run --project http
+
+step "fault tests, short form (database outages, SIGKILL, two instances, races)"
+FAULT_SUITE=short npx vitest run --project faults
 
 step "end-to-end tests in Chromium (PGlite and PostgreSQL)"
 npx playwright test

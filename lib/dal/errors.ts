@@ -47,3 +47,8 @@ export function isForeignKeyViolation(err: unknown): boolean {
   const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
   return e?.code === 'P2003' || e?.meta?.driverAdapterError?.cause?.kind === 'ForeignKeyConstraintViolation';
 }
+
+/** Prisma could not start the transaction within its wait (every connection busy for that long). */
+export function isTransactionStartTimeout(err: unknown): boolean {
+  return (err as { code?: string })?.code === 'P2028' && /start a transaction/i.test((err as Error).message ?? '');
+}

@@ -1,6 +1,6 @@
 import 'server-only';
 import { getPrisma } from '@/lib/db';
-import { AppError, isForeignKeyViolation, isUniqueViolation } from '@/lib/dal/errors';
+import { AppError, isForeignKeyViolation, isTransactionStartTimeout, isUniqueViolation } from '@/lib/dal/errors';
 import { bumpEpoch, type StateChangeEntry, type Tx } from '@/lib/dal/epoch';
 import { recordAudit, type AuditActor, type AuditEntity, type AuditEntry } from '@/lib/dal/audit';
 import { changed } from '@/lib/verify/invalidate';
@@ -60,6 +60,14 @@ export interface MutationOptions {
 const make = (e: Error | ((err: unknown) => Error), err: unknown) => (typeof e === 'function' ? e(err) : e);
 
 /**
+ * How long a mutation may wait for its turn (a connection; on the embedded database, the
+ * one connection). Prisma's default, 2 s, turned a burst of writes on one key (50 browsers
+ * creating the same user ID or route, tests/faults/races.test.ts) into generic errors for
+ * the last in line instead of the conflict each one should be told about.
+ */
+const TURN_WAIT_MS = 15_000;
+
+/**
  * The one way to change data: `$transaction → authorize → write → record → bump the state
  * version → changed()`. `fn` authorizes with `m.tx` (on the embedded database the
  * transaction holds the only connection), writes, and records what it changed. The state
@@ -72,30 +80,35 @@ export async function mutate<T>(fn: (m: Mutation) => Promise<T>, options: Mutati
   let version: bigint | undefined;
   let result: T;
   try {
-    result = await (await getPrisma()).$transaction(async (tx) => {
-      const changes: StateChangeEntry[] = [];
-      const scopes = new Set<ChangeScope>();
-      const m: Mutation = {
-        tx,
-        async record(actor, entry, opts) {
-          await recordAudit(tx, actor, entry);
-          if (!(opts?.affectsVerify ?? VERIFY_STATE.has(entry.entityType))) return;
-          const scope = SCOPE_OF[entry.entityType];
-          if (scope) changes.push({ entity: entry.entityType, entityId: entry.entityId });
-          else changes.push({ entity: 'all', entityId: null });
-          scopes.add(scope ?? 'all');
-        },
-        touchVerifyState() {
-          changes.push({ entity: 'all', entityId: null });
-          scopes.add('all');
-        },
-      };
-      const r = await fn(m);
-      if (scopes.size) version = await bumpEpoch(tx, changes, scopes);
-      touched = scopes.size ? (scopes.has('all') ? new Set(['all']) : scopes) : null;
-      return r;
-    });
+    result = await (await getPrisma()).$transaction(
+      async (tx) => {
+        const changes: StateChangeEntry[] = [];
+        const scopes = new Set<ChangeScope>();
+        const m: Mutation = {
+          tx,
+          async record(actor, entry, opts) {
+            await recordAudit(tx, actor, entry);
+            if (!(opts?.affectsVerify ?? VERIFY_STATE.has(entry.entityType))) return;
+            const scope = SCOPE_OF[entry.entityType];
+            if (scope) changes.push({ entity: entry.entityType, entityId: entry.entityId });
+            else changes.push({ entity: 'all', entityId: null });
+            scopes.add(scope ?? 'all');
+          },
+          touchVerifyState() {
+            changes.push({ entity: 'all', entityId: null });
+            scopes.add('all');
+          },
+        };
+        const r = await fn(m);
+        if (scopes.size) version = await bumpEpoch(tx, changes, scopes);
+        touched = scopes.size ? (scopes.has('all') ? new Set(['all']) : scopes) : null;
+        return r;
+      },
+      { maxWait: TURN_WAIT_MS },
+    );
   } catch (err) {
+    if (isTransactionStartTimeout(err))
+      throw new AppError('unavailable', 'The console is too busy to save this right now. Please try again.');
     if (isUniqueViolation(err))
       throw options.unique
         ? make(options.unique, err)

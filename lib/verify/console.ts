@@ -22,7 +22,13 @@ const slot = globalThis as unknown as {
   __posternStopListen?: () => void;
 };
 
-export const epochPoll = (slot.__posternEpochPoll ??= new EpochPoll(store.readEpoch, () => changed(), log));
+export const epochPoll = (slot.__posternEpochPoll ??= new EpochPoll(
+  store.readEpoch,
+  () => changed(),
+  log,
+  1000,
+  config.verifyMaxStalenessMs,
+));
 
 /**
  * Versions this instance committed itself: their caches were dropped at commit, so neither

@@ -295,10 +295,11 @@ export async function verifyRequest(engine: VerifyEngine, input: VerifyInput, lo
   const note: Note = { reason: 'unavailable' };
   let out: VerifyOutput;
   try {
-    out =
+    out = await engine.beforeStale(
       input.endpoint === 'token'
-        ? await verifyToken(engine, input, head, note)
-        : await verifyProxied(engine, input, input.endpoint, head, note);
+        ? verifyToken(engine, input, head, note)
+        : verifyProxied(engine, input, input.endpoint, head, note),
+    );
   } catch (err) {
     if (!(err instanceof Unavailable))
       log.error({ err: (err as Error)?.message }, 'verify failed unexpectedly; failing closed');

@@ -39,6 +39,8 @@ export interface Freshness {
   fresh(): boolean;
   /** Called when not fresh: (re)starts the feed; resolves when it has run once, rejects when it cannot. */
   start(): Promise<void>;
+  /** When fresh() turns false unless the feed speaks again (epoch ms); null while not fresh. */
+  staleAt?(): number | null;
 }
 
 export interface EngineOptions {
@@ -151,6 +153,33 @@ export class VerifyEngine {
   /** The key new tokens and assertions are signed with. */
   activeSigner(): Promise<Signer> {
     return this.signer.get();
+  }
+
+  /**
+   * `decision`, or Unavailable if it is still waiting when the memory turns stale. A decision
+   * that needs the store (a token or account not in memory, a route table to rebuild) must
+   * not wait on a stalled database past the freshness it started under: it answers 503 then,
+   * rather than hang until the driver gives up (and the proxy in front with its own 5xx).
+   */
+  beforeStale<T>(decision: Promise<T>): Promise<T> {
+    const at = this.options.freshness.staleAt?.() ?? null;
+    if (at === null) return decision; // not fresh: ensureFresh() answers at once, or polls once (cold start)
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Unavailable('the state went stale while waiting for the store')),
+        Math.max(0, at - Date.now()),
+      );
+      decision.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      );
+    });
   }
 
   private async ensureFresh(): Promise<void> {
@@ -365,6 +394,10 @@ export class EpochPoll implements Freshness {
 
   fresh(): boolean {
     return this.started !== null && Date.now() - this.lastOk < this.freshMs;
+  }
+
+  staleAt(): number | null {
+    return this.fresh() ? this.lastOk + this.freshMs : null;
   }
 
   /** The last state version read (null before the first poll), and when (epoch ms; null before). */

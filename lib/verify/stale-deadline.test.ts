@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { generateSigningKey, importSigningKey, importVerifyKey, mintServiceAccountToken } from '@/lib/tokens';
+import { verifyRequest } from './core';
+import { VerifyEngine, type Freshness } from './engine';
+import type { AccountState, VerifyStore } from './types';
+
+// A decision that needs the store (an account not in memory) while the database stalls must
+// not wait past the moment the engine's memory turns stale: it answers 503 then, not when
+// the driver finally gives up (tests/faults/postgres-outage.test.ts found it waiting 5 s).
+describe('VerifyEngine.beforeStale', () => {
+  const quiet = { warn() {}, error() {} };
+  const account: AccountState = {
+    id: '11111111-1111-4111-8111-111111111111',
+    userId: 'u-1',
+    namespaceId: 'global',
+    disabled: false,
+    expiresAt: null,
+    email: null,
+    groups: [],
+    generation: 1,
+    previousValidUntil: null,
+  };
+
+  async function setup(loadAccountState: VerifyStore['loadAccountState'], staleInMs: number) {
+    const key = await generateSigningKey();
+    const signer = { kid: key.kid, key: await importSigningKey(key.privateJwk) };
+    const store: VerifyStore = {
+      loadAccountState,
+      loadRouteTable: async () => ({ namespaces: [], routes: [], policies: [] }),
+      loadVerifyKeys: async () => new Map([[key.kid, await importVerifyKey(key.publicJwk)]]),
+      loadSigner: async () => signer,
+      loadFederation: async () => ({ issuers: [], rules: [] }),
+      recordAccessed: async () => {},
+    };
+    const staleAt = Date.now() + staleInMs;
+    const freshness: Freshness = {
+      fresh: () => Date.now() < staleAt,
+      start: async () => {},
+      staleAt: () => (Date.now() < staleAt ? staleAt : null),
+    };
+    const engine = new VerifyEngine({
+      store,
+      freshness,
+      issuer: () => 'https://p.test',
+      audience: 'postern',
+      log: quiet,
+    });
+    const token = await mintServiceAccountToken({
+      signer,
+      issuer: 'https://p.test',
+      audience: 'postern',
+      subject: account.userId,
+      accountId: account.id,
+      generation: 1,
+    });
+    const ask = () =>
+      verifyRequest(
+        engine,
+        {
+          endpoint: 'token',
+          method: 'GET',
+          get: (h) => (h === 'authorization' ? `Pomerium ${token}` : null),
+          suffix: null,
+          clientAddress: '127.0.0.1',
+        },
+        quiet,
+      );
+    return { engine, ask };
+  }
+
+  it('answers 503 when the memory turns stale while the store has not answered', async () => {
+    const { engine, ask } = await setup(() => new Promise(() => {}), 150);
+    const started = performance.now();
+    const out = await ask();
+    const took = performance.now() - started;
+    engine.close();
+    expect(out.status).toBe(503);
+    expect(took).toBeGreaterThanOrEqual(100);
+    expect(took).toBeLessThan(1000);
+  });
+
+  it('answers as usual when the store answers in time', async () => {
+    const { engine, ask } = await setup(async () => account, 5000);
+    const out = await ask();
+    engine.close();
+    expect(out.status).toBe(200);
+  });
+});
