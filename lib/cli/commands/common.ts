@@ -1,8 +1,9 @@
 // Options and output shared by the commands.
-import { stringOption, type OptionSpec, type Parsed } from '../args';
+import { stringOption, type CommandSpec, type OptionSpec, type Parsed } from '../args';
 import type { ApiClient } from '../client';
 import type { Context } from '../context';
 import type { Namespace } from '../types';
+import { resolveNamespace } from '../resolve';
 import { usageError } from '../errors';
 import { formatJson, formatTable, type Column } from '../output';
 
@@ -73,4 +74,33 @@ export async function listPerNamespace<T extends { id: string }>(
     if (seen.size >= max) break;
   }
   return [...seen.values()].slice(0, max);
+}
+
+/**
+ * `<noun> list` for a per-namespace resource (routes, policies): `--namespace` (path or id;
+ * default every readable namespace), `--limit`, `--output`, and the table's columns.
+ */
+export function namespacedListCommand<T extends { id: string }>(o: {
+  path: readonly string[];
+  summary: string;
+  resource: string;
+  noun: string;
+  columns: readonly Column<T>[];
+}): CommandSpec<Context> {
+  return {
+    path: [...o.path],
+    summary: o.summary,
+    options: {
+      namespace: namespaceOption(false, 'Only this namespace (path or id); default: every namespace you can see.'),
+      limit: limitOption,
+      output: outputOption,
+    },
+    async run(ctx, input) {
+      const api = ctx.api();
+      const ns = stringOption(input, 'namespace');
+      const namespaceId = ns === undefined ? undefined : (await resolveNamespace(api, ns)).id;
+      const items = await listPerNamespace<T>(api, o.resource, namespaceId, limitOf(input));
+      emitList(ctx, input, items, o.columns, o.noun);
+    },
+  };
 }

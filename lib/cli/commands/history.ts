@@ -6,25 +6,8 @@ import { csvLine, type Column } from '../output';
 import { resolveNamespace } from '../resolve';
 import type { HistoryEntry } from '../types';
 import { namespaceOption } from './common';
-
-const HISTORY_TYPES = [
-  'namespace',
-  'service_account',
-  'route',
-  'policy',
-  'grant',
-  'signing_key',
-  'directory_user',
-  'directory_group',
-  'scim_token',
-  'console_user',
-  'identity_link',
-  'verifier',
-  'trusted_issuer',
-  'trust_rule',
-  'token_exchange',
-  'api_key',
-];
+// The server's own list (client-safe: zod and constants only), so the two cannot drift.
+import { HISTORY_ENTITY_TYPES } from '../../schemas/history';
 
 /** The CSV columns: the entry's fields, before/after as JSON. */
 export const HISTORY_CSV: readonly Column<HistoryEntry>[] = [
@@ -64,7 +47,7 @@ A date means midnight UTC (as --until: through that day); a duration (24h, 7d) m
     type: {
       type: 'string',
       value: '<entity>',
-      choices: HISTORY_TYPES,
+      choices: HISTORY_ENTITY_TYPES,
       description: 'Only entries about this kind of thing.',
     },
     output: {

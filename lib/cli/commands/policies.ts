@@ -7,7 +7,7 @@ import { formatJson, formatTable } from '../output';
 import type { PolicyManifest } from '../policy-file';
 import { findPolicyByName, resolveNamespace } from '../resolve';
 import type { Namespace, Policy } from '../types';
-import { emitList, limitOf, limitOption, listPerNamespace, namespaceOption, outputOption } from './common';
+import { namespaceOption, namespacedListCommand, outputOption } from './common';
 
 interface Outcome {
   action: 'created' | 'updated' | 'unchanged' | 'would create' | 'would update';
@@ -123,33 +123,18 @@ Prints one line per policy: created, updated or unchanged, its name and id.`,
   },
 };
 
-const list: CommandSpec<Context> = {
+const list = namespacedListCommand<Policy>({
   path: ['policy', 'list'],
   summary: 'List policies.',
-  options: {
-    namespace: namespaceOption(false, 'Only this namespace (path or id); default: every namespace you can see.'),
-    limit: limitOption,
-    output: outputOption,
-  },
-  async run(ctx, input) {
-    const api = ctx.api();
-    const ns = stringOption(input, 'namespace');
-    const namespaceId = ns === undefined ? undefined : (await resolveNamespace(api, ns)).id;
-    const items = await listPerNamespace<Policy>(api, '/policies', namespaceId, limitOf(input));
-    emitList(
-      ctx,
-      input,
-      items,
-      [
-        { header: 'id', value: (p) => p.id },
-        { header: 'name', value: (p) => p.name },
-        { header: 'namespace', value: (p) => p.namespaceId },
-        { header: 'enforced', value: (p) => (p.enforced ? 'yes' : 'no') },
-        { header: 'description', value: (p) => p.description },
-      ],
-      'policies',
-    );
-  },
-};
+  resource: '/policies',
+  noun: 'policies',
+  columns: [
+    { header: 'id', value: (p) => p.id },
+    { header: 'name', value: (p) => p.name },
+    { header: 'namespace', value: (p) => p.namespaceId },
+    { header: 'enforced', value: (p) => (p.enforced ? 'yes' : 'no') },
+    { header: 'description', value: (p) => p.description },
+  ],
+});
 
 export const policyCommands = [apply, list];

@@ -3,7 +3,7 @@ import { flag, listOption, stringOption, type CommandSpec } from '../args';
 import type { Context } from '../context';
 import { resolveNamespace, resolvePolicyId, resolveRoute } from '../resolve';
 import type { Route } from '../types';
-import { emitCreated, emitList, limitOf, limitOption, listPerNamespace, namespaceOption, outputOption } from './common';
+import { emitCreated, namespaceOption, namespacedListCommand } from './common';
 
 const create: CommandSpec<Context> = {
   path: ['route', 'create'],
@@ -67,35 +67,20 @@ const create: CommandSpec<Context> = {
   },
 };
 
-const list: CommandSpec<Context> = {
+const list = namespacedListCommand<Route>({
   path: ['route', 'list'],
   summary: 'List routes.',
-  options: {
-    namespace: namespaceOption(false, 'Only this namespace (path or id); default: every namespace you can see.'),
-    limit: limitOption,
-    output: outputOption,
-  },
-  async run(ctx, input) {
-    const api = ctx.api();
-    const ns = stringOption(input, 'namespace');
-    const namespaceId = ns === undefined ? undefined : (await resolveNamespace(api, ns)).id;
-    const items = await listPerNamespace<Route>(api, '/routes', namespaceId, limitOf(input));
-    emitList(
-      ctx,
-      input,
-      items,
-      [
-        { header: 'id', value: (r) => r.id },
-        { header: 'name', value: (r) => r.name },
-        { header: 'namespace', value: (r) => r.namespaceId },
-        { header: 'from', value: (r) => r.from },
-        { header: 'to', value: (r) => r.to },
-        { header: 'policies', value: (r) => r.policyIds?.length ?? 0 },
-      ],
-      'routes',
-    );
-  },
-};
+  resource: '/routes',
+  noun: 'routes',
+  columns: [
+    { header: 'id', value: (r) => r.id },
+    { header: 'name', value: (r) => r.name },
+    { header: 'namespace', value: (r) => r.namespaceId },
+    { header: 'from', value: (r) => r.from },
+    { header: 'to', value: (r) => r.to },
+    { header: 'policies', value: (r) => r.policyIds?.length ?? 0 },
+  ],
+});
 
 const remove: CommandSpec<Context> = {
   path: ['route', 'delete'],
