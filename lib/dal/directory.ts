@@ -22,19 +22,23 @@ export async function canManageDirectory(actor: Actor): Promise<boolean> {
 }
 
 // The directory is install-wide: it belongs to Global.
+/** Directory users whose id, email or name contains `q` (any case); every user without one. */
+const matching = (q: string | undefined) =>
+  q
+    ? {
+        OR: [
+          { id: { contains: q, mode: 'insensitive' as const } },
+          { email: { contains: q, mode: 'insensitive' as const } },
+          { name: { contains: q, mode: 'insensitive' as const } },
+        ],
+      }
+    : {};
+
 export async function listDirectoryUsers(actor: Actor | null, q?: string): Promise<DirectoryUserRow[]> {
   // Anyone with a role may read it: the impersonation and policy pickers list its users.
   await authorizeAnyRole(actor);
   const rows = await (await getPrisma()).directoryUser.findMany({
-    where: q
-      ? {
-          OR: [
-            { id: { contains: q, mode: 'insensitive' } },
-            { email: { contains: q, mode: 'insensitive' } },
-            { name: { contains: q, mode: 'insensitive' } },
-          ],
-        }
-      : {},
+    where: matching(q),
     orderBy: { id: 'asc' },
     take: 500,
     select: {
@@ -120,18 +124,7 @@ export async function pageDirectoryUsers(
   const q = opts.q?.trim();
   const rows = await (await getPrisma()).directoryUser.findMany({
     where: {
-      AND: [
-        opts.after !== undefined ? { id: { gt: opts.after } } : {},
-        q
-          ? {
-              OR: [
-                { id: { contains: q, mode: 'insensitive' } },
-                { email: { contains: q, mode: 'insensitive' } },
-                { name: { contains: q, mode: 'insensitive' } },
-              ],
-            }
-          : {},
-      ],
+      AND: [opts.after !== undefined ? { id: { gt: opts.after } } : {}, matching(q)],
     },
     orderBy: { id: 'asc' },
     take: opts.limit + 1,
