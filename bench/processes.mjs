@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import readline from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 
 export class BenchError extends Error {}
 
@@ -121,4 +123,32 @@ export function seeder(env, args, { input, onLine } = {}) {
     ),
   );
   return { child, done };
+}
+
+/** Polls `url` until it answers 200; fails with the log's tail if `child` exits or time runs out. */
+export async function waitReady(url, child, logFile, what, { timeoutMs = 120_000, pollMs = 50 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited(child)) throw new BenchError(`${what} exited (code ${child.exitCode}):\n${tail(logFile)}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(pollMs);
+  }
+  throw new BenchError(`${what} was not ready after ${timeoutMs / 1000} s:\n${tail(logFile)}`);
+}
+
+/** One PostgreSQL connection to `url` for `fn` (creating or dropping the bench's database). */
+export async function withPgClient(url, fn) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
 }

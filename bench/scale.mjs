@@ -30,13 +30,14 @@ import {
   BenchError,
   seeder,
   finishOnSignals,
-  exited,
   freePort,
   positiveInt,
   start,
   stopChildren,
   tail,
   VERIFIER_NODE_ARGS,
+  waitReady,
+  withPgClient,
 } from './processes.mjs';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,15 +71,7 @@ let tmpDir = null;
 let dbCreated = false;
 let currentLoad = null;
 
-async function admin(fn) {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (fn) => withPgClient(PG_URL, fn);
 
 let finishing = false;
 async function finish(code) {
@@ -161,21 +154,8 @@ async function seed(databaseUrl) {
   return Date.now() - started;
 }
 
-async function waitFor(url, child, logFile, what, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited(child)) throw new BenchError(`${what} exited (code ${child.exitCode}):\n${tail(logFile)}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(20);
-  }
-  throw new BenchError(`${what} was not ready after ${timeoutMs / 1000} s:\n${tail(logFile)}`);
-}
+const waitFor = (url, child, logFile, what, timeoutMs) =>
+  waitReady(url, child, logFile, what, { timeoutMs, pollMs: 20 });
 
 function load(opts) {
   return new Promise((resolve, reject) => {

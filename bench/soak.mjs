@@ -26,7 +26,16 @@
 // edits: the checker must then report wrong decisions and the run fail); BENCH_PG_URL
 // (postgres://postgres@127.0.0.1:5432/postgres), CHROMIUM_PATH (/usr/bin/chromium).
 import autocannon from 'autocannon';
-import { BenchError, cli, exited, finishOnSignals, freePort, start, stopChildren, tail } from './processes.mjs';
+import {
+  BenchError,
+  finishOnSignals,
+  freePort,
+  seeder,
+  start,
+  stopChildren,
+  waitReady,
+  withPgClient,
+} from './processes.mjs';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -45,7 +54,6 @@ import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
@@ -96,15 +104,7 @@ let tmpDir = null;
 let dbCreated = false;
 let currentLoad = null;
 
-async function admin(fn) {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (fn) => withPgClient(PG_URL, fn);
 
 let finishing = false;
 async function finish(code) {
@@ -121,21 +121,8 @@ async function finish(code) {
 }
 finishOnSignals(finish);
 
-async function waitFor(url, child, logFile, what, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (exited(child)) throw new BenchError(`${what} exited (code ${child.exitCode}):\n${tail(logFile)}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(50);
-  }
-  throw new BenchError(`${what} was not ready after ${timeoutMs / 1000} s:\n${tail(logFile)}`);
-}
+const waitFor = (url, child, logFile, what, timeoutMs) =>
+  waitReady(url, child, logFile, what, { timeoutMs, pollMs: 50 });
 
 /** RSS of a process group (the server and anything it forked), MiB, from /proc. */
 function groupRssMiB(pgid) {
@@ -177,12 +164,12 @@ const allowUsersPpl = (users) => `allow:\n  or:\n    - user:\n        in: [${['n
 const subOf = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub;
 
 /**
- * The bench seeder (scripts/cli.ts today): `count` accounts that never expire, and the soak
+ * The bench seeder (bench/seed.ts): `count` accounts that never expire, and the soak
  * route behind one policy allowing `allowed(userIds)`. The one place to re-point when the
  * seeder moves. Runs before the server starts.
  */
 async function seedWithBenchSeeder(env, { count, allowed }) {
-  const lines = await cli(env, [
+  const lines = await seeder(env, [
     'create-service-accounts',
     '--namespace',
     'global',
@@ -198,7 +185,7 @@ async function seedWithBenchSeeder(env, { count, allowed }) {
   const policyFile = path.join(tmpDir, `${POLICY_NAME}.yaml`);
   const users = allowed(accounts.map((a) => a.userId));
   writeFileSync(policyFile, allowUsersPpl(users));
-  await cli(env, [
+  await seeder(env, [
     'create-route',
     '--namespace',
     'global',
