@@ -3,14 +3,20 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SignJWT, generateKeyPair } from 'jose';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Env } from './config';
 import type { Io } from './context';
 import { EXIT } from './errors';
 import { run } from './run';
 
 const KEY = 'postern_key_s3cr3t-value-never-printed';
-const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJjaS1ib3QifQ.c2ln';
+/** A service-account-shaped token minted here (the CLI only passes it through). */
+let JWT = '';
+beforeAll(async () => {
+  const { privateKey } = await generateKeyPair('ES256');
+  JWT = await new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject('ci-bot').sign(privateKey);
+});
 
 interface Call {
   method: string;
