@@ -9,9 +9,11 @@
 //
 // Lines are pino's own format, written by `decisionLine` (the fields are known, so no
 // generic serializer: pino's logger.info took ~6 µs a line, a fifth of a cached decision's
-// whole cost in the verifier) through pino's asynchronous, buffered destination (flushed
-// every second and at exit). The bench's verifier-logged target measures the cost.
-import pino from 'pino';
+// whole cost in the verifier) through a buffered asynchronous writer (line-writer.ts:
+// batches of 64 KiB, flushed every second and at exit, bounded at 8 MiB waiting, beyond
+// which lines are dropped and counted). The bench's verifier-logged target measures the cost.
+import { log } from '@/lib/log';
+import { LineWriter, type LineWriterOptions } from '@/lib/observe/line-writer';
 import { observeDecisions, type Decision } from '@/lib/verify/core';
 
 export type DecisionLogMode = 'all' | 'deny' | 'off';
@@ -80,36 +82,45 @@ export const decisionLineBase = (service: 'console' | 'verifier') =>
   `"app":"postern","service":${JSON.stringify(service)},`;
 
 /**
- * Starts logging decisions as `settings` says; returns the function that stops it (and
- * flushes). `destination` is for tests; by default, standard output.
+ * Starts logging decisions as `settings` says; returns the function that stops it and
+ * writes what is buffered. `fd` is for tests; by default, standard output.
  */
 export function startDecisionLog(
   settings: DecisionLogSettings,
   service: 'console' | 'verifier',
-  destination?: pino.DestinationStream,
-): () => void {
-  if (settings.mode === 'off') return () => {};
-  const dest = destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  fd = 1,
+  options: LineWriterOptions = {},
+): () => Promise<void> {
+  if (settings.mode === 'off') return async () => {};
+  const writer = new LineWriter(fd, {
+    onTrouble: ({ dropped, error }) =>
+      log.warn({ dropped, error }, 'decision log: lines dropped (the destination does not keep up or refused them)'),
+    ...options,
+  });
   const base = decisionLineBase(service);
-  const flush = () => {
-    const d = dest as { flushSync?: () => void };
-    try {
-      d.flushSync?.();
-    } catch {
-      // Nothing buffered yet, or the stream is closing.
-    }
-  };
-  const timer = setInterval(() => (dest as { flush?: () => void }).flush?.(), 1000).unref();
+  const flush = () => writer.flushSync();
   process.once('exit', flush);
   const { mode, sample } = settings;
   const stop = observeDecisions((d) => {
     if (d.allow && (mode === 'deny' || (sample < 1 && Math.random() >= sample))) return;
-    dest.write(decisionLine(d, base));
+    writer.write(decisionLine(d, base));
   });
-  return () => {
+  droppedLines.add(writer);
+  return async () => {
     stop();
-    clearInterval(timer);
-    process.off('exit', flush);
-    flush();
+    // A destination that does not drain within 2 s keeps the rest for the exit handler.
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 2000).unref()));
+    if (!(await Promise.race([writer.close().then(() => false), gaveUp]))) process.off('exit', flush);
+    clearTimeout(timer);
   };
+}
+
+const droppedLines = new Set<LineWriter>();
+
+/** Decision log lines dropped so far by this process (a metric: postern_decision_log_dropped_total). */
+export function decisionLogDropped(): number {
+  let n = 0;
+  for (const w of droppedLines) n += w.dropped;
+  return n;
 }

@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import client from 'prom-client';
 import { observeDecisions, type Decision } from '@/lib/verify/core';
+import { decisionLogDropped } from '@/lib/observe/decision-log';
 
 /** The engine's cache counters (lib/verify/engine.ts `stats`). */
 export interface CacheStats {
@@ -63,6 +64,16 @@ function create(): Metrics {
       this.inc({ cache: 'token', result: 'miss' }, s.tokenMisses);
       this.inc({ cache: 'account', result: 'hit' }, s.accountHits);
       this.inc({ cache: 'account', result: 'miss' }, s.accountMisses);
+    },
+  });
+
+  new client.Counter({
+    name: 'postern_decision_log_dropped_total',
+    help: 'Decision log lines dropped because the log destination did not keep up (8 MiB waiting) or refused them.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(decisionLogDropped());
     },
   });
 

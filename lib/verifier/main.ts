@@ -127,7 +127,7 @@ export async function startWorker(s: VerifierSettings): Promise<{ server: http.S
       if (!(await engine.flushAccessed())) log.warn('verifier: usage counted since the last report is lost');
       sync?.stop();
       engine.close();
-      stopDecisionLog();
+      await stopDecisionLog();
     },
   };
 }
