@@ -19,8 +19,12 @@
 // interleaved rounds, default 3), BENCH_WARMUP (seconds per
 // target, default 2), BENCH_CONNECTIONS (default 50), BENCH_STRICT=1 (exit 1 when a goal
 // is missed), BENCH_CPU_PROF=1 (run the app and the verifiers with --cpu-prof; the
-// profiles land in bench/results/prof-<timestamp>/{app,verifier,verifier-cluster}/),
-// BENCH_TARGETS (comma-separated ids: run only these, e.g. verifier,bare-cached).
+// profiles land in bench/results/prof-<timestamp>/{app,verifier,verifier-cluster,verifier-logged}/),
+// BENCH_TARGETS (comma-separated ids: run only these, e.g. verifier,bare-cached),
+// BENCH_HOLD=1 (set up, print the targets as autocannon commands, wait for Ctrl-C),
+// BENCH_VERIFIER_FLAGS (extra node flags for the verifiers, e.g. --perf-basic-prof),
+// BENCH_LOGGED_FILE (where verifier-logged writes its lines: a file in the temp dir by
+// default; /dev/null measures the logger without the file system).
 import autocannon from 'autocannon';
 import {
   BenchError,
@@ -52,6 +56,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { BENCH_HOST, BENCH_POLICIES } from './policies.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT); // the server and the seeder read prisma/migrations and .next relative to cwd
@@ -133,25 +138,6 @@ function newestSource(entries, than) {
   return null;
 }
 
-// The policy path: a route carrying 10 policies of several criteria, all of which let
-// bench-bot's GET through (allows match, denies do not), so every one is evaluated.
-export const BENCH_HOST = 'app.bench.invalid';
-const BENCH_POLICIES = {
-  'p01-user-and-method':
-    'allow:\n  and:\n    - user:\n        is: bench-bot\n    - http_method:\n        in: [GET, HEAD]\n',
-  'p02-no-admin': 'deny:\n  or:\n    - http_path:\n        starts_with: /admin\n',
-  'p03-ip-or-user': 'allow:\n  or:\n    - source_ip: 10.0.0.0/8\n    - user:\n        in: [bench-bot, other-bot]\n',
-  'p04-no-evil-mail': 'deny:\n  or:\n    - email:\n        ends_with: "@evil.example"\n',
-  'p05-any-day': 'allow:\n  and:\n    - day_of_week: "*"\n    - authenticated_user: true\n',
-  'p06-not-before-2000': 'deny:\n  or:\n    - date:\n        before: "2000-01-01T00:00:00Z"\n',
-  'p07-group-or-prefix':
-    'allow:\n  or:\n    - groups:\n        has: admins\n    - user:\n        starts_with: bench-\n',
-  'p08-authenticated': 'deny:\n  not:\n    - authenticated_user: true\n',
-  'p09-nor': 'allow:\n  nor:\n    - http_method:\n        is: DELETE\n    - http_path:\n        contains: /secret\n',
-  'p10-no-php-or-trace':
-    'deny:\n  or:\n    - http_path:\n        ends_with: .php\n    - http_method:\n        in: [TRACE, CONNECT]\n    - time_of_day:\n        timezone: UTC\n        after: "03:00:00"\n        before: "03:00:01"\n',
-};
-
 const runSeed = (env, args) => seeder(env, args).done;
 
 /** The route and its policies, made with bench/seed.ts before the server opens the data dir. */
@@ -231,20 +217,25 @@ async function startVerifier({ label, app, credential, workers, logFile, profDir
   const port = await freePort();
   const fd = openSync(logFile, 'a');
   const flags = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
-  const child = start(label, [...flags, ...VERIFIER_NODE_ARGS], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      POSTERN_URL: app,
-      VERIFIER_CREDENTIAL: credential,
-      VERIFIER_HOST: '127.0.0.1',
-      VERIFIER_PORT: String(port),
-      ...(workers ? { VERIFIER_WORKERS: String(workers) } : {}),
-      ...env,
+  const extra = (process.env.BENCH_VERIFIER_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = start(
+    label,
+    [...flags, ...VERIFIER_NODE_ARGS.slice(0, -1), ...extra, ...VERIFIER_NODE_ARGS.slice(-1)],
+    {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        POSTERN_URL: app,
+        VERIFIER_CREDENTIAL: credential,
+        VERIFIER_HOST: '127.0.0.1',
+        VERIFIER_PORT: String(port),
+        ...(workers ? { VERIFIER_WORKERS: String(workers) } : {}),
+        ...env,
+      },
+      stdio: ['ignore', fd, fd],
     },
-    stdio: ['ignore', fd, fd],
-  });
+  );
   closeSync(fd);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
@@ -406,8 +397,8 @@ async function main() {
     app,
     credential: loggedCredential,
     workers: 1,
-    logFile: path.join(tmpDir, 'verifier-logged.log'),
-    profDir: null,
+    logFile: process.env.BENCH_LOGGED_FILE ?? path.join(tmpDir, 'verifier-logged.log'),
+    profDir: CPU_PROF ? path.join(profDir, 'verifier-logged') : null,
     env: { DECISION_LOG: 'all' },
   });
 
@@ -502,6 +493,18 @@ async function main() {
     await probe(`${v.base}/api/v1/verify/forward-auth`, policyHeaders, 200, 'verifier on the policy route');
   }
 
+  // BENCH_HOLD=1: set up, print each target as an autocannon command, and wait (for
+  // profiling or strace by hand) until Ctrl-C.
+  if (process.env.BENCH_HOLD) {
+    for (const t of targets) {
+      const h = Object.entries(t.headers ?? {}).map(([k, v]) => `-H '${k}: ${v}'`);
+      const pid = t.process?.pid ?? '';
+      console.log(
+        `bench: hold: ${t.id} (pid ${pid}): npx autocannon -c ${CONNECTIONS} -d 10 ${h.join(' ')} '${t.url}'`,
+      );
+    }
+    await new Promise(() => {});
+  }
   // 4. One target at a time, so they never compete for the CPU.
   const loadAtStart = os.loadavg();
   console.log(

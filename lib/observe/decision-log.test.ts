@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Decision } from '@/lib/verify/core';
-import { decisionFields, decisionLine, decisionLineBase } from '@/lib/observe/decision-log';
+import { decisionFields, decisionLine, decisionLineBase, millis } from '@/lib/observe/decision-log';
 
 const full: Decision = {
   endpoint: 'forward-auth',
@@ -68,5 +68,25 @@ describe('decisionLine', () => {
     const parsed = JSON.parse(line) as Record<string, unknown>;
     expect(parsed).toMatchObject({ msg: 'authorize check', path: full.path, deny: true, 'duration-ms': 0.123 });
     expect(Object.keys(parsed).some((k) => /token|authorization/i.test(k))).toBe(false);
+  });
+});
+
+describe('millis', () => {
+  it('writes what JSON writes for the latency rounded to the microsecond', () => {
+    const samples = [
+      0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.12, 0.123456, 1, 2, 9.9999, 10.05, 123.4, 1000.001, 86_400_000.5,
+    ];
+    for (let i = 0; i < 20_000; i++) samples.push(Math.random() * 10 ** Math.floor(Math.random() * 8));
+    for (const ms of samples) expect(millis(ms)).toBe(JSON.stringify(Math.round(ms * 1000) / 1000));
+  });
+});
+
+describe('decisionLine, repeated', () => {
+  it('follows an account whose user id or email changed, and the time as it moves', () => {
+    const base = decisionLineBase('verifier');
+    const a = { ...full, accountId: 'acc-1', userId: 'ci-bot', email: 'a@example.com' };
+    for (const d of [a, { ...a, email: 'b@example.com' }, { ...a, userId: 'other', email: null }, a])
+      for (const time of [1796046037655, 1796046037655, 1796046037656])
+        expect(decisionLine(d, base, time)).toBe(pinoLine(d, 'verifier', time));
   });
 });

@@ -142,6 +142,9 @@ export class VerifyEngine {
     this.unsubscribe();
     if (this.flushTimer) clearInterval(this.flushTimer);
     this.flushTimer = null;
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimer = null;
+    this.staleTimerAt = null;
   }
 
   /** Routes and their compiled policies; loaded once, rebuilt after a route change. */
@@ -165,21 +168,49 @@ export class VerifyEngine {
     const at = this.options.freshness.staleAt?.() ?? null;
     if (at === null) return decision; // not fresh: ensureFresh() answers at once, or polls once (cold start)
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Unavailable('the state went stale while waiting for the store')),
-        Math.max(0, at - Date.now()),
-      );
+      const cut = () => reject(new Unavailable('the state went stale while waiting for the store'));
+      this.waiting.set(cut, at);
+      // One timer for every decision in flight, not one each: arming and clearing a timer
+      // per request cost more than a cached decision's own work.
+      if (this.staleTimerAt === null || at < this.staleTimerAt) this.armStaleTimer(at);
       decision.then(
         (value) => {
-          clearTimeout(timer);
+          this.waiting.delete(cut);
           resolve(value);
         },
         (err: unknown) => {
-          clearTimeout(timer);
+          this.waiting.delete(cut);
           reject(err);
         },
       );
     });
+  }
+
+  /** Decisions in flight, each with the moment its memory turns stale. */
+  private readonly waiting = new Map<() => void, number>();
+  private staleTimer: NodeJS.Timeout | null = null;
+  private staleTimerAt: number | null = null;
+
+  private armStaleTimer(at: number): void {
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimerAt = at;
+    this.staleTimer = setTimeout(() => this.cutStale(), Math.max(0, at - Date.now()));
+    this.staleTimer.unref?.();
+  }
+
+  /** Answers 503 for every decision still waiting past its deadline; waits on for the rest. */
+  private cutStale(): void {
+    this.staleTimer = null;
+    this.staleTimerAt = null;
+    const now = Date.now();
+    let next = Infinity;
+    for (const [cut, at] of this.waiting) {
+      if (at <= now) {
+        this.waiting.delete(cut);
+        cut();
+      } else if (at < next) next = at;
+    }
+    if (next !== Infinity) this.armStaleTimer(next);
   }
 
   private async ensureFresh(): Promise<void> {

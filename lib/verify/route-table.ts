@@ -117,6 +117,15 @@ export function decide(
   request: PolicyRequest,
   explain = false,
 ): MultiDecision & { policy?: EffectivePolicy } {
-  const d = evaluateCompiled(route.compiled, request, { explain });
-  return { ...d, policy: d.policyIndex === null ? undefined : route.policies[d.policyIndex] };
+  const d = evaluateCompiled(route.compiled, request, explain ? { explain } : undefined);
+  // Fields spelled out: an object spread plus a property cost ~1 µs here (a third of a
+  // 10-policy decision), a literal a few ns.
+  return {
+    allowed: d.allowed,
+    allow: d.allow,
+    deny: d.deny,
+    reasons: d.reasons,
+    policyIndex: d.policyIndex,
+    policy: d.policyIndex === null ? undefined : route.policies[d.policyIndex],
+  };
 }

@@ -85,4 +85,40 @@ describe('VerifyEngine.beforeStale', () => {
     engine.close();
     expect(out.status).toBe(200);
   });
+
+  it('cuts each waiting decision at the deadline it started under, with one timer for all', async () => {
+    let staleAt = Date.now() + 150;
+    const freshness: Freshness = {
+      fresh: () => Date.now() < staleAt,
+      start: async () => {},
+      staleAt: () => (Date.now() < staleAt ? staleAt : null),
+    };
+    const engine = new VerifyEngine({
+      store: {} as VerifyStore,
+      freshness,
+      issuer: () => 'https://p.test',
+      audience: 'postern',
+      log: quiet,
+    });
+    const never = new Promise<string>(() => {});
+    const timed = (p: Promise<string>) => {
+      const started = performance.now();
+      return p.then(
+        () => ({ ok: true, after: performance.now() - started }),
+        (err: unknown) => ({ ok: false, after: performance.now() - started, err }),
+      );
+    };
+    const first = timed(engine.beforeStale(never)); // deadline: +150 ms
+    staleAt = Date.now() + 400; // the feed spoke: later decisions may wait longer
+    const second = timed(engine.beforeStale(never));
+    const third = timed(engine.beforeStale(new Promise<string>((r) => setTimeout(() => r('done'), 250))));
+    const [a, b, c] = await Promise.all([first, second, third]);
+    engine.close();
+    expect(a.ok).toBe(false);
+    expect(a.after).toBeGreaterThanOrEqual(100);
+    expect(a.after).toBeLessThan(350);
+    expect(b.ok).toBe(false);
+    expect(b.after).toBeGreaterThanOrEqual(350);
+    expect(c).toMatchObject({ ok: true });
+  });
 });

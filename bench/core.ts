@@ -1,0 +1,154 @@
+// npm run bench:core: the decision core alone (lib/verify/core.ts verifyRequest), no HTTP,
+// no process boundary: what a cached decision costs on the token path and on the policy
+// path (the bench's 10-policy route), and with the decision log on. The HTTP bench
+// (bench/verify.mjs) says what a proxy sees; this one says where the decision's own
+// microseconds go, steadily enough to compare two builds of the core.
+//
+//   BENCH_CORE_N   decisions per measurement (default 200000); each is measured 5 times,
+//                  interleaved, and the median is printed.
+import fs from 'node:fs';
+import { generateSigningKey, importSigningKey, importVerifyKey, mintServiceAccountToken } from '@/lib/tokens';
+import { verifyRequest, type VerifyInput } from '@/lib/verify/core';
+import { VerifyEngine, type Freshness } from '@/lib/verify/engine';
+import type { AccountState, VerifyStore } from '@/lib/verify/types';
+import { countDecisions } from '@/lib/observe/metrics';
+import { startDecisionLog } from '@/lib/observe/decision-log';
+import { BENCH_HOST, BENCH_POLICIES } from './policies.mjs';
+
+const N = Number(process.env.BENCH_CORE_N ?? 200_000);
+const quiet = { warn() {}, error() {} };
+
+async function main(): Promise<void> {
+  const key = await generateSigningKey();
+  const signer = { kid: key.kid, key: await importSigningKey(key.privateJwk) };
+  const account: AccountState = {
+    id: '8a46a0b1-2d84-43f1-8fe2-380f2850cc61',
+    userId: 'bench-bot',
+    namespaceId: 'global',
+    disabled: false,
+    expiresAt: null,
+    email: null,
+    groups: [],
+    generation: 1,
+    previousValidUntil: null,
+  };
+  const policies = Object.entries(BENCH_POLICIES).map(([name, ppl], i) => ({
+    id: `p${i}`,
+    namespaceId: 'global',
+    name,
+    enforced: false,
+    ppl,
+    explanation: '',
+    remediation: '',
+  }));
+  const store: VerifyStore = {
+    loadAccountState: async (id) => (id === account.id ? account : null),
+    loadRouteTable: async () => ({
+      namespaces: [{ id: 'global', parentId: null }],
+      routes: [
+        { id: 'r1', namespaceId: 'global', host: BENCH_HOST, pathPrefix: '/', policyIds: policies.map((p) => p.id) },
+      ],
+      policies,
+    }),
+    loadVerifyKeys: async () => new Map([[key.kid, await importVerifyKey(key.publicJwk)]]),
+    loadSigner: async () => signer,
+    loadFederation: async () => ({ issuers: [], rules: [] }),
+    recordAccessed: async () => {},
+  };
+  // As a verifier sees it: fresh, and stale 10 s after the last word from the console.
+  const freshness: Freshness = { fresh: () => true, start: async () => {}, staleAt: () => Date.now() + 10_000 };
+  const engine = new VerifyEngine({
+    store,
+    freshness,
+    issuer: () => 'https://p.test',
+    audience: 'postern',
+    log: quiet,
+  });
+  const token = await mintServiceAccountToken({
+    signer,
+    issuer: 'https://p.test',
+    audience: 'postern',
+    subject: account.userId,
+    accountId: account.id,
+    generation: 1,
+  });
+
+  const headers = (extra: Record<string, string>) => {
+    const h: Record<string, string> = {
+      host: '127.0.0.1:3001',
+      'user-agent': 'autocannon',
+      authorization: `Pomerium ${token}`,
+      'x-forwarded-for': '127.0.0.1',
+      ...extra,
+    };
+    return (name: string) => h[name] ?? null;
+  };
+  const inputs: Record<string, VerifyInput> = {
+    token: { endpoint: 'token', method: 'GET', get: headers({}), suffix: null, clientAddress: '127.0.0.1' },
+    policy: {
+      endpoint: 'forward-auth',
+      method: 'GET',
+      get: headers({
+        'x-forwarded-host': BENCH_HOST,
+        'x-forwarded-proto': 'https',
+        'x-forwarded-uri': '/orders/42',
+        'x-forwarded-method': 'GET',
+      }),
+      suffix: null,
+      clientAddress: '127.0.0.1',
+    },
+  };
+  for (const [name, input] of Object.entries(inputs)) {
+    const out = await verifyRequest(engine, input, quiet);
+    if (out.status !== 200) throw new Error(`${name}: expected 200, got ${out.status} ${out.body}`);
+  }
+
+  // 50 decisions in flight at a time, as the HTTP bench's 50 connections.
+  const run = async (input: VerifyInput): Promise<number> => {
+    const started = performance.now();
+    for (let i = 0; i < N; i += 50) {
+      const batch: Promise<unknown>[] = [];
+      for (let j = 0; j < 50; j++) batch.push(verifyRequest(engine, input, quiet));
+      await Promise.all(batch);
+      // A server turns its event loop between reads: timers and I/O callbacks (the log's writes) run.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return ((performance.now() - started) * 1000) / N;
+  };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const measure = async (labels: string[], before?: () => void, after?: () => Promise<void>) => {
+    const times: Record<string, number[]> = Object.fromEntries(labels.map((l) => [l, []]));
+    before?.();
+    for (let round = 0; round < 5; round++)
+      for (const l of labels) times[l]!.push(await run(inputs[l.split('+')[0]!]!));
+    await after?.();
+    return Object.fromEntries(labels.map((l) => [l, median(times[l]!)]));
+  };
+
+  countDecisions({ cache: () => engine.stats });
+  await run(inputs.token!); // warm up
+  await run(inputs.policy!);
+  const plain = await measure(['token', 'policy']);
+  const devNull = fs.openSync('/dev/null', 'a');
+  let stop: (() => Promise<void>) | null = null;
+  const logged = await measure(
+    ['token+log'],
+    () => (stop = startDecisionLog({ mode: 'all', sample: 1 }, 'verifier', devNull)),
+    () => stop!(),
+  );
+  engine.close();
+
+  const row = (label: string, us: number, note = '') =>
+    console.log(`${label.padEnd(44)} ${us.toFixed(2).padStart(7)} µs/decision  ${note}`);
+  console.log(`bench:core: ${N} decisions per measurement, median of 5, 50 in flight, metrics on`);
+  row('token path (GET /api/v1/verify)', plain.token!);
+  row('policy path (forward-auth, 10 policies)', plain.policy!, `+${(plain.policy! - plain.token!).toFixed(2)} µs`);
+  row(
+    'token path, DECISION_LOG=all to /dev/null',
+    logged['token+log']!,
+    `+${(logged['token+log']! - plain.token!).toFixed(2)} µs`,
+  );
+  process.exit(0);
+}
+
+void main();
