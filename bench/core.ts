@@ -7,6 +7,7 @@
 //   BENCH_CORE_N   decisions per measurement (default 200000); each is measured 5 times,
 //                  interleaved, and the median is printed.
 import fs from 'node:fs';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { generateSigningKey, importSigningKey, importVerifyKey, mintServiceAccountToken } from '@/lib/tokens';
 import { verifyRequest, type VerifyInput } from '@/lib/verify/core';
 import { VerifyEngine, type Freshness } from '@/lib/verify/engine';
@@ -103,8 +104,18 @@ async function main(): Promise<void> {
     if (out.status !== 200) throw new Error(`${name}: expected 200, got ${out.status} ${out.body}`);
   }
 
+  // Young-generation collections, a proxy for what a decision allocates: with
+  // --max-semi-space-size=2 (as the verifier runs), one per ~2 MB allocated.
+  let scavenges = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      if ((e.detail as { kind?: number } | undefined)?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
+  }).observe({ entryTypes: ['gc'] });
+  const gcs: Record<string, number[]> = {};
+
   // 50 decisions in flight at a time, as the HTTP bench's 50 connections.
-  const run = async (input: VerifyInput): Promise<number> => {
+  const run = async (input: VerifyInput, label?: string): Promise<number> => {
+    const before = scavenges;
     const started = performance.now();
     for (let i = 0; i < N; i += 50) {
       const batch: Promise<unknown>[] = [];
@@ -113,19 +124,59 @@ async function main(): Promise<void> {
       // A server turns its event loop between reads: timers and I/O callbacks (the log's writes) run.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    return ((performance.now() - started) * 1000) / N;
+    const us = ((performance.now() - started) * 1000) / N;
+    await new Promise((resolve) => setImmediate(resolve)); // the observer's entries arrive
+    if (label) (gcs[label] ??= []).push(((scavenges - before) * 10_000) / N);
+    return us;
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const measure = async (labels: string[], before?: () => void, after?: () => Promise<void>) => {
     const times: Record<string, number[]> = Object.fromEntries(labels.map((l) => [l, []]));
     before?.();
     for (let round = 0; round < 5; round++)
-      for (const l of labels) times[l]!.push(await run(inputs[l.split('+')[0]!]!));
+      for (const l of labels) times[l]!.push(await run(inputs[l.split('+')[0]!]!, l));
     await after?.();
     return Object.fromEntries(labels.map((l) => [l, median(times[l]!)]));
   };
 
   countDecisions({ cache: () => engine.stats });
+  if (process.env.BENCH_CORE_ALLOC) {
+    // Where a path allocates: the sampling heap profiler, counting collected objects too.
+    const { Session } = await import('node:inspector/promises');
+    const session = new Session();
+    session.connect();
+    const which = process.env.BENCH_CORE_ALLOC;
+    let stopLog: (() => Promise<void>) | null = null;
+    if (which === 'log')
+      stopLog = startDecisionLog({ mode: 'all', sample: 1 }, 'verifier', fs.openSync('/dev/null', 'a'));
+    await run(inputs[which === 'log' ? 'token' : which]!);
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 512,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    await run(inputs[which === 'log' ? 'token' : which]!);
+    const { profile } = (await session.post('HeapProfiler.stopSampling')) as { profile: { head: AllocNode } };
+    await stopLog?.();
+    type AllocNode = {
+      callFrame: { functionName: string; url: string; lineNumber: number };
+      selfSize: number;
+      children: AllocNode[];
+    };
+    const self = new Map<string, number>();
+    let total = 0;
+    const walk = (n: AllocNode) => {
+      const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').slice(-1)[0]}:${n.callFrame.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + n.selfSize);
+      total += n.selfSize;
+      for (const c of n.children) walk(c);
+    };
+    walk(profile.head);
+    console.log(`allocations on the ${which} path: ${(total / N) | 0} bytes/decision (sampled)`);
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+      console.log(`${String(Math.round(v / N)).padStart(6)} B  ${k}`);
+    process.exit(0);
+  }
   await run(inputs.token!); // warm up
   await run(inputs.policy!);
   const plain = await measure(['token', 'policy']);
@@ -138,13 +189,22 @@ async function main(): Promise<void> {
   );
   engine.close();
 
-  const row = (label: string, us: number, note = '') =>
-    console.log(`${label.padEnd(44)} ${us.toFixed(2).padStart(7)} µs/decision  ${note}`);
-  console.log(`bench:core: ${N} decisions per measurement, median of 5, 50 in flight, metrics on`);
-  row('token path (GET /api/v1/verify)', plain.token!);
-  row('policy path (forward-auth, 10 policies)', plain.policy!, `+${(plain.policy! - plain.token!).toFixed(2)} µs`);
+  const row = (label: string, key: string, us: number, note = '') =>
+    console.log(
+      `${label.padEnd(44)} ${us.toFixed(2).padStart(7)} µs/decision  ${median(gcs[key]!).toFixed(1).padStart(5)} scavenges/10k  ${note}`,
+    );
+  const young = process.execArgv.find((a) => a.startsWith('--max-semi-space-size')) ?? 'default young generation';
+  console.log(`bench:core: ${N} decisions per measurement, median of 5, 50 in flight, metrics on, ${young}`);
+  row('token path (GET /api/v1/verify)', 'token', plain.token!);
+  row(
+    'policy path (forward-auth, 10 policies)',
+    'policy',
+    plain.policy!,
+    `+${(plain.policy! - plain.token!).toFixed(2)} µs`,
+  );
   row(
     'token path, DECISION_LOG=all to /dev/null',
+    'token+log',
     logged['token+log']!,
     `+${(logged['token+log']! - plain.token!).toFixed(2)} µs`,
   );

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Decision } from '@/lib/verify/core';
-import { decisionFields, decisionLine, decisionLineBase, millis } from '@/lib/observe/decision-log';
+import {
+  decisionFields,
+  decisionLine,
+  decisionLineBase,
+  decisionLineBound,
+  encodeDecisionLine,
+  lineEncoding,
+  millis,
+} from '@/lib/observe/decision-log';
 
 const full: Decision = {
   endpoint: 'forward-auth',
@@ -88,5 +96,48 @@ describe('decisionLine, repeated', () => {
     for (const d of [a, { ...a, email: 'b@example.com' }, { ...a, userId: 'other', email: null }, a])
       for (const time of [1796046037655, 1796046037655, 1796046037656])
         expect(decisionLine(d, base, time)).toBe(pinoLine(d, 'verifier', time));
+  });
+});
+
+describe('encodeDecisionLine', () => {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+  const randomText = () => {
+    const alphabet = ['a', 'Z', '/', ' ', '"', '\\', '\u0001', '\n', 'ü', '€', '\u2028', '😀', '\ud800', '.', '%', '~'];
+    return Array.from({ length: Math.floor(Math.random() * 40) }, () => pick(alphabet)).join('');
+  };
+  const maybe = (v: string) => (Math.random() < 0.3 ? null : v);
+
+  it('writes the same bytes as decisionLine, whatever the strings, within its bound', () => {
+    for (const service of ['console', 'verifier'] as const) {
+      const enc = lineEncoding(service);
+      const base = decisionLineBase(service);
+      for (let i = 0; i < 3000; i++) {
+        const status = pick([200, 400, 401, 403, 503]);
+        const d: Decision = {
+          endpoint: pick(['token', 'forward-auth', 'auth-request', 'ext-authz'] as const),
+          status,
+          allow: status === 200,
+          reason: pick(['allow', 'public', 'forbidden', 'no_route', 'revoked', 'unavailable'] as const),
+          method: pick(['GET', 'POST', 'OPTIONS', 'PROPFIND', 'x"y', 'ü']),
+          host: maybe(pick(['api.example.com', randomText()])),
+          path: maybe(pick(['/orders/42', randomText()])),
+          accountId: maybe(pick([full.accountId!, randomText()])),
+          userId: maybe(pick(['ci-bot', randomText()])),
+          email: maybe(pick(['ci@example.com', randomText()])),
+          routeId: maybe(randomText()),
+          policy: maybe(pick(['deny "php"', randomText()])),
+          clientAddress: maybe(pick(['203.0.113.7', '::1', randomText()])),
+          latencyMs: Math.random() * 50,
+        };
+        const time = 1796046037655 + (i % 3);
+        const bound = decisionLineBound(d, enc);
+        const buf = Buffer.alloc(bound + 16, 0xff);
+        const end = encodeDecisionLine(buf, 8, d, enc, time);
+        expect(end - 8).toBeLessThanOrEqual(bound);
+        const line = decisionLine(d, base, time);
+        if (!buf.subarray(8, end).equals(Buffer.from(line))) expect(buf.subarray(8, end).toString()).toBe(line);
+        expect(buf[end]).toBe(0xff);
+      }
+    }
   });
 });

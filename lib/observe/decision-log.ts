@@ -117,6 +117,110 @@ function accountFields(d: Decision): string {
   return text;
 }
 
+/**
+ * `decisionLine`'s bytes, encoded straight into `buf` from `off` with no line string in
+ * between (returns where the line ends): the constant parts are copied from buffers made
+ * once, strings a client can influence are written as they are when they need no JSON
+ * escaping, through JSON.stringify when they do. A decision then leaves ~100 bytes of
+ * garbage instead of ~1.2 KB, which at tens of thousands of decisions a second is what
+ * the young generation's collections cost (bench:core). Tests hold it equal to
+ * `decisionLine` byte for byte. `buf` must have `decisionLineBound(d, enc)` bytes free.
+ */
+export function encodeDecisionLine(
+  buf: Buffer,
+  off: number,
+  d: Decision,
+  enc: LineEncoding,
+  time = Date.now(),
+): number {
+  off += OPEN.copy(buf, off);
+  off += buf.write(timeText(time), off, 'latin1');
+  off += enc.base.copy(buf, off);
+  off += FAMILY[d.endpoint]!.copy(buf, off);
+  const m = METHOD_BYTES[d.method];
+  if (m) off += m.copy(buf, off);
+  else off = quote(buf, off, d.method);
+  if (d.host !== null) off = field(buf, off, HOST_KEY, d.host);
+  if (d.path !== null) off = field(buf, off, PATH_KEY, d.path);
+  if (d.clientAddress !== null) off = field(buf, off, IP_KEY, d.clientAddress);
+  if (d.accountId !== null || d.userId !== null || d.email !== null) off += buf.write(accountFields(d), off);
+  if (d.routeId !== null) off = field(buf, off, ROUTE_KEY, d.routeId);
+  if (d.policy !== null) off = field(buf, off, POLICY_KEY, d.policy);
+  off += tail(d).copy(buf, off);
+  off += buf.write(millis(d.latencyMs), off, 'latin1');
+  off += CLOSE.copy(buf, off);
+  return off;
+}
+
+/** The most bytes `encodeDecisionLine` may write for `d` (JSON escapes take up to 6 per UTF-16 unit). */
+export function decisionLineBound(d: Decision, enc: LineEncoding): number {
+  const n =
+    d.method.length +
+    (d.host?.length ?? 0) +
+    (d.path?.length ?? 0) +
+    (d.clientAddress?.length ?? 0) +
+    (d.accountId?.length ?? 0) +
+    (d.userId?.length ?? 0) +
+    (d.email?.length ?? 0) +
+    (d.routeId?.length ?? 0) +
+    (d.policy?.length ?? 0);
+  return 400 + enc.base.length + 6 * n;
+}
+
+/** What every line of one log shares, encoded once. */
+export interface LineEncoding {
+  base: Buffer;
+}
+export const lineEncoding = (service: 'console' | 'verifier'): LineEncoding => ({
+  base: Buffer.from(`,${decisionLineBase(service)}"family":"`),
+});
+
+const OPEN = Buffer.from('{"level":30,"time":');
+const CLOSE = Buffer.from(`,"msg":"${MESSAGE}"}\n`);
+const HOST_KEY = Buffer.from(',"host":');
+const PATH_KEY = Buffer.from(',"path":');
+const IP_KEY = Buffer.from(',"ip":');
+const ROUTE_KEY = Buffer.from(',"route-id":');
+const POLICY_KEY = Buffer.from(',"policy":');
+const FAMILY: Record<string, Buffer> = Object.fromEntries(
+  ['token', 'forward-auth', 'auth-request', 'ext-authz'].map((f) => [f, Buffer.from(`${f}","method":`)]),
+);
+const METHOD_BYTES: Record<string, Buffer> = Object.fromEntries(
+  Object.entries(METHODS).map(([m, quotedMethod]) => [m, Buffer.from(quotedMethod)]),
+);
+/** Printable ASCII without a double quote or a backslash: JSON writes such a string as it is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function quote(buf: Buffer, off: number, s: string): number {
+  if (PLAIN.test(s)) {
+    buf[off++] = 0x22;
+    off += buf.write(s, off, 'latin1');
+    buf[off++] = 0x22;
+    return off;
+  }
+  return off + buf.write(JSON.stringify(s), off);
+}
+
+function field(buf: Buffer, off: number, key: Buffer, value: string): number {
+  return quote(buf, off + key.copy(buf, off), value);
+}
+
+/** `,"allow":…,"deny":…,"status":…,"reason":"…","duration-ms":` per status and reason. */
+const tails = new Map<string, Map<number, Buffer>>();
+function tail(d: Decision): Buffer {
+  let byStatus = tails.get(d.reason);
+  if (!byStatus) tails.set(d.reason, (byStatus = new Map()));
+  let t = byStatus.get(d.status);
+  if (!t) {
+    t = Buffer.from(
+      `,"allow":${d.allow},"deny":${!d.allow},"status":${d.status},"reason":"${d.reason}","duration-ms":`,
+    );
+    // allow follows from the status (200), so (reason, status) names the whole fragment.
+    if (byStatus.size < 64) byStatus.set(d.status, t);
+  }
+  return t;
+}
+
 /** The base fields as they open every line: `"app":"postern","service":"…",`. */
 export const decisionLineBase = (service: 'console' | 'verifier') =>
   `"app":"postern","service":${JSON.stringify(service)},`;
@@ -137,13 +241,14 @@ export function startDecisionLog(
       log.warn({ dropped, error }, 'decision log: lines dropped (the destination does not keep up or refused them)'),
     ...options,
   });
-  const base = decisionLineBase(service);
+  const enc = lineEncoding(service);
   const flush = () => writer.flushSync();
   process.once('exit', flush);
   const { mode, sample } = settings;
   const stop = observeDecisions((d) => {
     if (d.allow && (mode === 'deny' || (sample < 1 && Math.random() >= sample))) return;
-    writer.write(decisionLine(d, base));
+    if (writer.reserve(decisionLineBound(d, enc)))
+      writer.commit(encodeDecisionLine(writer.buffer, writer.offset, d, enc));
   });
   droppedLines.add(writer);
   return async () => {

@@ -66,23 +66,39 @@ export class LineWriter {
    * cost more than building the line.
    */
   write(line: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.reserve(line.length * 3)) this.commit(this.used + this.current.write(line, this.used));
+  }
+
+  /**
+   * For writers that encode a line themselves, with no string in between: makes room for
+   * `maxBytes` in `buffer` from `offset`, or returns false when the line must be dropped
+   * (the bound is reached). Encode, then `commit(end)`.
+   */
+  reserve(maxBytes: number): boolean {
     if (this.closed || this.pendingBytes >= this.maxBufferedBytes) {
       this.drop(1);
-      return;
+      return false;
     }
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    if (line.length * 3 > this.current.length - this.used) {
+    if (maxBytes > this.current.length - this.used) {
       this.seal();
-      if (line.length * 3 > this.chunkBytes) {
-        const own = Buffer.from(line);
-        this.pending.push(own);
-        this.pendingBytes += own.length;
-        line = '';
-      }
+      if (maxBytes > this.chunkBytes) this.current = Buffer.allocUnsafeSlow(maxBytes);
     }
-    const n = this.current.write(line, this.used);
-    this.used += n;
-    this.pendingBytes += n;
+    return true;
+  }
+
+  /** The buffer a reserved line is encoded into, and where it starts. */
+  get buffer(): Buffer {
+    return this.current;
+  }
+  get offset(): number {
+    return this.used;
+  }
+
+  /** The reserved line is encoded up to `end` (exclusive). */
+  commit(end: number): void {
+    this.pendingBytes += end - this.used;
+    this.used = end;
     if (!this.writing && this.pendingBytes >= this.batchBytes) this.flush();
   }
 

@@ -345,7 +345,7 @@ async function verifyProxied(
   note.fwd = fwd;
   let checked = await engine.check(get);
   if (!checked.ok && checked.status === 503) return unavailable(head);
-  const route = (await engine.routes()).match(fwd.host, fwd.path);
+  const route = (engine.routesNow() ?? (await engine.routes())).match(fwd.host, fwd.path);
   note.route = route;
   // Not a token of ours: a route may accept a CI platform's token directly (lib/verify/external.ts).
   if (!checked.ok && checked.error === 'invalid_token' && route?.acceptExternalTokens) {

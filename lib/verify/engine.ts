@@ -60,19 +60,31 @@ export interface EngineOptions {
 /** A load shared by concurrent callers and kept until cleared; a failed one is forgotten so the next call tries again. */
 class Memo<T> {
   private p: Promise<T> | null = null;
+  /** The loaded value, once the load resolved (and until cleared). */
+  private value: T | undefined = undefined;
   constructor(private readonly load: () => Promise<T>) {}
   get(): Promise<T> {
     if (!this.p) {
       const p = this.load();
       this.p = p;
-      p.catch(() => {
-        if (this.p === p) this.p = null;
-      });
+      p.then(
+        (v) => {
+          if (this.p === p) this.value = v;
+        },
+        () => {
+          if (this.p === p) this.p = null;
+        },
+      );
     }
     return this.p;
   }
+  /** The value if it is loaded, without a promise: the hot path's way in. */
+  peek(): T | undefined {
+    return this.value;
+  }
   clear(): void {
     this.p = null;
+    this.value = undefined;
   }
 }
 
@@ -151,6 +163,14 @@ export class VerifyEngine {
   async routes(): Promise<RouteTable> {
     await this.ensureFresh();
     return this.routeTable.get();
+  }
+
+  /**
+   * The route table when it is in memory and the state is fresh, else undefined (then
+   * `routes()`): a cached decision allocates no promise for it.
+   */
+  routesNow(): RouteTable | undefined {
+    return this.flushTimer && this.options.freshness.fresh() ? this.routeTable.peek() : undefined;
   }
 
   /** The key new tokens and assertions are signed with. */
@@ -247,7 +267,7 @@ export class VerifyEngine {
     const found = extractToken(get);
     if (!found.ok) return { ok: false, status: 401, error: found.error };
     try {
-      await this.ensureFresh();
+      if (!this.flushTimer || !this.options.freshness.fresh()) await this.ensureFresh();
       let claims = this.tokens.get(found.token);
       if (claims) this.stats.tokenHits++;
       else {
@@ -265,7 +285,9 @@ export class VerifyEngine {
         if (gen === this.generation) this.tokens.set(found.token, claims);
       }
       if (claims.exp !== undefined && claims.exp * 1000 <= now) return { ok: false, status: 401, error: 'expired' };
-      const account = await this.account(claims.jti);
+      let account = this.accounts.get(claims.jti);
+      if (account !== undefined) this.stats.accountHits++;
+      else account = await this.account(claims.jti);
       if (!account) return { ok: false, status: 401, error: 'revoked' };
       if (account.userId !== claims.sub) return { ok: false, status: 401, error: 'invalid_token' };
       if (account.disabled) return { ok: false, status: 401, error: 'disabled' };
