@@ -102,20 +102,23 @@ export function millis(ms: number): string {
   return `${whole}.${digits}`;
 }
 
-/** The account's fields, as a fragment kept for the accounts seen last. */
-const accountTexts = new Map<string, { userId: string | null; email: string | null; text: string }>();
-function accountFields(d: Decision): string {
+/** The account's fields, as a fragment (text and UTF-8) kept for the accounts seen last. */
+const accountTexts = new Map<string, { userId: string | null; email: string | null; text: string; bytes: Buffer }>();
+function accountEntry(d: Decision) {
   const key = d.accountId ?? '';
   const hit = accountTexts.get(key);
-  if (hit && hit.userId === d.userId && hit.email === d.email) return hit.text;
+  if (hit && hit.userId === d.userId && hit.email === d.email) return hit;
   let text = '';
   if (d.accountId !== null) text += `,"service-account-id":${JSON.stringify(d.accountId)}`;
   if (d.userId !== null) text += `,"user":${JSON.stringify(d.userId)}`;
   if (d.email !== null) text += `,"email":${JSON.stringify(d.email)}`;
   if (accountTexts.size >= 10_000) accountTexts.clear();
-  accountTexts.set(key, { userId: d.userId, email: d.email, text });
-  return text;
+  const entry = { userId: d.userId, email: d.email, text, bytes: Buffer.from(text) };
+  accountTexts.set(key, entry);
+  return entry;
 }
+const accountFields = (d: Decision) => accountEntry(d).text;
+const accountBytes = (d: Decision) => accountEntry(d).bytes;
 
 /**
  * `decisionLine`'s bytes, encoded straight into `buf` from `off` with no line string in
@@ -133,22 +136,22 @@ export function encodeDecisionLine(
   enc: LineEncoding,
   time = Date.now(),
 ): number {
-  off += OPEN.copy(buf, off);
-  off += buf.write(timeText(time), off, 'latin1');
-  off += enc.base.copy(buf, off);
-  off += FAMILY[d.endpoint]!.copy(buf, off);
+  off = put(buf, off, OPEN);
+  off = ascii(buf, off, timeText(time));
+  off = put(buf, off, enc.base);
+  off = put(buf, off, FAMILY[d.endpoint]!);
   const m = METHOD_BYTES[d.method];
-  if (m) off += m.copy(buf, off);
+  if (m) off = put(buf, off, m);
   else off = quote(buf, off, d.method);
   if (d.host !== null) off = field(buf, off, HOST_KEY, d.host);
   if (d.path !== null) off = field(buf, off, PATH_KEY, d.path);
   if (d.clientAddress !== null) off = field(buf, off, IP_KEY, d.clientAddress);
-  if (d.accountId !== null || d.userId !== null || d.email !== null) off += buf.write(accountFields(d), off);
+  if (d.accountId !== null || d.userId !== null || d.email !== null) off = put(buf, off, accountBytes(d));
   if (d.routeId !== null) off = field(buf, off, ROUTE_KEY, d.routeId);
   if (d.policy !== null) off = field(buf, off, POLICY_KEY, d.policy);
-  off += tail(d).copy(buf, off);
-  off += buf.write(millis(d.latencyMs), off, 'latin1');
-  off += CLOSE.copy(buf, off);
+  off = put(buf, off, tail(d));
+  off = ascii(buf, off, millis(d.latencyMs));
+  off = put(buf, off, CLOSE);
   return off;
 }
 
@@ -194,7 +197,7 @@ const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 function quote(buf: Buffer, off: number, s: string): number {
   if (PLAIN.test(s)) {
     buf[off++] = 0x22;
-    off += buf.write(s, off, 'latin1');
+    off = ascii(buf, off, s);
     buf[off++] = 0x22;
     return off;
   }
@@ -202,7 +205,20 @@ function quote(buf: Buffer, off: number, s: string): number {
 }
 
 function field(buf: Buffer, off: number, key: Buffer, value: string): number {
-  return quote(buf, off + key.copy(buf, off), value);
+  return quote(buf, put(buf, off, key), value);
+}
+
+/** Copies `bytes` in (TypedArray#set: no call into C++ for a few dozen bytes, as Buffer#copy makes). */
+function put(buf: Buffer, off: number, bytes: Buffer): number {
+  buf.set(bytes, off);
+  return off + bytes.length;
+}
+
+/** Writes a string known to be ASCII; short ones byte by byte, which beats a call into C++. */
+function ascii(buf: Buffer, off: number, s: string): number {
+  if (s.length > 64) return off + buf.write(s, off, 'latin1');
+  for (let i = 0; i < s.length; i++) buf[off + i] = s.charCodeAt(i);
+  return off + s.length;
 }
 
 /** `,"allow":…,"deny":…,"status":…,"reason":"…","duration-ms":` per status and reason. */
