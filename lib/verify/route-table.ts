@@ -118,8 +118,8 @@ export function decide(
   explain = false,
 ): MultiDecision & { policy?: EffectivePolicy } {
   const d = evaluateCompiled(route.compiled, request, explain ? { explain } : undefined);
-  // Fields spelled out: an object spread plus a property cost ~1 µs here (a third of a
-  // 10-policy decision), a literal a few ns.
+  // Fields spelled out: an object spread plus a property cost ~2 µs here (two thirds of
+  // a 10-policy decision in isolation), a literal a few ns.
   return {
     allowed: d.allowed,
     allow: d.allow,
