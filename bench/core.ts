@@ -8,31 +8,16 @@
 //                  interleaved, and the median is printed.
 import fs from 'node:fs';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
-import { generateSigningKey, importSigningKey, importVerifyKey, mintServiceAccountToken } from '@/lib/tokens';
 import { verifyRequest, type VerifyInput } from '@/lib/verify/core';
-import { VerifyEngine, type Freshness } from '@/lib/verify/engine';
-import type { AccountState, VerifyStore } from '@/lib/verify/types';
+import { memoryAccount, memoryEngine, quietLog as quiet } from '@/tests/support/memory-engine';
 import { countDecisions } from '@/lib/observe/metrics';
 import { startDecisionLog } from '@/lib/observe/decision-log';
 import { BENCH_HOST, BENCH_POLICIES } from './policies.mjs';
 
 const N = Number(process.env.BENCH_CORE_N ?? 200_000);
-const quiet = { warn() {}, error() {} };
 
 async function main(): Promise<void> {
-  const key = await generateSigningKey();
-  const signer = { kid: key.kid, key: await importSigningKey(key.privateJwk) };
-  const account: AccountState = {
-    id: '8a46a0b1-2d84-43f1-8fe2-380f2850cc61',
-    userId: 'bench-bot',
-    namespaceId: 'global',
-    disabled: false,
-    expiresAt: null,
-    email: null,
-    groups: [],
-    generation: 1,
-    previousValidUntil: null,
-  };
+  const account = memoryAccount('8a46a0b1-2d84-43f1-8fe2-380f2850cc61', 'bench-bot');
   const policies = Object.entries(BENCH_POLICIES).map(([name, ppl], i) => ({
     id: `p${i}`,
     namespaceId: 'global',
@@ -42,36 +27,17 @@ async function main(): Promise<void> {
     explanation: '',
     remediation: '',
   }));
-  const store: VerifyStore = {
-    loadAccountState: async (id) => (id === account.id ? account : null),
-    loadRouteTable: async () => ({
+  const { engine, token } = await memoryEngine({
+    account,
+    routes: {
       namespaces: [{ id: 'global', parentId: null }],
       routes: [
         { id: 'r1', namespaceId: 'global', host: BENCH_HOST, pathPrefix: '/', policyIds: policies.map((p) => p.id) },
       ],
       policies,
-    }),
-    loadVerifyKeys: async () => new Map([[key.kid, await importVerifyKey(key.publicJwk)]]),
-    loadSigner: async () => signer,
-    loadFederation: async () => ({ issuers: [], rules: [] }),
-    recordAccessed: async () => {},
-  };
-  // As a verifier sees it: fresh, and stale 10 s after the last word from the console.
-  const freshness: Freshness = { fresh: () => true, start: async () => {}, staleAt: () => Date.now() + 10_000 };
-  const engine = new VerifyEngine({
-    store,
-    freshness,
-    issuer: () => 'https://p.test',
-    audience: 'postern',
-    log: quiet,
-  });
-  const token = await mintServiceAccountToken({
-    signer,
-    issuer: 'https://p.test',
-    audience: 'postern',
-    subject: account.userId,
-    accountId: account.id,
-    generation: 1,
+    },
+    // As a verifier sees it: fresh, and stale 10 s after the last word from the console.
+    freshness: { fresh: () => true, start: async () => {}, staleAt: () => Date.now() + 10_000 },
   });
 
   const headers = (extra: Record<string, string>) => {

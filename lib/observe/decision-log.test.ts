@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Decision } from '@/lib/verify/core';
-import {
-  decisionFields,
-  decisionLine,
-  decisionLineBase,
-  decisionLineBound,
-  encodeDecisionLine,
-  lineEncoding,
-  millis,
-} from '@/lib/observe/decision-log';
+import { decisionLineBound, encodeDecisionLine, lineEncoding, millis } from '@/lib/observe/decision-log';
 
 const full: Decision = {
   endpoint: 'forward-auth',
@@ -45,6 +37,57 @@ const bare: Decision = {
   latencyMs: 2,
 };
 
+/** The decision's fields as pino is given them (the spec the encoder is held to). */
+function decisionFields(d: Decision): Record<string, unknown> {
+  return {
+    family: d.endpoint,
+    method: d.method,
+    host: d.host ?? undefined,
+    path: d.path ?? undefined,
+    ip: d.clientAddress ?? undefined,
+    'service-account-id': d.accountId ?? undefined,
+    user: d.userId ?? undefined,
+    email: d.email ?? undefined,
+    'route-id': d.routeId ?? undefined,
+    policy: d.policy ?? undefined,
+    allow: d.allow,
+    deny: !d.allow,
+    status: d.status,
+    reason: d.reason,
+    'duration-ms': Math.round(d.latencyMs * 1000) / 1000,
+  };
+}
+
+const decisionLineBase = (service: 'console' | 'verifier') => `"app":"postern","service":${JSON.stringify(service)},`;
+
+/**
+ * The line as a string, every client string through JSON.stringify: the oracle for any
+ * string (pino writes a lone surrogate raw, JSON.stringify escapes it, and so does the
+ * encoder, so the fuzz below compares with this rather than with pino).
+ */
+function decisionLine(d: Decision, base: string, time = Date.now()): string {
+  const q = JSON.stringify;
+  let s = `{"level":30,"time":${time},${base}"family":"${d.endpoint}","method":${q(d.method)}`;
+  if (d.host !== null) s += `,"host":${q(d.host)}`;
+  if (d.path !== null) s += `,"path":${q(d.path)}`;
+  if (d.clientAddress !== null) s += `,"ip":${q(d.clientAddress)}`;
+  if (d.accountId !== null) s += `,"service-account-id":${q(d.accountId)}`;
+  if (d.userId !== null) s += `,"user":${q(d.userId)}`;
+  if (d.email !== null) s += `,"email":${q(d.email)}`;
+  if (d.routeId !== null) s += `,"route-id":${q(d.routeId)}`;
+  if (d.policy !== null) s += `,"policy":${q(d.policy)}`;
+  return `${s},"allow":${d.allow},"deny":${!d.allow},"status":${d.status},"reason":"${d.reason}","duration-ms":${
+    Math.round(d.latencyMs * 1000) / 1000
+  },"msg":"authorize check"}\n`;
+}
+
+/** What the decision log writes for `d`, through the encoder the verifier uses. */
+function encoded(d: Decision, service: 'console' | 'verifier', time = Date.now()): string {
+  const enc = lineEncoding(service);
+  const buf = Buffer.alloc(decisionLineBound(d, enc));
+  return buf.subarray(0, encodeDecisionLine(buf, 0, d, enc, time)).toString();
+}
+
 /** What pino itself writes for the same fields, at a fixed time. */
 function pinoLine(d: Decision, service: 'console' | 'verifier', time: number): string {
   let out = '';
@@ -59,18 +102,19 @@ function pinoLine(d: Decision, service: 'console' | 'verifier', time: number): s
   return out;
 }
 
-describe('decisionLine', () => {
+describe('the decision log line', () => {
   it('writes exactly the line pino writes for the same decision, absent fields left out', () => {
     for (const d of [full, bare, { ...full, allow: true, status: 200, reason: 'allow' as const, policy: null }])
       for (const service of ['console', 'verifier'] as const) {
         const expected = pinoLine(d, service, 1796046037655);
         expect(expected).toContain('"msg":"authorize check"');
+        expect(encoded(d, service, 1796046037655)).toBe(expected);
         expect(decisionLine(d, decisionLineBase(service), 1796046037655)).toBe(expected);
       }
   });
 
   it('is one line of JSON whatever the request carried, and never names the token', () => {
-    const line = decisionLine(full, decisionLineBase('verifier'));
+    const line = encoded(full, 'verifier');
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toContain('\n');
     const parsed = JSON.parse(line) as Record<string, unknown>;
@@ -89,13 +133,29 @@ describe('millis', () => {
   });
 });
 
-describe('decisionLine, repeated', () => {
+describe('the decision log line, repeated', () => {
   it('follows an account whose user id or email changed, and the time as it moves', () => {
-    const base = decisionLineBase('verifier');
     const a = { ...full, accountId: 'acc-1', userId: 'ci-bot', email: 'a@example.com' };
     for (const d of [a, { ...a, email: 'b@example.com' }, { ...a, userId: 'other', email: null }, a])
       for (const time of [1796046037655, 1796046037655, 1796046037656])
-        expect(decisionLine(d, base, time)).toBe(pinoLine(d, 'verifier', time));
+        expect(encoded(d, 'verifier', time)).toBe(pinoLine(d, 'verifier', time));
+  });
+
+  it('cannot be split or forged by what a client sends (log injection)', () => {
+    // A proxied request whose path and host try to end the line and start a fake "allow" one.
+    const forged = '{"level":30,"msg":"authorize check","allow":true,"user":"admin"}';
+    const d: Decision = {
+      ...full,
+      path: `/x\n${forged}\r\n${forged}`,
+      host: `evil.example\n${forged}`,
+      method: `GET\n${forged}`,
+      clientAddress: `1.2.3.4"\n${forged}`,
+    };
+    const line = encoded(d, 'verifier');
+    expect(line.indexOf('\n')).toBe(line.length - 1);
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    expect(parsed).toMatchObject({ path: d.path, host: d.host, method: d.method, ip: d.clientAddress, allow: false });
+    expect(parsed.user).toBe(full.userId);
   });
 });
 

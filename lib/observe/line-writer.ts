@@ -136,7 +136,7 @@ export class LineWriter {
           setTimeout(() => this.send(batch, offset), RETRY_MS).unref();
           return;
         }
-        this.trouble(this.linesIn(batch, offset), err.message);
+        this.drop(this.linesIn(batch, offset), err.message);
       } else if (offset + written < batch.length) {
         this.send(batch, offset + written);
         return;
@@ -166,7 +166,7 @@ export class LineWriter {
           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, RETRY_MS);
           continue;
         }
-        this.trouble(this.linesIn(batch, offset), (err as Error).message);
+        this.drop(this.linesIn(batch, offset), (err as Error).message);
         return;
       }
     }
@@ -194,9 +194,5 @@ export class LineWriter {
     if (now - this.lastReport < REPORT_EVERY_MS) return;
     this.lastReport = now;
     this.options.onTrouble?.(error === undefined ? { dropped: this.dropped } : { dropped: this.dropped, error });
-  }
-
-  private trouble(lines: number, error: string): void {
-    this.drop(lines, error);
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSnapshot, readSnapshot, type SnapshotHead } from '@/lib/verifier/protocol';
 import type { AccountState } from '@/lib/verify/types';
+import { memoryAccount } from '@/tests/support/memory-engine';
 
 const head = (accounts: number): SnapshotHead => ({
   version: '7',
@@ -9,17 +10,9 @@ const head = (accounts: number): SnapshotHead => ({
   keys: { publicJwks: [], signer: 'x' },
   accounts,
 });
-const account = (i: number): AccountState => ({
-  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  userId: `svc-é-${i}`, // a multi-byte character, so chunk edges can split one
-  namespaceId: 'global',
-  disabled: false,
-  expiresAt: null,
-  email: null,
-  groups: [],
-  generation: 1,
-  previousValidUntil: null,
-});
+const account = (i: number): AccountState =>
+  // A multi-byte character in the user id, so chunk edges can split one.
+  memoryAccount(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, `svc-é-${i}`);
 const wire = (n: number, h = head(n)) =>
   new TextEncoder().encode(
     `${JSON.stringify(h)}\n${Array.from({ length: n }, (_, i) => JSON.stringify(account(i))).join('\n')}\n`,

@@ -170,7 +170,7 @@ export class VerifyEngine {
    * `routes()`): a cached decision allocates no promise for it.
    */
   routesNow(): RouteTable | undefined {
-    return this.flushTimer && this.options.freshness.fresh() ? this.routeTable.peek() : undefined;
+    return this.freshNow() ? this.routeTable.peek() : undefined;
   }
 
   /** The key new tokens and assertions are signed with. */
@@ -215,7 +215,7 @@ export class VerifyEngine {
     if (this.staleTimer) clearTimeout(this.staleTimer);
     this.staleTimerAt = at;
     this.staleTimer = setTimeout(() => this.cutStale(), Math.max(0, at - Date.now()));
-    this.staleTimer.unref?.();
+    this.staleTimer.unref();
   }
 
   /** Answers 503 for every decision still waiting past its deadline; waits on for the rest. */
@@ -233,21 +233,32 @@ export class VerifyEngine {
     if (next !== Infinity) this.armStaleTimer(next);
   }
 
-  private async ensureFresh(): Promise<void> {
-    const { freshness } = this.options;
-    // Started by the first decision, whatever the freshness: a verifier is fresh from its snapshot on.
+  /**
+   * Whether decisions may be answered from memory right now, with no promise. Starts the
+   * usage flush on the first decision, whatever the freshness: a verifier is fresh from
+   * its snapshot on.
+   */
+  private freshNow(): boolean {
     this.flushTimer ??= setInterval(() => void this.flushAccessed(), this.options.accessFlushMs ?? 10_000).unref();
-    if (freshness.fresh()) return;
+    return this.options.freshness.fresh();
+  }
+
+  private async ensureFresh(): Promise<void> {
+    if (this.freshNow()) return;
+    const { freshness } = this.options;
     await freshness.start();
     if (!freshness.fresh()) throw new Unavailable('cannot tell whether the cached state is current');
   }
 
-  private async account(id: string): Promise<AccountState | false> {
+  /** The account's state if it is in memory (false: known not to exist), else undefined. */
+  private cachedAccount(id: string): AccountState | false | undefined {
     const hit = this.accounts.get(id);
-    if (hit !== undefined) {
-      this.stats.accountHits++;
-      return hit;
-    }
+    if (hit !== undefined) this.stats.accountHits++;
+    return hit;
+  }
+
+  /** An account that was not in memory, read from the store and kept unless a change raced the read. */
+  private async loadAccount(id: string): Promise<AccountState | false> {
     this.stats.accountMisses++;
     const { store } = this.options;
     let gen = this.generation;
@@ -267,7 +278,7 @@ export class VerifyEngine {
     const found = extractToken(get);
     if (!found.ok) return { ok: false, status: 401, error: found.error };
     try {
-      if (!this.flushTimer || !this.options.freshness.fresh()) await this.ensureFresh();
+      if (!this.freshNow()) await this.ensureFresh();
       let claims = this.tokens.get(found.token);
       if (claims) this.stats.tokenHits++;
       else {
@@ -285,9 +296,8 @@ export class VerifyEngine {
         if (gen === this.generation) this.tokens.set(found.token, claims);
       }
       if (claims.exp !== undefined && claims.exp * 1000 <= now) return { ok: false, status: 401, error: 'expired' };
-      let account = this.accounts.get(claims.jti);
-      if (account !== undefined) this.stats.accountHits++;
-      else account = await this.account(claims.jti);
+      // A cached account costs no promise (the hot path); only a miss awaits the store.
+      const account = this.cachedAccount(claims.jti) ?? (await this.loadAccount(claims.jti));
       if (!account) return { ok: false, status: 401, error: 'revoked' };
       if (account.userId !== claims.sub) return { ok: false, status: 401, error: 'invalid_token' };
       if (account.disabled) return { ok: false, status: 401, error: 'disabled' };
@@ -348,7 +358,7 @@ export class VerifyEngine {
         return refused;
       }
       const { rule, claims } = matched.matches[0]!;
-      const account = await this.account(rule.serviceAccountId);
+      const account = this.cachedAccount(rule.serviceAccountId) ?? (await this.loadAccount(rule.serviceAccountId));
       if (!account) return { ok: false, status: 401, error: 'revoked' };
       if (!route.scope.has(account.namespaceId)) return refused;
       if (account.disabled) return { ok: false, status: 401, error: 'disabled' };

@@ -1,58 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { generateSigningKey, importSigningKey, importVerifyKey, mintServiceAccountToken } from '@/lib/tokens';
+import { memoryAccount, memoryEngine, quietLog as quiet } from '@/tests/support/memory-engine';
 import { verifyRequest } from './core';
 import { VerifyEngine, type Freshness } from './engine';
-import type { AccountState, VerifyStore } from './types';
+import type { VerifyStore } from './types';
 
 // A decision that needs the store (an account not in memory) while the database stalls must
 // not wait past the moment the engine's memory turns stale: it answers 503 then, not when
 // the driver finally gives up (tests/faults/postgres-outage.test.ts found it waiting 5 s).
 describe('VerifyEngine.beforeStale', () => {
-  const quiet = { warn() {}, error() {} };
-  const account: AccountState = {
-    id: '11111111-1111-4111-8111-111111111111',
-    userId: 'u-1',
-    namespaceId: 'global',
-    disabled: false,
-    expiresAt: null,
-    email: null,
-    groups: [],
-    generation: 1,
-    previousValidUntil: null,
-  };
+  const account = memoryAccount('11111111-1111-4111-8111-111111111111', 'u-1');
 
   async function setup(loadAccountState: VerifyStore['loadAccountState'], staleInMs: number) {
-    const key = await generateSigningKey();
-    const signer = { kid: key.kid, key: await importSigningKey(key.privateJwk) };
-    const store: VerifyStore = {
-      loadAccountState,
-      loadRouteTable: async () => ({ namespaces: [], routes: [], policies: [] }),
-      loadVerifyKeys: async () => new Map([[key.kid, await importVerifyKey(key.publicJwk)]]),
-      loadSigner: async () => signer,
-      loadFederation: async () => ({ issuers: [], rules: [] }),
-      recordAccessed: async () => {},
-    };
     const staleAt = Date.now() + staleInMs;
     const freshness: Freshness = {
       fresh: () => Date.now() < staleAt,
       start: async () => {},
       staleAt: () => (Date.now() < staleAt ? staleAt : null),
     };
-    const engine = new VerifyEngine({
-      store,
-      freshness,
-      issuer: () => 'https://p.test',
-      audience: 'postern',
-      log: quiet,
-    });
-    const token = await mintServiceAccountToken({
-      signer,
-      issuer: 'https://p.test',
-      audience: 'postern',
-      subject: account.userId,
-      accountId: account.id,
-      generation: 1,
-    });
+    const { engine, token } = await memoryEngine({ account, freshness, loadAccountState });
     const ask = () =>
       verifyRequest(
         engine,
