@@ -12,6 +12,10 @@
 // let a verifier's memory grow without end or block the event loop that answers the proxy
 // tier. Partial writes (pipes) continue where they stopped; EAGAIN is retried shortly.
 // One batch is in flight at a time, so lines land in the order they were written.
+//
+// Buffers are reused: a written one goes back to a small free list. A fresh 64 KiB buffer
+// per batch (~150 a second on a busy verifier) cost the garbage collector more than the
+// encoding (bench/README.md). A batch of several buffers leaves in one writev(2), uncopied.
 import fs from 'node:fs';
 
 export interface LineWriterOptions {
@@ -27,10 +31,15 @@ export interface LineWriterOptions {
 
 const RETRY_MS = 10;
 const REPORT_EVERY_MS = 10_000;
+/** Written buffers kept for reuse: one being filled, one in flight and a spare cover the steady state. */
+const FREE_MAX = 4;
 
 export class LineWriter {
-  /** Filled buffers waiting to be written, in order. */
+  /** Filled buffers waiting to be written, in order (views of whole chunks in `owners`). */
   private pending: Buffer[] = [];
+  private owners: Buffer[] = [];
+  /** Chunk-sized buffers written and free to fill again. */
+  private free: Buffer[] = [];
   /** The buffer lines are encoded into now, and how much of it is used. */
   private current: Buffer;
   private used = 0;
@@ -82,7 +91,7 @@ export class LineWriter {
     }
     if (maxBytes > this.current.length - this.used) {
       this.seal();
-      if (maxBytes > this.chunkBytes) this.current = Buffer.allocUnsafeSlow(maxBytes);
+      if (maxBytes > this.current.length) this.current = Buffer.allocUnsafeSlow(maxBytes);
     }
     return true;
   }
@@ -102,22 +111,29 @@ export class LineWriter {
     if (!this.writing && this.pendingBytes >= this.batchBytes) this.flush();
   }
 
-  /** Moves the current buffer's lines to `pending` and starts a new buffer. */
+  /** Moves the current buffer's lines to `pending` and starts filling another. */
   private seal(): void {
     if (this.used === 0) return;
     this.pending.push(this.current.subarray(0, this.used));
-    this.current = Buffer.allocUnsafeSlow(this.chunkBytes);
+    this.owners.push(this.current);
+    this.current = this.free.pop() ?? Buffer.allocUnsafeSlow(this.chunkBytes);
     this.used = 0;
   }
 
-  /** Everything waiting, as one buffer, and nothing waiting any more. */
-  private take(): Buffer | null {
+  /** Everything waiting, and nothing waiting any more: the views to write and the buffers they belong to. */
+  private take(): { views: Buffer[]; owners: Buffer[] } | null {
     this.seal();
     if (this.pending.length === 0) return null;
-    const batch = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    const batch = { views: this.pending, owners: this.owners };
     this.pending = [];
+    this.owners = [];
     this.pendingBytes = 0;
     return batch;
+  }
+
+  /** Written buffers back to the free list (an oversized one, made for one long line, is let go). */
+  private release(owners: Buffer[]): void {
+    for (const b of owners) if (b.length === this.chunkBytes && this.free.length < FREE_MAX) this.free.push(b);
   }
 
   /** Starts writing what is waiting, unless a write is already in flight (it continues with the rest). */
@@ -126,21 +142,26 @@ export class LineWriter {
     const batch = this.take();
     if (!batch) return;
     this.writing = true;
-    this.send(batch, 0);
+    this.send(batch.views, batch.owners);
   }
 
-  private send(batch: Buffer, offset: number): void {
-    fs.write(this.fd, batch, offset, batch.length - offset, null, (err, written) => {
+  /** Writes `views` in one writev(2), and again from where a partial write stopped. */
+  private send(views: Buffer[], owners: Buffer[]): void {
+    fs.writev(this.fd, views, null, (err, written) => {
       if (err) {
         if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
-          setTimeout(() => this.send(batch, offset), RETRY_MS).unref();
+          setTimeout(() => this.send(views, owners), RETRY_MS).unref();
           return;
         }
-        this.drop(this.linesIn(batch, offset), err.message);
-      } else if (offset + written < batch.length) {
-        this.send(batch, offset + written);
-        return;
+        this.drop(this.linesIn(views), err.message);
+      } else {
+        const rest = after(views, written);
+        if (rest.length) {
+          this.send(rest, owners);
+          return;
+        }
       }
+      this.release(owners);
       this.writing = false;
       if (this.pendingBytes >= this.batchBytes || (this.closed && this.pendingBytes)) this.flush();
       if (!this.writing) for (const resolve of this.waiting.splice(0)) resolve();
@@ -155,18 +176,18 @@ export class LineWriter {
   flushSync(): void {
     const batch = this.take();
     if (!batch) return;
-    let offset = 0;
+    let views = batch.views;
     let retries = 0;
-    while (offset < batch.length) {
+    while (views.length) {
       try {
-        offset += fs.writeSync(this.fd, batch, offset, batch.length - offset);
+        views = after(views, fs.writevSync(this.fd, views));
       } catch (err) {
         // A non-blocking pipe that is full: wait a little, at most ~1 s in all.
         if ((err as NodeJS.ErrnoException).code === 'EAGAIN' && retries++ < 100) {
           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, RETRY_MS);
           continue;
         }
-        this.drop(this.linesIn(batch, offset), (err as Error).message);
+        this.drop(this.linesIn(views), (err as Error).message);
         return;
       }
     }
@@ -182,9 +203,9 @@ export class LineWriter {
     }
   }
 
-  private linesIn(batch: Buffer, offset: number): number {
+  private linesIn(views: Buffer[]): number {
     let n = 0;
-    for (let i = batch.indexOf(10, offset); i !== -1; i = batch.indexOf(10, i + 1)) n++;
+    for (const v of views) for (let i = v.indexOf(10); i !== -1; i = v.indexOf(10, i + 1)) n++;
     return n;
   }
 
@@ -195,4 +216,14 @@ export class LineWriter {
     this.lastReport = now;
     this.options.onTrouble?.(error === undefined ? { dropped: this.dropped } : { dropped: this.dropped, error });
   }
+}
+
+/** What of `views` is left after the first `written` bytes. */
+function after(views: Buffer[], written: number): Buffer[] {
+  let i = 0;
+  while (i < views.length && written >= views[i]!.length) written -= views[i++]!.length;
+  if (i === views.length) return [];
+  const rest = views.slice(i);
+  if (written > 0) rest[0] = rest[0]!.subarray(written);
+  return rest;
 }

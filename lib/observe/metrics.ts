@@ -13,6 +13,8 @@ export interface CacheStats {
   tokenMisses: number;
   accountHits: number;
   accountMisses: number;
+  decisionHits: number;
+  decisionMisses: number;
 }
 
 /** What the process knows about its state: the version it decides by and when it last knew it was current. */
@@ -52,7 +54,7 @@ function create(): Metrics {
 
   new client.Counter({
     name: 'postern_verify_cache_requests_total',
-    help: 'Verify cache lookups by cache (token: verified signatures; account: account state) and result (hit, miss).',
+    help: 'Verify cache lookups by cache (token: verified signatures; account: account state; decision: a route decision remembered for the same caller and request) and result (hit, miss).',
     labelNames: ['cache', 'result'] as const,
     registers: [registry],
     collect() {
@@ -64,6 +66,8 @@ function create(): Metrics {
       this.inc({ cache: 'token', result: 'miss' }, s.tokenMisses);
       this.inc({ cache: 'account', result: 'hit' }, s.accountHits);
       this.inc({ cache: 'account', result: 'miss' }, s.accountMisses);
+      this.inc({ cache: 'decision', result: 'hit' }, s.decisionHits);
+      this.inc({ cache: 'decision', result: 'miss' }, s.decisionMisses);
     },
   });
 

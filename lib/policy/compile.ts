@@ -1,7 +1,7 @@
 // Compiles a validated policy into closures once, so evaluation only compares values:
 // Sets for in/not_in, CIDRs as numeric ranges, instants as epoch ms, zones resolved.
 import { compileIpRanges } from './cidr';
-import { F, T, U, certOf, headerOf, ipOf, methodOf, pathOf, type Ctx, type Tri } from './context';
+import { F, T, U, certOf, headerOf, holds, ipOf, methodOf, pathOf, type Ctx, type Tri } from './context';
 import { canonicalTimeZone, dayOfWeekIn, parseDays, parseInstant, parseTimeOfDay, timeOfDayIn } from './time';
 import {
   OPERATORS,
@@ -34,6 +34,65 @@ export interface CompiledRules {
   readonly deny: readonly CNode[];
   readonly allowTest: Test;
   readonly denyTest: Test;
+  /** What of a request any of its criteria may read (READS bits, OR-ed). */
+  readonly reads: number;
+}
+
+/**
+ * What of a request a criterion reads, as bits: a decision depends on nothing else, so a
+ * caller may reuse it for any request that agrees on these (lib/verify/decision-memo.ts).
+ */
+export const READS = {
+  /** Whether there is a caller, and its id, email, groups. */
+  user: 1,
+  /** The caller's token claims (claim/*). */
+  claims: 2,
+  method: 4,
+  path: 8,
+  sourceIp: 16,
+  /** Origin and Access-Control-Request-Method. */
+  headers: 32,
+  clientCertificate: 64,
+  /** The clock (date, day_of_week, time_of_day): the evaluation says until when (Ctx.until). */
+  time: 128,
+} as const;
+
+export function criterionReads(c: Criterion): number {
+  switch (c.name) {
+    case 'accept':
+    case 'reject':
+      return 0;
+    case 'authenticated_user':
+    case 'user':
+    case 'email':
+    case 'domain':
+    case 'groups':
+      return READS.user;
+    case 'claim':
+      return READS.user | READS.claims;
+    case 'http_method':
+      return READS.method;
+    case 'http_path':
+      return READS.path;
+    case 'source_ip':
+      return READS.sourceIp;
+    case 'cors_preflight':
+      return READS.method | READS.headers;
+    case 'client_certificate':
+    case 'invalid_client_certificate':
+      return READS.clientCertificate;
+    case 'date':
+    case 'day_of_week':
+    case 'time_of_day':
+      return READS.time;
+  }
+}
+
+function readsOf(item: Item): number {
+  if (item.kind !== 'block') return criterionReads(item);
+  let r = 0;
+  for (const op of OPERATORS) for (const i of item[op] ?? []) r |= readsOf(i);
+  return r;
 }
 
 const DAY_MS = 86_400_000;
@@ -78,11 +137,17 @@ export function compileRules(policy: Policy): CompiledRules {
     if (rule.deny) deny.push(compileBlock(rule.deny, `${prefix}deny`));
   });
   const none: Test = () => F;
+  let reads = 0;
+  for (const rule of policy.rules) {
+    if (rule.allow) reads |= readsOf(rule.allow);
+    if (rule.deny) reads |= readsOf(rule.deny);
+  }
   return {
     allow,
     deny,
     allowTest: allow.length ? combineOr(allow.map((n) => n.test)) : none,
     denyTest: deny.length ? combineOr(deny.map((n) => n.test)) : none,
+    reads,
   };
 }
 
@@ -292,7 +357,10 @@ export function compileCriterion(c: Criterion): Test {
       // Half-open [after, before): adjacent windows do not overlap.
       const after = c.value.after === undefined ? -Infinity : (parseInstant(c.value.after) ?? NaN);
       const before = c.value.before === undefined ? Infinity : (parseInstant(c.value.before) ?? NaN);
-      return (ctx) => tri(ctx.now >= after && ctx.now < before);
+      return (ctx) => {
+        holds(ctx, ctx.now < after ? after : before);
+        return tri(ctx.now >= after && ctx.now < before);
+      };
     }
     case 'day_of_week': {
       const days = parseDays(c.value);
@@ -300,10 +368,16 @@ export function compileCriterion(c: Criterion): Test {
       if (c.timezone !== undefined) {
         const zone = canonicalTimeZone(c.timezone);
         if (zone === null) throw new Error(`unknown time zone ${q(c.timezone)}`);
-        return (ctx) => tri(((mask >> dayOfWeekIn(zone, ctx.now)) & 1) === 1);
+        return (ctx) => {
+          holds(ctx, Number.POSITIVE_INFINITY);
+          return tri(((mask >> dayOfWeekIn(zone, ctx.now)) & 1) === 1);
+        };
       }
       // 1970-01-01 (day 0) was a Thursday (getUTCDay() = 4).
-      return (ctx) => tri(((mask >> ((((Math.floor(ctx.now / DAY_MS) + 4) % 7) + 7) % 7)) & 1) === 1);
+      return (ctx) => {
+        holds(ctx, Number.POSITIVE_INFINITY);
+        return tri(((mask >> ((((Math.floor(ctx.now / DAY_MS) + 4) % 7) + 7) % 7)) & 1) === 1);
+      };
     }
     case 'time_of_day': {
       const zone = canonicalTimeZone(c.value.timezone);
@@ -312,6 +386,8 @@ export function compileCriterion(c: Criterion): Test {
       const b = c.value.before === undefined ? null : parseTimeOfDay(c.value.before);
       return (ctx) => {
         const t = timeOfDayIn(zone, ctx.now);
+        // The next boundary today, if any (a later one is past the next second).
+        holds(ctx, ctx.now + Math.min(a !== null && a > t ? a - t : DAY_MS, b !== null && b > t ? b - t : DAY_MS));
         if (a === null) return tri(b !== null && t < b);
         if (b === null) return tri(t >= a);
         // after > before spans midnight: "after 22:00, before 06:00" is the night shift.

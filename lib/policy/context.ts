@@ -14,6 +14,11 @@ export interface Ctx {
   readonly request: PolicyRequest;
   readonly user: PolicyUser | null;
   readonly now: number;
+  /**
+   * Epoch ms before which the evaluation would come out the same (for the same request):
+   * Infinity until a time criterion is evaluated, then at most the next whole second.
+   */
+  until: number;
   method: string | undefined;
   path: string | undefined;
   ip: IpAddress | null | undefined;
@@ -25,6 +30,7 @@ export function makeContext(request: PolicyRequest): Ctx {
     request,
     user: request.user ?? null,
     now: request.now ? request.now.getTime() : Date.now(),
+    until: Number.POSITIVE_INFINITY,
     method: undefined,
     path: undefined,
     ip: undefined,
@@ -72,4 +78,16 @@ export function certOf(ctx: Ctx): ClientCertificate | null {
     ctx.cert = (typeof c === 'function' ? c() : c) ?? null;
   }
   return ctx.cert;
+}
+
+/**
+ * A time criterion read the clock: its value holds until `change` (epoch ms; ignored when
+ * not in the future) and in any case until the next whole second. Within a second nothing
+ * a time criterion reads can jump: time zone offsets, and so local midnights and DST
+ * transitions, fall on whole seconds.
+ */
+export function holds(ctx: Ctx, change: number): void {
+  let until = Math.floor(ctx.now / 1000) * 1000 + 1000;
+  if (change > ctx.now && change < until) until = change;
+  if (until < ctx.until) ctx.until = until;
 }

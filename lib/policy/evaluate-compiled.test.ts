@@ -39,7 +39,9 @@ describe('evaluateCompiled', () => {
       const order = mask % 2 ? picked : [...picked].reverse();
       for (const request of requests) {
         const expected = combineDecisions(order.map((p) => evaluatePolicy(p, request)));
-        expect(evaluateCompiled(order.map(compilePolicy), request)).toEqual(expected);
+        const { until, ...decision } = evaluateCompiled(order.map(compilePolicy), request);
+        expect(decision).toEqual(expected);
+        expect(until).toBeGreaterThan(Date.now() - 1000);
         compared++;
       }
     }

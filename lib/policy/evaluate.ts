@@ -122,7 +122,7 @@ export function evaluateCompiled(
     if (combined.policyIndex === null) combined.reasons = [...new Set(combined.reasons)];
     return combined;
   }
-  if (policies.length === 0) return combineDecisions([]);
+  if (policies.length === 0) return { ...combineDecisions([]), until: Number.POSITIVE_INFINITY };
   const ctx = makeContext(request);
   let firstAllow: number | null = null;
   for (let i = 0; i < policies.length; i++) {
@@ -133,13 +133,13 @@ export function evaluateCompiled(
       let anyAllow = allow || firstAllow !== null;
       for (let j = i + 1; !anyAllow && j < policies.length; j++)
         anyAllow = (policies[j] as CompiledPolicy).rules.allowTest(ctx) === T;
-      return { allowed: false, allow: anyAllow, deny: true, reasons: [], policyIndex: i };
+      return { allowed: false, allow: anyAllow, deny: true, reasons: [], policyIndex: i, until: ctx.until };
     }
     if (allow && firstAllow === null) firstAllow = i;
   }
   return firstAllow === null
-    ? { allowed: false, allow: false, deny: false, reasons: [], policyIndex: null }
-    : { allowed: true, allow: true, deny: false, reasons: [], policyIndex: firstAllow };
+    ? { allowed: false, allow: false, deny: false, reasons: [], policyIndex: null, until: ctx.until }
+    : { allowed: true, allow: true, deny: false, reasons: [], policyIndex: firstAllow, until: ctx.until };
 }
 
 /**

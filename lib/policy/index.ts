@@ -6,6 +6,7 @@ export { MAX_TEXT_BYTES, MAX_ALIASES } from './yaml-source';
 export { policyToValue } from './print';
 export { compilePolicy, evaluatePolicies, evaluatePolicy, printPolicy } from './api';
 export { evaluateCompiled, type CompiledPolicy } from './evaluate';
+export { READS } from './compile';
 export { CRITERIA, type CriterionInfo, type CriterionKind } from './catalogue';
 export { policyRequestSchema } from './request';
 export type {

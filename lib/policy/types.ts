@@ -162,6 +162,11 @@ export interface Decision {
 export interface MultiDecision extends Decision {
   /** Index of the policy that decided: the first that denied, else the first that allowed; null when none matched. */
   policyIndex: number | null;
+  /**
+   * evaluateCompiled only: epoch ms before which the same request gets the same decision
+   * (Infinity when no time criterion was read). See READS for what "the same" means.
+   */
+  until?: number;
 }
 
 export interface EvaluateOptions {

@@ -4,6 +4,7 @@
 // VERIFIER_MAX_STALENESS).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientAddress } from '@/lib/net/client-address';
+import { rawHeader } from '@/lib/net/raw-headers';
 import { refuseBody } from '@/lib/net/refuse-body';
 import {
   json,
@@ -45,13 +46,10 @@ export function verifierHandler(o: ServerOptions): (req: IncomingMessage, res: S
     const ep = verifyEndpointOf(url);
     if (ep) {
       if (ep.endpoint === 'unknown') return send(res, unknownEndpoint(head));
-      const oversize = verifyBodyRefusal(req.headers['content-length'], head);
+      const raw = req.rawHeaders;
+      const oversize = verifyBodyRefusal(rawHeader(raw, 'content-length'), head);
       if (oversize) return refuseBody(req, res, oversize.status, oversize.headers, oversize.body ?? '');
-      const h = req.headers;
-      const get = (name: string): string | null => {
-        const v = h[name];
-        return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-      };
+      const get = (name: string): string | null => rawHeader(raw, name);
       // The console runs behind Next.js, which fills X-Forwarded-For and -Host when a
       // request has none (the socket peer, the Host header); the verifier does the same,
       // so both judge the same request alike.
@@ -85,7 +83,7 @@ export function verifierHandler(o: ServerOptions): (req: IncomingMessage, res: S
     }
     if (path === JWKS_PATH) {
       const body = o.replica.jwks();
-      return send(res, body ? jwksAnswer(body, req.headers['if-none-match'], head) : unavailable(head));
+      return send(res, body ? jwksAnswer(body, rawHeader(req.rawHeaders, 'if-none-match'), head) : unavailable(head));
     }
     send(res, json(404, { error: 'not_found' }, head));
   };

@@ -5,9 +5,8 @@ import { createHash } from 'node:crypto';
 import { Unavailable, type Identity, type TokenError, type VerifyEngine } from '@/lib/verify/engine';
 import { describeRequest, type DescribedRequest, type ProxyFamily } from '@/lib/verify/describe';
 import { NO_IDENTITY, identityHeaders } from '@/lib/verify/identity-headers';
-import { clientCertificate } from '@/lib/verify/client-cert';
-import { decide, type CompiledRoute, type EffectivePolicy } from '@/lib/verify/route-table';
-import type { PolicyRequest } from '@/lib/policy';
+import type { CompiledRoute, EffectivePolicy } from '@/lib/verify/route-table';
+import type { RouteDecision } from '@/lib/verify/decision-memo';
 import type { EngineLog } from '@/lib/verify/types';
 
 /** `token`: GET /api/v1/verify; the others: one endpoint per proxy family. */
@@ -206,30 +205,7 @@ const unauthenticated = (error: TokenError, head: boolean) =>
   json(401, { error }, head, { 'www-authenticate': 'Pomerium' });
 export const unavailable = (head: boolean) => json(503, { error: 'unavailable' }, head, { 'retry-after': '5' });
 
-function policyRequest(identity: Identity | null, req: DescribedRequest, get: VerifyInput['get']): PolicyRequest {
-  const a = identity?.account;
-  return {
-    user: a
-      ? {
-          id: a.userId,
-          email: a.email ?? undefined,
-          groups: a.groups,
-          claims: identity!.claims as unknown as Record<string, unknown>,
-        }
-      : null,
-    method: req.method,
-    path: req.path,
-    sourceIp: req.sourceIp ?? undefined,
-    headers: {
-      origin: get('origin') ?? undefined,
-      'access-control-request-method': get('access-control-request-method') ?? undefined,
-    },
-    // Parsed only if a policy on the route reads the certificate.
-    clientCertificate: req.clientCert ? () => clientCertificate(req.clientCert!.family, req.clientCert!.header) : null,
-  };
-}
-
-function forbidden(route: CompiledRoute, d: ReturnType<typeof decide>, head: boolean) {
+function forbidden(route: CompiledRoute, d: RouteDecision, head: boolean) {
   const p = d.policy ?? route.policies.find((x) => x.explanation || x.remediation);
   return json(
     403,
@@ -345,7 +321,8 @@ async function verifyProxied(
   note.fwd = fwd;
   let checked = await engine.check(get);
   if (!checked.ok && checked.status === 503) return unavailable(head);
-  const route = (engine.routesNow() ?? (await engine.routes())).match(fwd.host, fwd.path);
+  const table = engine.routesNow() ?? (await engine.routes());
+  const route = table.match(fwd.host, fwd.path);
   note.route = route;
   // Not a token of ours: a route may accept a CI platform's token directly (lib/verify/external.ts).
   if (!checked.ok && checked.error === 'invalid_token' && route?.acceptExternalTokens) {
@@ -356,7 +333,7 @@ async function verifyProxied(
   if (!checked.ok) {
     // Only a route whose policies allow anonymous access (public access) passes without a token.
     if (checked.error === 'missing_token' && route) {
-      const d = decide(route, policyRequest(null, fwd, get));
+      const d = table.memo.decide(route, null, fwd, get);
       if (d.allowed) {
         note.reason = 'public';
         note.policy = d.policy;
@@ -389,7 +366,7 @@ async function verifyProxied(
       head,
     );
   }
-  const d = decide(route, policyRequest(checked.identity, fwd, get));
+  const d = table.memo.decide(route, checked.identity, fwd, get);
   note.policy = d.policy;
   used(d.allowed);
   if (!d.allowed) {

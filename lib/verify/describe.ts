@@ -60,18 +60,33 @@ function method(raw: string | null | undefined): string | null {
   return raw && /^[A-Za-z]{1,20}$/.test(raw) ? raw.toUpperCase() : null;
 }
 
+/**
+ * Canonical forms of the raw (host, target, method) triples seen lately: a proxy describes
+ * the same few requests over and over, and canonicalising costs more than a lookup. Only
+ * successes are kept; at MAX_CANONICAL entries the memo starts over.
+ */
+const canonical = new Map<string, { host: string; path: string; method: string }>();
+const MAX_CANONICAL = 4096;
+
 function build(
   host: string | null | undefined,
   target: string,
   m: string | null | undefined,
   sourceIp: string | null,
 ): Description {
+  // Length-prefixed, so no two triples share a key whatever they contain.
+  const key = `${m?.length ?? -1}:${m ?? ''}${host?.length ?? -1}:${host ?? ''}${target}`;
+  const known = canonical.get(key);
+  if (known !== undefined)
+    return { ok: true, request: { host: known.host, path: known.path, method: known.method, sourceIp } };
   const h = canonicalHost(host);
   if (!h) return fail('bad_host', 'the described host is not a host name');
   const mm = method(m);
   if (!mm) return fail('bad_method', 'the described method is not an HTTP method');
   const p = canonicalPath(target, { allowSemicolon });
   if (!p.ok) return fail('bad_path', p.reason);
+  if (canonical.size >= MAX_CANONICAL) canonical.clear();
+  canonical.set(key, { host: h, path: p.path, method: mm });
   return { ok: true, request: { host: h, path: p.path, method: mm, sourceIp } };
 }
 

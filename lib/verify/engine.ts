@@ -101,14 +101,21 @@ export class VerifyEngine {
   private accounts = new LRUCache<string, AccountState | false>({ max: 50_000, ttl: 5 * 60_000 });
   readonly assertions = new AssertionCache();
   /** Cache lookups since start, for metrics (lib/observe/metrics.ts). */
-  readonly stats = { tokenHits: 0, tokenMisses: 0, accountHits: 0, accountMisses: 0 };
+  readonly stats = {
+    tokenHits: 0,
+    tokenMisses: 0,
+    accountHits: 0,
+    accountMisses: 0,
+    decisionHits: 0,
+    decisionMisses: 0,
+  };
   private accessed = new Set<string>();
   /** Requests per account, hour and route; written with `accessed` (lib/verify/usage.ts). */
   readonly usage = new UsageMeter();
   /** Finished allow answers per account state and audience (see `allowAnswer`). */
   private answers = new WeakMap<AccountState, Map<string, { until: number; answer: Promise<unknown> }>>();
   private readonly routeTable = new Memo(() =>
-    this.options.store.loadRouteTable().then((data) => new RouteTable(data, this.options.log)),
+    this.options.store.loadRouteTable().then((data) => new RouteTable(data, this.options.log, this.stats)),
   );
   private readonly federation = new Memo(() =>
     this.options.store.loadFederation().then((data) => new ExternalTrust(data)),
