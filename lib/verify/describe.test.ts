@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { canonicalHost, describeRequest, type ProxyFamily } from './describe';
 import { RouteTable } from './route-table';
+import { canonicalPath } from '@/lib/net/canonical-path';
 
 const headers = (h: Record<string, string>) => (name: string) => h[name] ?? null;
 const describeWith = (
@@ -187,5 +188,46 @@ describe('property: the route Postern picks is the route the canonical path belo
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('describeRequest remembers canonical forms', () => {
+  // The memo is keyed by the raw triple: triples that run together when concatenated
+  // ("GET" + "a.tes" + "t/x" and "GET" + "a.test" + "/x") must not share an answer.
+  it('answers every raw triple as canonicalising it afresh would, in any order', () => {
+    const piece = fc.stringMatching(/^[aGET.:/t1]{0,5}$/);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(piece, piece, piece), { minLength: 1, maxLength: 30 }), (triples) => {
+        for (const [host, uri, method] of triples) {
+          const got = describeWith('forward-auth', {
+            'x-forwarded-host': host,
+            'x-forwarded-uri': uri,
+            'x-forwarded-method': method,
+          });
+          const h = canonicalHost(host);
+          const p = canonicalPath(uri || '/', { allowSemicolon: false });
+          const expected = !h
+            ? 'bad_host'
+            : !/^[A-Za-z]{1,20}$/.test(method)
+              ? 'bad_method'
+              : !p.ok
+                ? 'bad_path'
+                : `${h} ${method.toUpperCase()} ${p.path}`;
+          expect(got.ok ? `${got.request.host} ${got.request.method} ${got.request.path}` : got.error).toBe(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Two triples that concatenate alike ("GE" + "Ta.test" and "GET" + "a.test").
+    const seen = (method: string, host: string) => {
+      const d = describeWith('forward-auth', {
+        'x-forwarded-host': host,
+        'x-forwarded-uri': '/x',
+        'x-forwarded-method': method,
+      });
+      return d.ok ? `${d.request.method} ${d.request.host}` : d.error;
+    };
+    expect(seen('GET', 'a.test')).toBe('GET a.test');
+    expect(seen('GE', 'Ta.test')).toBe('GE ta.test');
   });
 });
