@@ -24,7 +24,10 @@
 // BENCH_HOLD=1 (set up, print the targets as autocannon commands, wait for Ctrl-C),
 // BENCH_VERIFIER_FLAGS (extra node flags for the verifiers, e.g. --perf-basic-prof),
 // BENCH_LOGGED_FILE (where verifier-logged writes its lines: a file in the temp dir by
-// default; /dev/null measures the logger without the file system).
+// default; /dev/null measures the logger without the file system), BENCH_LOGGED_MODE
+// (verifier-logged's DECISION_LOG, default all; deny logs nothing here: a control run of
+// two identical verifiers), BENCH_PIN=0 (do not pin: see pinCpus).
+import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import {
   BenchError,
@@ -323,6 +326,36 @@ function procTree(rootPid) {
 
 const round = (n, d = 2) => (Number.isFinite(n) ? +n.toFixed(d) : null);
 
+/**
+ * With 2+ CPUs and taskset (util-linux), the load generator (this process) runs on CPU 0
+ * and each one-process server on the others. Unpinned, on loopback, the scheduler often
+ * wakes a server on the client's CPU and the two take turns there: the same verifier build
+ * measured 18k or 31k req/s depending on the process instance (its CPU time per request
+ * 54 against 32 µs), and comparing two processes (verifier-logged against verifier) read
+ * anything from 0.76 to 1.34. The cluster is left unpinned: its workers are meant to
+ * spread. Returns what it did, for the report.
+ */
+function pinCpus(targets) {
+  const n = os.availableParallelism();
+  if (process.env.BENCH_PIN === '0' || n < 2) return null;
+  const servers = n === 2 ? '1' : `1-${n - 1}`;
+  // The main thread only: a server's helper threads (libuv's pool writing the decision log,
+  // V8's GC) may use any CPU, as they would in production.
+  const pin = (pid, cpus) => execFileSync('taskset', ['-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+  try {
+    pin(process.pid, '0');
+  } catch {
+    return null; // no taskset here
+  }
+  const pinned = new Set();
+  for (const t of targets) {
+    if (!t.process || t.id.startsWith('verifier-cluster') || pinned.has(t.process.pid)) continue;
+    pinned.add(t.process.pid);
+    for (const p of procTree(t.process.pid).processes) pin(p.pid, servers);
+  }
+  return { loadGenerator: '0', servers };
+}
+
 // ─── Main ──────────────────────────────────────────────────────────────────────────────
 async function main() {
   const buildId = checkBuild();
@@ -399,7 +432,8 @@ async function main() {
     workers: 1,
     logFile: process.env.BENCH_LOGGED_FILE ?? path.join(tmpDir, 'verifier-logged.log'),
     profDir: CPU_PROF ? path.join(profDir, 'verifier-logged') : null,
-    env: { DECISION_LOG: 'all' },
+    // BENCH_LOGGED_MODE=deny: a control run (the bench's requests are allowed, so nothing is logged).
+    env: { DECISION_LOG: process.env.BENCH_LOGGED_MODE ?? 'all' },
   });
 
   const auth = { authorization: `Pomerium ${token}` };
@@ -506,6 +540,12 @@ async function main() {
     await new Promise(() => {});
   }
   // 4. One target at a time, so they never compete for the CPU.
+  const pinning = pinCpus(targets);
+  console.log(
+    pinning
+      ? `bench: load generator pinned to CPU ${pinning.loadGenerator}, servers (but the cluster) to CPU ${pinning.servers}`
+      : 'bench: not pinned to CPUs (BENCH_PIN=0, one CPU, or no taskset)',
+  );
   const loadAtStart = os.loadavg();
   console.log(
     `bench: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${DURATION} s per target in ${ROUNDS} interleaved rounds, ${os.cpus().length} CPUs, load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`,
@@ -739,7 +779,7 @@ async function main() {
         buildId,
         node: process.version,
         platform: `${os.platform()} ${os.release()}`,
-        cpus: { count: os.cpus().length, model: os.cpus()[0]?.model },
+        cpus: { count: os.cpus().length, model: os.cpus()[0]?.model, pinning },
         loadAverage: { atStart: loadAtStart, atEnd: os.loadavg() },
         settings: {
           durationSeconds: DURATION,

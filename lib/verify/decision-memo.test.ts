@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { policyRequest, type Caller, type MemoStats } from '@/lib/verify/decision-memo';
+import { DecisionMemo, policyRequest, type Caller, type MemoStats } from '@/lib/verify/decision-memo';
 import type { DescribedRequest } from '@/lib/verify/describe';
 import { decide, RouteTable, type CompiledRoute } from '@/lib/verify/route-table';
 import { memoryAccount } from '@/tests/support/memory-engine';
@@ -226,11 +226,29 @@ describe('DecisionMemo', () => {
 
   it('stays bounded: past its size it starts over', () => {
     const stats = { decisionHits: 0, decisionMisses: 0 };
+    const route = table({ r: ['path'] }, stats).match('r.test', '/')!;
+    const always = { use: () => true, record() {} };
+    const memo = new DecisionMemo(stats, 100, always);
+    for (let i = 0; i < 100; i++) memo.decide(route, null, request('GET', `/p/${i}`, null), headers({}));
+    memo.decide(route, null, request('GET', '/p/0', null), headers({}));
+    expect(stats.decisionHits).toBe(1);
+    // The 101st entry starts it over: the first path is forgotten.
+    memo.decide(route, null, request('GET', '/p/100', null), headers({}));
+    memo.decide(route, null, request('GET', '/p/1', null), headers({}));
+    expect(stats.decisionHits).toBe(1);
+  });
+
+  it('steps aside when requests do not repeat, and is consulted again when they do', () => {
+    const stats = { decisionHits: 0, decisionMisses: 0 };
     const t = table({ r: ['path'] }, stats);
     const route = t.match('r.test', '/')!;
-    for (let i = 0; i < 10_001; i++) t.memo.decide(route, null, request('GET', `/p/${i}`, null), headers({}));
-    // The first path was forgotten when the 10,001st arrived.
-    t.memo.decide(route, null, request('GET', '/p/0', null), headers({}));
-    expect(stats.decisionHits).toBe(0);
+    for (let i = 0; i < 5000; i++) t.memo.decide(route, null, request('GET', `/p/${i}`, null), headers({}));
+    const missesBefore = stats.decisionMisses;
+    // Every decision still comes out right while the memo is aside.
+    for (let i = 0; i < 100; i++)
+      expect(t.memo.decide(route, null, request('GET', `/admin/${i}`, null), headers({})).deny).toBe(true);
+    expect(stats.decisionMisses).toBe(missesBefore + 100);
+    for (let i = 0; i < 40_000; i++) t.memo.decide(route, null, request('GET', '/same', null), headers({}));
+    expect(stats.decisionHits).toBeGreaterThan(20_000);
   });
 });

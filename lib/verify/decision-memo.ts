@@ -21,6 +21,7 @@ import { clientCertificate } from '@/lib/verify/client-cert';
 import type { DescribedRequest } from '@/lib/verify/describe';
 import type { CompiledRoute, EffectivePolicy } from '@/lib/verify/route-table';
 import type { AccountState } from '@/lib/verify/types';
+import { MemoGate } from '@/lib/verify/memo-gate';
 
 type Get = (name: string) => string | null | undefined;
 
@@ -90,6 +91,12 @@ export interface MemoStats {
   decisionMisses: number;
 }
 
+/** Whether a time-dependent entry holds now (and the clock has not gone back past it). */
+function holdsNow(e: Entry): boolean {
+  const now = Date.now();
+  return now >= e.from && now < e.until;
+}
+
 const SEP = '\u0001';
 /** A header's value in a key: absent and empty differ, and the length keeps fields apart. */
 const field = (v: string | null | undefined) => (v == null ? '\u0002' : `${SEP}${v.length}:${v}`);
@@ -101,12 +108,13 @@ export class DecisionMemo {
   constructor(
     private readonly stats: MemoStats = { decisionHits: 0, decisionMisses: 0 },
     private readonly max = 10_000,
+    private readonly gate: Pick<MemoGate, 'use' | 'record'> = new MemoGate(),
   ) {}
 
   /** As `decide(route, policyRequest(caller, req, get))`; the answer is shared, read only. */
   decide(route: CompiledRoute, caller: Caller | null, req: DescribedRequest, get: Get): RouteDecision {
     const reads = route.reads;
-    if (reads & READS.clientCertificate) {
+    if (reads & READS.clientCertificate || !this.gate.use()) {
       this.stats.decisionMisses++;
       return decide(route, policyRequest(caller, req, get));
     }
@@ -119,17 +127,17 @@ export class DecisionMemo {
     const account = reads & READS.user && caller ? caller.account : null;
     const claims = reads & READS.claims && caller ? caller.claims : null;
     const hit = this.entries.get(key);
-    if (hit !== undefined && hit.account === account && hit.claims === claims) {
-      if (hit.until === Number.POSITIVE_INFINITY) {
-        this.stats.decisionHits++;
-        return hit.decision;
-      }
-      const now = Date.now();
-      if (now >= hit.from && now < hit.until) {
-        this.stats.decisionHits++;
-        return hit.decision;
-      }
+    if (
+      hit !== undefined &&
+      hit.account === account &&
+      hit.claims === claims &&
+      (hit.until === Number.POSITIVE_INFINITY || holdsNow(hit))
+    ) {
+      this.gate.record(true);
+      this.stats.decisionHits++;
+      return hit.decision;
     }
+    this.gate.record(false);
     this.stats.decisionMisses++;
     const from = reads & READS.time ? Date.now() : undefined;
     const decision = decide(route, policyRequest(caller, req, get, from));

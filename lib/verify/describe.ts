@@ -2,6 +2,7 @@
 // only that family's headers are read there: a header another proxy would set is one
 // the client may have written, since most proxies pass client headers to the auth call.
 import { canonicalPath } from '@/lib/net/canonical-path';
+import { MemoGate } from '@/lib/verify/memo-gate';
 
 export type ProxyFamily = 'forward-auth' | 'auth-request' | 'ext-authz';
 
@@ -67,6 +68,7 @@ function method(raw: string | null | undefined): string | null {
  */
 const canonical = new Map<string, { host: string; path: string; method: string }>();
 const MAX_CANONICAL = 4096;
+const gate = new MemoGate();
 
 function build(
   host: string | null | undefined,
@@ -75,18 +77,23 @@ function build(
   sourceIp: string | null,
 ): Description {
   // Length-prefixed, so no two triples share a key whatever they contain.
-  const key = `${m?.length ?? -1}:${m ?? ''}${host?.length ?? -1}:${host ?? ''}${target}`;
-  const known = canonical.get(key);
-  if (known !== undefined)
-    return { ok: true, request: { host: known.host, path: known.path, method: known.method, sourceIp } };
+  const key = gate.use() ? `${m?.length ?? -1}:${m ?? ''}${host?.length ?? -1}:${host ?? ''}${target}` : null;
+  if (key !== null) {
+    const known = canonical.get(key);
+    gate.record(known !== undefined);
+    if (known !== undefined)
+      return { ok: true, request: { host: known.host, path: known.path, method: known.method, sourceIp } };
+  }
   const h = canonicalHost(host);
   if (!h) return fail('bad_host', 'the described host is not a host name');
   const mm = method(m);
   if (!mm) return fail('bad_method', 'the described method is not an HTTP method');
   const p = canonicalPath(target, { allowSemicolon });
   if (!p.ok) return fail('bad_path', p.reason);
-  if (canonical.size >= MAX_CANONICAL) canonical.clear();
-  canonical.set(key, { host: h, path: p.path, method: mm });
+  if (key !== null) {
+    if (canonical.size >= MAX_CANONICAL) canonical.clear();
+    canonical.set(key, { host: h, path: p.path, method: mm });
+  }
   return { ok: true, request: { host: h, path: p.path, method: mm, sourceIp } };
 }
 
