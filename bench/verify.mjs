@@ -351,7 +351,13 @@ function pinCpus(targets) {
   for (const t of targets) {
     if (!t.process || t.id.startsWith('verifier-cluster') || pinned.has(t.process.pid)) continue;
     pinned.add(t.process.pid);
-    for (const p of procTree(t.process.pid).processes) pin(p.pid, servers);
+    for (const p of procTree(t.process.pid).processes) {
+      try {
+        pin(p.pid, servers);
+      } catch {
+        // Gone meanwhile (a short-lived helper of next start): nothing to pin.
+      }
+    }
   }
   return { loadGenerator: '0', servers };
 }

@@ -97,6 +97,10 @@ function holdsNow(e: Entry): boolean {
   return now >= e.from && now < e.until;
 }
 
+// Key fields are separated by SEP. Every field but the headers is of a closed form that
+// cannot hold it: route and account ids, an HTTP method, a canonical path (unreserved
+// characters and %XX only), a validated IP address. The header values are free text, so
+// each is length-prefixed.
 const SEP = '\u0001';
 /** A header's value in a key: absent and empty differ, and the length keeps fields apart. */
 const field = (v: string | null | undefined) => (v == null ? '\u0002' : `${SEP}${v.length}:${v}`);
