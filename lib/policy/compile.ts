@@ -85,6 +85,10 @@ export function criterionReads(c: Criterion): number {
     case 'day_of_week':
     case 'time_of_day':
       return READS.time;
+    default:
+      // A criterion added without a line here reads everything (the certificate
+      // included), so no decision on a route that uses it is ever reused.
+      return 0xff;
   }
 }
 
