@@ -4,7 +4,7 @@ import type { Actor } from '@/lib/dal/actor';
 import { authorize, effectiveRoles } from '@/lib/dal/authz';
 import { invalid, notFound } from '@/lib/dal/errors';
 import { canonicalPath, underPrefix } from '@/lib/net/canonical-path';
-import { decide } from '@/lib/verify/route-table';
+import { decide } from '@/lib/verify/decision-memo';
 import { verifyEngine } from '@/lib/verify/console';
 import type { z } from 'zod';
 import type { policyCheckSchema } from '@/lib/schemas/route';

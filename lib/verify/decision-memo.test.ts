@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DecisionMemo, policyRequest, type Caller, type MemoStats } from '@/lib/verify/decision-memo';
+import { DecisionMemo, decide, policyRequest, type Caller, type MemoStats } from '@/lib/verify/decision-memo';
 import type { DescribedRequest } from '@/lib/verify/describe';
-import { decide, RouteTable, type CompiledRoute } from '@/lib/verify/route-table';
-import { memoryAccount } from '@/tests/support/memory-engine';
+import { RouteTable, type CompiledRoute } from '@/lib/verify/route-table';
+import { memoryAccount, memoryEngine, quietLog } from '@/tests/support/memory-engine';
+import { verifyRequest } from '@/lib/verify/core';
 import type { AccountState } from '@/lib/verify/types';
 
 // Every criterion a remembered decision must agree on, and the clock: each policy reads
@@ -250,5 +251,63 @@ describe('DecisionMemo', () => {
     expect(stats.decisionMisses).toBe(missesBefore + 100);
     for (let i = 0; i < 40_000; i++) t.memo.decide(route, null, request('GET', '/same', null), headers({}));
     expect(stats.decisionHits).toBeGreaterThan(20_000);
+  });
+});
+
+// The attack on a shared decision, through the real decision core: a caller the route
+// refuses sends the very request another caller was just allowed, and an allowed caller
+// keeps sending it after an administrator blocks it. Neither may ride the remembered allow.
+describe('a remembered decision, attacked through verifyRequest', () => {
+  it('lets no other caller, and no blocked caller, ride a remembered allow', async () => {
+    const alice = memoryAccount('aaaaaaaa-0000-4000-8000-000000000001', 'alice');
+    const mallory = memoryAccount('aaaaaaaa-0000-4000-8000-000000000002', 'mallory');
+    const states = new Map([alice, mallory].map((a) => [a.id, a]));
+    const { engine, token, mint } = await memoryEngine({
+      account: alice,
+      loadAccountState: async (id) => states.get(id) ?? null,
+      routes: {
+        namespaces: [{ id: 'global', parentId: null }],
+        routes: [{ id: 'r', namespaceId: 'global', host: 'app.test', pathPrefix: '/', policyIds: ['user', 'group'] }],
+        policies: ['user', 'group'].map((id) => ({
+          id,
+          namespaceId: 'global',
+          name: id,
+          enforced: false,
+          ppl: POLICIES[id]!,
+          explanation: '',
+          remediation: '',
+        })),
+      },
+      freshness: { fresh: () => true, start: async () => {}, staleAt: () => Date.now() + 10_000 },
+    });
+    const malloryToken = await mint(mallory);
+    const ask = (t: string) =>
+      verifyRequest(
+        engine,
+        {
+          endpoint: 'forward-auth',
+          method: 'GET',
+          get: headers({
+            authorization: `Pomerium ${t}`,
+            'x-forwarded-host': 'app.test',
+            'x-forwarded-uri': '/orders/1',
+            'x-forwarded-method': 'GET',
+          }),
+          suffix: null,
+          clientAddress: '10.1.2.3',
+        },
+        quietLog,
+      );
+    for (let i = 0; i < 20; i++) expect((await ask(token)).status).toBe(200);
+    expect(engine.stats.decisionHits).toBeGreaterThan(0);
+    // Same request, same address, another caller: refused, and alice's answer is unchanged.
+    expect((await ask(malloryToken)).status).toBe(403);
+    expect((await ask(token)).status).toBe(200);
+    // An administrator puts alice in the blocked group: her next identical request is refused.
+    states.set(alice.id, { ...alice, groups: ['blocked'] });
+    engine.clear('accounts');
+    expect((await ask(token)).status).toBe(403);
+    expect((await ask(malloryToken)).status).toBe(403);
+    engine.close();
   });
 });

@@ -3,8 +3,6 @@ import type { EngineLog, RouteTableData } from '@/lib/verify/types';
 import { canonicalPath, underPrefix } from '@/lib/net/canonical-path';
 import { DecisionMemo, type MemoStats } from '@/lib/verify/decision-memo';
 
-export { decide } from '@/lib/verify/decision-memo';
-
 export interface EffectivePolicy {
   id: string;
   name: string;

@@ -30,7 +30,7 @@ export async function memoryEngine(o: {
   /** Default: the account by its id, nothing else. */
   loadAccountState?: VerifyStore['loadAccountState'];
   routes?: RouteTableData;
-}): Promise<{ engine: VerifyEngine; token: string }> {
+}): Promise<{ engine: VerifyEngine; token: string; mint: (account: AccountState) => Promise<string> }> {
   const key = await generateSigningKey();
   const signer = { kid: key.kid, key: await importSigningKey(key.privateJwk) };
   const store: VerifyStore = {
@@ -48,13 +48,15 @@ export async function memoryEngine(o: {
     audience: 'postern',
     log: quietLog,
   });
-  const token = await mintServiceAccountToken({
-    signer,
-    issuer: ISSUER,
-    audience: 'postern',
-    subject: o.account.userId,
-    accountId: o.account.id,
-    generation: o.account.generation,
-  });
-  return { engine, token };
+  /** A token of `account`, signed by the engine's key. */
+  const mint = (account: AccountState) =>
+    mintServiceAccountToken({
+      signer,
+      issuer: ISSUER,
+      audience: 'postern',
+      subject: account.userId,
+      accountId: account.id,
+      generation: account.generation,
+    });
+  return { engine, token: await mint(o.account), mint };
 }
